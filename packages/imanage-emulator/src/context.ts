@@ -1,0 +1,21 @@
+/** What every route module needs, passed explicitly instead of hanging it on the fastify instance. */
+import type { Clock } from './clock.ts';
+import type { Faults } from './faults.ts';
+import type { TokenStore } from './oauth/token-store.ts';
+import type { SessionStore } from './sessions.ts';
+import type { Store } from './store.ts';
+
+export interface EmulatorContext {
+  store: Store;
+  tokens: TokenStore;
+  sessions: SessionStore;
+  faults: Faults;
+  clock: Clock;
+  customerId: number;
+  /** Base URL clients use (publicUrl option, else the listening address); known once listening. */
+  publicUrl: () => string;
+  /** Required on /__emulator/* from non-loopback addresses. */
+  adminToken: string;
+  /** Where uploaded content is written; removed on close. */
+  uploadDir: string;
+}

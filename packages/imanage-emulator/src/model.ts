@@ -1,0 +1,137 @@
+/** The emulator's domain records. Profiles in the Work API are rendered from these (work-api/profiles.ts). */
+import type {
+  ImanageContextMenuCommand,
+  ImanageManifestSetting,
+} from '../../contracts/src/imanage-manifest.ts';
+
+export const ACCESS_LEVELS = ['no_access', 'read', 'read_write', 'full_access'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export function accessAtLeast(actual: AccessLevel, required: AccessLevel): boolean {
+  return ACCESS_LEVELS.indexOf(actual) >= ACCESS_LEVELS.indexOf(required);
+}
+
+export interface EmulatorUser {
+  id: string;
+  password: string;
+  name: string;
+  email: string;
+  /** iManage user types seen in /api: enterprise (people), system (service accounts), virtual. */
+  user_type: 'enterprise' | 'system' | 'virtual';
+  /** Control Center administrator (NRTADMIN in a real installation). */
+  admin: boolean;
+  /** Access per workspace, keyed by workspace id ("ACTIVE!100") or name; "*" is the default. */
+  access: Record<string, AccessLevel>;
+}
+
+export interface Library {
+  id: string;
+  display_name: string;
+  /** Next number for workspaces and folders (one number space, as iManage projects share one). */
+  nextContainerNumber: number;
+  /** Next document number (its own number space). */
+  nextDocumentNumber: number;
+}
+
+export interface Workspace {
+  kind: 'workspace';
+  library: string;
+  number: number;
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  createDate: number;
+  editDate: number;
+  lastUser: string;
+  clientNumber: string;
+  clientName: string;
+  matterNumber: string;
+  matterName: string;
+  /** Per-user access fixed when the workspace was created (creator gets full_access). */
+  explicitAccess: Map<string, AccessLevel>;
+}
+
+export interface Folder {
+  kind: 'folder';
+  library: string;
+  number: number;
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  parentId: string;
+  workspaceId: string;
+  createDate: number;
+  editDate: number;
+}
+
+export type Container = Workspace | Folder;
+
+/** Where a version's bytes come from: generated on the fly, a temp file, or memory. */
+export type ContentSource =
+  | { kind: 'generated'; seed: number; size: number }
+  | { kind: 'file'; path: string; size: number; sha256: string }
+  | { kind: 'bytes'; bytes: Uint8Array; sha256: string };
+
+export interface DocumentVersion {
+  version: number;
+  extension: string;
+  size: number;
+  content: ContentSource;
+  author: string;
+  operator: string;
+  comment: string;
+  createDate: number;
+  editDate: number;
+  fileCreateDate: number;
+  fileEditDate: number;
+  /** "SHA256:<hex>", computed lazily for generated content and cached. */
+  checksum?: string;
+}
+
+export interface DocumentRecord {
+  library: string;
+  number: number;
+  folderId: string;
+  workspaceId: string;
+  name: string;
+  docClass: string;
+  author: string;
+  lastUser: string;
+  createProfileDate: number;
+  editProfileDate: number;
+  custom: Record<string, string>;
+  versions: DocumentVersion[];
+}
+
+export interface ApplicationAccess {
+  mode: 'all' | 'users';
+  users: string[];
+}
+
+export interface Application {
+  client_id: string;
+  client_secret: string | null;
+  name: string;
+  description: string;
+  publisher: string | null;
+  application_type: 'web' | 'native';
+  redirect_urls: string[];
+  allow_refresh_token: boolean;
+  rotate_refresh_token: boolean;
+  access_token_minutes: number;
+  refresh_token_days: number;
+  enabled: boolean;
+  access: ApplicationAccess;
+  setting_fields: ImanageManifestSetting[];
+  settings: Record<string, string>;
+  context_menu: ImanageContextMenuCommand[];
+  /** Files the uploaded package carried besides manifest.yaml (kept for display only). */
+  package_files: string[];
+  created_at: number;
+}
+
+export function applicationAllowsUser(app: Application, userId: string): boolean {
+  return app.access.mode === 'all' || app.access.users.includes(userId);
+}

@@ -1,0 +1,336 @@
+/**
+ * The in-memory iManage library: users, libraries, workspaces, folders, documents and Control Center
+ * applications. Every mutation goes through a method here so the Work API, the web view and test
+ * helpers change content the same way a user would (numbers, dates and edit_date move together).
+ */
+import type { Clock } from './clock.ts';
+import { contentChecksum } from './content.ts';
+import {
+  type AccessLevel,
+  type Application,
+  type Container,
+  type ContentSource,
+  type DocumentRecord,
+  type DocumentVersion,
+  type EmulatorUser,
+  type Folder,
+  type Library,
+  type Workspace,
+  accessAtLeast,
+} from './model.ts';
+
+export class EmulatorError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export const notFound = (what: string) => new EmulatorError(404, 'NotFound', `${what} not found`);
+
+export interface NewDocument {
+  name: string;
+  extension: string;
+  content: ContentSource;
+  docClass?: string;
+  comment?: string;
+  fileCreateDate?: number;
+  fileEditDate?: number;
+  custom?: Record<string, string>;
+}
+
+/** Parses "LIB!123" or "LIB!123.4" into its parts; undefined when malformed. */
+export function parseItemId(id: string): { library: string; number: number; version?: number } | undefined {
+  const match = /^([^!]+)!(\d+)(?:\.(\d+))?$/.exec(id);
+  if (!match?.[1] || !match[2]) return undefined;
+  const parsed = { library: match[1], number: Number(match[2]) };
+  return match[3] === undefined ? parsed : { ...parsed, version: Number(match[3]) };
+}
+
+export class Store {
+  readonly users = new Map<string, EmulatorUser>();
+  readonly libraries = new Map<string, Library>();
+  readonly containers = new Map<string, Container>();
+  /** Keyed by "LIB!number" (without version). */
+  readonly documents = new Map<string, DocumentRecord>();
+  readonly applications = new Map<string, Application>();
+  readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  // ---- users and access -------------------------------------------------------------------------
+
+  findUserByLogin(login: string): EmulatorUser | undefined {
+    const wanted = login.trim().toLowerCase();
+    for (const user of this.users.values()) if (user.id.toLowerCase() === wanted) return user;
+    return undefined;
+  }
+
+  /** The user's access to a workspace: its own entry, then the user's access map, then "*". */
+  workspaceAccess(user: EmulatorUser, workspace: Workspace): AccessLevel {
+    return (
+      workspace.explicitAccess.get(user.id) ??
+      user.access[workspace.id] ??
+      user.access[workspace.name] ??
+      user.access['*'] ??
+      'no_access'
+    );
+  }
+
+  accessToContainer(user: EmulatorUser, container: Container): AccessLevel {
+    return this.workspaceAccess(user, this.workspaceOf(container));
+  }
+
+  // ---- libraries and containers -----------------------------------------------------------------
+
+  addLibrary(id: string, displayName: string): Library {
+    const library: Library = { id, display_name: displayName, nextContainerNumber: 100, nextDocumentNumber: 1000 };
+    this.libraries.set(id, library);
+    return library;
+  }
+
+  library(id: string): Library {
+    const library = this.libraries.get(id);
+    if (!library) throw notFound(`Library ${id}`);
+    return library;
+  }
+
+  workspaceOf(container: Container): Workspace {
+    if (container.kind === 'workspace') return container;
+    const workspace = this.containers.get(container.workspaceId);
+    if (workspace?.kind !== 'workspace') throw new Error(`folder ${container.id} has no workspace`);
+    return workspace;
+  }
+
+  container(id: string): Container {
+    const container = this.containers.get(id);
+    if (!container) throw notFound(`Container ${id}`);
+    return container;
+  }
+
+  workspace(id: string): Workspace {
+    const container = this.containers.get(id);
+    if (container?.kind !== 'workspace') throw notFound(`Workspace ${id}`);
+    return container;
+  }
+
+  folder(id: string): Folder {
+    const container = this.containers.get(id);
+    if (container?.kind !== 'folder') throw notFound(`Folder ${id}`);
+    return container;
+  }
+
+  workspacesIn(libraryId: string): Workspace[] {
+    return [...this.containers.values()].filter(
+      (c): c is Workspace => c.kind === 'workspace' && c.library === libraryId,
+    );
+  }
+
+  subfolders(containerId: string): Folder[] {
+    return [...this.containers.values()].filter((c): c is Folder => c.kind === 'folder' && c.parentId === containerId);
+  }
+
+  documentsIn(folderId: string): DocumentRecord[] {
+    return [...this.documents.values()].filter((d) => d.folderId === folderId);
+  }
+
+  /** Every container id at or below `containerId` (itself included). */
+  subtreeIds(containerId: string): Set<string> {
+    const ids = new Set([containerId]);
+    const pending = [containerId];
+    while (pending.length > 0) {
+      const parent = pending.pop() as string;
+      for (const child of this.subfolders(parent)) {
+        ids.add(child.id);
+        pending.push(child.id);
+      }
+    }
+    return ids;
+  }
+
+  createWorkspace(
+    libraryId: string,
+    fields: Partial<Omit<Workspace, 'kind' | 'id' | 'number' | 'library'>> & { name: string; owner: string },
+  ): Workspace {
+    const library = this.library(libraryId);
+    const number = library.nextContainerNumber++;
+    const now = this.clock.now();
+    const workspace: Workspace = {
+      kind: 'workspace',
+      library: libraryId,
+      number,
+      id: `${libraryId}!${number}`,
+      description: '',
+      createDate: now,
+      editDate: now,
+      lastUser: fields.owner,
+      clientNumber: '',
+      clientName: '',
+      matterNumber: '',
+      matterName: '',
+      explicitAccess: new Map(),
+      ...fields,
+    };
+    this.containers.set(workspace.id, workspace);
+    return workspace;
+  }
+
+  createFolder(
+    parentId: string,
+    fields: { name: string; owner: string; description?: string; createDate?: number },
+  ): Folder {
+    const parent = this.container(parentId);
+    const library = this.library(parent.library);
+    const number = library.nextContainerNumber++;
+    const now = fields.createDate ?? this.clock.now();
+    const folder: Folder = {
+      kind: 'folder',
+      library: parent.library,
+      number,
+      id: `${parent.library}!${number}`,
+      name: fields.name,
+      description: fields.description ?? '',
+      owner: fields.owner,
+      parentId,
+      workspaceId: this.workspaceOf(parent).id,
+      createDate: now,
+      editDate: now,
+    };
+    this.containers.set(folder.id, folder);
+    this.touchContainer(parent, now);
+    return folder;
+  }
+
+  renameContainer(id: string, changes: { name?: string; description?: string }): Container {
+    const container = this.container(id);
+    if (changes.name !== undefined) container.name = changes.name;
+    if (changes.description !== undefined) container.description = changes.description;
+    container.editDate = this.clock.now();
+    return container;
+  }
+
+  deleteFolder(id: string): void {
+    const folder = this.folder(id);
+    if (this.subfolders(id).length > 0 || this.documentsIn(id).length > 0) {
+      throw new EmulatorError(400, 'FolderNotEmpty', `Folder ${id} is not empty`);
+    }
+    this.containers.delete(id);
+    this.touchContainer(this.container(folder.parentId), this.clock.now());
+  }
+
+  /** "edit_date (last change to profile or contents)": a change inside a folder touches it. */
+  private touchContainer(container: Container, when: number): void {
+    container.editDate = Math.max(container.editDate, when);
+  }
+
+  // ---- documents --------------------------------------------------------------------------------
+
+  /** Resolves "LIB!n" (latest version) or "LIB!n.v" to a document and one of its versions. */
+  documentVersion(id: string): { document: DocumentRecord; version: DocumentVersion } {
+    const parsed = parseItemId(id);
+    const document = parsed && this.documents.get(`${parsed.library}!${parsed.number}`);
+    if (!parsed || !document) throw notFound(`Document ${id}`);
+    const version =
+      parsed.version === undefined ? document.versions.at(-1) : document.versions.find((v) => v.version === parsed.version);
+    if (!version) throw notFound(`Document ${id}`);
+    return { document, version };
+  }
+
+  createDocument(folderId: string, author: string, input: NewDocument): DocumentRecord {
+    const folder = this.folder(folderId);
+    const library = this.library(folder.library);
+    const number = library.nextDocumentNumber++;
+    const now = this.clock.now();
+    const document: DocumentRecord = {
+      library: folder.library,
+      number,
+      folderId,
+      workspaceId: folder.workspaceId,
+      name: input.name,
+      docClass: input.docClass ?? 'DOC',
+      author,
+      lastUser: author,
+      createProfileDate: now,
+      editProfileDate: now,
+      custom: input.custom ?? {},
+      versions: [],
+    };
+    this.documents.set(`${folder.library}!${number}`, document);
+    this.appendVersion(document, author, input, now);
+    this.touchContainer(folder, now);
+    return document;
+  }
+
+  addVersion(documentId: string, operator: string, input: Omit<NewDocument, 'name'> & { name?: string }): DocumentVersion {
+    const { document } = this.documentVersion(documentId);
+    if (input.name !== undefined) document.name = input.name;
+    const version = this.appendVersion(document, operator, input, this.clock.now());
+    this.touchContainer(this.folder(document.folderId), version.editDate);
+    return version;
+  }
+
+  private appendVersion(
+    document: DocumentRecord,
+    operator: string,
+    input: Omit<NewDocument, 'name'>,
+    now: number,
+  ): DocumentVersion {
+    const version: DocumentVersion = {
+      version: (document.versions.at(-1)?.version ?? 0) + 1,
+      extension: input.extension,
+      size: input.content.kind === 'bytes' ? input.content.bytes.byteLength : input.content.size,
+      content: input.content,
+      author: document.author,
+      operator,
+      comment: input.comment ?? '',
+      createDate: now,
+      editDate: now,
+      fileCreateDate: input.fileCreateDate ?? now,
+      fileEditDate: input.fileEditDate ?? now,
+    };
+    document.versions.push(version);
+    document.lastUser = operator;
+    return version;
+  }
+
+  patchDocument(
+    documentId: string,
+    user: string,
+    changes: { name?: string; comment?: string; docClass?: string; custom?: Record<string, string> },
+  ): DocumentRecord {
+    const { document, version } = this.documentVersion(documentId);
+    if (changes.name !== undefined) document.name = changes.name;
+    if (changes.docClass !== undefined) document.docClass = changes.docClass;
+    if (changes.comment !== undefined) version.comment = changes.comment;
+    if (changes.custom) Object.assign(document.custom, changes.custom);
+    document.editProfileDate = this.clock.now();
+    document.lastUser = user;
+    return document;
+  }
+
+  deleteDocument(documentId: string): DocumentRecord {
+    const { document } = this.documentVersion(documentId);
+    this.documents.delete(`${document.library}!${document.number}`);
+    this.touchContainer(this.folder(document.folderId), this.clock.now());
+    return document;
+  }
+
+  /** edit_date of a version: the later of its content change and the document's last profile edit. */
+  editDate(document: DocumentRecord, version: DocumentVersion): number {
+    return Math.max(version.editDate, document.editProfileDate);
+  }
+
+  checksum(version: DocumentVersion): string {
+    version.checksum ??= contentChecksum(version.content);
+    return version.checksum;
+  }
+
+  canAccess(user: EmulatorUser, container: Container, required: AccessLevel): boolean {
+    return accessAtLeast(this.accessToContainer(user, container), required);
+  }
+}

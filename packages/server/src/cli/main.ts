@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { AppError } from '../errors.ts';
+import { commands } from './commands.ts';
+
+const usage = `Usage: lexbridge <command> [options]
+
+Commands:
+  start                     Everything locally on embedded defaults (server, workers, iManage emulator, demo sign-in)
+  serve [--no-workers]      The HTTP API and web app; runs job workers in-process unless --no-workers
+  worker                    Job workers only (needs DATABASE_URL: PostgreSQL shared with the server)
+  migrate                   Apply database migrations and exit
+  keys rotate               Re-encrypt every stored secret under the primary encryption key
+  doctor <connector-id>     Diagnose connectivity to a connector's server
+  emulator imanage [flags]  A standalone iManage Work Server emulator (see docs/imanage-emulator.md)
+
+Settings come from environment variables: see docs/configuration.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${usage}`);
+    return 2;
+  }
+  if (command.needsConfig === false) return command.run(rest, undefined);
+  return command.run(rest, loadConfig());
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code !== -1) process.exitCode = code;
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof AppError) {
+    console.error(`lexbridge: ${err.message}${err instanceof AppError ? ` [${err.code}]` : ''}`);
+  } else {
+    console.error('lexbridge: unexpected failure', err);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,100 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Lexbridge reads, parsed once from the environment. A wrong value stops start-up with
+ * a message naming the variable and what it expects. docs/configuration.md lists each variable; a test
+ * keeps the two in step.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = z.url({ message: 'expected an absolute URL such as https://lexbridge.example.com' });
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const configSchema = z.object({
+  PORT: z.coerce.number({ message: 'expected a port number from 0 to 65535' }).int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LEXBRIDGE_PUBLIC_URL: url.optional(),
+  LEXBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// connection string' })
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  LEXBRIDGE_ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9_-]+:[A-Za-z0-9+/_-]{43}=?)*$/, {
+      message: 'expected comma-separated keyId:base64key pairs, each key 32 bytes; the first one encrypts',
+    })
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LEXBRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LEXBRIDGE_OIDC_ISSUER: url.optional(),
+  LEXBRIDGE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  LEXBRIDGE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  LEXBRIDGE_OIDC_ROLE_CLAIMS: csv.default(['roles', 'groups']),
+  LEXBRIDGE_OIDC_ROLE_PREFIX: z.string().default(''),
+  LEXBRIDGE_USERS_FILE: z.string().min(1).optional(),
+  LEXBRIDGE_ALLOW_EMBEDDED_IDP: bool.default(false),
+  LEXBRIDGE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
+  LEXBRIDGE_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  LEXBRIDGE_LOCAL_FOLDER_ROOTS: csv.default([]),
+  LEXBRIDGE_EGRESS_IPS: csv.default([]),
+  LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID: z.string().min(1).optional(),
+  LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET: z.string().min(1).optional(),
+  LEXBRIDGE_IMANAGE_CLOUD_URL: url.default('https://cloudimanage.com'),
+  HTTPS_PROXY: z.string().optional(),
+  NO_PROXY: z.string().optional(),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  /** Absolute data directory. */
+  dataDir: string;
+  /** The URL people and identity providers reach this server at, without a trailing slash. */
+  publicUrl: string;
+  /** True when no DATABASE_URL is set and the embedded PGlite database is used. */
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: { variable: string; expected: string }[]) {
+    super(
+      `Lexbridge cannot start: ${problems.length === 1 ? 'a setting is' : 'some settings are'} wrong.\n` +
+        problems.map((p) => `  ${p.variable}: ${p.expected}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into a Config, or throws ConfigError naming each wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key] ?? (key === 'HTTPS_PROXY' || key === 'NO_PROXY' ? env[key.toLowerCase()] : undefined);
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        expected: issue.message,
+      })),
+    );
+  }
+  const raw = parsed.data;
+  const dataDir = isAbsolute(raw.LEXBRIDGE_DATA_DIR) ? raw.LEXBRIDGE_DATA_DIR : resolve(cwd, raw.LEXBRIDGE_DATA_DIR);
+  const publicUrl = (raw.LEXBRIDGE_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
+  return { ...raw, dataDir, publicUrl, embedded: !raw.DATABASE_URL };
+}

@@ -1,0 +1,17 @@
+/**
+ * Every column that holds sealed secrets, so that key rotation can find them all. A feature that adds
+ * an encrypted column adds it here; a test fails when a sealed value sits in a column not listed.
+ */
+export interface SecretColumns {
+  table: string;
+  /** The primary-key column; its value is the row id in the associated data. */
+  idColumn: string;
+  columns: string[];
+}
+
+export const secretColumns: SecretColumns[] = [
+  { table: 'sessions', idColumn: 'id_hash', columns: ['id_token'] },
+  { table: 'connectors', idColumn: 'id', columns: ['secret_config'] },
+  { table: 'connections', idColumn: 'id', columns: ['access_token', 'refresh_token'] },
+  { table: 'oauth_attempts', idColumn: 'id', columns: ['code_verifier'] },
+];

@@ -1,0 +1,86 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Lexbridge } from '../runtime.ts';
+import { checkAccess } from './access.ts';
+import { installErrorHandling } from './errors.ts';
+import { type RouteDefinition, toFastifySchema } from './route.ts';
+
+export interface HttpAppOptions {
+  /** Token that admin commands present on 'local-admin' routes (embedded database only). */
+  localAdminToken?: string;
+  /** Extra plugins to register after the API routes (the web app's static files, the embedded IdP). */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+const routesDir = fileURLToPath(new URL('./routes/', import.meta.url));
+const routeFile = /^(get|post|put|patch|delete)\.ts$/;
+
+/** Finds every route module under http/routes; the folder path mirrors the URL. */
+export async function loadRoutes(dir = routesDir): Promise<RouteDefinition[]> {
+  const found: RouteDefinition[] = [];
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const files = entries
+    .filter((e) => e.isFile() && routeFile.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: RouteDefinition };
+    if (!mod.default) throw new Error(`${file} does not export a route as default`);
+    found.push(mod.default);
+  }
+  return found;
+}
+
+/** Builds the HTTP app: plugins, error handling, the access check and every route. */
+export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: lexbridge.log as FastifyBaseLogger,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.decorateRequest('user', null);
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lexbridge API',
+        version: '1',
+        description: 'Connectors, workflows and administration of a Lexbridge server. Errors are {"error":{"code","message"}}; see docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'lexbridge_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const routes = await loadRoutes();
+  for (const def of routes) {
+    app.route({
+      method: def.method,
+      url: def.url,
+      schema: toFastifySchema(def),
+      config: { access: def.access, ...(def.config ?? {}) },
+      ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
+      preHandler: async (request) => checkAccess(request, def, lexbridge, options.localAdminToken),
+      handler: (request, reply) => def.handler(request as never, reply, lexbridge),
+    });
+  }
+  for (const plugin of options.plugins ?? []) await plugin(app);
+  return app;
+}

@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type { z } from 'zod';
+import type { Lexbridge } from '../runtime.ts';
+
+/** The roles a firm's identity provider can grant. Roles combine. */
+export const roles = ['ConnectorAdmin', 'Admin', 'User', 'PluginUser'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * Who may call a route. Every route declares it; the access check runs before the handler, and a test
+ * walks every route with every role.
+ * - 'public': anyone, signed in or not (health checks, sign-in redirects, OAuth callbacks).
+ * - 'signed-in': any signed-in person with at least one Lexbridge role.
+ * - a list of roles: a signed-in person holding at least one of them.
+ * - 'local-admin': the local admin token from the data directory (admin commands on the embedded database).
+ */
+export type RouteAccess = 'public' | 'signed-in' | 'local-admin' | readonly Role[];
+
+/** The signed-in person behind a request. */
+export interface RequestUser {
+  id: string;
+  name: string | null;
+  email: string | null;
+  roles: Role[];
+  sessionIdHash: string;
+  csrfToken: string;
+}
+
+type Schema = {
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  headers?: z.ZodType;
+  response?: Record<number, z.ZodType>;
+};
+
+type Infer<S, K extends keyof Schema> = S extends { [P in K]: infer T } ? (T extends z.ZodType ? z.infer<T> : unknown) : unknown;
+
+export type TypedRequest<S extends Schema> = FastifyRequest<{
+  Params: Infer<S, 'params'>;
+  Querystring: Infer<S, 'querystring'>;
+  Body: Infer<S, 'body'>;
+}>;
+
+export interface RouteDefinition<S extends Schema = Schema> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  access: RouteAccess;
+  summary: string;
+  tags?: string[];
+  schema?: S;
+  /** Skip the CSRF check (only for routes that authenticate otherwise, such as OAuth callbacks). */
+  csrfExempt?: boolean;
+  /** Hide from the OpenAPI document (for example the browser-only callback pages). */
+  hidden?: boolean;
+  /** Fastify route config, e.g. rate limits. */
+  config?: Record<string, unknown>;
+  bodyLimit?: number;
+  handler(request: TypedRequest<S>, reply: FastifyReply, lexbridge: Lexbridge): Promise<unknown>;
+}
+
+/** Declares a route. Route files under http/routes export one as default and are found automatically. */
+export function defineRoute<S extends Schema>(definition: RouteDefinition<S>): RouteDefinition<S> {
+  return definition;
+}
+
+export function toFastifySchema(def: RouteDefinition): FastifySchema {
+  return {
+    summary: def.summary,
+    tags: def.tags,
+    hide: def.hidden,
+    ...(def.schema ?? {}),
+  } as FastifySchema;
+}

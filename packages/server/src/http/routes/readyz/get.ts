@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineRoute } from '../../route.ts';
+
+const check = z.object({ ok: z.boolean(), error: z.string().optional() });
+
+export default defineRoute({
+  method: 'GET',
+  url: '/readyz',
+  access: 'public',
+  summary: 'Readiness: the database and the job queue answer',
+  tags: ['health'],
+  schema: {
+    response: {
+      200: z.object({ status: z.literal('ready'), database: check, queue: check }),
+      503: z.object({ status: z.literal('not_ready'), database: check, queue: check }),
+    },
+  },
+  async handler(_request, reply, lexbridge) {
+    const database = await lexbridge.store
+      .ping()
+      .then(() => ({ ok: true }))
+      .catch((err: Error) => ({ ok: false, error: err.message }));
+    const queue = (await lexbridge.queue.ready()) ? { ok: true } : { ok: false, error: 'the job queue is not running' };
+    if (database.ok && queue.ok) return { status: 'ready' as const, database, queue };
+    return reply.status(503).send({ status: 'not_ready' as const, database, queue });
+  },
+});

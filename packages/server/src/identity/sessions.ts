@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt } from 'drizzle-orm';
+import type { Role } from '../http/route.ts';
+import type { DbOrTx } from '../store/db.ts';
+import { sessions, users } from '../store/schema.ts';
+
+/**
+ * Server-side sessions. The cookie holds a random token; the database holds only its sha256, the CSRF
+ * token and the expiries. Sessions live in the database, so they survive restarts and work across
+ * several web processes.
+ */
+export const sessionCookieName = 'lexbridge_session';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export interface SessionLifetime {
+  idleMinutes: number;
+  absoluteHours: number;
+}
+
+export interface NewSession {
+  /** The cookie value; never stored. */
+  token: string;
+  idHash: string;
+  csrfToken: string;
+  absoluteExpiresAt: Date;
+}
+
+export async function createSession(
+  db: DbOrTx,
+  userId: string,
+  lifetime: SessionLifetime,
+  meta: { ip?: string; userAgent?: string; idToken?: string | null } = {},
+  now = new Date(),
+): Promise<NewSession> {
+  const token = randomBytes(32).toString('base64url');
+  const idHash = hashToken(token);
+  const csrfToken = randomBytes(24).toString('base64url');
+  const absoluteExpiresAt = new Date(now.getTime() + lifetime.absoluteHours * 3_600_000);
+  await db.insert(sessions).values({
+    idHash,
+    userId,
+    csrfToken,
+    idToken: meta.idToken ?? null,
+    createdAt: now,
+    lastSeenAt: now,
+    idleExpiresAt: new Date(Math.min(now.getTime() + lifetime.idleMinutes * 60_000, absoluteExpiresAt.getTime())),
+    absoluteExpiresAt,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 400) ?? null,
+  });
+  return { token, idHash, csrfToken, absoluteExpiresAt };
+}
+
+export interface ActiveSession {
+  idHash: string;
+  csrfToken: string;
+  user: { id: string; name: string | null; email: string | null; roles: Role[] };
+}
+
+/**
+ * Looks up a live session by its cookie value and slides its idle expiry (at most once a minute, so
+ * busy pages do not write on every request). Returns null for unknown or expired sessions.
+ */
+export async function findActiveSession(db: DbOrTx, token: string, lifetime: SessionLifetime, now = new Date()): Promise<ActiveSession | null> {
+  const idHash = hashToken(token);
+  const rows = await db
+    .select({
+      idHash: sessions.idHash,
+      csrfToken: sessions.csrfToken,
+      lastSeenAt: sessions.lastSeenAt,
+      absoluteExpiresAt: sessions.absoluteExpiresAt,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      roles: users.roles,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.idleExpiresAt, now), gt(sessions.absoluteExpiresAt, now)))
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
+    const idle = Math.min(now.getTime() + lifetime.idleMinutes * 60_000, row.absoluteExpiresAt.getTime());
+    await db.update(sessions).set({ lastSeenAt: now, idleExpiresAt: new Date(idle) }).where(eq(sessions.idHash, idHash));
+  }
+  return {
+    idHash: row.idHash,
+    csrfToken: row.csrfToken,
+    user: { id: row.userId, name: row.name, email: row.email, roles: row.roles as Role[] },
+  };
+}
+
+export async function deleteSession(db: DbOrTx, idHash: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.idHash, idHash));
+}

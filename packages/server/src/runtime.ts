@@ -1,0 +1,67 @@
+import type { Config } from './config/index.ts';
+import { loadKeys } from './crypto/keys.ts';
+import { SecretBox } from './crypto/secret-box.ts';
+import './jobs/index.ts';
+import { openQueue, type Queue } from './jobs/queue.ts';
+import type { Logger } from './log.ts';
+import { openStore, type Store } from './store/db.ts';
+
+/**
+ * Everything a request handler or a job needs, opened once per process: configuration, logger,
+ * database, secrets and queue. Feature modules receive this object rather than importing globals, so
+ * tests can run several independent instances side by side.
+ */
+export interface Lexbridge {
+  config: Config;
+  log: Logger;
+  store: Store;
+  /** Replaced in place by key rotation: read it at the time of use, do not keep a reference. */
+  secrets: SecretBox;
+  keySource: 'environment' | 'key-file';
+  queue: Queue;
+  close(): Promise<void>;
+}
+
+export interface OpenLexbridgeOptions {
+  config: Config;
+  log: Logger;
+  /** Use this database instead of opening one from the configuration (tests). */
+  store?: Store;
+  /** Open the embedded database in memory rather than in the data directory (tests). */
+  inMemory?: boolean;
+}
+
+export async function openLexbridge({ config, log, store: given, inMemory }: OpenLexbridgeOptions): Promise<Lexbridge> {
+  const store =
+    given ??
+    (await openStore({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: inMemory ? undefined : config.dataDir,
+      poolSize: config.DATABASE_POOL_SIZE,
+      port: config.PORT,
+    }));
+  try {
+    if (store.applied.length > 0) log.info({ migrations: store.applied }, 'database migrated');
+    const { keys, source } = await loadKeys({ envKeys: config.LEXBRIDGE_ENCRYPTION_KEYS, dataDir: config.dataDir, log });
+    const secrets = new SecretBox(keys);
+    const queue = await openQueue(store, log, { concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY });
+    let closed = false;
+    return {
+      config,
+      log,
+      store,
+      secrets,
+      keySource: source,
+      queue,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await queue.stop().catch((err: unknown) => log.warn({ err }, 'job queue did not stop cleanly'));
+        if (!given) await store.close();
+      },
+    };
+  } catch (err) {
+    if (!given) await store.close();
+    throw err;
+  }
+}

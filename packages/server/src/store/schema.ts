@@ -1,0 +1,158 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The database schema as drizzle sees it. The SQL that creates it lives in ./migrations (applied in
+ * file-name order); a test checks that every table and column here exists after migrating.
+ * Columns holding secrets contain envelope ciphertext (see crypto/secret-box.ts), never plaintext,
+ * and are listed in crypto/secret-columns.ts so that key rotation finds them.
+ */
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    email: text('email'),
+    name: text('name'),
+    roles: jsonb('roles').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    lastSignInAt: ts('last_sign_in_at'),
+  },
+  (t) => [uniqueIndex('users_issuer_subject').on(t.issuer, t.subject)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** sha256 of the cookie value: a leaked table does not yield usable cookies. */
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    /** Encrypted id_token, kept for RP-initiated logout. */
+    idToken: text('id_token'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    idleExpiresAt: ts('idle_expires_at').notNull(),
+    absoluteExpiresAt: ts('absolute_expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const connectors = pgTable('connectors', {
+  id: uuid('id').primaryKey(),
+  type: text('type').notNull(),
+  name: text('name').notNull(),
+  config: jsonb('config').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  /** Encrypted JSON object of the type's secret fields. */
+  secretConfig: text('secret_config'),
+  status: text('status').notNull().default('active'),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const connections = pgTable(
+  'connections',
+  {
+    id: uuid('id').primaryKey(),
+    connectorId: uuid('connector_id')
+      .notNull()
+      .references(() => connectors.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').notNull().default('unauthorised'),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    accessTokenExpiresAt: ts('access_token_expires_at'),
+    refreshTokenExpiresAt: ts('refresh_token_expires_at'),
+    scope: text('scope'),
+    externalAccount: jsonb('external_account').$type<Record<string, unknown>>(),
+    lastRefreshedAt: ts('last_refreshed_at'),
+    lastUsedAt: ts('last_used_at'),
+    lastErrorCode: text('last_error_code'),
+    lastError: text('last_error'),
+    /** Bumped on every token write; writers compare-and-swap on it. */
+    tokenVersion: integer('token_version').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('connections_connector_user').on(t.connectorId, t.userId)],
+);
+
+export const oauthAttempts = pgTable('oauth_attempts', {
+  id: uuid('id').primaryKey(),
+  /** sha256 of the state parameter. */
+  stateHash: text('state_hash').notNull().unique(),
+  sessionIdHash: text('session_id_hash').notNull(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  connectorId: uuid('connector_id')
+    .notNull()
+    .references(() => connectors.id, { onDelete: 'cascade' }),
+  /** Encrypted PKCE verifier. */
+  codeVerifier: text('code_verifier').notNull(),
+  redirectUri: text('redirect_uri').notNull(),
+  returnTo: text('return_to'),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const workflows = pgTable(
+  'workflows',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    sourceConnectorId: uuid('source_connector_id').references(() => connectors.id, { onDelete: 'set null' }),
+    sourceLocation: jsonb('source_location').$type<Record<string, unknown>>().notNull(),
+    targetConnectorId: uuid('target_connector_id').references(() => connectors.id, { onDelete: 'set null' }),
+    targetLocation: jsonb('target_location').$type<Record<string, unknown>>().notNull(),
+    options: jsonb('options').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    triggers: jsonb('triggers').$type<Record<string, boolean>>().notNull().default(sql`'{}'::jsonb`),
+    intervalMinutes: integer('interval_minutes').notNull().default(5),
+    status: text('status').notNull().default('active'),
+    pauseReason: text('pause_reason'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('workflows_source_connector').on(t.sourceConnectorId), index('workflows_target_connector').on(t.targetConnectorId)],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actorUserId: uuid('actor_user_id'),
+    actorLabel: text('actor_label'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    outcome: text('outcome').notNull().default('success'),
+    ip: text('ip'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_events_at').on(t.at), index('audit_events_action').on(t.action)],
+);
+
+/** Values that must survive restarts but belong to no domain table (for example the schema owner). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  secret: boolean('secret').notNull().default(false),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
