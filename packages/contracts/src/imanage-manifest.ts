@@ -9,7 +9,10 @@ import { z } from 'zod';
 
 const settingKey = z
   .string()
-  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (letters, digits, underscores; starts with a letter)');
+  .regex(
+    /^[a-z][a-z0-9_]*$/,
+    'must be lower_snake_case (letters, digits, underscores; starts with a letter)',
+  );
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 
@@ -59,14 +62,22 @@ export const imanageManifestSchema = z
     const keys = new Set<string>();
     manifest.settings.forEach((setting, index) => {
       if (keys.has(setting.key)) {
-        ctx.addIssue({ code: 'custom', path: ['settings', index, 'key'], message: `duplicate key "${setting.key}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['settings', index, 'key'],
+          message: `duplicate key "${setting.key}"`,
+        });
       }
       keys.add(setting.key);
     });
     const ids = new Set<string>();
     manifest.context_menu.forEach((command, index) => {
       if (ids.has(command.id)) {
-        ctx.addIssue({ code: 'custom', path: ['context_menu', index, 'id'], message: `duplicate id "${command.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['context_menu', index, 'id'],
+          message: `duplicate id "${command.id}"`,
+        });
       }
       ids.add(command.id);
       for (const key of placeholderKeys(command.url)) {
@@ -130,7 +141,9 @@ export function parseImanageManifest(yamlText: string): ImanageManifest {
   const result = imanageManifestSchema.safeParse(raw);
   if (!result.success) {
     throw new ImanageManifestError(
-      result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+      result.error.issues.map(
+        (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+      ),
     );
   }
   return result.data;

@@ -101,13 +101,22 @@ export function defaultUsers(secondWorkspaceIds: string[]): UserFileEntry[] {
       admin: true,
       access: { '*': 'full_access' },
     },
-    { id: 'jsmith', password: 'password', name: 'John Smith', email: 'jsmith@emulator.example', access: { '*': 'read_write' } },
+    {
+      id: 'jsmith',
+      password: 'password',
+      name: 'John Smith',
+      email: 'jsmith@emulator.example',
+      access: { '*': 'read_write' },
+    },
     {
       id: 'ajones',
       password: 'password',
       name: 'Alice Jones',
       email: 'ajones@emulator.example',
-      access: { '*': 'read', ...Object.fromEntries(secondWorkspaceIds.map((id) => [id, 'no_access' as const])) },
+      access: {
+        '*': 'read',
+        ...Object.fromEntries(secondWorkspaceIds.map((id) => [id, 'no_access' as const])),
+      },
     },
   ];
 }

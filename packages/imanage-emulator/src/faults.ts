@@ -62,7 +62,8 @@ export class Faults {
   }
 
   async delay(): Promise<void> {
-    if (this.#config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#config.latencyMs));
+    if (this.#config.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.#config.latencyMs));
   }
 
   /**
@@ -94,7 +95,9 @@ export class Faults {
       return true;
     }
     if (errorRate > 0 && this.#random() < errorRate) {
-      reply.code(errorStatus).send({ error: { code: 'ServiceUnavailable', message: 'Injected server error' } });
+      reply
+        .code(errorStatus)
+        .send({ error: { code: 'ServiceUnavailable', message: 'Injected server error' } });
       return true;
     }
     return false;

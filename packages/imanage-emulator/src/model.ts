@@ -135,3 +135,9 @@ export interface Application {
 export function applicationAllowsUser(app: Application, userId: string): boolean {
   return app.access.mode === 'all' || app.access.users.includes(userId);
 }
+
+export function latestVersion(document: DocumentRecord): DocumentVersion {
+  const latest = document.versions.at(-1);
+  if (!latest) throw new Error(`document ${document.library}!${document.number} has no versions`);
+  return latest;
+}

@@ -3,8 +3,8 @@
  * documents, dates and bytes. Dates are laid out from a fixed epoch (not "now"), so two runs agree.
  */
 import type { DocumentRecord } from './model.ts';
-import type { Store } from './store.ts';
 import { createRandom, pick, randomInt } from './prng.ts';
+import type { Store } from './store.ts';
 
 export interface ContentOptions {
   /** Library ids; the first is every user's preferred library. Default ["ACTIVE"]. */
@@ -34,10 +34,23 @@ export const DEFAULT_CONTENT = {
 const SAMPLE_EPOCH = Date.UTC(2024, 0, 1);
 const DAY_MS = 86_400_000;
 
-const CLIENTS = ['Acme Corp', 'Globex', 'Initech', 'Umbrella Holdings', 'Stark Industries', 'Wayne Enterprises'];
+const CLIENTS = [
+  'Acme Corp',
+  'Globex',
+  'Initech',
+  'Umbrella Holdings',
+  'Stark Industries',
+  'Wayne Enterprises',
+];
 const MATTERS = ['Supply agreement', 'Acquisition', 'Employment dispute', 'Lease renewal', 'Patent licence'];
 const FOLDERS = ['Correspondence', 'Documents', 'Agreements', 'Pleadings', 'Research', 'Notes'];
-const DOCUMENT_TITLES = ['Engagement letter', 'Draft agreement', 'Board minutes', 'Memo', 'Witness statement'];
+const DOCUMENT_TITLES = [
+  'Engagement letter',
+  'Draft agreement',
+  'Board minutes',
+  'Memo',
+  'Witness statement',
+];
 const EXTENSIONS = ['docx', 'pdf', 'xlsx', 'msg', 'txt'];
 
 export function generateSampleContent(store: Store, seed: number, options: ContentOptions = {}): void {

@@ -34,7 +34,11 @@ ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
 </form>`;
 }
 
-export function checkCredentials(ctx: EmulatorContext, username: unknown, password: unknown): EmulatorUser | undefined {
+export function checkCredentials(
+  ctx: EmulatorContext,
+  username: unknown,
+  password: unknown,
+): EmulatorUser | undefined {
   if (typeof username !== 'string' || typeof password !== 'string') return undefined;
   const user = ctx.store.findUserByLogin(username);
   return user && user.password === password ? user : undefined;

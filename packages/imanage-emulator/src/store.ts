@@ -8,6 +8,7 @@ import { contentChecksum } from './content.ts';
 import {
   type AccessLevel,
   type Application,
+  accessAtLeast,
   type Container,
   type ContentSource,
   type DocumentRecord,
@@ -16,7 +17,6 @@ import {
   type Folder,
   type Library,
   type Workspace,
-  accessAtLeast,
 } from './model.ts';
 
 export class EmulatorError extends Error {
@@ -89,7 +89,12 @@ export class Store {
   // ---- libraries and containers -----------------------------------------------------------------
 
   addLibrary(id: string, displayName: string): Library {
-    const library: Library = { id, display_name: displayName, nextContainerNumber: 100, nextDocumentNumber: 1000 };
+    const library: Library = {
+      id,
+      display_name: displayName,
+      nextContainerNumber: 100,
+      nextDocumentNumber: 1000,
+    };
     this.libraries.set(id, library);
     return library;
   }
@@ -132,7 +137,9 @@ export class Store {
   }
 
   subfolders(containerId: string): Folder[] {
-    return [...this.containers.values()].filter((c): c is Folder => c.kind === 'folder' && c.parentId === containerId);
+    return [...this.containers.values()].filter(
+      (c): c is Folder => c.kind === 'folder' && c.parentId === containerId,
+    );
   }
 
   documentsIn(folderId: string): DocumentRecord[] {
@@ -236,7 +243,9 @@ export class Store {
     const document = parsed && this.documents.get(`${parsed.library}!${parsed.number}`);
     if (!parsed || !document) throw notFound(`Document ${id}`);
     const version =
-      parsed.version === undefined ? document.versions.at(-1) : document.versions.find((v) => v.version === parsed.version);
+      parsed.version === undefined
+        ? document.versions.at(-1)
+        : document.versions.find((v) => v.version === parsed.version);
     if (!version) throw notFound(`Document ${id}`);
     return { document, version };
   }
@@ -266,7 +275,11 @@ export class Store {
     return document;
   }
 
-  addVersion(documentId: string, operator: string, input: Omit<NewDocument, 'name'> & { name?: string }): DocumentVersion {
+  addVersion(
+    documentId: string,
+    operator: string,
+    input: Omit<NewDocument, 'name'> & { name?: string },
+  ): DocumentVersion {
     const { document } = this.documentVersion(documentId);
     if (input.name !== undefined) document.name = input.name;
     const version = this.appendVersion(document, operator, input, this.clock.now());

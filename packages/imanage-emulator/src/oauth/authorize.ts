@@ -50,7 +50,8 @@ function errorPage(reply: FastifyReply, status: number, title: string, message: 
 
 function redirectWith(reply: FastifyReply, redirectUri: string, params: Params) {
   const target = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) target.searchParams.set(key, value);
   return reply.redirect(target.toString(), 302);
 }
 
@@ -59,15 +60,30 @@ export function registerAuthorize(app: FastifyInstance, ctx: EmulatorContext): v
   function validate(params: Params, reply: FastifyReply): ValidRequest | undefined {
     const app = params.client_id ? ctx.store.applications.get(params.client_id) : undefined;
     if (!app) {
-      errorPage(reply, 400, 'Unknown application', 'The client_id is missing or not registered in Control Center.');
+      errorPage(
+        reply,
+        400,
+        'Unknown application',
+        'The client_id is missing or not registered in Control Center.',
+      );
       return undefined;
     }
     if (!params.redirect_uri || !app.redirect_urls.includes(params.redirect_uri)) {
-      errorPage(reply, 400, 'Invalid redirect URL', 'The redirect_uri is missing or is not registered for this application.');
+      errorPage(
+        reply,
+        400,
+        'Invalid redirect URL',
+        'The redirect_uri is missing or is not registered for this application.',
+      );
       return undefined;
     }
     if (!app.enabled) {
-      errorPage(reply, 403, 'Application disabled', `The application "${app.name}" is disabled in Control Center.`);
+      errorPage(
+        reply,
+        403,
+        'Application disabled',
+        `The application "${app.name}" is disabled in Control Center.`,
+      );
       return undefined;
     }
     const redirectUri = params.redirect_uri;
@@ -76,19 +92,29 @@ export function registerAuthorize(app: FastifyInstance, ctx: EmulatorContext): v
       redirectWith(reply, redirectUri, { error, error_description: description, state });
       return undefined;
     };
-    if (params.response_type !== 'code') return fail('unsupported_response_type', 'response_type must be "code"');
+    if (params.response_type !== 'code')
+      return fail('unsupported_response_type', 'response_type must be "code"');
     const scope = normaliseScope(params.scope);
     if (!scope) return fail('invalid_scope', 'scope must be "user" and/or "admin"');
     if (params.code_challenge === undefined) {
-      if (params.code_challenge_method !== undefined) return fail('invalid_request', 'code_challenge is missing');
+      if (params.code_challenge_method !== undefined)
+        return fail('invalid_request', 'code_challenge is missing');
       return { app, redirectUri, state, scope };
     }
     const method = params.code_challenge_method ?? 'plain';
-    if (method !== 'S256' && method !== 'plain') return fail('invalid_request', 'code_challenge_method must be S256 or plain');
+    if (method !== 'S256' && method !== 'plain')
+      return fail('invalid_request', 'code_challenge_method must be S256 or plain');
     if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(params.code_challenge)) {
       return fail('invalid_request', 'code_challenge must be 43-128 characters of [A-Za-z0-9-._~]');
     }
-    return { app, redirectUri, state, scope, codeChallenge: params.code_challenge, codeChallengeMethod: method };
+    return {
+      app,
+      redirectUri,
+      state,
+      scope,
+      codeChallenge: params.code_challenge,
+      codeChallengeMethod: method,
+    };
   }
 
   function grant(reply: FastifyReply, request: ValidRequest, user: EmulatorUser) {
@@ -121,7 +147,10 @@ export function registerAuthorize(app: FastifyInstance, ctx: EmulatorContext): v
       withCancel: true,
       ...(error ? { error } : {}),
     });
-    return reply.code(error ? 401 : 200).type('text/html').send(page('Sign in', form));
+    return reply
+      .code(error ? 401 : 200)
+      .type('text/html')
+      .send(page('Sign in', form));
   }
 
   app.get('/auth/oauth2/authorize', async (request, reply) => {

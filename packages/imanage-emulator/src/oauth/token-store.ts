@@ -58,7 +58,9 @@ export class TokenStore {
     this.#clock = clock;
   }
 
-  createCode(fields: Omit<AuthorizationCode, 'code' | 'expiresAt' | 'issuedAccessTokens'>): AuthorizationCode {
+  createCode(
+    fields: Omit<AuthorizationCode, 'code' | 'expiresAt' | 'issuedAccessTokens'>,
+  ): AuthorizationCode {
     const code: AuthorizationCode = {
       ...fields,
       code: newSecret(),
@@ -70,7 +72,12 @@ export class TokenStore {
   }
 
   /** Issues an access token, and a refresh token when the application allows them. */
-  issue(app: Application, userId: string, scope: string, withRefresh = app.allow_refresh_token): IssuedTokens {
+  issue(
+    app: Application,
+    userId: string,
+    scope: string,
+    withRefresh = app.allow_refresh_token,
+  ): IssuedTokens {
     const idleMs = app.access_token_minutes * 60_000;
     const access: AccessToken = {
       token: newSecret(),
@@ -144,7 +151,8 @@ export class TokenStore {
         }
       }
     }
-    for (const [key, code] of this.codes) if (matches({ userId: code.userId, clientId: code.clientId })) this.codes.delete(key);
+    for (const [key, code] of this.codes)
+      if (matches({ userId: code.userId, clientId: code.clientId })) this.codes.delete(key);
     return count;
   }
 }

@@ -1,0 +1,156 @@
+/**
+ * @lexbridge/imanage-emulator: an iManage Work Server 10.x emulator (OAuth 2.0, /api discovery,
+ * Work API v2, Control Center applications, the Work web view, fault injection).
+ *
+ * @example
+ *   const emulator = await startEmulator({ port: 0, seed: 7 });
+ *   // … point a client at emulator.url …
+ *   await emulator.close();
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from './app.ts';
+import { Clock } from './clock.ts';
+import {
+  type AppFileEntry,
+  defaultUsers,
+  parseApps,
+  parseUsers,
+  type UserFileEntry,
+} from './config-files.ts';
+import { bytesContent } from './content.ts';
+import type { EmulatorContext } from './context.ts';
+import { type FaultConfig, type FaultConfigInput, Faults } from './faults.ts';
+import { latestVersion } from './model.ts';
+import { TokenStore } from './oauth/token-store.ts';
+import { type ContentOptions, generateSampleContent } from './sample-data.ts';
+import { SessionStore } from './sessions.ts';
+import { Store } from './store.ts';
+import { documentId } from './work-api/profiles.ts';
+
+export type { Clock } from './clock.ts';
+export type { AppFileEntry, UserFileEntry } from './config-files.ts';
+export type { FaultConfig, FaultConfigInput } from './faults.ts';
+export type { AccessLevel, Application, EmulatorUser } from './model.ts';
+export type { TokenStore } from './oauth/token-store.ts';
+export type { ContentOptions } from './sample-data.ts';
+export type { Store } from './store.ts';
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. Default 8090. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Seeds sample content and fault dice. Default 1. */
+  seed?: number;
+  content?: ContentOptions;
+  /** Users in the --users file format; default: admin/admin, jsmith/password, ajones/password. */
+  users?: UserFileEntry[];
+  /** Pre-registered applications in the --apps file format. */
+  apps?: AppFileEntry[];
+  /** Integer customer id reported by /api and used in Work API paths. Default 1001. */
+  customerId?: number;
+  faults?: FaultConfigInput;
+  /** Base URL clients should use when it differs from the listening address (e.g. behind a proxy). */
+  publicUrl?: string;
+  /** Log requests with pino. Default false. */
+  logger?: boolean;
+}
+
+export interface AddedVersion {
+  id: string;
+  version: number;
+  size: number;
+  checksum: string;
+}
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:8090 (or publicUrl). */
+  readonly url: string;
+  readonly customerId: number;
+  /** Token needed for /__emulator/* from non-loopback addresses. */
+  readonly adminToken: string;
+  /** The in-memory library, for assertions and direct changes. */
+  readonly store: Store;
+  readonly tokens: TokenStore;
+  /** The emulator's clock; advance it to expire tokens and codes without waiting. */
+  readonly clock: Clock;
+  /** Current fault configuration; assigning replaces it (same as POST /__emulator/faults). */
+  faults: FaultConfig | FaultConfigInput;
+  revokeUserTokens(userId: string): number;
+  /** Adds a version to a document as `userId` would through the Work API (default the document's author). */
+  addDocumentVersion(documentId: string, content: string | Uint8Array, userId?: string): AddedVersion;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const seed = options.seed ?? 1;
+  const clock = new Clock();
+  const store = new Store(clock);
+  generateSampleContent(store, seed, options.content);
+  const secondWorkspaces = [...store.libraries.keys()].flatMap((lib) => store.workspacesIn(lib)[1]?.id ?? []);
+  for (const user of parseUsers(options.users ?? defaultUsers(secondWorkspaces)))
+    store.users.set(user.id, user);
+  for (const app of parseApps(options.apps ?? [], clock.now())) store.applications.set(app.client_id, app);
+
+  const uploadDir = await mkdtemp(join(tmpdir(), 'imanage-emulator-'));
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  const ctx: EmulatorContext = {
+    store,
+    tokens: new TokenStore(clock),
+    sessions: new SessionStore(clock),
+    faults: new Faults(clock, seed, options.faults),
+    clock,
+    customerId: options.customerId ?? 1001,
+    publicUrl: () => publicUrl,
+    adminToken: randomBytes(16).toString('hex'),
+    uploadDir,
+  };
+  const app = buildApp(ctx, { logger: options.logger ?? false });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ port: options.port ?? 8090, host });
+  } catch (error) {
+    await rm(uploadDir, { recursive: true, force: true });
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  if (!publicUrl) publicUrl = `http://${urlHost}:${port}`;
+
+  return {
+    url: publicUrl,
+    customerId: ctx.customerId,
+    adminToken: ctx.adminToken,
+    store,
+    tokens: ctx.tokens,
+    clock,
+    get faults(): FaultConfig {
+      return ctx.faults.config;
+    },
+    set faults(config: FaultConfigInput) {
+      ctx.faults.config = config;
+    },
+    revokeUserTokens: (userId) => ctx.tokens.revokeUser(userId),
+    addDocumentVersion(id, content, userId) {
+      const { document } = store.documentVersion(id);
+      const version = store.addVersion(`${document.library}!${document.number}`, userId ?? document.author, {
+        extension: latestVersion(document).extension,
+        content: bytesContent(typeof content === 'string' ? Buffer.from(content) : content),
+      });
+      return {
+        id: documentId(document, version),
+        version: version.version,
+        size: version.size,
+        checksum: store.checksum(version),
+      };
+    },
+    async close() {
+      await app.close();
+      await rm(uploadDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Libraries, workspaces and folders: get, search by name, children, create, rename, delete when empty.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EmulatorContext } from '../context.ts';
+import { latestVersion } from '../model.ts';
+import { EmulatorError } from '../store.ts';
+import { callerOf, optionalString, requireAccess, requiredName, visibleContainer } from './guard.ts';
+import { parsePaging } from './paging.ts';
+import { documentProfile, folderProfile, workspaceProfile } from './profiles.ts';
+
+type LibraryParams = { library: string };
+type ItemParams = { library: string; id: string };
+type Query = Record<string, string | undefined>;
+
+export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): void {
+  const { store } = ctx;
+
+  api.get('/libraries', async () => ({
+    data: [...store.libraries.values()].map((library) => ({
+      id: library.id,
+      display_name: library.display_name,
+      type: 'worksite',
+      is_hidden: false,
+    })),
+  }));
+
+  api.get<{ Params: LibraryParams; Querystring: Record<string, string | undefined> }>(
+    '/libraries/:library/workspaces',
+    async (request) => {
+      const { user } = callerOf(request);
+      store.library(request.params.library);
+      const paging = parsePaging(request.query);
+      const wanted = request.query.name?.toLowerCase();
+      const matches = store
+        .workspacesIn(request.params.library)
+        .map((workspace) => ({ workspace, access: store.workspaceAccess(user, workspace) }))
+        .filter(
+          ({ workspace, access }) =>
+            access !== 'no_access' && (!wanted || workspace.name.toLowerCase().includes(wanted)),
+        )
+        .sort((a, b) => a.workspace.number - b.workspace.number);
+      const page = matches.slice(paging.offset, paging.offset + paging.limit);
+      return {
+        data: {
+          results: page.map(({ workspace, access }) => workspaceProfile(ctx, workspace, access)),
+          ...(paging.total ? { total_count: matches.length } : {}),
+        },
+      };
+    },
+  );
+
+  api.post<{ Params: LibraryParams }>('/libraries/:library/workspaces', async (request, reply) => {
+    const { user } = callerOf(request);
+    store.library(request.params.library);
+    const workspace = store.createWorkspace(request.params.library, {
+      name: requiredName(request.body),
+      description: optionalString(request.body, 'description') ?? '',
+      owner: user.id,
+    });
+    workspace.explicitAccess.set(user.id, 'full_access');
+    return reply.code(201).send({ data: workspaceProfile(ctx, workspace, 'full_access') });
+  });
+
+  api.get<{ Params: ItemParams }>('/libraries/:library/workspaces/:id', async (request) => {
+    const { container, access } = visibleContainer(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+      'workspace',
+    );
+    return { data: workspaceProfile(ctx, container, access) };
+  });
+
+  api.patch<{ Params: ItemParams }>('/libraries/:library/workspaces/:id', async (request) => {
+    const { container, access } = visibleContainer(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+      'workspace',
+    );
+    requireAccess(access, 'read_write', container.id);
+    store.renameContainer(container.id, renameFields(request.body));
+    return { data: workspaceProfile(ctx, container, access) };
+  });
+
+  api.post<{ Params: ItemParams }>('/libraries/:library/workspaces/:id/folders', async (request, reply) => {
+    const caller = callerOf(request);
+    const { container, access } = visibleContainer(
+      ctx,
+      caller,
+      request.params.library,
+      request.params.id,
+      'workspace',
+    );
+    requireAccess(access, 'read_write', container.id);
+    const folder = store.createFolder(container.id, {
+      name: requiredName(request.body),
+      description: optionalString(request.body, 'description') ?? '',
+      owner: caller.user.id,
+    });
+    return reply.code(201).send({ data: folderProfile(ctx, folder, access) });
+  });
+
+  const listChildren = async (request: FastifyRequest<{ Params: ItemParams; Querystring: Query }>) => {
+    const caller = callerOf(request);
+    const { container, access } = visibleContainer(
+      ctx,
+      caller,
+      request.params.library,
+      request.params.id,
+      'any',
+    );
+    const paging = parsePaging(request.query);
+    const folders = store.subfolders(container.id).sort((a, b) => a.number - b.number);
+    const documents =
+      request.query.exclude_docs === 'true' || container.kind === 'workspace'
+        ? []
+        : store.documentsIn(container.id).sort((a, b) => a.number - b.number);
+    const children = [
+      ...folders.map((folder) => folderProfile(ctx, folder, access)),
+      ...documents.map((document) => documentProfile(ctx, document, latestVersion(document), access)),
+    ];
+    return { data: children.slice(paging.offset, paging.offset + paging.limit) };
+  };
+  api.get('/libraries/:library/workspaces/:id/children', listChildren);
+  api.get('/libraries/:library/folders/:id/children', listChildren);
+
+  api.get<{ Params: ItemParams }>('/libraries/:library/folders/:id', async (request) => {
+    const { container, access } = visibleContainer(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+      'folder',
+    );
+    return { data: folderProfile(ctx, container, access) };
+  });
+
+  /** Flat list of every folder below a container (R10's "all folders under a container" call). */
+  api.get<{ Params: LibraryParams; Querystring: Record<string, string | undefined> }>(
+    '/libraries/:library/folders',
+    async (request) => {
+      const containerId = request.query.container_id;
+      if (!containerId) throw new EmulatorError(400, 'InvalidParameter', 'container_id is required');
+      const { container, access } = visibleContainer(
+        ctx,
+        callerOf(request),
+        request.params.library,
+        containerId,
+        'any',
+      );
+      const paging = parsePaging(request.query);
+      const ids = [...store.subtreeIds(container.id)].filter((id) => id !== container.id);
+      const folders = ids.map((id) => store.folder(id)).sort((a, b) => a.number - b.number);
+      return {
+        data: folders
+          .slice(paging.offset, paging.offset + paging.limit)
+          .map((f) => folderProfile(ctx, f, access)),
+      };
+    },
+  );
+
+  api.post<{ Params: ItemParams }>('/libraries/:library/folders/:id/subfolders', async (request, reply) => {
+    const caller = callerOf(request);
+    const { container, access } = visibleContainer(
+      ctx,
+      caller,
+      request.params.library,
+      request.params.id,
+      'folder',
+    );
+    requireAccess(access, 'read_write', container.id);
+    const folder = store.createFolder(container.id, {
+      name: requiredName(request.body),
+      description: optionalString(request.body, 'description') ?? '',
+      owner: caller.user.id,
+    });
+    return reply.code(201).send({ data: folderProfile(ctx, folder, access) });
+  });
+
+  api.patch<{ Params: ItemParams }>('/libraries/:library/folders/:id', async (request) => {
+    const { container, access } = visibleContainer(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+      'folder',
+    );
+    requireAccess(access, 'read_write', container.id);
+    store.renameContainer(container.id, renameFields(request.body));
+    return { data: folderProfile(ctx, container, access) };
+  });
+
+  api.delete<{ Params: ItemParams }>('/libraries/:library/folders/:id', async (request, reply) => {
+    const { container, access } = visibleContainer(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+      'folder',
+    );
+    requireAccess(access, 'full_access', container.id);
+    store.deleteFolder(container.id);
+    return reply.code(204).send();
+  });
+}
+
+function renameFields(body: unknown): { name?: string; description?: string } {
+  const name = optionalString(body, 'name');
+  const description = optionalString(body, 'description');
+  if (name !== undefined && name.trim() === '')
+    throw new EmulatorError(400, 'InvalidParameter', '"name" must not be empty');
+  if (name === undefined && description === undefined) {
+    throw new EmulatorError(400, 'InvalidParameter', 'nothing to change: send "name" and/or "description"');
+  }
+  return {
+    ...(name !== undefined ? { name: name.trim() } : {}),
+    ...(description !== undefined ? { description } : {}),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Documents: profile get and patch, download, upload, versions, delete.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from '../context.ts';
+import { EmulatorError } from '../store.ts';
+import { sendDocumentContent } from './download.ts';
+import { callerOf, requireAccess, visibleContainer, visibleDocument } from './guard.ts';
+import { documentProfile } from './profiles.ts';
+import { readUpload, splitFileName, type UploadedDocument } from './upload.ts';
+
+type ItemParams = { library: string; id: string };
+
+const EDITABLE_FIELDS = new Set([
+  'name',
+  'comment',
+  'class',
+  ...Array.from({ length: 30 }, (_, i) => `custom${i + 1}`),
+]);
+
+function dateField(profile: Record<string, unknown>, field: string): number | undefined {
+  const value = profile[field];
+  if (typeof value !== 'string') return undefined;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** Name, extension and warnings from an upload's doc_profile, falling back to the file name. */
+function describeUpload(upload: UploadedDocument) {
+  const [baseName, fileExtension] = splitFileName(upload.fileName);
+  const profile = upload.docProfile;
+  const name = typeof profile.name === 'string' && profile.name !== '' ? profile.name : baseName;
+  const extension =
+    typeof profile.extension === 'string' ? profile.extension.replace(/^\./, '') : fileExtension;
+  const warnings: { field: string; error: string }[] = [];
+  if (typeof profile.size === 'number' && profile.size !== upload.content.size) {
+    warnings.push({
+      field: 'size',
+      error: `declared size ${profile.size} differs from the ${upload.content.size} bytes received`,
+    });
+  }
+  if (!name)
+    throw new EmulatorError(400, 'InvalidParameter', 'doc_profile.name is required (or a file name)');
+  return {
+    input: {
+      name,
+      extension,
+      content: upload.content,
+      ...(typeof profile.class === 'string' ? { docClass: profile.class } : {}),
+      ...(typeof profile.comment === 'string' ? { comment: profile.comment } : {}),
+      ...(dateField(profile, 'file_create_date') !== undefined
+        ? { fileCreateDate: dateField(profile, 'file_create_date') }
+        : {}),
+      ...(dateField(profile, 'file_edit_date') !== undefined
+        ? { fileEditDate: dateField(profile, 'file_edit_date') }
+        : {}),
+    },
+    warnings,
+  };
+}
+
+export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): void {
+  const { store } = ctx;
+
+  api.get<{ Params: ItemParams }>('/libraries/:library/documents/:id', async (request) => {
+    const { document, version, access } = visibleDocument(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+    );
+    return { data: documentProfile(ctx, document, version, access) };
+  });
+
+  api.patch<{ Params: ItemParams }>('/libraries/:library/documents/:id', async (request) => {
+    const caller = callerOf(request);
+    const { document, version, access } = visibleDocument(
+      ctx,
+      caller,
+      request.params.library,
+      request.params.id,
+    );
+    requireAccess(access, 'read_write', request.params.id);
+    const body = request.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new EmulatorError(400, 'InvalidParameter', 'the body must be a JSON object of profile fields');
+    }
+    const fields = body as Record<string, unknown>;
+    const warnings: { field: string; error: string }[] = [];
+    const custom: Record<string, string> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (!EDITABLE_FIELDS.has(field))
+        warnings.push({ field, error: 'field is read-only or unknown; ignored' });
+      else if (typeof value !== 'string')
+        throw new EmulatorError(400, 'InvalidParameter', `"${field}" must be a string`);
+      else if (field.startsWith('custom')) custom[field] = value;
+    }
+    if (typeof fields.name === 'string' && fields.name.trim() === '') {
+      throw new EmulatorError(400, 'InvalidParameter', '"name" must not be empty');
+    }
+    store.patchDocument(request.params.id, caller.user.id, {
+      ...(typeof fields.name === 'string' ? { name: fields.name.trim() } : {}),
+      ...(typeof fields.comment === 'string' ? { comment: fields.comment } : {}),
+      ...(typeof fields.class === 'string' ? { docClass: fields.class } : {}),
+      custom,
+    });
+    return { data: documentProfile(ctx, document, version, access), warnings };
+  });
+
+  api.get<{ Params: ItemParams }>('/libraries/:library/documents/:id/download', async (request, reply) => {
+    const { document, version } = visibleDocument(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+    );
+    return sendDocumentContent(ctx, request, reply, document, version);
+  });
+
+  api.get<{ Params: ItemParams }>('/libraries/:library/documents/:id/versions', async (request) => {
+    const { document, access } = visibleDocument(
+      ctx,
+      callerOf(request),
+      request.params.library,
+      request.params.id,
+    );
+    return { data: document.versions.map((version) => documentProfile(ctx, document, version, access)) };
+  });
+
+  api.post<{ Params: ItemParams }>('/libraries/:library/documents/:id/versions', async (request, reply) => {
+    const caller = callerOf(request);
+    const { document, access } = visibleDocument(ctx, caller, request.params.library, request.params.id);
+    requireAccess(access, 'read_write', request.params.id);
+    const { input, warnings } = describeUpload(await readUpload(request, ctx.uploadDir));
+    const version = store.addVersion(`${document.library}!${document.number}`, caller.user.id, input);
+    return reply.code(201).send({ data: documentProfile(ctx, document, version, access), warnings });
+  });
+
+  api.post<{ Params: ItemParams }>('/libraries/:library/folders/:id/documents', async (request, reply) => {
+    const caller = callerOf(request);
+    const { container, access } = visibleContainer(
+      ctx,
+      caller,
+      request.params.library,
+      request.params.id,
+      'folder',
+    );
+    requireAccess(access, 'read_write', container.id);
+    const { input, warnings } = describeUpload(await readUpload(request, ctx.uploadDir));
+    const document = store.createDocument(container.id, caller.user.id, input);
+    const version = document.versions[0];
+    if (!version) throw new Error('a new document always has version 1');
+    return reply.code(201).send({ data: documentProfile(ctx, document, version, access), warnings });
+  });
+
+  /** Deletes the whole document (all versions), whichever version the id names. */
+  api.delete<{ Params: ItemParams }>('/libraries/:library/documents/:id', async (request, reply) => {
+    const { access } = visibleDocument(ctx, callerOf(request), request.params.library, request.params.id);
+    requireAccess(access, 'full_access', request.params.id);
+    store.deleteDocument(request.params.id);
+    return reply.code(204).send();
+  });
+}
