@@ -22,6 +22,25 @@ export const errorCodes = {
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
   forbidden: { status: 403, message: 'Your roles do not allow this. Ask your administrator for the role you need.' },
   csrf_token_invalid: { status: 403, message: 'The request is missing its security token. Reload the page and try again.' },
+  // Connectors, per-user authorisation, tokens and the iManage client (connectors/, authorisation/).
+  connector_not_found: { status: 404, message: 'No connector has this id. It may have been deleted; reload the Connectors page.' },
+  connector_type_unknown: { status: 400, message: 'There is no connector type of that name. GET /api/connector-types lists the available ones.' },
+  connector_config_invalid: { status: 400, message: 'The connector settings are not valid. Correct the fields named in the message and save again.' },
+  connector_type_not_configured: { status: 409, message: 'This connector type needs server settings that the operator has not set.' },
+  connector_in_use: { status: 409, message: 'Workflows use this connector. Delete or change them first, or delete with force=true, which pauses them.' },
+  local_folder_root_not_allowed: { status: 400, message: 'That folder is not under a root the operator allows in LEXBRIDGE_LOCAL_FOLDER_ROOTS.' },
+  oauth_state_invalid: { status: 400, message: 'The authorisation answer does not match an authorisation this server started, or was already used. Start again from the Connectors page.' },
+  oauth_attempt_expired: { status: 400, message: 'The authorisation took longer than 10 minutes. Start again from the Connectors page.' },
+  oauth_session_mismatch: { status: 400, message: 'The authorisation was started in another sign-in session. Start again from the Connectors page in this browser.' },
+  oauth_provider_error: { status: 502, message: 'The authorisation server refused the request. The message says why.' },
+  connection_not_authorised: { status: 409, message: 'You have not authorised this connector yet. Choose Authorise on the Connectors page.' },
+  connection_expired: { status: 409, message: 'Your authorisation of this connector has expired or was revoked. Choose Re-authorise on the Connectors page.' },
+  refresh_token_not_issued: { status: 409, message: 'The server issued no refresh token, so access ends when the token expires. Turn on "Allow refresh token" for the application in iManage Control Center, then re-authorise.' },
+  token_refresh_failed: { status: 502, message: 'The authorisation server could not renew the access token just now. Try again shortly.' },
+  imanage_api_error: { status: 502, message: 'The iManage server answered with an error.' },
+  imanage_rate_limited: { status: 429, message: 'The iManage server is limiting requests. Wait a moment and try again.' },
+  imanage_unreachable: { status: 502, message: 'The iManage server could not be reached. Run the connector test (or `lexbridge doctor`) to see why.' },
+  imanage_not_found: { status: 404, message: 'The iManage item does not exist or you have no access to it.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

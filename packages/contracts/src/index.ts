@@ -1,0 +1,3 @@
+// The shared HTTP API contracts. Each area adds its module here.
+export * from './connectors.ts';
+export * from './identity.ts';
