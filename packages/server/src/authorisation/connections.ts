@@ -1,0 +1,144 @@
+import type { Connection } from '@lexbridge/contracts';
+import { and, eq, or, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record.ts';
+import type { Lexbridge } from '../runtime.ts';
+import type { DbOrTx } from '../store/db.ts';
+import { connections, workflows } from '../store/schema.ts';
+
+/**
+ * Each user's connection to a connector: its status, the iManage account behind it, and the sealed
+ * tokens (read and written by tokens.ts). Also the two side effects of a connection going bad or
+ * coming back: the owner's workflows that use the connector pause with pause_reason 'reauthorise',
+ * and resume once the owner authorises again.
+ */
+export type ConnectionRow = typeof connections.$inferSelect;
+
+/** The iManage account a connection belongs to, learnt from GET {server}/api at authorisation. */
+export interface ExternalAccount {
+  userId: string;
+  name: string | null;
+  email: string | null;
+  customerId: number | string | null;
+  dmsVersion: string | null;
+  /** versions[name=v2].url, e.g. https://imanage.firm.com/work/api/v2 */
+  apiBaseUrl: string;
+  /** False when the server has no /api discovery (a plain OAuth 2.0 server). */
+  discovered: boolean;
+}
+
+export const pauseReasonReauthorise = 'reauthorise';
+
+export async function findConnection(db: DbOrTx, connectorId: string, userId: string): Promise<ConnectionRow | undefined> {
+  const rows = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.connectorId, connectorId), eq(connections.userId, userId)))
+    .limit(1);
+  return rows[0];
+}
+
+/** What the user sees of their connection; never tokens. */
+export function connectionView(row: ConnectionRow | undefined): Connection {
+  if (!row) return { status: 'unauthorised' };
+  const status = (['unauthorised', 'authorised', 'expired', 'error'] as const).find((s) => s === row.status) ?? 'error';
+  const account = row.externalAccount as ExternalAccount | null;
+  const expiresAt = row.refreshToken ? row.refreshTokenExpiresAt : row.accessTokenExpiresAt;
+  return {
+    status,
+    ...(row.lastError && status !== 'authorised' ? { reason: row.lastError } : {}),
+    ...(row.lastErrorCode && status !== 'authorised' ? { reasonCode: row.lastErrorCode } : {}),
+    ...(account && status !== 'unauthorised'
+      ? { account: { userId: account.userId, name: account.name, customerId: account.customerId, dmsVersion: account.dmsVersion } }
+      : {}),
+    ...(expiresAt && status === 'authorised' ? { expiresAt: expiresAt.toISOString() } : {}),
+    ...(row.lastRefreshedAt && status === 'authorised' ? { authorisedAt: row.createdAt.toISOString() } : {}),
+  };
+}
+
+/** Pauses the workflows of `ownerId` (or of every owner) that read from or write to the connector. */
+export async function pauseWorkflowsUsing(tx: DbOrTx, connectorId: string, ownerId?: string): Promise<{ id: string; name: string }[]> {
+  return tx
+    .update(workflows)
+    .set({ status: 'paused', pauseReason: pauseReasonReauthorise, updatedAt: new Date() })
+    .where(
+      and(
+        or(eq(workflows.sourceConnectorId, connectorId), eq(workflows.targetConnectorId, connectorId)),
+        eq(workflows.status, 'active'),
+        ownerId ? eq(workflows.ownerId, ownerId) : sql`true`,
+      ),
+    )
+    .returning({ id: workflows.id, name: workflows.name });
+}
+
+/** Resumes the owner's workflows paused only because this connection needed re-authorisation. */
+export async function resumeWorkflowsUsing(tx: DbOrTx, connectorId: string, ownerId: string): Promise<{ id: string }[]> {
+  return tx
+    .update(workflows)
+    .set({ status: 'active', pauseReason: null, updatedAt: new Date() })
+    .where(
+      and(
+        or(eq(workflows.sourceConnectorId, connectorId), eq(workflows.targetConnectorId, connectorId)),
+        eq(workflows.ownerId, ownerId),
+        eq(workflows.status, 'paused'),
+        eq(workflows.pauseReason, pauseReasonReauthorise),
+      ),
+    )
+    .returning({ id: workflows.id });
+}
+
+/**
+ * Marks a connection expired: forgets its tokens, records why, pauses the owner's workflows on the
+ * connector and writes the audit event, all in the caller's transaction.
+ */
+export async function expireConnection(
+  tx: DbOrTx,
+  row: Pick<ConnectionRow, 'id' | 'connectorId' | 'userId'>,
+  reason: { code: string; message: string },
+  actor: { userId?: string | null; label?: string } = { label: 'system' },
+): Promise<void> {
+  await tx
+    .update(connections)
+    .set({
+      status: 'expired',
+      accessToken: null,
+      refreshToken: null,
+      accessTokenExpiresAt: null,
+      refreshTokenExpiresAt: null,
+      lastErrorCode: reason.code,
+      lastError: reason.message,
+      tokenVersion: sql`${connections.tokenVersion} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(connections.id, row.id));
+  const paused = await pauseWorkflowsUsing(tx, row.connectorId, row.userId);
+  await recordAudit(tx, {
+    action: 'connection.expire',
+    actorUserId: actor.userId ?? null,
+    actorLabel: actor.label ?? null,
+    targetType: 'connection',
+    targetId: row.id,
+    outcome: 'failure',
+    details: { connectorId: row.connectorId, userId: row.userId, code: reason.code, pausedWorkflows: paused.map((w) => w.id) },
+  });
+}
+
+/** Disconnects: deletes the user's connection and its tokens. */
+export async function disconnect(lexbridge: Lexbridge, connectorId: string, userId: string, ip?: string): Promise<boolean> {
+  return lexbridge.store.db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(connections)
+      .where(and(eq(connections.connectorId, connectorId), eq(connections.userId, userId)))
+      .returning({ id: connections.id });
+    if (removed.length === 0) return false;
+    await pauseWorkflowsUsing(tx, connectorId, userId);
+    await recordAudit(tx, {
+      action: 'connection.disconnect',
+      actorUserId: userId,
+      targetType: 'connection',
+      targetId: removed[0]!.id,
+      ip: ip ?? null,
+      details: { connectorId },
+    });
+    return true;
+  });
+}

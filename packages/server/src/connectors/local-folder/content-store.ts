@@ -1,0 +1,211 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, lstat, mkdir, opendir, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  ContentError,
+  type ContentItem,
+  type ContentStore,
+  type ContentStoreCapabilities,
+  type WriteDocumentOptions,
+  type WrittenDocument,
+} from '../content.ts';
+
+/** Temporary files are written beside their final name under this prefix, then renamed into place. */
+export const partialPrefix = '.lexbridge-partial-';
+
+/**
+ * A folder on the server's file system (or a share mounted there) as a content store. Item ids are
+ * paths relative to the connector's folder with `/` separators; '' is the folder itself. Names follow
+ * Windows rules because such folders are often file shares that Windows clients open.
+ */
+export class LocalFolderContentStore implements ContentStore {
+  readonly capabilities: ContentStoreCapabilities = { versions: false, changeQuery: false, names: { windows: true, maxBytes: 255 } };
+
+  constructor(private readonly base: string) {}
+
+  /** The absolute path of an id, refusing anything that would leave the connector's folder. */
+  pathOf(id: string): string {
+    if (id.includes('\0') || isAbsolute(id) || id.split('/').some((part) => part === '..')) {
+      throw new ContentError('content_invalid', `"${id}" is not a path inside the folder.`);
+    }
+    const full = resolve(this.base, ...id.split('/').filter(Boolean));
+    const rel = relative(this.base, full);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new ContentError('content_invalid', `"${id}" is not a path inside the folder.`);
+    return full;
+  }
+
+  private async describe(id: string): Promise<ContentItem> {
+    const full = this.pathOf(id);
+    const info = await lstat(full).catch((err: NodeJS.ErrnoException) => {
+      throw fsError(err, id);
+    });
+    const parts = id.split('/').filter(Boolean);
+    return {
+      id: parts.join('/'),
+      kind: info.isDirectory() ? 'folder' : 'document',
+      name: parts.at(-1) ?? '',
+      parentId: parts.length === 0 ? null : parts.slice(0, -1).join('/'),
+      ...(info.isDirectory() ? {} : { size: info.size }),
+      modifiedAt: info.mtime,
+    };
+  }
+
+  getItem(id: string): Promise<ContentItem> {
+    return this.describe(id);
+  }
+
+  async ancestors(id: string): Promise<ContentItem[]> {
+    const parts = id.split('/').filter(Boolean);
+    const result: ContentItem[] = [];
+    for (let i = 0; i < parts.length; i++) result.push(await this.describe(parts.slice(0, i).join('/')));
+    return result;
+  }
+
+  async *listChildren(folderId: string): AsyncIterable<ContentItem> {
+    const dir = this.pathOf(folderId);
+    const prefix = folderId.split('/').filter(Boolean).join('/');
+    const handle = await opendir(dir).catch((err: NodeJS.ErrnoException) => {
+      throw fsError(err, folderId);
+    });
+    for await (const entry of handle) {
+      if (entry.name.startsWith(partialPrefix)) continue;
+      if (!entry.isFile() && !entry.isDirectory()) continue; // symbolic links and devices are not followed
+      const id = prefix ? `${prefix}/${entry.name}` : entry.name;
+      const info = await stat(join(dir, entry.name)).catch(() => null);
+      if (!info) continue; // removed while listing
+      yield {
+        id,
+        kind: entry.isDirectory() ? 'folder' : 'document',
+        name: entry.name,
+        parentId: prefix,
+        ...(entry.isDirectory() ? {} : { size: info.size }),
+        modifiedAt: info.mtime,
+      };
+    }
+  }
+
+  async findChild(parentId: string, name: string): Promise<ContentItem | null> {
+    const id = parentId ? `${parentId}/${name}` : name;
+    try {
+      return await this.describe(id);
+    } catch (err) {
+      if (err instanceof ContentError && err.code === 'content_not_found') return null;
+      throw err;
+    }
+  }
+
+  async openRead(item: ContentItem): Promise<{ stream: Readable; size?: number }> {
+    const full = this.pathOf(item.id);
+    const info = await stat(full).catch((err: NodeJS.ErrnoException) => {
+      throw fsError(err, item.id);
+    });
+    return { stream: createReadStream(full), size: info.size };
+  }
+
+  async writeDocument(parentId: string, name: string, content: Readable, options: WriteDocumentOptions = {}): Promise<WrittenDocument> {
+    const dir = this.pathOf(parentId);
+    const finalId = parentId ? `${parentId}/${name}` : name;
+    const finalPath = this.pathOf(finalId);
+    const temporary = join(dir, `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(content, measure, createWriteStream(temporary, { flags: 'wx' }), { signal: options.signal });
+      const written = { size, sha256: hash.digest('hex') };
+      await options.verify?.(written);
+      const existing = await lstat(finalPath).catch(() => null);
+      if (existing?.isDirectory()) throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
+      await rename(temporary, finalPath);
+      return { item: await this.describe(finalId), ...written };
+    } catch (err) {
+      await rm(temporary, { force: true });
+      if ((err as NodeJS.ErrnoException).code && !(err instanceof ContentError)) throw fsError(err as NodeJS.ErrnoException, finalId);
+      throw err;
+    }
+  }
+
+  async createFolder(parentId: string, name: string): Promise<ContentItem> {
+    const id = parentId ? `${parentId}/${name}` : name;
+    await mkdir(this.pathOf(id)).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST' && (await lstat(this.pathOf(id))).isDirectory()) return;
+      throw fsError(err, id);
+    });
+    return this.describe(id);
+  }
+
+  async relocate(item: ContentItem, target: { parentId: string; name: string }): Promise<ContentItem> {
+    const id = target.parentId ? `${target.parentId}/${target.name}` : target.name;
+    const to = this.pathOf(id);
+    if (await lstat(to).catch(() => null)) throw new ContentError('content_conflict', `Something called "${target.name}" is already there.`);
+    await rename(this.pathOf(item.id), to).catch((err: NodeJS.ErrnoException) => {
+      throw fsError(err, item.id);
+    });
+    return this.describe(id);
+  }
+
+  async delete(item: ContentItem): Promise<void> {
+    const full = this.pathOf(item.id);
+    if (item.id === '') throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
+    const op = item.kind === 'folder' ? rmdir(full) : unlink(full);
+    await op.catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return;
+      if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') {
+        throw new ContentError('content_conflict', `The folder "${item.name}" still holds items the workflow did not copy, so it was kept.`);
+      }
+      throw fsError(err, item.id);
+    });
+  }
+
+  async rights(id: string): Promise<{ read: boolean; write: boolean }> {
+    const full = this.pathOf(id);
+    const can = (mode: number) =>
+      access(full, mode).then(
+        () => true,
+        () => false,
+      );
+    return { read: await can(constants.R_OK), write: await can(constants.W_OK | constants.X_OK) };
+  }
+
+  async removeLeftovers(rootId: string, keep: (tag: string) => boolean): Promise<number> {
+    let removed = 0;
+    const entries = await readdir(this.pathOf(rootId), { withFileTypes: true, recursive: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.startsWith(partialPrefix)) continue;
+      const tag = entry.name.slice(partialPrefix.length).replace(/-[0-9a-f]{12}$/, '');
+      if (keep(tag)) continue;
+      await rm(join(entry.parentPath, entry.name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+}
+
+function fsError(err: NodeJS.ErrnoException, id: string): ContentError {
+  const where = id || 'the folder';
+  switch (err.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new ContentError('content_not_found', `"${where}" does not exist (any more).`, { cause: err });
+    case 'EACCES':
+    case 'EPERM':
+      return new ContentError('content_access_denied', `The server may not read or write "${where}". Ask the operator to check the folder's permissions.`, { cause: err });
+    case 'ENOSPC':
+      return new ContentError('content_unavailable', `The disk holding "${where}" is full.`, { cause: err });
+    case 'ENAMETOOLONG':
+      return new ContentError('content_invalid', `The name "${where}" is too long for this file system.`, { cause: err });
+    case 'EEXIST':
+      return new ContentError('content_conflict', `"${where}" already exists.`, { cause: err });
+    default:
+      return new ContentError('content_unavailable', `"${where}" could not be reached (${err.code ?? 'unknown error'}).`, { retryable: true, cause: err });
+  }
+}

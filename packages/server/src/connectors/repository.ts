@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { Connector, ConnectorTypeId } from '@lexbridge/contracts';
+import { and, eq, or, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record.ts';
+import { connectionView, pauseWorkflowsUsing, type ConnectionRow } from '../authorisation/connections.ts';
+import { AppError } from '../errors.ts';
+import type { Lexbridge } from '../runtime.ts';
+import type { DbOrTx } from '../store/db.ts';
+import { connections, connectors, workflows } from '../store/schema.ts';
+import { connectorTypeDefinition } from './catalogue.ts';
+
+/**
+ * Connectors: create, read, edit, delete. Non-secret settings live in connectors.config (JSON);
+ * secret ones (the iManage Secret Key) are sealed into connectors.secret_config and never leave this
+ * module except through `openConnectorSecrets` for the code that talks to the server.
+ */
+export type ConnectorRow = typeof connectors.$inferSelect;
+
+/** Who is making a change, for the audit log. */
+export interface Actor {
+  userId: string;
+  ip?: string;
+}
+
+const secretSlot = (id: string) => ({ table: 'connectors', rowId: id, column: 'secret_config' });
+
+/** Settings whose change makes every existing authorisation meaningless (another server or app). */
+const identitySettings = ['serverAddress', 'clientId'];
+
+export async function getConnectorRow(db: DbOrTx, id: string): Promise<ConnectorRow> {
+  const rows = await db.select().from(connectors).where(eq(connectors.id, id)).limit(1);
+  if (!rows[0]) throw new AppError('connector_not_found', undefined, { connectorId: id });
+  return rows[0];
+}
+
+export function openConnectorSecrets(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectorRow): Record<string, string> {
+  return row.secretConfig ? lexbridge.secrets.openJson<Record<string, string>>(row.secretConfig, secretSlot(row.id)) : {};
+}
+
+export function connectorView(row: ConnectorRow, connection: ConnectionRow | undefined, secrets: Record<string, string> = {}): Connector {
+  return {
+    id: row.id,
+    type: row.type as ConnectorTypeId,
+    name: row.name,
+    config: row.config,
+    secretsSet: Object.keys(secrets).filter((k) => secrets[k]),
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    connection: connectionView(connection),
+  };
+}
+
+function secretKeysOf(lexbridge: Lexbridge, row: ConnectorRow): Record<string, string> {
+  // Only the keys are shown; decrypting tells us which secret fields are set without a second column.
+  const secrets = openConnectorSecrets(lexbridge, row);
+  return Object.fromEntries(Object.keys(secrets).map((k) => [k, secrets[k] ? 'set' : '']));
+}
+
+/** Every connector, each with the given user's own connection. */
+export async function listConnectors(lexbridge: Lexbridge, userId: string): Promise<Connector[]> {
+  const { db } = lexbridge.store;
+  const rows = await db.select().from(connectors).orderBy(connectors.name, connectors.createdAt);
+  const mine = await db.select().from(connections).where(eq(connections.userId, userId));
+  const byConnector = new Map(mine.map((c) => [c.connectorId, c]));
+  return rows.map((row) => connectorView(row, byConnector.get(row.id), secretKeysOf(lexbridge, row)));
+}
+
+export async function getConnector(lexbridge: Lexbridge, id: string, userId: string): Promise<Connector> {
+  const { db } = lexbridge.store;
+  const row = await getConnectorRow(db, id);
+  const mine = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.connectorId, id), eq(connections.userId, userId)))
+    .limit(1);
+  return connectorView(row, mine[0], secretKeysOf(lexbridge, row));
+}
+
+function nameFrom(name: string | undefined, config: Record<string, unknown>): string | undefined {
+  const fromConfig = typeof config.name === 'string' ? config.name.trim() : undefined;
+  return name?.trim() || fromConfig || undefined;
+}
+
+function withoutName(config: Record<string, unknown>): Record<string, unknown> {
+  const { name: _name, ...rest } = config;
+  return rest;
+}
+
+export async function createConnector(lexbridge: Lexbridge, input: { type: string; name: string; config: Record<string, unknown> }, actor: Actor): Promise<Connector> {
+  const definition = connectorTypeDefinition(input.type);
+  const parsed = await definition.parse(withoutName(input.config), lexbridge.config);
+  const name = nameFrom(input.name, input.config);
+  if (!name) throw new AppError('connector_config_invalid', 'name: enter a name', { field: 'name' });
+  const id = randomUUID();
+  const secretConfig = Object.keys(parsed.secrets).length > 0 ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id)) : null;
+  const row = await lexbridge.store.db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(connectors)
+      .values({ id, type: definition.id, name, config: parsed.config, secretConfig, createdBy: actor.userId })
+      .returning();
+    await recordAudit(tx, {
+      action: 'connector.create',
+      actorUserId: actor.userId,
+      targetType: 'connector',
+      targetId: id,
+      ip: actor.ip ?? null,
+      details: { type: definition.id, name, config: parsed.config },
+    });
+    return inserted!;
+  });
+  return connectorView(row, undefined, parsed.secrets);
+}
+
+export async function updateConnector(
+  lexbridge: Lexbridge,
+  id: string,
+  input: { name?: string; config?: Record<string, unknown> },
+  actor: Actor,
+): Promise<Connector> {
+  const { db } = lexbridge.store;
+  const before = await getConnectorRow(db, id);
+  const definition = connectorTypeDefinition(before.type);
+  const previous = { config: before.config, secrets: openConnectorSecrets(lexbridge, before) };
+  const parsed = await definition.parse(withoutName(input.config ?? {}), lexbridge.config, previous);
+  const name = nameFrom(input.name, input.config ?? {}) ?? before.name;
+  const changed = Object.keys({ ...before.config, ...parsed.config }).filter(
+    (k) => JSON.stringify(before.config[k]) !== JSON.stringify(parsed.config[k]),
+  );
+  const secretChanged = JSON.stringify(previous.secrets) !== JSON.stringify(parsed.secrets);
+  const invalidates = changed.filter((k) => identitySettings.includes(k));
+  const secretConfig = Object.keys(parsed.secrets).length > 0 ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id)) : null;
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(connectors)
+      .set({ name, config: parsed.config, secretConfig, updatedAt: new Date() })
+      .where(eq(connectors.id, id))
+      .returning();
+    let expired = 0;
+    if (invalidates.length > 0) {
+      const reason = `A Connector Admin changed this connector's ${invalidates.map((k) => (k === 'serverAddress' ? 'Server Address' : 'Client Id')).join(' and ')}. Authorise again.`;
+      const rows = await tx
+        .update(connections)
+        .set({
+          status: 'expired',
+          accessToken: null,
+          refreshToken: null,
+          accessTokenExpiresAt: null,
+          refreshTokenExpiresAt: null,
+          lastErrorCode: 'connection_expired',
+          lastError: reason,
+          tokenVersion: sql`${connections.tokenVersion} + 1`,
+          updatedAt: new Date(),
+        })
+        .where(eq(connections.connectorId, id))
+        .returning({ id: connections.id });
+      expired = rows.length;
+      if (expired > 0) await pauseWorkflowsUsing(tx, id);
+    }
+    await recordAudit(tx, {
+      action: 'connector.update',
+      actorUserId: actor.userId,
+      targetType: 'connector',
+      targetId: id,
+      ip: actor.ip ?? null,
+      details: { changed, nameChanged: name !== before.name, secretChanged, expiredConnections: expired },
+    });
+    return updated!;
+  });
+  const mine = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.connectorId, id), eq(connections.userId, actor.userId)))
+    .limit(1);
+  return connectorView(row, mine[0], parsed.secrets);
+}
+
+/**
+ * Deletes a connector. Refused with connector_in_use (listing the workflows) while workflows use it,
+ * unless `force`, which pauses those workflows first; the connector's connections go with it.
+ */
+export async function deleteConnector(lexbridge: Lexbridge, id: string, options: { force: boolean }, actor: Actor): Promise<{ pausedWorkflows: string[] }> {
+  return lexbridge.store.db.transaction(async (tx) => {
+    await getConnectorRow(tx, id);
+    const using = await tx
+      .select({ id: workflows.id, name: workflows.name, ownerId: workflows.ownerId, status: workflows.status })
+      .from(workflows)
+      .where(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)));
+    if (using.length > 0 && !options.force) {
+      throw new AppError(
+        'connector_in_use',
+        `${using.length} workflow${using.length === 1 ? ' uses' : 's use'} this connector: ${using.map((w) => `"${w.name}"`).join(', ')}. Change or delete them first, or delete with force, which pauses them.`,
+        { workflows: using },
+      );
+    }
+    const paused =
+      using.length > 0
+        ? await tx
+            .update(workflows)
+            .set({ status: 'paused', pauseReason: 'connector_deleted', updatedAt: new Date() })
+            .where(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)))
+            .returning({ id: workflows.id })
+        : [];
+    await tx.delete(connectors).where(eq(connectors.id, id));
+    await recordAudit(tx, {
+      action: 'connector.delete',
+      actorUserId: actor.userId,
+      targetType: 'connector',
+      targetId: id,
+      ip: actor.ip ?? null,
+      details: { force: options.force, pausedWorkflows: paused.map((w) => w.id) },
+    });
+    return { pausedWorkflows: paused.map((w) => w.id) };
+  });
+}
