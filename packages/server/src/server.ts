@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp, type HttpAppOptions } from './http/app.ts';
+import { webApp } from './http/web-app.ts';
 import type { Lexbridge } from './runtime.ts';
 
 export const adminTokenFile = 'admin-token';
@@ -32,7 +33,11 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
     localAdminToken = randomBytes(32).toString('base64url');
     await writeFile(join(lexbridge.config.dataDir, adminTokenFile), localAdminToken, { mode: 0o600 });
   }
-  const app = await buildHttpApp(lexbridge, { localAdminToken, plugins: options.plugins });
+  const app = await buildHttpApp(lexbridge, {
+    localAdminToken,
+    // The web app last: its catch-all GET /* answers only what no API route or plugin claims.
+    plugins: [...(options.plugins ?? []), webApp({ publicUrl: lexbridge.config.publicUrl })],
+  });
   if (options.workers !== false) await lexbridge.queue.startWorkers(lexbridge);
   await lexbridge.queue.boss.schedule('maintenance.purge-expired', '17 * * * *').catch((err: unknown) =>
     lexbridge.log.warn({ err }, 'could not schedule maintenance'),

@@ -1,0 +1,95 @@
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+} from '@fluentui/react-components';
+import { DismissRegular } from '@fluentui/react-icons';
+import {
+  type AuthorisationResultCode,
+  authorisationResultCodes,
+  authorisationResultMessages,
+} from '@lexbridge/contracts';
+import { useEffect, useRef } from 'react';
+import { useSearchParams } from 'react-router';
+import { startAuthorisation, useConnectors } from './api.ts';
+
+function resultCode(value: string): AuthorisationResultCode {
+  return (authorisationResultCodes as readonly string[]).includes(value)
+    ? (value as AuthorisationResultCode)
+    : 'unknown_error';
+}
+
+/**
+ * The outcome of an authorisation, after the system's sign-in page sent the browser back here as
+ * /connectors?authorised=<id> or /connectors?error=<code>&connector=<id>: what happened, in plain
+ * words, and the next step. It takes focus so screen readers announce it.
+ */
+export function AuthorisationBanner() {
+  const [params, setParams] = useSearchParams();
+  const connectors = useConnectors();
+  const ref = useRef<HTMLDivElement>(null);
+  const authorisedId = params.get('authorised');
+  const errorCode = params.get('error');
+  const connectorId = authorisedId ?? params.get('connector');
+  const connector = connectors.data?.find((c) => c.id === connectorId);
+  const name = connector?.name ?? 'the connector';
+  const shown = Boolean(authorisedId || errorCode);
+
+  useEffect(() => {
+    if (shown) ref.current?.focus();
+  }, [shown]);
+
+  if (!shown) return null;
+  const dismiss = () => setParams({}, { replace: true });
+  const dismissAction = (
+    <MessageBarActions
+      containerAction={
+        <Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={dismiss} />
+      }
+    />
+  );
+
+  if (authorisedId) {
+    const account = connector?.connection.account?.name ?? connector?.connection.account?.userId;
+    return (
+      <div ref={ref} tabIndex={-1} style={{ outline: 'none' }}>
+        <MessageBar intent="success" layout="multiline" politeness="polite">
+          <MessageBarBody>
+            <MessageBarTitle>You have authorised {name}.</MessageBarTitle>
+            {account
+              ? `Lexbridge now acts as your account ${account} there. `
+              : 'Lexbridge can now act as your account there. '}
+            Next: authorise the other system you want to connect, then create a workflow under Workflows.
+          </MessageBarBody>
+          {dismissAction}
+        </MessageBar>
+      </div>
+    );
+  }
+
+  const result = authorisationResultMessages[resultCode(errorCode ?? '')];
+  return (
+    <div ref={ref} tabIndex={-1} style={{ outline: 'none' }}>
+      <MessageBar intent="error" layout="multiline" politeness="assertive">
+        <MessageBarBody>
+          <MessageBarTitle>Authorising {name} did not work.</MessageBarTitle>
+          {result.message} {result.nextStep}
+        </MessageBarBody>
+        <MessageBarActions
+          containerAction={
+            <Button
+              appearance="transparent"
+              aria-label="Dismiss"
+              icon={<DismissRegular />}
+              onClick={dismiss}
+            />
+          }
+        >
+          {connector && <Button onClick={() => startAuthorisation(connector.id)}>Authorise again</Button>}
+        </MessageBarActions>
+      </MessageBar>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { DismissRegular } from '@fluentui/react-icons';
+import type { Connector, ConnectorType } from '@lexbridge/contracts';
+import { useState } from 'react';
+import { isConnectorAdmin, type Me } from '../../api/session.ts';
+import { PageHeading } from '../../ui/PageHeading.tsx';
+import { AuthorisationBanner } from './AuthorisationBanner.tsx';
+import { AvailableConnectors } from './AvailableConnectors.tsx';
+import { DisconnectDialog, RemoveConnectorDialog } from './ConfirmDialogs.tsx';
+import { ConnectorFormDialog } from './ConnectorFormDialog.tsx';
+import { ConnectorList } from './ConnectorList.tsx';
+import { TestConnectionDialog } from './TestConnectionDialog.tsx';
+
+const useStyles = makeStyles({
+  columns: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr) 20rem',
+    gap: tokens.spacingHorizontalXXL,
+    alignItems: 'start',
+    '@media (max-width: 1000px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
+  },
+  banners: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    marginBottom: tokens.spacingVerticalL,
+  },
+});
+
+/** What the page has open: one dialog at a time. */
+export type ConnectorAction =
+  | { kind: 'add'; type: ConnectorType }
+  | { kind: 'edit'; connector: Connector }
+  | { kind: 'test'; connector: Connector }
+  | { kind: 'remove'; connector: Connector }
+  | { kind: 'disconnect'; connector: Connector };
+
+/**
+ * The Connectors module: the firm's connectors with this person's own status, and, for Connector
+ * Admins, the Available Connectors to add on the far right.
+ */
+export function ConnectorsPage({ me }: { me: Me }) {
+  const styles = useStyles();
+  const admin = isConnectorAdmin(me);
+  const [action, setAction] = useState<ConnectorAction | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const close = () => setAction(null);
+
+  return (
+    <>
+      <PageHeading intro="Each connector links Lexbridge to one of your firm's document systems. Everyone authorises each connector with their own account before using it in a workflow.">
+        Connectors
+      </PageHeading>
+      <div className={styles.banners}>
+        <AuthorisationBanner />
+        {notice && (
+          <MessageBar intent="success" layout="multiline">
+            <MessageBarBody>{notice}</MessageBarBody>
+            <MessageBarActions
+              containerAction={
+                <Button
+                  appearance="transparent"
+                  aria-label="Dismiss"
+                  icon={<DismissRegular />}
+                  onClick={() => setNotice(null)}
+                />
+              }
+            />
+          </MessageBar>
+        )}
+      </div>
+      <div className={styles.columns}>
+        <ConnectorList admin={admin} onAction={setAction} />
+        <AvailableConnectors admin={admin} onAdd={(type) => setAction({ kind: 'add', type })} />
+      </div>
+      {(action?.kind === 'add' || action?.kind === 'edit') && (
+        <ConnectorFormDialog
+          action={action}
+          onClose={close}
+          onSaved={(message) => {
+            close();
+            setNotice(message);
+          }}
+        />
+      )}
+      {action?.kind === 'test' && <TestConnectionDialog connector={action.connector} onClose={close} />}
+      {action?.kind === 'remove' && (
+        <RemoveConnectorDialog
+          connector={action.connector}
+          onClose={close}
+          onDone={(message) => {
+            close();
+            setNotice(message);
+          }}
+        />
+      )}
+      {action?.kind === 'disconnect' && (
+        <DisconnectDialog
+          connector={action.connector}
+          onClose={close}
+          onDone={(message) => {
+            close();
+            setNotice(message);
+          }}
+        />
+      )}
+    </>
+  );
+}

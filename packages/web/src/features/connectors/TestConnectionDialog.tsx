@@ -1,0 +1,135 @@
+import {
+  Body1,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Spinner,
+  tokens,
+} from '@fluentui/react-components';
+import { CheckmarkCircleFilled, DismissCircleFilled, SubtractCircleRegular } from '@fluentui/react-icons';
+import type { Connector, DiagnosticStep } from '@lexbridge/contracts';
+import { useEffect } from 'react';
+import { ErrorBlock } from '../../ui/states.tsx';
+import { useTestConnection } from './api.ts';
+
+const useStyles = makeStyles({
+  surface: { maxWidth: '40rem', width: 'calc(100vw - 2rem)' },
+  content: { minHeight: '12rem', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  steps: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+  },
+  step: { display: 'grid', gridTemplateColumns: '1.5rem minmax(0, 1fr)', gap: tokens.spacingHorizontalS },
+  icon: { fontSize: '1.25rem', marginTop: '1px' },
+  ok: { color: tokens.colorPaletteGreenForeground1 },
+  failed: { color: tokens.colorPaletteRedForeground1 },
+  skipped: { color: tokens.colorNeutralForeground3 },
+  stepName: { fontWeight: tokens.fontWeightSemibold },
+  detail: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
+  advice: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: '1.25rem' },
+});
+
+/** Each diagnostic step in words a firm's administrator recognises. */
+const stepNames: Record<DiagnosticStep['name'], string> = {
+  dns: 'Find the server (DNS)',
+  tcp: 'Reach the server (network)',
+  tls: 'Secure connection (certificate)',
+  discovery: 'iManage Work Server answers',
+  libraries: 'Libraries available',
+};
+
+/** Runs POST /api/connectors/{id}/test and shows each step with a tick or a cross, and the advice. */
+export function TestConnectionDialog({ connector, onClose }: { connector: Connector; onClose(): void }) {
+  const styles = useStyles();
+  const test = useTestConnection();
+  const { mutate } = test;
+  useEffect(() => {
+    mutate(connector.id);
+  }, [mutate, connector.id]);
+
+  return (
+    <Dialog open onOpenChange={(_e, data) => !data.open && onClose()}>
+      <DialogSurface className={styles.surface}>
+        <DialogBody>
+          <DialogTitle>Test connection: {connector.name}</DialogTitle>
+          <DialogContent className={styles.content} aria-live="polite" aria-busy={test.isPending}>
+            {test.isPending || test.isIdle ? (
+              <Spinner label="Testing the connection from this server…" />
+            ) : test.isError ? (
+              <ErrorBlock
+                title="The test could not run"
+                error={test.error}
+                onRetry={() => mutate(connector.id)}
+              />
+            ) : (
+              <>
+                <MessageBar intent={test.data.ok ? 'success' : 'error'}>
+                  <MessageBarBody>
+                    {test.data.ok
+                      ? `This server reaches ${test.data.serverAddress}.`
+                      : `This server cannot use ${test.data.serverAddress} yet. Follow the advice under the step with a cross.`}
+                  </MessageBarBody>
+                </MessageBar>
+                <ol className={styles.steps} aria-label="Diagnostic steps">
+                  {test.data.steps.map((step) => (
+                    <li key={step.name} className={styles.step}>
+                      <StepIcon step={step} />
+                      <div>
+                        <Body1 className={styles.stepName} block>
+                          {stepNames[step.name] ?? step.name}
+                          <span className="visually-hidden">
+                            {step.skipped ? ' (skipped)' : step.ok ? ' (passed)' : ' (failed)'}
+                          </span>
+                        </Body1>
+                        <Body1 className={styles.detail} block>
+                          {step.detail}
+                        </Body1>
+                        {step.advice.length > 0 && (
+                          <ul className={styles.advice}>
+                            {step.advice.map((a) => (
+                              <li key={a}>{a}</li>
+                            ))}
+                          </ul>
+                        )}
+                      </div>
+                    </li>
+                  ))}
+                </ol>
+              </>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="secondary" disabled={test.isPending} onClick={() => mutate(connector.id)}>
+              Test again
+            </Button>
+            <Button appearance="primary" onClick={onClose}>
+              Close
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function StepIcon({ step }: { step: DiagnosticStep }) {
+  const styles = useStyles();
+  if (step.skipped)
+    return <SubtractCircleRegular className={`${styles.icon} ${styles.skipped}`} aria-hidden />;
+  return step.ok ? (
+    <CheckmarkCircleFilled className={`${styles.icon} ${styles.ok}`} aria-hidden />
+  ) : (
+    <DismissCircleFilled className={`${styles.icon} ${styles.failed}`} aria-hidden />
+  );
+}
