@@ -1,6 +1,7 @@
 /**
  * Streams a version's bytes with Content-Length and an RFC 6266 Content-Disposition, and carries out
- * the "reset in the middle of a download" fault: half the body is sent, then the socket is reset.
+ * the "connection drop in the middle of a download" fault: half the body is sent, then the connection
+ * is closed.
  */
 import { Transform } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -49,20 +50,26 @@ export function sendDocumentContent(
 function cutAfter(cutoff: number, request: FastifyRequest): Transform {
   let sent = 0;
   let scheduled = false;
-  const reset = () => {
+  const drop = () => {
     if (scheduled) return;
     scheduled = true;
-    // A short pause lets the partial body reach the client before the RST, as a real drop would.
-    setTimeout(() => request.raw.socket?.resetAndDestroy(), 30);
+    // end() rather than an RST: an RST makes the client's kernel discard bytes it has not read yet,
+    // so the client would often see no body at all. Ending the socket delivers the partial body and
+    // then the connection closes short of Content-Length, which clients see as a broken download.
+    setTimeout(() => {
+      const socket = request.raw.socket;
+      socket?.end();
+      setTimeout(() => socket?.destroy(), 1000).unref();
+    }, 20);
   };
-  if (cutoff === 0) reset();
+  if (cutoff === 0) drop();
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       const room = cutoff - sent;
       if (room <= 0) return callback();
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
       sent += part.length;
-      if (sent >= cutoff) reset();
+      if (sent >= cutoff) drop();
       return callback(null, part);
     },
   });
