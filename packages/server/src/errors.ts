@@ -1,10 +1,11 @@
 /**
  * The single registry of error codes. Every error Lexbridge reports, over HTTP or on the command line,
  * has a stable snake_case code from this table, an HTTP status and a default message written for the
- * person who will read it. Codes are never reused or renamed; docs/errors.md documents each one and a
- * test keeps the two in step.
+ * person who will read it. Codes are never reused or renamed. docs/errors.md is generated from this
+ * table by `npm run docs:errors` (each `//` comment line starts a section); a test fails when it is stale.
  */
 export const errorCodes = {
+  // Foundation: HTTP, configuration, database, job queue, secrets and access checks.
   internal_error: { status: 500, message: 'Something went wrong on the server. Try again; if it persists, ask your administrator to check the server log.' },
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'Nothing exists at this address.' },
@@ -19,6 +20,8 @@ export const errorCodes = {
   encryption_key_missing: { status: 500, message: 'A value was encrypted with a key that is not configured. Add the key to LEXBRIDGE_ENCRYPTION_KEYS.' },
   secret_tampered: { status: 500, message: 'A stored secret failed its integrity check and was not used.' },
   admin_token_invalid: { status: 401, message: 'The local admin token is missing or wrong.' },
+  worker_requires_postgres: { status: 400, message: 'Separate worker processes need PostgreSQL: set DATABASE_URL. On the embedded database, `lexbridge serve` runs the workers itself.' },
+  admin_api_unavailable: { status: 503, message: 'A Lexbridge server holds the data directory but its admin API did not answer. Stop it and run the command again.' },
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
   forbidden: { status: 403, message: 'Your roles do not allow this. Ask your administrator for the role you need.' },
   csrf_token_invalid: { status: 403, message: 'The request is missing its security token. Reload the page and try again.' },

@@ -1,6 +1,7 @@
 import type { Config } from './config/index.ts';
 import { loadKeys } from './crypto/keys.ts';
 import { SecretBox } from './crypto/secret-box.ts';
+import { AppError } from './errors.ts';
 import './jobs/index.ts';
 import { openQueue, type Queue } from './jobs/queue.ts';
 import type { Logger } from './log.ts';
@@ -42,6 +43,12 @@ export async function openLexbridge({ config, log, store: given, inMemory }: Ope
     }));
   try {
     if (store.applied.length > 0) log.info({ migrations: store.applied }, 'database migrated');
+    if (!config.embedded && !config.LEXBRIDGE_ENCRYPTION_KEYS) {
+      throw new AppError(
+        'encryption_key_missing',
+        'On PostgreSQL every Lexbridge process must use the same encryption keys: set LEXBRIDGE_ENCRYPTION_KEYS (see docs/configuration.md). A key file in a local data directory is only for the embedded database.',
+      );
+    }
     const { keys, source } = await loadKeys({ envKeys: config.LEXBRIDGE_ENCRYPTION_KEYS, dataDir: config.dataDir, log });
     const secrets = new SecretBox(keys);
     const queue = await openQueue(store, log, { concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY });

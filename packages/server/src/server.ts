@@ -1,16 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp, type HttpAppOptions } from './http/app.ts';
 import { webApp } from './http/web-app.ts';
 import type { Lexbridge } from './runtime.ts';
 
-export const adminTokenFile = 'admin-token';
+/**
+ * On the embedded database the running server advertises its local admin API in this file of the data
+ * directory (mode 0600): admin commands such as `lexbridge keys rotate` read it to ask the server to do
+ * the work, since they may not open the data themselves while it runs.
+ */
+export const adminApiFile = 'admin-api.json';
+
+export interface AdminApiInfo {
+  pid: number;
+  /** Where the admin API answers, e.g. http://127.0.0.1:8080 (the port actually bound, also with PORT=0). */
+  url: string;
+  token: string;
+}
+
+/** Reads the admin API advertised in a data directory, or null when there is none. */
+export async function readAdminApi(dataDir: string): Promise<AdminApiInfo | null> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, adminApiFile), 'utf8')) as AdminApiInfo;
+  } catch {
+    return null;
+  }
+}
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** Stops accepting requests, lets those in flight finish, and withdraws the admin API. */
   close(): Promise<void>;
 }
 
@@ -24,31 +46,41 @@ export interface ServeOptions {
 
 /**
  * Starts the HTTP server (and, unless told otherwise, the job workers) on an open Lexbridge. On the
- * embedded database it writes a local admin token into the data directory, which admin commands such
- * as `lexbridge keys rotate` use to ask this process to do the work.
+ * embedded database it advertises a local admin API (see adminApiFile).
  */
 export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): Promise<RunningServer> {
-  let localAdminToken: string | undefined;
-  if (lexbridge.store.dataDir) {
-    localAdminToken = randomBytes(32).toString('base64url');
-    await writeFile(join(lexbridge.config.dataDir, adminTokenFile), localAdminToken, { mode: 0o600 });
-  }
+  const dataDir = lexbridge.store.dataDir;
+  const localAdminToken = dataDir ? randomBytes(32).toString('base64url') : undefined;
   const app = await buildHttpApp(lexbridge, {
     localAdminToken,
     // The web app last: its catch-all GET /* answers only what no API route or plugin claims.
     plugins: [...(options.plugins ?? []), webApp({ publicUrl: lexbridge.config.publicUrl })],
   });
   if (options.workers !== false) await lexbridge.queue.startWorkers(lexbridge);
-  await lexbridge.queue.boss.schedule('maintenance.purge-expired', '17 * * * *').catch((err: unknown) =>
-    lexbridge.log.warn({ err }, 'could not schedule maintenance'),
-  );
-  const address = await app.listen({ port: options.port ?? lexbridge.config.PORT, host: options.host ?? lexbridge.config.HOST });
-  const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  await lexbridge.queue.scheduleJobs();
+  const host = options.host ?? lexbridge.config.HOST;
+  await app.listen({ port: options.port ?? lexbridge.config.PORT, host });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://localhost:${port}`;
+  if (dataDir && localAdminToken) {
+    const adminHost = host === '0.0.0.0' || host === '::' || host === 'localhost' ? '127.0.0.1' : host;
+    const info: AdminApiInfo = {
+      pid: process.pid,
+      url: `http://${adminHost.includes(':') ? `[${adminHost}]` : adminHost}:${port}`,
+      token: localAdminToken,
+    };
+    await writeFile(join(dataDir, adminApiFile), JSON.stringify(info), { mode: 0o600 });
+  }
+  let closing: Promise<void> | undefined;
   return {
     app,
     url,
-    async close() {
-      await app.close();
+    close() {
+      closing ??= (async () => {
+        if (dataDir) await rm(join(dataDir, adminApiFile), { force: true });
+        await app.close();
+      })();
+      return closing;
     },
   };
 }

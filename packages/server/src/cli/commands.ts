@@ -1,14 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { rotateKeys } from '../crypto/rotate-keys.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
-import { adminTokenFile, serve } from '../server.ts';
+import { readAdminApi, serve } from '../server.ts';
 import { readLockOwner } from '../store/data-dir-lock.ts';
 import { openStore } from '../store/db.ts';
+import { migrateQueue } from '../jobs/queue.ts';
 import { startLocal } from './start-local.ts';
 
 /** A `lexbridge` sub-command. Returns the exit code, or -1 to keep running (servers). */
@@ -17,18 +16,35 @@ export interface Command {
   run(args: string[], config: Config | undefined): Promise<number>;
 }
 
-/** Stops on SIGINT/SIGTERM by running `close`, once. */
-export function closeOnSignal(close: () => Promise<void>): void {
+/**
+ * Stops gracefully on SIGINT/SIGTERM: runs `close` once (stop taking requests and jobs, let those in
+ * flight finish, release the database), then exits. A second signal, or a close that takes longer than
+ * `graceMs`, exits at once with status 1.
+ */
+export function closeOnSignal(close: () => Promise<void>, graceMs = 20_000): void {
   let closing = false;
   const stop = async (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      console.error(`lexbridge: ${signal} received again, exiting without waiting`);
+      process.exit(1);
+    }
     closing = true;
     console.error(`lexbridge: ${signal} received, shutting down`);
-    await close().catch((err: unknown) => console.error('lexbridge: shutdown failed', err));
-    process.exit(0);
+    const timer = setTimeout(() => {
+      console.error(`lexbridge: shutdown took longer than ${graceMs / 1000} s, exiting`);
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    try {
+      await close();
+      process.exit(0);
+    } catch (err) {
+      console.error('lexbridge: shutdown failed', err);
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /**
@@ -39,13 +55,21 @@ async function viaRunningServer(config: Config, path: string): Promise<unknown |
   if (!config.embedded) return undefined;
   const owner = await readLockOwner(config.dataDir);
   if (!owner) return undefined;
-  const token = await readFile(join(config.dataDir, adminTokenFile), 'utf8').catch(() => undefined);
-  if (!token || !owner.port) {
-    throw new AppError('data_dir_locked', `Lexbridge (pid ${owner.pid}) holds ${config.dataDir} but does not offer its admin API. Stop it and run the command again.`);
+  const api = await readAdminApi(config.dataDir);
+  if (!api || api.pid !== owner.pid) {
+    throw new AppError(
+      'admin_api_unavailable',
+      `Lexbridge (pid ${owner.pid}) holds ${config.dataDir} but does not offer its admin API (it may still be starting). Try again in a moment, or stop it and run the command again.`,
+    );
   }
-  const res = await fetch(`http://127.0.0.1:${owner.port}${path}`, { method: 'POST', headers: { 'x-lexbridge-admin-token': token } });
-  const body = (await res.json()) as { error?: { message: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? `the running server answered ${res.status}`);
+  let res: Response;
+  try {
+    res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'x-lexbridge-admin-token': api.token } });
+  } catch (err) {
+    throw new AppError('admin_api_unavailable', `Lexbridge (pid ${owner.pid}) did not answer at ${api.url}: ${(err as Error).message}.`, undefined, { cause: err });
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message: string } };
+  if (!res.ok) throw new Error(`the running server refused: ${body.error?.message ?? `HTTP ${res.status}`}`);
   return body;
 }
 
@@ -71,8 +95,8 @@ export const commands: Record<string, Command> = {
     async run(_args, config) {
       if (config!.embedded) {
         throw new AppError(
-          'data_dir_locked',
-          'Separate workers need PostgreSQL: set DATABASE_URL. On the embedded database, `lexbridge serve` runs the workers itself.',
+          'worker_requires_postgres',
+          'Separate worker processes need PostgreSQL: set DATABASE_URL=postgres://… (the same as the server). On the embedded database `lexbridge serve` (and `npm start`) runs the workers itself.',
         );
       }
       const log = createLogger({ level: config!.LOG_LEVEL });
@@ -92,8 +116,12 @@ export const commands: Record<string, Command> = {
         return 0;
       }
       const store = await openStore({ databaseUrl: config!.DATABASE_URL, dataDir: config!.dataDir });
-      console.log(store.applied.length ? `Applied: ${store.applied.join(', ')}` : 'The database is up to date.');
-      await store.close();
+      try {
+        await migrateQueue(store);
+        console.log(store.applied.length ? `Applied: ${store.applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await store.close();
+      }
       return 0;
     },
   },

@@ -12,6 +12,12 @@ const bool = z
 
 const url = z.url({ message: 'expected an absolute URL such as https://lexbridge.example.com' });
 
+/** A whole number in [min, max]; every failure says what is expected. */
+const wholeNumber = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+
 const csv = z.string().transform((v) =>
   v
     .split(',')
@@ -20,7 +26,7 @@ const csv = z.string().transform((v) =>
 );
 
 export const configSchema = z.object({
-  PORT: z.coerce.number({ message: 'expected a port number from 0 to 65535' }).int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   LEXBRIDGE_PUBLIC_URL: url.optional(),
   LEXBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
@@ -28,15 +34,17 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// connection string' })
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  DATABASE_POOL_SIZE: wholeNumber(2, 200).default(10),
   LEXBRIDGE_ENCRYPTION_KEYS: z
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9_-]+:[A-Za-z0-9+/_-]{43}=?)*$/, {
       message: 'expected comma-separated keyId:base64key pairs, each key 32 bytes; the first one encrypts',
     })
     .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LEXBRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
+  LEXBRIDGE_WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
   LEXBRIDGE_OIDC_ISSUER: url.optional(),
   LEXBRIDGE_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -44,8 +52,8 @@ export const configSchema = z.object({
   LEXBRIDGE_OIDC_ROLE_PREFIX: z.string().default(''),
   LEXBRIDGE_USERS_FILE: z.string().min(1).optional(),
   LEXBRIDGE_ALLOW_EMBEDDED_IDP: bool.default(false),
-  LEXBRIDGE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
-  LEXBRIDGE_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  LEXBRIDGE_SESSION_IDLE_MINUTES: wholeNumber(1, 7 * 24 * 60).default(60),
+  LEXBRIDGE_SESSION_ABSOLUTE_HOURS: wholeNumber(1, 24 * 90).default(12),
   LEXBRIDGE_LOCAL_FOLDER_ROOTS: csv.default([]),
   LEXBRIDGE_EGRESS_IPS: csv.default([]),
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID: z.string().min(1).optional(),

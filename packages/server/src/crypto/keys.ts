@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { SecretKey } from './secret-box.ts';
 
@@ -32,7 +33,9 @@ export async function loadKeys(options: {
   log?: Logger;
 }): Promise<{ keys: SecretKey[]; source: 'environment' | 'key-file' }> {
   if (options.envKeys) return { keys: parseKeyList(options.envKeys), source: 'environment' };
-  if (!options.dataDir) throw new Error('LEXBRIDGE_ENCRYPTION_KEYS is not set and there is no data directory for a key file');
+  if (!options.dataDir) {
+    throw new AppError('encryption_key_missing', 'LEXBRIDGE_ENCRYPTION_KEYS is not set and there is no data directory to keep a key file in. Set LEXBRIDGE_ENCRYPTION_KEYS.');
+  }
   const file = join(options.dataDir, keyFileName);
   let content: KeyFile;
   try {

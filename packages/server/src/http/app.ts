@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Lexbridge } from '../runtime.ts';
 import { checkAccess } from './access.ts';
@@ -16,6 +16,21 @@ export interface HttpAppOptions {
   localAdminToken?: string;
   /** Extra plugins to register after the API routes (the web app's static files, the embedded IdP). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+/**
+ * One log line per request, when it completes, instead of fastify's two: method, URL with credentials
+ * masked (see log.ts), status and time. Health probes are logged at debug level unless they fail.
+ */
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const probe = request.url === '/healthz' || request.url === '/readyz';
+    const line = { req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) };
+    if (error) request.log.error({ ...line, err: error }, 'request failed');
+    else request.log[probe && reply.statusCode < 400 ? 'debug' : 'info'](line, 'request completed');
+  }
 }
 
 const routesDir = fileURLToPath(new URL('./routes/', import.meta.url));
@@ -44,6 +59,7 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    logController: new RequestLog(),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,3 +1,4 @@
 // Every feature's job definitions, imported for their side effect of registering with the queue.
 // A feature that defines jobs adds its module here.
+import './diagnostics.ts';
 import './maintenance.ts';

@@ -20,6 +20,7 @@ export async function purgeExpired(lexbridge: Pick<Lexbridge, 'store'>, now = ne
 export const purgeExpiredJob = defineJob({
   name: 'maintenance.purge-expired',
   retryLimit: 2,
+  schedule: '17 * * * *',
   async handler(_job, { lexbridge, log }) {
     const purged = await purgeExpired(lexbridge);
     log.info(purged, 'purged expired sessions and authorisation attempts');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, PgBoss, type Job, type SendOptions, type WorkOptions } from 'pg-boss';
+import { fromDrizzle, fromPglite, PgBoss, type ConstructorOptions, type Job, type SendOptions, type WorkOptions } from 'pg-boss';
 import type { Logger } from '../log.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx, Store } from '../store/db.ts';
@@ -7,23 +7,29 @@ import type { DbOrTx, Store } from '../store/db.ts';
 /**
  * The job queue: pg-boss on both back ends, in the same database as everything else, so a job can be
  * enqueued inside the transaction of the write that causes it (it exists exactly when the write does).
- * Jobs survive restarts because they are rows; failed jobs retry with exponential backoff.
+ * Jobs survive restarts because they are rows; failed jobs retry with exponential backoff. On PostgreSQL
+ * any number of processes (`serve`, `worker`) share one queue; pg-boss hands each job to one of them.
  */
 export interface JobDefinition<T extends object = object> {
   name: string;
-  /** How many of this job one process runs at once. */
+  /** How many of this job one process runs at once (default LEXBRIDGE_WORKER_CONCURRENCY). */
   concurrency?: number;
+  /** Retries after the first failure (default 5). */
   retryLimit?: number;
-  /** Seconds before the first retry; doubled each time. */
+  /** Seconds before the first retry (default 5); later retries back off exponentially. */
   retryDelay?: number;
+  /** Upper bound of the backoff, in seconds (default: none). */
+  retryDelayMax?: number;
   /** Seconds a job may run before it is failed (and retried). */
   expireInSeconds?: number;
+  /** A cron expression (UTC): the job is also enqueued on this schedule, once across all processes. */
+  schedule?: string;
   handler(job: Job<T>, context: { lexbridge: Lexbridge; log: Logger; signal: AbortSignal }): Promise<unknown>;
 }
 
 const definitions = new Map<string, JobDefinition<never>>();
 
-/** Registers a job type. Feature modules call this at import time. */
+/** Registers a job type. Feature modules call this at import time (and are imported from jobs/index.ts). */
 export function defineJob<T extends object>(definition: JobDefinition<T>): JobDefinition<T> {
   if (definitions.has(definition.name)) throw new Error(`job ${definition.name} is defined twice`);
   definitions.set(definition.name, definition as JobDefinition<never>);
@@ -36,56 +42,90 @@ export function jobDefinitions(): JobDefinition[] {
 
 export interface Queue {
   boss: PgBoss;
-  /** Enqueues a job; pass the transaction to make the job part of it. */
+  /**
+   * Enqueues a job; pass the transaction (`{ tx }`) to make the job part of it: a rollback leaves no
+   * job. Returns the job id.
+   */
   send<T extends object>(name: string, data: T, options?: SendOptions & { tx?: DbOrTx }): Promise<string | null>;
   /** Starts processing every registered job type in this process. */
   startWorkers(lexbridge: Lexbridge): Promise<void>;
+  /** Registers the cron schedules of job definitions that have one (idempotent; any process may call it). */
+  scheduleJobs(): Promise<void>;
+  /** False once stopped, or when pg-boss cannot read its tables. */
   ready(): Promise<boolean>;
+  /** Stops taking jobs, waits (a bounded time) for running handlers, and closes pg-boss's connections. */
   stop(): Promise<void>;
 }
 
-export async function openQueue(store: Store, log: Logger, options: { concurrency?: number } = {}): Promise<Queue> {
-  const boss =
-    store.kind === 'embedded'
-      ? new PgBoss({ db: fromPglite(store.pglite!), schema: 'pgboss' } as ConstructorParameters<typeof PgBoss>[0])
-      : new PgBoss({ connectionString: store.connectionString!, schema: 'pgboss', max: 4 });
+export interface QueueOptions {
+  /** Default per-process concurrency of each job type. */
+  concurrency?: number;
+  /** Seconds between polls for new jobs (default 1). */
+  pollingIntervalSeconds?: number;
+}
+
+function createBoss(store: Store, extra: ConstructorOptions = {}): PgBoss {
+  const common: ConstructorOptions = { schema: 'pgboss', superviseIntervalSeconds: 30, ...extra };
+  return store.kind === 'embedded'
+    ? new PgBoss({ ...common, db: fromPglite(store.pglite!), backend: 'pglite' })
+    : new PgBoss({ ...common, connectionString: store.connectionString!, max: 4, application_name: 'lexbridge-queue' });
+}
+
+/** Creates or upgrades the queue's own tables (schema pgboss) and exits; `lexbridge migrate` runs it. */
+export async function migrateQueue(store: Store): Promise<void> {
+  const boss = createBoss(store, { supervise: false, schedule: false });
+  await boss.start();
+  await boss.stop({ graceful: false });
+}
+
+export async function openQueue(store: Store, log: Logger, options: QueueOptions = {}): Promise<Queue> {
+  const boss = createBoss(store);
   boss.on('error', (err: Error) => log.error({ err }, 'job queue error'));
   await boss.start();
   for (const def of definitions.values()) await ensureQueue(boss, def);
 
   const abort = new AbortController();
   let stopped = false;
+  let working = false;
   return {
     boss,
     async send(name, data, sendOptions = {}) {
       const { tx, ...rest } = sendOptions;
       const def = definitions.get(name);
-      const opts: SendOptions = {
-        retryLimit: def?.retryLimit ?? 5,
-        retryDelay: def?.retryDelay ?? 5,
-        retryBackoff: true,
-        ...(def?.expireInSeconds ? { expireInSeconds: def.expireInSeconds } : {}),
-        ...rest,
-      };
+      if (!def) throw new Error(`job ${name} is not defined: defineJob it and import its module from jobs/index.ts`);
+      const opts: SendOptions = { ...retryOptions(def), ...rest };
       if (tx) return boss.send(name, data, { ...opts, db: fromDrizzle(tx as never, sql as never) });
       return boss.send(name, data, opts);
     },
     async startWorkers(lexbridge) {
+      if (working) return;
+      working = true;
       for (const def of definitions.values()) {
         const workOptions: WorkOptions = {
           batchSize: 1,
           localConcurrency: def.concurrency ?? options.concurrency ?? 2,
-          pollingIntervalSeconds: 1,
-        } as WorkOptions;
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
+        };
         await boss.work(def.name, workOptions, async (jobs: Job<object>[]) => {
           for (const job of jobs) {
-            const jobLog = log.child({ job: def.name, jobId: job.id });
-            await def.handler(job as Job<never>, { lexbridge, log: jobLog, signal: abort.signal });
+            const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.retryCount + 1 });
+            try {
+              await def.handler(job as Job<never>, { lexbridge, log: jobLog, signal: AbortSignal.any([abort.signal, job.signal]) });
+            } catch (err) {
+              jobLog.warn({ err }, 'job failed; it is retried with backoff until its retry limit');
+              throw err;
+            }
           }
         });
       }
     },
+    async scheduleJobs() {
+      for (const def of definitions.values()) {
+        if (def.schedule) await boss.schedule(def.name, def.schedule, null, { ...retryOptions(def), tz: 'UTC' });
+      }
+    },
     async ready() {
+      if (stopped) return false;
       try {
         await boss.getQueues();
         return !stopped;
@@ -97,19 +137,25 @@ export async function openQueue(store: Store, log: Logger, options: { concurrenc
       if (stopped) return;
       stopped = true;
       abort.abort();
-      await boss.stop({ graceful: true, timeout: 5000, wait: true } as never);
+      await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
 }
 
+function retryOptions(def: JobDefinition<never>): SendOptions {
+  return {
+    retryLimit: def.retryLimit ?? 5,
+    retryDelay: def.retryDelay ?? 5,
+    retryBackoff: true,
+    ...(def.retryDelayMax !== undefined ? { retryDelayMax: def.retryDelayMax } : {}),
+    ...(def.expireInSeconds ? { expireInSeconds: def.expireInSeconds } : {}),
+  };
+}
+
 async function ensureQueue(boss: PgBoss, def: JobDefinition<never>): Promise<void> {
-  const existing = await boss.getQueue(def.name);
-  if (!existing) {
-    await boss.createQueue(def.name, {
-      name: def.name,
-      retryLimit: def.retryLimit ?? 5,
-      retryDelay: def.retryDelay ?? 5,
-      retryBackoff: true,
-    } as never);
-  }
+  // Several processes may start at once: a queue created by another one meanwhile is not an error.
+  if (await boss.getQueue(def.name)) return;
+  await boss.createQueue(def.name, retryOptions(def) as never).catch(async (err: unknown) => {
+    if (!(await boss.getQueue(def.name))) throw err;
+  });
 }

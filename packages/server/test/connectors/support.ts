@@ -1,14 +1,15 @@
-import { startEmulator, type AppFileEntry, type RunningEmulator } from '@lexbridge/imanage-emulator';
+import { startEmulator, type AppFileEntry, type RunningEmulator, type UserFileEntry } from '@lexbridge/imanage-emulator';
 import type { SignedIn, TestServer } from '../support/lexbridge.ts';
 
 /** The emulator application Lexbridge is registered as in these suites. */
 export const testClientId = 'lexbridge-test';
 export const testClientSecret = 'correct-horse-battery-staple';
 
-export async function startEmulatorFor(server: TestServer, app: Partial<AppFileEntry> = {}): Promise<RunningEmulator> {
+export async function startEmulatorFor(server: TestServer, app: Partial<AppFileEntry> = {}, users?: UserFileEntry[]): Promise<RunningEmulator> {
   return startEmulator({
     port: 0,
     seed: 5,
+    ...(users ? { users } : {}),
     apps: [
       {
         client_id: testClientId,

@@ -1,0 +1,420 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Dispatcher, request } from 'undici';
+import { type ConnectionKey, getAccessToken, refreshConnection } from '../../authorisation/tokens.ts';
+import { AppError } from '../../errors.ts';
+import type { Lexbridge } from '../../runtime.ts';
+import { getConnectorRow } from '../repository.ts';
+import type { DiscoveryDocument } from './discovery.ts';
+import { imanageServerFor } from './server.ts';
+
+/**
+ * A typed client of the iManage Work API v2 for one user's connection, used by workflows. Every call
+ * sends the user's token as X-Auth-Token (never logged), refreshes it once on 401, waits out 429
+ * (Retry-After or x-ratelimit-retryafter, bounded), and retries idempotent calls on transient
+ * failures (502/503/504, resets) with exponential backoff and jitter. Downloads and uploads stream.
+ */
+export interface WorkProfile {
+  id: string;
+  name?: string;
+  wstype?: string;
+  database?: string;
+  parent_id?: string;
+  workspace_id?: string;
+  edit_date?: string;
+  [field: string]: unknown;
+}
+
+export interface DocumentProfile extends WorkProfile {
+  document_number?: number;
+  version?: number;
+  extension?: string;
+  size?: number;
+  checksum?: string;
+}
+
+export interface Library {
+  id: string;
+  display_name?: string;
+  type?: string;
+  [field: string]: unknown;
+}
+
+export interface DocumentSearch {
+  container_id?: string;
+  include_subtree?: boolean;
+  edit_date_from?: string;
+  name?: string;
+  [filter: string]: string | number | boolean | undefined;
+}
+
+export interface Download {
+  stream: Readable;
+  size?: number;
+  filename?: string;
+  contentType?: string;
+}
+
+export interface NewDocument {
+  /** Name without extension, as iManage keeps it. */
+  name: string;
+  extension: string;
+  size: number;
+  /** The bytes; a factory lets the client replay the upload after a 401 or 429. */
+  content: Readable | (() => Readable);
+  /** Extra doc_profile fields (class, author, custom1…). */
+  profile?: Record<string, unknown>;
+  comment?: string;
+  signal?: AbortSignal;
+}
+
+export interface WorkApiClient {
+  readonly apiBaseUrl: string;
+  readonly customerId: number | string;
+  discovery(): Promise<DiscoveryDocument>;
+  libraries(): Promise<Library[]>;
+  getWorkspace(id: string): Promise<WorkProfile>;
+  searchWorkspaces(library: string, filters?: { name?: string; limit?: number }): Promise<WorkProfile[]>;
+  getFolder(id: string): Promise<WorkProfile>;
+  /** Folders and documents directly inside a workspace or folder, page by page. */
+  listChildren(containerId: string, options?: { kind?: 'workspace' | 'folder'; pageSize?: number; excludeDocuments?: boolean; signal?: AbortSignal }): AsyncIterable<WorkProfile>;
+  /** Documents matching filters; `paging: 'cursor'` is stable while documents change. */
+  searchDocuments(library: string, filters: DocumentSearch, options?: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal }): AsyncIterable<DocumentProfile>;
+  getDocument(id: string): Promise<DocumentProfile>;
+  listVersions(id: string): Promise<DocumentProfile[]>;
+  download(id: string, options?: { signal?: AbortSignal }): Promise<Download>;
+  uploadDocument(folderId: string, document: NewDocument): Promise<DocumentProfile>;
+  addVersion(documentId: string, document: Omit<NewDocument, 'name'> & { name?: string }): Promise<DocumentProfile>;
+  createFolder(workspaceId: string, folder: { name: string; description?: string }): Promise<WorkProfile>;
+  createSubfolder(folderId: string, folder: { name: string; description?: string }): Promise<WorkProfile>;
+  renameFolder(folderId: string, name: string): Promise<WorkProfile>;
+  deleteDocument(id: string): Promise<void>;
+  deleteFolder(id: string): Promise<void>;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest Retry-After honoured; a longer one fails with imanage_rate_limited. */
+  maxRetryAfterMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+/** The library part of an iManage id: "ACTIVE!123.1" → "ACTIVE". */
+export function libraryOf(id: string): string {
+  const bang = id.indexOf('!');
+  if (bang <= 0) throw new AppError('imanage_not_found', `"${id}" is not an iManage id (LIBRARY!number).`);
+  return id.slice(0, bang);
+}
+
+const enc = encodeURIComponent;
+
+/** Opens a client on the user's connection to the connector. */
+export async function openWorkApiClient(lexbridge: Lexbridge, key: ConnectionKey, policy: RetryPolicy = defaultRetryPolicy): Promise<WorkApiClient> {
+  const connector = await getConnectorRow(lexbridge.store.db, key.connectorId);
+  const server = imanageServerFor(lexbridge, connector);
+  const first = await getAccessToken(lexbridge, key);
+  return new HttpWorkApiClient(lexbridge, key, server.dispatcher, server.serverAddress, first.apiBaseUrl, first.customerId, policy);
+}
+
+type Body = { json: unknown } | { multipart: () => { body: Readable; contentType: string; length: number } } | undefined;
+
+interface CallOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: Body;
+  /** Safe to repeat after a transient failure (GET, PATCH of a name, DELETE). */
+  idempotent?: boolean;
+  /** The body can be sent again (401 refresh, 429). */
+  replayable?: boolean;
+  signal?: AbortSignal;
+  /** Absolute URL at the server root instead of under the customer (discovery). */
+  absolute?: string;
+}
+
+class HttpWorkApiClient implements WorkApiClient {
+  constructor(
+    private readonly lexbridge: Lexbridge,
+    private readonly key: ConnectionKey,
+    private readonly dispatcher: Dispatcher,
+    private readonly serverAddress: string,
+    readonly apiBaseUrl: string,
+    readonly customerId: number | string,
+    private readonly policy: RetryPolicy,
+  ) {}
+
+  private url(path: string, query: CallOptions['query'] = {}): string {
+    const url = new URL(`${this.apiBaseUrl}/customers/${enc(String(this.customerId))}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.href;
+  }
+
+  /** One Work API call with token refresh, rate-limit waits and retries; returns the live response. */
+  private async send(method: Dispatcher.HttpMethod, path: string, options: CallOptions = {}): Promise<Dispatcher.ResponseData> {
+    const url = options.absolute ?? this.url(path, options.query);
+    let token = (await getAccessToken(this.lexbridge, this.key)).accessToken;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      const body = options.body && 'multipart' in options.body ? options.body.multipart() : undefined;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, {
+          method,
+          dispatcher: this.dispatcher,
+          headers: {
+            accept: 'application/json',
+            'x-auth-token': token,
+            ...(options.body && 'json' in options.body ? { 'content-type': 'application/json' } : {}),
+            ...(body ? { 'content-type': body.contentType, 'content-length': String(body.length) } : {}),
+          },
+          body: options.body && 'json' in options.body ? JSON.stringify(options.body.json) : body?.body,
+          headersTimeout: 60_000,
+          bodyTimeout: 300_000,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        if (options.idempotent && attempt < this.policy.attempts) {
+          await sleep(this.backoff(attempt));
+          continue;
+        }
+        throw new AppError('imanage_unreachable', `${method} ${this.describe(url)} failed: ${(err as Error).message}`, undefined, { cause: err });
+      }
+      const canRepeat = options.replayable !== false;
+      if (res.statusCode === 401 && !refreshed && canRepeat) {
+        await res.body.dump();
+        refreshed = true;
+        token = (await refreshConnection(this.lexbridge, this.key, { staleAccessToken: token })).accessToken;
+        continue;
+      }
+      if (res.statusCode === 429 && canRepeat && attempt < this.policy.attempts) {
+        const wait = retryAfterMs(res.headers) ?? this.backoff(attempt);
+        await res.body.dump();
+        if (wait > this.policy.maxRetryAfterMs) {
+          throw new AppError('imanage_rate_limited', `The iManage server asks Lexbridge to wait ${Math.ceil(wait / 1000)} s before trying again.`, { retryAfterSeconds: Math.ceil(wait / 1000) });
+        }
+        await sleep(wait);
+        continue;
+      }
+      if ([502, 503, 504].includes(res.statusCode) && options.idempotent && canRepeat && attempt < this.policy.attempts) {
+        await res.body.dump();
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      if (res.statusCode >= 400) throw await this.failure(method, url, res);
+      return res;
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  /** The URL without query (which may name documents) for messages. */
+  private describe(url: string): string {
+    return url.split('?')[0]!;
+  }
+
+  private async failure(method: string, url: string, res: Dispatcher.ResponseData): Promise<AppError> {
+    const text = await res.body.text().catch(() => '');
+    let message = text.slice(0, 300);
+    try {
+      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } | string; message?: string };
+      message = typeof parsed.error === 'object' ? `${parsed.error.code ?? ''} ${parsed.error.message ?? ''}`.trim() : (parsed.message ?? String(parsed.error ?? message));
+    } catch {
+      // not JSON: keep the start of the text
+    }
+    const where = `${method} ${this.describe(url)}`;
+    if (res.statusCode === 404) return new AppError('imanage_not_found', `${where}: ${message || 'not found'}. The item does not exist or you have no access to it.`, { status: 404 });
+    if (res.statusCode === 429) return new AppError('imanage_rate_limited', `${where}: the iManage server is still limiting requests.`, { status: 429 });
+    if (res.statusCode === 401) return new AppError('connection_expired', `${where}: iManage did not accept the access token even after renewing it. Re-authorise the connector.`, { status: 401 });
+    return new AppError('imanage_api_error', `${where} answered ${res.statusCode}: ${message || 'no details'}.`, { status: res.statusCode });
+  }
+
+  private async json<T>(method: Dispatcher.HttpMethod, path: string, options: CallOptions = {}): Promise<T> {
+    const res = await this.send(method, path, { idempotent: method === 'GET', ...options });
+    if (res.statusCode === 204) {
+      await res.body.dump();
+      return undefined as T;
+    }
+    const text = await res.body.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async discovery(): Promise<DiscoveryDocument> {
+    const body = await this.json<{ data: DiscoveryDocument }>('GET', '', { absolute: `${this.serverAddress}/api` });
+    return body.data;
+  }
+
+  async libraries(): Promise<Library[]> {
+    return (await this.json<{ data: Library[] }>('GET', '/libraries')).data;
+  }
+
+  async getWorkspace(id: string): Promise<WorkProfile> {
+    return (await this.json<{ data: WorkProfile }>('GET', `/libraries/${enc(libraryOf(id))}/workspaces/${enc(id)}`)).data;
+  }
+
+  async searchWorkspaces(library: string, filters: { name?: string; limit?: number } = {}): Promise<WorkProfile[]> {
+    const body = await this.json<{ data: { results?: WorkProfile[] } | WorkProfile[] }>('GET', `/libraries/${enc(library)}/workspaces`, { query: filters });
+    return Array.isArray(body.data) ? body.data : (body.data.results ?? []);
+  }
+
+  async getFolder(id: string): Promise<WorkProfile> {
+    return (await this.json<{ data: WorkProfile }>('GET', `/libraries/${enc(libraryOf(id))}/folders/${enc(id)}`)).data;
+  }
+
+  async *listChildren(containerId: string, options: { kind?: 'workspace' | 'folder'; pageSize?: number; excludeDocuments?: boolean; signal?: AbortSignal } = {}): AsyncIterable<WorkProfile> {
+    const limit = options.pageSize ?? 500;
+    const path = `/libraries/${enc(libraryOf(containerId))}/${options.kind === 'workspace' ? 'workspaces' : 'folders'}/${enc(containerId)}/children`;
+    for (let offset = 0; ; offset += limit) {
+      const body = await this.json<{ data: WorkProfile[] | { results?: WorkProfile[] } }>('GET', path, {
+        query: { limit, offset, ...(options.excludeDocuments ? { exclude_docs: true } : {}) },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const page = Array.isArray(body.data) ? body.data : (body.data.results ?? []);
+      yield* page;
+      if (page.length < limit) return;
+    }
+  }
+
+  async *searchDocuments(library: string, filters: DocumentSearch, options: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<DocumentProfile> {
+    const limit = options.pageSize ?? 500;
+    const cursorMode = options.paging === 'cursor';
+    let offset = 0;
+    let cursor: string | undefined;
+    for (;;) {
+      const body = await this.json<{ data: { results?: DocumentProfile[]; cursor?: string } }>('GET', `/libraries/${enc(library)}/documents`, {
+        query: { ...filters, limit, ...(cursorMode ? { paging_mode: 'standard_cursor', cursor } : { offset }) },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const page = body.data.results ?? [];
+      yield* page;
+      if (page.length < limit) return;
+      if (cursorMode) {
+        if (!body.data.cursor) return;
+        cursor = body.data.cursor;
+      } else offset += limit;
+    }
+  }
+
+  async getDocument(id: string): Promise<DocumentProfile> {
+    return (await this.json<{ data: DocumentProfile }>('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}`)).data;
+  }
+
+  async listVersions(id: string): Promise<DocumentProfile[]> {
+    return (await this.json<{ data: DocumentProfile[] }>('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}/versions`)).data;
+  }
+
+  async download(id: string, options: { signal?: AbortSignal } = {}): Promise<Download> {
+    const res = await this.send('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}/download`, { idempotent: true, ...options });
+    const length = Number(res.headers['content-length']);
+    const filename = filenameFrom(String(res.headers['content-disposition'] ?? ''));
+    return {
+      stream: res.body as unknown as Readable,
+      ...(Number.isFinite(length) && res.headers['content-length'] !== undefined ? { size: length } : {}),
+      ...(filename ? { filename } : {}),
+      ...(res.headers['content-type'] ? { contentType: String(res.headers['content-type']) } : {}),
+    };
+  }
+
+  private upload(path: string, document: Omit<NewDocument, 'name'> & { name?: string }): Promise<DocumentProfile> {
+    const profile = {
+      warnings_for_required_and_disabled_fields: true,
+      doc_profile: { ...(document.name ? { name: document.name } : {}), extension: document.extension, size: document.size, ...document.profile },
+      ...(document.comment ? { audit: { comments: document.comment } } : {}),
+    };
+    const fileName = `${document.name ?? 'document'}${document.extension ? `.${document.extension}` : ''}`;
+    const replayable = typeof document.content === 'function';
+    let used = false;
+    const multipart = () => {
+      if (used && !replayable) throw new AppError('imanage_api_error', 'The upload cannot be sent again: its content was a one-time stream.');
+      used = true;
+      const content = typeof document.content === 'function' ? document.content() : document.content;
+      return multipartBody(JSON.stringify(profile), fileName, content, document.size);
+    };
+    return this.json<{ data: DocumentProfile }>('POST', path, { body: { multipart }, replayable, idempotent: false, ...(document.signal ? { signal: document.signal } : {}) }).then((b) => b.data);
+  }
+
+  uploadDocument(folderId: string, document: NewDocument): Promise<DocumentProfile> {
+    return this.upload(`/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}/documents`, document);
+  }
+
+  async addVersion(documentId: string, document: Omit<NewDocument, 'name'> & { name?: string }): Promise<DocumentProfile> {
+    // A version upload names the document too; without a name, keep the current one.
+    const name = document.name ?? (await this.getDocument(documentId)).name;
+    return this.upload(`/libraries/${enc(libraryOf(documentId))}/documents/${enc(documentId)}/versions`, { ...document, ...(name ? { name } : {}) });
+  }
+
+  async createFolder(workspaceId: string, folder: { name: string; description?: string }): Promise<WorkProfile> {
+    return (await this.json<{ data: WorkProfile }>('POST', `/libraries/${enc(libraryOf(workspaceId))}/workspaces/${enc(workspaceId)}/folders`, { body: { json: folder } })).data;
+  }
+
+  async createSubfolder(folderId: string, folder: { name: string; description?: string }): Promise<WorkProfile> {
+    return (await this.json<{ data: WorkProfile }>('POST', `/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}/subfolders`, { body: { json: folder } })).data;
+  }
+
+  async renameFolder(folderId: string, name: string): Promise<WorkProfile> {
+    return (await this.json<{ data: WorkProfile }>('PATCH', `/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}`, { body: { json: { name } }, idempotent: true })).data;
+  }
+
+  async deleteDocument(id: string): Promise<void> {
+    await this.json('DELETE', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}`, { idempotent: true });
+  }
+
+  async deleteFolder(id: string): Promise<void> {
+    await this.json('DELETE', `/libraries/${enc(libraryOf(id))}/folders/${enc(id)}`, { idempotent: true });
+  }
+}
+
+/** Seconds from Retry-After or iManage's x-ratelimit-retryafter, in milliseconds. */
+export function retryAfterMs(headers: Record<string, string | string[] | undefined>): number | undefined {
+  for (const name of ['retry-after', 'x-ratelimit-retryafter']) {
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value) continue;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  return undefined;
+}
+
+function filenameFrom(disposition: string): string | undefined {
+  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall back to the plain parameter
+    }
+  }
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+}
+
+/** A multipart/form-data body (profile JSON + file) that streams the file; its length is exact. */
+function multipartBody(profileJson: string, fileName: string, content: Readable, size: number): { body: Readable; contentType: string; length: number } {
+  const boundary = `lexbridge-${randomBytes(12).toString('hex')}`;
+  const safeName = fileName.replace(/["\r\n]/g, '_');
+  const head = Buffer.from(
+    // The profile part carries no Content-Type: the emulator (through @fastify/multipart) turns an
+    // application/json field into an object it then cannot read; iManage accepts both.
+    `--${boundary}\r\nContent-Disposition: form-data; name="profile"\r\n\r\n${profileJson}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  async function* parts() {
+    yield head;
+    let sent = 0;
+    for await (const chunk of content) {
+      sent += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+    if (sent !== size) throw new AppError('imanage_api_error', `The upload of ${fileName} was ${sent} bytes, not the ${size} declared.`);
+    yield tail;
+  }
+  return { body: Readable.from(parts()), contentType: `multipart/form-data; boundary=${boundary}`, length: head.length + size + tail.length };
+}
