@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepConnectionsAlive } from '../../src/authorisation/keep-alive.ts';
 import { getAccessToken } from '../../src/authorisation/tokens.ts';
 import { auditEvents, connections, connectors, oauthAttempts, workflows } from '../../src/store/schema.ts';
 import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
@@ -119,6 +120,16 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
     const grants = await Promise.all(Array.from({ length: 8 }, () => getAccessToken(server.lexbridge, { connectorId, userId: user.userId })));
     expect(new Set(grants.map((g) => g.accessToken)).size).toBe(1);
     expect((await connectionOf(user.userId))!.tokenVersion).toBe(version + 1);
+  });
+
+  it('keeps connections alive: renews tokens that end within the window, leaves fresh ones alone', async () => {
+    const before = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
+    expect(await keepConnectionsAlive(server.lexbridge)).toEqual({ renewed: 0, expired: 0, failed: 0 });
+    await db().update(connections).set({ accessTokenExpiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.userId, user.userId));
+    expect(await keepConnectionsAlive(server.lexbridge)).toEqual({ renewed: 1, expired: 0, failed: 0 });
+    const after = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(emulator.tokens.accessTokens.has(after.accessToken)).toBe(true);
   });
 
   it('marks the connection expired and pauses the owner\'s workflows when iManage revokes the tokens', async () => {
