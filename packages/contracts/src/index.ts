@@ -1,3 +1,4 @@
 // The shared HTTP API contracts. Each area adds its module here.
 export * from './connectors.ts';
 export * from './identity.ts';
+export * from './workflows.ts';

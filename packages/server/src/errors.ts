@@ -44,6 +44,26 @@ export const errorCodes = {
   imanage_rate_limited: { status: 429, message: 'The iManage server is limiting requests. Wait a moment and try again.' },
   imanage_unreachable: { status: 502, message: 'The iManage server could not be reached. Run the connector test (or `lexbridge doctor`) to see why.' },
   imanage_not_found: { status: 404, message: 'The iManage item does not exist or you have no access to it.' },
+  // Workflows: copy, one-way sync and move between connectors; runs and their items.
+  workflow_not_found: { status: 404, message: 'This workflow does not exist, or it is not yours to see.' },
+  workflow_run_not_found: { status: 404, message: 'This workflow run does not exist, or it is not yours to see.' },
+  workflow_preflight_failed: { status: 409, message: 'The pre-flight checks block this workflow type. See the reasons given and fix them first.' },
+  workflow_run_in_progress: { status: 409, message: 'This workflow is already running. Wait for the run to finish, or cancel it.' },
+  workflow_paused: { status: 409, message: 'This workflow is paused. Resume it (re-authorise its connections if asked) and try again.' },
+  workflow_location_unavailable: { status: 422, message: 'A location of this workflow cannot be opened. Check the connector and the folder still exist.' },
+  workflow_location_invalid: { status: 400, message: 'The chosen location is not a folder you can use. Choose a folder or workspace.' },
+  workflow_run_failed: { status: 500, message: 'The workflow run failed. Its run history says why; it will be tried again.' },
+  workflow_item_failed: { status: 500, message: 'An item could not be copied.' },
+  workflow_item_verification_failed: { status: 500, message: 'A copied item did not match its source and was discarded.' },
+  workflow_item_skipped: { status: 200, message: 'An item was skipped (a trigger is off, or it has no major version).' },
+  workflow_deletes_held: { status: 200, message: 'Deletes were held back because items failed earlier in the same run.' },
+  workflow_max_deletes_exceeded: { status: 200, message: 'Deletes were refused because the run would delete more than the maximum allowed.' },
+  content_not_found: { status: 404, message: 'The item does not exist (any more), or you have no access to it.' },
+  content_access_denied: { status: 403, message: 'Your account in the connected system may not do this.' },
+  content_conflict: { status: 409, message: 'Something with that name is already there.' },
+  content_unavailable: { status: 503, message: 'The connected system could not be reached. The run will try again.' },
+  content_reauthorise: { status: 401, message: 'The connection has expired. Re-authorise it on the Connectors page.' },
+  content_invalid: { status: 400, message: 'The item or name is not valid in the connected system.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -3,36 +3,121 @@ import type { Readable } from 'node:stream';
 /**
  * What the workflow engine needs from a connected system, opened for one user's connection. Each
  * connector type that can be a workflow source or target implements it; the engine knows connectors
- * only through this interface. (First cut: the workflows feature owns and refines it.)
+ * only through this interface (see workflows/content-stores.ts for `openContentStore`).
  */
 export interface ContentItem {
-  /** The system's stable id (iManage `LIB!123` or `LIB!123.4`; a relative path for a local folder). */
+  /** The system's stable id (iManage `LIB!123` for a document across versions; a relative path for a local folder). */
   id: string;
   kind: 'folder' | 'document';
   name: string;
   parentId: string | null;
   size?: number;
   modifiedAt?: Date;
-  /** Version number where the system keeps versions. */
-  version?: number;
+  /** Version label where the system keeps versions (iManage version number). */
+  version?: string;
   /** `sha256:<hex>` where the system reports one. */
   checksum?: string;
+  /**
+   * Where ids are paths (local folders), a stable identity such as device:inode, so that the engine
+   * recognises a renamed or moved item instead of deleting and copying it again.
+   */
+  identity?: string;
+}
+
+export interface ContentVersion {
+  /** Passed back to `openRead` to read this version. */
+  id: string;
+  version: string;
+  /** False for minor versions where the system distinguishes them. */
+  major: boolean;
+  size?: number;
+  modifiedAt?: Date;
+}
+
+/** What names a system can hold; the engine makes other names safe (workflows/safe-names.ts). */
+export interface NameRules {
+  /** Forbid Windows-reserved characters and names and trailing dots/spaces. */
+  windows: boolean;
+  /** Longest name in UTF-8 bytes. */
+  maxBytes: number;
+}
+
+export interface ContentStoreCapabilities {
+  /** Documents have versions that can be listed and added. */
+  versions: boolean;
+  /** `changesSince` answers from an index rather than by walking the tree. */
+  changeQuery: boolean;
+  names: NameRules;
+}
+
+/** The bytes a store actually wrote, measured as they were written. */
+export interface WrittenDocument {
+  item: ContentItem;
+  size: number;
+  /** Lower-case hex sha256 of the bytes written. */
+  sha256: string;
+}
+
+export interface WriteDocumentOptions {
+  /** Replace this document's content (or add a version where the system keeps versions). */
+  existingId?: string;
+  /** Where versions exist: add a new version rather than replacing the current one. */
+  asNewVersion?: boolean;
+  size?: number;
+  signal?: AbortSignal;
+  /**
+   * Called once every byte is written and before the document becomes visible under its name; a throw
+   * abandons the write and nothing appears. Systems that commit on upload call it after the upload and
+   * delete what they created when it throws.
+   */
+  verify?(written: { size: number; sha256: string }): void | Promise<void>;
+  /** Marks temporary files so that a later run can remove those a killed run left behind. */
+  temporaryTag?: string;
 }
 
 export interface ContentStore {
-  /** Resolves a location chosen in the UI to its item, or throws not found / no access. */
-  getItem(id: string): Promise<ContentItem>;
+  readonly capabilities: ContentStoreCapabilities;
+  /** Resolves an id to its item, or throws `content_not_found` / `content_access_denied`. */
+  getItem(id: string, signal?: AbortSignal): Promise<ContentItem>;
+  /** The item's ancestors, outermost first, not including the item. */
+  ancestors(id: string, signal?: AbortSignal): Promise<ContentItem[]>;
   listChildren(folderId: string, signal?: AbortSignal): AsyncIterable<ContentItem>;
-  openRead(item: ContentItem, signal?: AbortSignal): Promise<{ stream: Readable; size?: number }>;
-  /** Writes a document; it appears only once complete. Replaces `existingId`'s content when given. */
-  writeDocument(
-    parentId: string,
-    name: string,
-    content: Readable,
-    options: { size?: number; existingId?: string; signal?: AbortSignal },
-  ): Promise<ContentItem>;
-  createFolder(parentId: string, name: string): Promise<ContentItem>;
-  delete(item: ContentItem): Promise<void>;
+  /** The child called `name`, or null. */
+  findChild(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem | null>;
+  /** Versions oldest first; only where `capabilities.versions`. */
+  listVersions?(item: ContentItem, signal?: AbortSignal): Promise<ContentVersion[]>;
+  /** Documents beneath `rootId` changed at or after `since` (only where `capabilities.changeQuery`). */
+  changesSince?(rootId: string, since: Date, signal?: AbortSignal): AsyncIterable<ContentItem>;
+  openRead(item: ContentItem, options?: { versionId?: string; signal?: AbortSignal }): Promise<{ stream: Readable; size?: number }>;
+  /** Writes a document; it appears only once complete and verified. */
+  writeDocument(parentId: string, name: string, content: Readable, options?: WriteDocumentOptions): Promise<WrittenDocument>;
+  /** Creates a folder, or returns the existing folder of that name (so a rerun does not duplicate it). */
+  createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem>;
+  /** Renames and/or moves an item. */
+  relocate(item: ContentItem, target: { parentId: string; name: string }, signal?: AbortSignal): Promise<ContentItem>;
+  delete(item: ContentItem, signal?: AbortSignal): Promise<void>;
   /** The user's effective rights on a location. */
-  rights(id: string): Promise<{ read: boolean; write: boolean }>;
+  rights(id: string, signal?: AbortSignal): Promise<{ read: boolean; write: boolean }>;
+  /** Removes temporary files of killed runs beneath `rootId` whose tag `keep` rejects. */
+  removeLeftovers?(rootId: string, keep: (tag: string) => boolean): Promise<number>;
+  close?(): Promise<void>;
+}
+
+/**
+ * A failure a content store reports. `retryable` failures (429, 5xx, connection resets) are retried
+ * by the engine with backoff, honouring `retryAfterMs`; `reauthorise` means the user's connection has
+ * expired and the workflow must pause until they authorise it again.
+ */
+export class ContentError extends Error {
+  constructor(
+    readonly code: 'content_not_found' | 'content_access_denied' | 'content_conflict' | 'content_unavailable' | 'content_reauthorise' | 'content_invalid',
+    message: string,
+    readonly options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause ? { cause: options.cause } : undefined);
+    this.name = 'ContentError';
+  }
+  get retryable(): boolean {
+    return this.options.retryable ?? false;
+  }
 }

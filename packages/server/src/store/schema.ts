@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, primaryKey, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The database schema as drizzle sees it. The SQL that creates it lives in ./migrations (applied in
@@ -128,8 +128,103 @@ export const workflows = pgTable(
     pauseReason: text('pause_reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    // 0002_workflows
+    nextRunAt: ts('next_run_at'),
+    changeWatermark: ts('change_watermark'),
+    lastReconciledAt: ts('last_reconciled_at'),
+    baselineTakenAt: ts('baseline_taken_at'),
+    deletedAt: ts('deleted_at'),
   },
   (t) => [index('workflows_source_connector').on(t.sourceConnectorId), index('workflows_target_connector').on(t.targetConnectorId)],
+);
+
+/** One execution of a workflow (0002_workflows). At most one is queued or running per workflow. */
+export const workflowRuns = pgTable(
+  'workflow_runs',
+  {
+    id: uuid('id').primaryKey(),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    status: text('status').notNull().default('queued'),
+    trigger: text('trigger').notNull().default('manual'),
+    dryRun: boolean('dry_run').notNull().default(false),
+    fullReconcile: boolean('full_reconcile').notNull().default(true),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    leaseOwner: text('lease_owner'),
+    heartbeatAt: ts('heartbeat_at'),
+    attempts: integer('attempts').notNull().default(0),
+    planned: integer('planned').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    deleted: integer('deleted').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    bytesPlanned: bigint('bytes_planned', { mode: 'number' }).notNull().default(0),
+    errorCode: text('error_code'),
+    error: text('error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('workflow_runs_workflow').on(t.workflowId, t.createdAt)],
+);
+
+/** What a run did to each item, with its error in plain words (0002_workflows). */
+export const runItems = pgTable(
+  'run_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    kind: text('kind').notNull(),
+    outcome: text('outcome').notNull(),
+    sourceId: text('source_id'),
+    sourcePath: text('source_path'),
+    targetId: text('target_id'),
+    targetPath: text('target_path'),
+    renamedFrom: text('renamed_from'),
+    bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    sha256: text('sha256'),
+    errorCode: text('error_code'),
+    error: text('error'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('run_items_run').on(t.runId, t.id)],
+);
+
+/** The sync state: which target item each source item became, and the source state last copied (0002_workflows). */
+export const itemLinks = pgTable(
+  'item_links',
+  {
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    sourceId: text('source_id').notNull(),
+    kind: text('kind').notNull(),
+    /** 'linked', or 'ignored' for items that existed before a workflow that does not sync existing items. */
+    state: text('state').notNull().default('linked'),
+    sourceParentId: text('source_parent_id'),
+    sourceName: text('source_name').notNull(),
+    sourceVersion: text('source_version'),
+    sourceSize: bigint('source_size', { mode: 'number' }),
+    sourceModifiedAt: ts('source_modified_at'),
+    /** Stable identity where source ids are paths (device:inode), to recognise renames and moves. */
+    sourceIdentity: text('source_identity'),
+    targetId: text('target_id'),
+    targetParentId: text('target_parent_id'),
+    targetName: text('target_name'),
+    size: bigint('size', { mode: 'number' }),
+    sha256: text('sha256'),
+    lastRunId: uuid('last_run_id'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.sourceId] }), index('item_links_target').on(t.workflowId, t.targetId)],
 );
 
 export const auditEvents = pgTable(
@@ -156,3 +251,19 @@ export const settings = pgTable('settings', {
   secret: boolean('secret').notNull().default(false),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/** A pending OpenID Connect sign-in (0003_identity_sign_in): consumed by the callback, single use. */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    /** sha256 of the state parameter; the browser holds the state itself in a short-lived cookie. */
+    stateHash: text('state_hash').primaryKey(),
+    /** Encrypted PKCE verifier. */
+    codeVerifier: text('code_verifier').notNull(),
+    nonce: text('nonce').notNull(),
+    returnTo: text('return_to').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_attempts_expires').on(t.expiresAt)],
+);

@@ -50,6 +50,7 @@ export class LocalFolderContentStore implements ContentStore {
       parentId: parts.length === 0 ? null : parts.slice(0, -1).join('/'),
       ...(info.isDirectory() ? {} : { size: info.size }),
       modifiedAt: info.mtime,
+      identity: `${info.dev}:${info.ino}`,
     };
   }
 
@@ -83,6 +84,7 @@ export class LocalFolderContentStore implements ContentStore {
         parentId: prefix,
         ...(entry.isDirectory() ? {} : { size: info.size }),
         modifiedAt: info.mtime,
+        identity: `${info.dev}:${info.ino}`,
       };
     }
   }

@@ -1,0 +1,187 @@
+/**
+ * The workflow HTTP API: workflows (copy, one-way sync, move between two connectors), their
+ * pre-flight checks, runs with live progress, and per-item results. Shared by the server (route
+ * schemas), the web app and the tests.
+ */
+import { z } from 'zod';
+
+export const workflowTypes = ['copy', 'one_way_sync', 'move'] as const;
+export const workflowTypeSchema = z.enum(workflowTypes);
+export type WorkflowType = z.infer<typeof workflowTypeSchema>;
+
+export const workflowTypeLabels: Record<WorkflowType, string> = {
+  copy: 'Copy',
+  one_way_sync: 'One-way sync',
+  move: 'Move',
+};
+
+export const workflowOptionsSchema = z.object({
+  /** Copy only the newest version of each document (where the source keeps versions). */
+  latestVersionOnly: z.boolean().default(true),
+  /** Copy what already exists when the workflow starts; otherwise only later changes. */
+  syncExistingFilesAndFolders: z.boolean().default(true),
+  /** Create the chosen source container itself inside the target, rather than only its contents. */
+  includeSelectContainer: z.boolean().default(false),
+  /** Copy only major versions (iManage); minor versions are ignored. */
+  syncMajorVersionsOnly: z.boolean().default(false),
+  /** Stop deleting after this many deletes in one run (defaults to the server's LEXBRIDGE_MAX_DELETES). */
+  maxDeletes: z.number().int().min(0).max(1_000_000).optional(),
+});
+export type WorkflowOptions = z.infer<typeof workflowOptionsSchema>;
+
+export const workflowTriggerNames = [
+  'fileCreated',
+  'fileUpdated',
+  'fileRenamed',
+  'fileMoved',
+  'fileDeleted',
+  'folderCreated',
+  'folderRenamed',
+  'folderMoved',
+  'folderDeleted',
+] as const;
+export type WorkflowTrigger = (typeof workflowTriggerNames)[number];
+
+/** Every trigger is on unless turned off. */
+export const workflowTriggersSchema = z.object(
+  Object.fromEntries(workflowTriggerNames.map((name) => [name, z.boolean().default(true)])) as Record<WorkflowTrigger, z.ZodDefault<z.ZodBoolean>>,
+);
+export type WorkflowTriggers = z.infer<typeof workflowTriggersSchema>;
+
+/** A location chosen in the folder browser: a connector and an item id in it ('' is a local folder's root). */
+export const workflowLocationInputSchema = z.object({
+  connectorId: z.uuid(),
+  id: z.string().max(2000),
+});
+export type WorkflowLocationInput = z.infer<typeof workflowLocationInputSchema>;
+
+export const workflowLocationSchema = workflowLocationInputSchema.extend({
+  connectorName: z.string().nullable(),
+  name: z.string(),
+  /** Readable path, outermost first, e.g. "Clients / Acme / Contracts". */
+  path: z.string(),
+});
+export type WorkflowLocation = z.infer<typeof workflowLocationSchema>;
+
+export const workflowStatusSchema = z.enum(['active', 'paused', 'completed']);
+
+export const runStatuses = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'paused', 'interrupted'] as const;
+export const runStatusSchema = z.enum(runStatuses);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runCountsSchema = z.object({
+  created: z.number(),
+  updated: z.number(),
+  deleted: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+});
+
+export const workflowRunSchema = z.object({
+  id: z.uuid(),
+  workflowId: z.uuid(),
+  status: runStatusSchema,
+  trigger: z.enum(['manual', 'schedule', 'cli']),
+  dryRun: z.boolean(),
+  fullReconcile: z.boolean(),
+  counts: runCountsSchema,
+  /** Items the plan holds, and how many are finished: the progress bar. */
+  planned: z.number(),
+  done: z.number(),
+  bytes: z.number(),
+  bytesPlanned: z.number(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  errorCode: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
+
+export const runItemSchema = z.object({
+  id: z.number(),
+  action: z.enum(['create', 'update', 'create_folder', 'rename', 'move', 'delete', 'delete_source', 'skip']),
+  kind: z.enum(['folder', 'document']),
+  outcome: z.enum(['done', 'failed', 'skipped', 'planned']),
+  sourcePath: z.string().nullable(),
+  targetPath: z.string().nullable(),
+  /** The source name, when the target could not hold it and it was made safe. */
+  renamedFrom: z.string().nullable(),
+  bytes: z.number(),
+  errorCode: z.string().nullable(),
+  error: z.string().nullable(),
+  at: z.string(),
+});
+export type RunItem = z.infer<typeof runItemSchema>;
+
+export const workflowSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  type: workflowTypeSchema,
+  ownerId: z.uuid(),
+  ownerName: z.string().nullable(),
+  source: workflowLocationSchema,
+  target: workflowLocationSchema,
+  options: workflowOptionsSchema,
+  triggers: workflowTriggersSchema,
+  intervalMinutes: z.number(),
+  status: workflowStatusSchema,
+  /** Why a paused workflow is paused: 'reauthorise' (a connection expired), 'user', or 'error'. */
+  pauseReason: z.string().nullable(),
+  nextRunAt: z.string().nullable(),
+  lastRun: workflowRunSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Workflow = z.infer<typeof workflowSchema>;
+
+export const createWorkflowBodySchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: workflowTypeSchema,
+  source: workflowLocationInputSchema,
+  target: workflowLocationInputSchema,
+  options: workflowOptionsSchema.partial().optional(),
+  triggers: workflowTriggersSchema.partial().optional(),
+  /** Minutes between polls for changes (sync only). */
+  intervalMinutes: z.number().int().min(1).max(10_080).default(5),
+});
+export type CreateWorkflowBody = z.input<typeof createWorkflowBodySchema>;
+
+export const updateWorkflowBodySchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  options: workflowOptionsSchema.partial().optional(),
+  triggers: workflowTriggersSchema.partial().optional(),
+  intervalMinutes: z.number().int().min(1).max(10_080).optional(),
+  /** 'paused' stops scheduled runs; 'active' resumes them (after re-authorising where needed). */
+  status: z.enum(['active', 'paused']).optional(),
+});
+export type UpdateWorkflowBody = z.input<typeof updateWorkflowBodySchema>;
+
+export const preflightBodySchema = z.object({
+  source: workflowLocationInputSchema,
+  target: workflowLocationInputSchema,
+  /** When editing, the workflow itself is not a conflict. */
+  excludeWorkflowId: z.uuid().optional(),
+});
+
+export const preflightCheckSchema = z.object({
+  check: z.enum(['workflow_conflict', 'permission', 'connection']),
+  ok: z.boolean(),
+  /** Plain words: what is wrong and what to do. */
+  message: z.string(),
+  /** The workflow types this check blocks when it fails. */
+  blocks: z.array(workflowTypeSchema),
+  /** For conflicts: the workflows in the way. */
+  conflicts: z.array(z.object({ id: z.uuid(), name: z.string(), type: workflowTypeSchema })).optional(),
+});
+
+export const preflightResultSchema = z.object({
+  checks: z.array(preflightCheckSchema),
+  allowedTypes: z.array(workflowTypeSchema),
+  blockedTypes: z.array(z.object({ type: workflowTypeSchema, reasons: z.array(z.string()) })),
+});
+export type PreflightResult = z.infer<typeof preflightResultSchema>;
+
+/** One server-sent event of GET /api/workflow-runs/{id}/events: the run as it is now. */
+export const runProgressEventSchema = workflowRunSchema;
