@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['packages/web/test/**/*.test.ts'],
+          // Builds packages/web/dist when it is missing or older than its sources.
+          globalSetup: ['packages/web/test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

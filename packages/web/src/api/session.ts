@@ -1,21 +1,14 @@
+import type { MeResponse, RoleName } from '@lexbridge/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { api, setCsrfToken } from './client.ts';
 
+export { defaultRoleToRequest, roleLabels } from '@lexbridge/contracts';
+
 /** A Lexbridge role as the firm's identity provider grants it. */
-export type Role = 'ConnectorAdmin' | 'Admin' | 'User' | 'PluginUser';
+export type Role = RoleName;
 
-/** The roles' names as firms know them. */
-export const roleLabels: Record<Role, string> = {
-  ConnectorAdmin: 'Connector Admin',
-  Admin: 'Admin',
-  User: 'User',
-  PluginUser: 'Plugin User',
-};
-
-export interface Me {
-  user: { id: string; name: string | null; email: string | null; roles: Role[] };
-  csrfToken: string;
-}
+/** GET /api/me: the signed-in person and the session's CSRF token. */
+export type Me = MeResponse;
 
 export const meQueryKey = ['me'] as const;
 

@@ -1,24 +1,9 @@
-import { FluentProvider, makeStaticStyles, webLightTheme } from '@fluentui/react-components';
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import { meQueryKey } from '../api/session.ts';
 import { SessionGate } from './SessionGate.tsx';
-
-const useGlobalStyles = makeStaticStyles({
-  'html, body': { margin: 0, padding: 0, minHeight: '100%' },
-  body: { fontFamily: webLightTheme.fontFamilyBase, backgroundColor: webLightTheme.colorNeutralBackground2 },
-  '#root': { minHeight: '100vh' },
-  '*, *::before, *::after': { boxSizing: 'border-box' },
-  '.visually-hidden': {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-  },
-});
 
 function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -44,7 +29,6 @@ function createQueryClient(): QueryClient {
 const queryClient = createQueryClient();
 
 export function App() {
-  useGlobalStyles();
   return (
     <FluentProvider theme={webLightTheme}>
       <QueryClientProvider client={queryClient}>

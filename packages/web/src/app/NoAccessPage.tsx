@@ -1,5 +1,5 @@
 import { Body1, Title3 } from '@fluentui/react-components';
-import type { Me } from '../api/session.ts';
+import { defaultRoleToRequest, type Me, roleLabels } from '../api/session.ts';
 import { CenteredCard } from './CenteredCard.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
 
@@ -14,8 +14,8 @@ export function NoAccessPage({ me }: { me?: Me }) {
         firm's identity provider.
       </Body1>
       <Body1 as="p">
-        Ask your administrator to give you the <strong>User</strong> role (or <strong>Connector Admin</strong>{' '}
-        if you will add connectors). Then sign out and sign in again.
+        Ask your administrator to give you the <strong>{roleLabels[defaultRoleToRequest]}</strong> role (or{' '}
+        <strong>Connector Admin</strong> if you will add connectors). Then sign out and sign in again.
       </Body1>
       <div>
         <SignOutButton appearance="secondary" />

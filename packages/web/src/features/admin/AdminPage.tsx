@@ -93,7 +93,9 @@ export function AdminPage({ me }: { me: Me }) {
                 <li>Access: choose who may authorise Lexbridge.</li>
                 <li>Settings: enter the Lexbridge host and your iManage server's URL.</li>
                 <li>Review: make sure Enable Application is ticked, then Finish.</li>
-                <li>Here, on Connectors: ➕ beside iManage, with the Client Id and the Secret Key.</li>
+                <li>
+                  Here, on Connectors: the + button beside iManage, with the Client Id and the Secret Key.
+                </li>
               </ol>
             </div>
             <div className={styles.values}>

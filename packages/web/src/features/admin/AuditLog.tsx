@@ -10,53 +10,48 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
+  Tag,
   tokens,
 } from '@fluentui/react-components';
+import type { AuditEventDto, AuditListResponse } from '@lexbridge/contracts';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Me } from '../../api/session.ts';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 
-/** One audit event as GET /api/admin/audit returns it. */
-export interface AuditEventView {
-  id: number | string;
-  at: string;
-  action: string;
-  actor?: { id?: string | null; name?: string | null; email?: string | null; label?: string | null } | null;
-  actorUserId?: string | null;
-  actorLabel?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  outcome: string;
-  ip?: string | null;
-  details?: Record<string, unknown> | null;
-}
-
-interface AuditPage {
-  events: AuditEventView[];
-  nextCursor?: string | null;
-}
-
 export interface AuditFilters {
   action: string;
-  actor: string;
   outcome: '' | 'success' | 'failure' | 'denied';
   from: string;
   to: string;
+  person?: { id: string; label: string };
 }
 
-const emptyFilters: AuditFilters = { action: '', actor: '', outcome: '', from: '', to: '' };
+const emptyFilters: AuditFilters = { action: '', outcome: '', from: '', to: '' };
+const pageSize = 50;
+
+/** Common kinds of event; the field also takes any exact action or prefix ending in ".". */
+const actionChoices = [
+  { value: '', label: 'Any action' },
+  { value: 'auth.', label: 'Sign-in and sign-out' },
+  { value: 'access.', label: 'Access denied' },
+  { value: 'connector.', label: 'Connectors added, changed, removed' },
+  { value: 'connection.', label: 'Authorisations' },
+  { value: 'workflow.', label: 'Workflows' },
+  { value: 'keys.', label: 'Encryption keys' },
+];
 
 const useStyles = makeStyles({
   filters: {
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(10rem, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(11rem, 1fr))',
     gap: tokens.spacingHorizontalM,
     alignItems: 'end',
-    marginBottom: tokens.spacingVerticalL,
+    marginBottom: tokens.spacingVerticalM,
   },
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS },
+  person: { marginBottom: tokens.spacingVerticalM },
   tableWrap: { overflowX: 'auto', minHeight: '12rem' },
   mono: {
     fontFamily: tokens.fontFamilyMonospace,
@@ -66,49 +61,45 @@ const useStyles = makeStyles({
   more: { marginTop: tokens.spacingVerticalM },
 });
 
-export function auditQueryString(filters: AuditFilters, cursor?: string): string {
-  const params = new URLSearchParams();
+/** The query string of GET /api/admin/audit for these filters (dates are whole local days). */
+export function auditQueryString(filters: AuditFilters, before?: number): string {
+  const params = new URLSearchParams({ limit: String(pageSize) });
   if (filters.action.trim()) params.set('action', filters.action.trim());
-  if (filters.actor.trim()) params.set('actor', filters.actor.trim());
+  if (filters.person) params.set('actorUserId', filters.person.id);
   if (filters.outcome) params.set('outcome', filters.outcome);
   if (filters.from) params.set('from', new Date(`${filters.from}T00:00:00`).toISOString());
   if (filters.to) params.set('to', new Date(`${filters.to}T23:59:59.999`).toISOString());
-  if (cursor) params.set('cursor', cursor);
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  if (before !== undefined) params.set('before', String(before));
+  return `?${params}`;
 }
 
-function actorOf(event: AuditEventView): string {
-  return (
-    event.actor?.name ??
-    event.actor?.email ??
-    event.actor?.label ??
-    event.actorLabel ??
-    event.actorUserId ??
-    'system'
-  );
+function actorOf(event: AuditEventDto, me: Me): string {
+  if (event.actorUserId && event.actorUserId === me.user.id)
+    return `You (${me.user.name ?? me.user.email ?? 'signed in'})`;
+  return event.actorLabel ?? (event.actorUserId ? `User ${event.actorUserId.slice(0, 8)}` : 'System');
 }
 
 /** Who did what to which object, when and from where, newest first, with filters. */
-export function AuditLog(_props: { me: Me }) {
+export function AuditLog({ me }: { me: Me }) {
   const styles = useStyles();
   const [draft, setDraft] = useState<AuditFilters>(emptyFilters);
   const [filters, setFilters] = useState<AuditFilters>(emptyFilters);
   const audit = useInfiniteQuery({
     queryKey: ['audit', filters],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam, signal }) => {
-      const page = await api<AuditPage | { items: AuditEventView[]; nextCursor?: string | null }>(
-        `/api/admin/audit${auditQueryString(filters, pageParam)}`,
-        { signal },
-      );
-      return 'events' in page ? page : { events: page.items, nextCursor: page.nextCursor };
-    },
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    initialPageParam: undefined as number | undefined,
+    queryFn: ({ pageParam, signal }) =>
+      api<AuditListResponse>(`/api/admin/audit${auditQueryString(filters, pageParam)}`, { signal }),
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
   });
   const events = audit.data?.pages.flatMap((p) => p.events) ?? [];
-  const set = (key: keyof AuditFilters) => (_e: unknown, data: { value: string }) =>
+  const set = (key: 'action' | 'outcome' | 'from' | 'to') => (_e: unknown, data: { value: string }) =>
     setDraft((d) => ({ ...d, [key]: data.value }));
+  const onlyPerson = (event: AuditEventDto) => {
+    if (!event.actorUserId) return;
+    const next = { ...filters, person: { id: event.actorUserId, label: actorOf(event, me) } };
+    setDraft(next);
+    setFilters(next);
+  };
 
   return (
     <>
@@ -120,11 +111,20 @@ export function AuditLog(_props: { me: Me }) {
           setFilters(draft);
         }}
       >
-        <Field label="Action" hint="e.g. connector.create or auth.">
-          <Input value={draft.action} onChange={set('action')} />
+        <Field label="Kind of event">
+          <Select
+            value={actionChoices.some((c) => c.value === draft.action) ? draft.action : ''}
+            onChange={set('action')}
+          >
+            {actionChoices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </Select>
         </Field>
-        <Field label="Person" hint="Name or e-mail address">
-          <Input value={draft.actor} onChange={set('actor')} />
+        <Field label="Action" hint='Exact, or a prefix such as "connector."'>
+          <Input value={draft.action} onChange={set('action')} />
         </Field>
         <Field label="Outcome">
           <Select value={draft.outcome} onChange={set('outcome')}>
@@ -154,6 +154,21 @@ export function AuditLog(_props: { me: Me }) {
           </Button>
         </div>
       </form>
+      {filters.person && (
+        <div className={styles.person}>
+          <Tag
+            dismissible
+            dismissIcon={{ 'aria-label': 'Show everyone' }}
+            onClick={() => {
+              const { person: _gone, ...rest } = filters;
+              setDraft(rest);
+              setFilters(rest);
+            }}
+          >
+            Only {filters.person.label}
+          </Tag>
+        </div>
+      )}
       <div className={styles.tableWrap}>
         {audit.isPending ? (
           <LoadingRows label="Loading the audit log" rows={5} height={32} />
@@ -181,7 +196,20 @@ export function AuditLog(_props: { me: Me }) {
               {events.map((event) => (
                 <TableRow key={event.id}>
                   <TableCell>{new Date(event.at).toLocaleString()}</TableCell>
-                  <TableCell>{actorOf(event)}</TableCell>
+                  <TableCell>
+                    {event.actorUserId && !filters.person ? (
+                      <Button
+                        appearance="transparent"
+                        size="small"
+                        title="Show only this person's events"
+                        onClick={() => onlyPerson(event)}
+                      >
+                        {actorOf(event, me)}
+                      </Button>
+                    ) : (
+                      actorOf(event, me)
+                    )}
+                  </TableCell>
                   <TableCell className={styles.mono}>{event.action}</TableCell>
                   <TableCell className={styles.mono}>
                     {event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : '—'}

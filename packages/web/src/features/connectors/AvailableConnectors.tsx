@@ -29,8 +29,12 @@ const useStyles = makeStyles({
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
     ':last-child': { borderBottom: 'none', paddingBottom: 0 },
   },
-  description: { color: tokens.colorNeutralForeground2 },
-  unavailable: { color: tokens.colorPaletteDarkOrangeForeground1 },
+  description: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
+  unavailable: {
+    color: tokens.colorPaletteDarkOrangeForeground1,
+    overflowWrap: 'anywhere',
+    marginTop: tokens.spacingVerticalXS,
+  },
 });
 
 /**

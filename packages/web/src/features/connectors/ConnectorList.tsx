@@ -104,7 +104,7 @@ export function ConnectorList({
         <div className={styles.empty}>
           <Body1>
             {admin
-              ? 'No connectors yet. Add one from Available Connectors: choose ➕ beside the system you want to connect.'
+              ? 'No connectors yet. Add one from Available Connectors: choose the + button beside the system you want to connect.'
               : 'No connectors yet. A Connector Admin adds them; once added, they appear here for you to authorise.'}
           </Body1>
         </div>

@@ -1,0 +1,36 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Screenshots of every step land here (gitignored); look at them after a run. */
+export const artifactsDir = fileURLToPath(new URL('../../../../test-artifacts/e2e/', import.meta.url));
+
+/** Debian's chromium with the flags that make it quiet and deterministic in CI. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Numbered screenshots of one test's steps: `<prefix>-01-<name>.png`, `<prefix>-02-…`. */
+export function screenshotter(prefix: string): (page: Page, name: string) => Promise<string> {
+  let step = 0;
+  return async (page, name) => {
+    step += 1;
+    await mkdir(artifactsDir, { recursive: true });
+    const file = join(artifactsDir, `${prefix}-${String(step).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+}
