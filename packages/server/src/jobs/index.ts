@@ -3,3 +3,4 @@
 import '../authorisation/keep-alive.ts';
 import './diagnostics.ts';
 import './maintenance.ts';
+import '../workflows/jobs.ts';
