@@ -28,6 +28,11 @@ export function oauthConfiguration(server: ImanageServer): oidc.Configuration {
 /** The OAuth error code of a failed token or authorisation call, or undefined for transport failures. */
 export function oauthErrorCode(err: unknown): string | undefined {
   if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) return err.error;
+  if (err instanceof oidc.WWWAuthenticateChallengeError) {
+    // A 401 with a challenge (HTTP Basic client authentication failed) is invalid_client (RFC 6749 §5.2).
+    const named = err.cause.map((c) => c.parameters.error).find(Boolean);
+    return named ?? (err.status === 401 ? 'invalid_client' : undefined);
+  }
   return undefined;
 }
 
