@@ -40,6 +40,17 @@ export function* generatedChunks(seed: number, size: number): Generator<Uint8Arr
   }
 }
 
+/** A stream, or for content that fits one chunk the bytes themselves (cheaper to send). */
+export function openContent(content: ContentSource): Readable | Buffer {
+  if (content.kind === 'bytes')
+    return Buffer.from(content.bytes.buffer, content.bytes.byteOffset, content.bytes.byteLength);
+  if (content.kind === 'generated' && content.size <= CHUNK_BYTES) {
+    const [only] = generatedChunks(content.seed, content.size);
+    return only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.alloc(0);
+  }
+  return openContentStream(content);
+}
+
 export function openContentStream(content: ContentSource): Readable {
   switch (content.kind) {
     case 'generated':

@@ -3,9 +3,9 @@
  * the "connection drop in the middle of a download" fault: half the body is sent, then the connection
  * is closed.
  */
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { openContentStream } from '../content.ts';
+import { openContent } from '../content.ts';
 import type { EmulatorContext } from '../context.ts';
 import type { DocumentRecord, DocumentVersion } from '../model.ts';
 import { fullFileName } from './profiles.ts';
@@ -42,9 +42,10 @@ export function sendDocumentContent(
     .header('content-type', MEDIA_TYPES[version.extension.toLowerCase()] ?? 'application/octet-stream')
     .header('content-length', String(version.size))
     .header('content-disposition', contentDisposition(fullFileName(document.name, version.extension)));
-  const body = openContentStream(version.content);
+  const body = openContent(version.content);
   if (!ctx.faults.shouldResetDownload()) return reply.send(body);
-  return reply.send(body.pipe(cutAfter(Math.floor(version.size / 2), request)));
+  const stream = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+  return reply.send(stream.pipe(cutAfter(Math.floor(version.size / 2), request)));
 }
 
 function cutAfter(cutoff: number, request: FastifyRequest): Transform {

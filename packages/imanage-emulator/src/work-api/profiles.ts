@@ -25,8 +25,17 @@ export function documentType(extension: string): [string, string] {
   return DOCUMENT_TYPES[extension.toLowerCase()] ?? [extension.toUpperCase().slice(0, 10) || 'ANSI', 'Other'];
 }
 
+const hosts = new Map<string, string>();
+
+/** The host part of the public URL (parsed once: profiles are rendered on every list call). */
 function dmsHost(ctx: EmulatorContext): string {
-  return new URL(ctx.publicUrl()).host;
+  const url = ctx.publicUrl();
+  let host = hosts.get(url);
+  if (host === undefined) {
+    host = new URL(url).host;
+    hosts.set(url, host);
+  }
+  return host;
 }
 
 export function documentId(document: DocumentRecord, version: DocumentVersion): string {
