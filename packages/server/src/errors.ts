@@ -25,6 +25,14 @@ export const errorCodes = {
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
   forbidden: { status: 403, message: 'Your roles do not allow this. Ask your administrator for the role you need.' },
   csrf_token_invalid: { status: 403, message: 'The request is missing its security token. Reload the page and try again.' },
+  // Identity: sign-in through the firm's identity provider, and the embedded one (identity/).
+  oidc_state_invalid: { status: 400, message: 'This sign-in link has expired, was already used or belongs to another browser. Start signing in again.' },
+  oidc_callback_failed: { status: 400, message: 'The identity provider did not confirm the sign-in. Start signing in again; if it persists, ask your administrator to check the identity provider settings.' },
+  oidc_claims_missing: { status: 502, message: 'The identity provider did not send the claims Lexbridge needs (a subject and an e-mail address). Ask your administrator to add them to the ID token.' },
+  idp_unavailable: { status: 503, message: 'The identity provider cannot be reached. Try again in a moment; if it persists, ask your administrator to check LEXBRIDGE_OIDC_ISSUER.' },
+  idp_misconfigured: { status: 502, message: 'The identity provider settings are wrong. Ask your administrator to check LEXBRIDGE_OIDC_ISSUER, LEXBRIDGE_OIDC_CLIENT_ID and LEXBRIDGE_OIDC_CLIENT_SECRET.' },
+  embedded_idp_not_allowed: { status: 500, message: 'The embedded identity provider is for local use only. Set LEXBRIDGE_OIDC_ISSUER to use the firm\'s identity provider, or set LEXBRIDGE_ALLOW_EMBEDDED_IDP=true.' },
+  users_file_invalid: { status: 500, message: 'The users file of the embedded identity provider is not valid. See docs/identity-provider.md for its format.' },
   // Connectors, per-user authorisation, tokens and the iManage client (connectors/, authorisation/).
   connector_not_found: { status: 404, message: 'No connector has this id. It may have been deleted; reload the Connectors page.' },
   connector_type_unknown: { status: 400, message: 'There is no connector type of that name. GET /api/connector-types lists the available ones.' },

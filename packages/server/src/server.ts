@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp, type HttpAppOptions } from './http/app.ts';
 import { webApp } from './http/web-app.ts';
+import { type IdentitySetup, setUpIdentity } from './identity/index.ts';
 import type { Lexbridge } from './runtime.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface AdminApiInfo {
   pid: number;
   /** Where the admin API answers, e.g. http://127.0.0.1:8080 (the port actually bound, also with PORT=0). */
   url: string;
+  /** How people sign in here (the embedded identity provider and its users, or the firm's). */
+  identity: IdentitySetup;
   token: string;
 }
 
@@ -51,10 +54,11 @@ export interface ServeOptions {
 export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): Promise<RunningServer> {
   const dataDir = lexbridge.store.dataDir;
   const localAdminToken = dataDir ? randomBytes(32).toString('base64url') : undefined;
+  const identity = await setUpIdentity(lexbridge);
   const app = await buildHttpApp(lexbridge, {
     localAdminToken,
     // The web app last: its catch-all GET /* answers only what no API route or plugin claims.
-    plugins: [...(options.plugins ?? []), webApp({ publicUrl: lexbridge.config.publicUrl })],
+    plugins: [...identity.plugins, ...(options.plugins ?? []), webApp({ publicUrl: lexbridge.config.publicUrl })],
   });
   if (options.workers !== false) await lexbridge.queue.startWorkers(lexbridge);
   await lexbridge.queue.scheduleJobs();
@@ -75,6 +79,7 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
   return {
     app,
     url,
+    identity,
     close() {
       closing ??= (async () => {
         if (dataDir) await rm(join(dataDir, adminApiFile), { force: true });

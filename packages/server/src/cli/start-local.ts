@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.ts';
+import { describeLocalSignIn } from '../identity/index.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { serve } from '../server.ts';
@@ -16,6 +17,7 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
   const lines = [
     '',
     `  Lexbridge is running at ${server.url}  (database: ${lexbridge.store.kind === 'embedded' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`,
+    ...describeLocalSignIn(server.identity, config.publicUrl),
     emulator ? `  iManage emulator:        ${emulator.url}  (Control Center: ${emulator.url}/cc)` : '',
     '  Stop with Ctrl+C. Data is kept between runs.',
     '',

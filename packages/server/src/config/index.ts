@@ -50,6 +50,10 @@ export const configSchema = z.object({
   LEXBRIDGE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   LEXBRIDGE_OIDC_ROLE_CLAIMS: csv.default(['roles', 'groups']),
   LEXBRIDGE_OIDC_ROLE_PREFIX: z.string().default(''),
+  LEXBRIDGE_OIDC_SCOPES: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .default(['openid', 'profile', 'email']),
   LEXBRIDGE_USERS_FILE: z.string().min(1).optional(),
   LEXBRIDGE_ALLOW_EMBEDDED_IDP: bool.default(false),
   LEXBRIDGE_SESSION_IDLE_MINUTES: wholeNumber(1, 7 * 24 * 60).default(60),

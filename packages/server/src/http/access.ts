@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { auditAccessDenied } from '../audit/access-denied.ts';
 import { AppError } from '../errors.ts';
 import { authenticateRequest } from '../identity/authenticate.ts';
 import type { Lexbridge } from '../runtime.ts';
@@ -41,14 +42,20 @@ export async function checkAccess(
   const user = request.user;
   if (!user) throw new AppError('unauthenticated');
   if (def.access === 'signed-in') {
-    if (user.roles.length === 0) throw new AppError('forbidden', 'You are signed in but have no Lexbridge role. Ask your administrator for the User role.');
+    if (user.roles.length === 0) {
+      throw await auditAccessDenied(request, lexbridge, new AppError('forbidden', 'You are signed in but have no Lexbridge role. Ask your administrator for the User role.'));
+    }
   } else if (!def.access.some((role) => user.roles.includes(role))) {
-    throw new AppError('forbidden', `This needs one of these roles: ${def.access.join(', ')}. Ask your administrator for it.`, {
-      requiredRoles: def.access,
-    });
+    throw await auditAccessDenied(
+      request,
+      lexbridge,
+      new AppError('forbidden', `This needs one of these roles: ${def.access.join(', ')}. Ask your administrator for it.`, {
+        requiredRoles: def.access,
+      }),
+    );
   }
   if (unsafeMethods.has(request.method) && !def.csrfExempt) {
     const token = request.headers['x-csrf-token'];
-    if (typeof token !== 'string' || !safeEqual(token, user.csrfToken)) throw new AppError('csrf_token_invalid');
+    if (typeof token !== 'string' || !safeEqual(token, user.csrfToken)) throw await auditAccessDenied(request, lexbridge, new AppError('csrf_token_invalid'));
   }
 }

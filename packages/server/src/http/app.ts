@@ -93,7 +93,9 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
       schema: toFastifySchema(def),
       config: { access: def.access, ...(def.config ?? {}) },
       ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
-      preHandler: async (request) => checkAccess(request, def, lexbridge, options.localAdminToken),
+      // Before the body is read and validated: a caller without access learns nothing of the schema
+      // (401/403, never 400) and makes the server parse nothing.
+      onRequest: async (request) => checkAccess(request, def, lexbridge, options.localAdminToken),
       handler: (request, reply) => def.handler(request as never, reply, lexbridge),
     });
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Role } from '../http/route.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { sessions, users } from '../store/schema.ts';
@@ -14,6 +15,9 @@ export const sessionCookieName = 'lexbridge_session';
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
+
+/** Where a session's ID token is sealed: bound to its row, so it cannot be moved to another. */
+const idTokenSlot = (idHash: string) => ({ table: 'sessions', rowId: idHash, column: 'id_token' });
 
 export interface SessionLifetime {
   idleMinutes: number;
@@ -32,18 +36,19 @@ export async function createSession(
   db: DbOrTx,
   userId: string,
   lifetime: SessionLifetime,
-  meta: { ip?: string; userAgent?: string; idToken?: string | null } = {},
+  meta: { ip?: string; userAgent?: string; idToken?: { value: string; secrets: SecretBox } | null } = {},
   now = new Date(),
 ): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
   const idHash = hashToken(token);
+  const idToken = meta.idToken ? meta.idToken.secrets.seal(meta.idToken.value, idTokenSlot(idHash)) : null;
   const csrfToken = randomBytes(24).toString('base64url');
   const absoluteExpiresAt = new Date(now.getTime() + lifetime.absoluteHours * 3_600_000);
   await db.insert(sessions).values({
     idHash,
     userId,
     csrfToken,
-    idToken: meta.idToken ?? null,
+    idToken,
     createdAt: now,
     lastSeenAt: now,
     idleExpiresAt: new Date(Math.min(now.getTime() + lifetime.idleMinutes * 60_000, absoluteExpiresAt.getTime())),
@@ -96,4 +101,20 @@ export async function findActiveSession(db: DbOrTx, token: string, lifetime: Ses
 
 export async function deleteSession(db: DbOrTx, idHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.idHash, idHash));
+}
+
+/**
+ * Deletes a session and returns the ID token it was created with (kept encrypted for RP-initiated
+ * logout's id_token_hint), or null when there was none or the session is already gone.
+ */
+export async function endSession(db: DbOrTx, secrets: SecretBox, idHash: string): Promise<{ idToken: string | null } | null> {
+  const rows = await db.delete(sessions).where(eq(sessions.idHash, idHash)).returning({ idToken: sessions.idToken });
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.idToken) return { idToken: null };
+  try {
+    return { idToken: secrets.open(row.idToken, idTokenSlot(idHash)) };
+  } catch {
+    return { idToken: null };
+  }
 }

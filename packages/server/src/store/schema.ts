@@ -267,3 +267,19 @@ export const signInAttempts = pgTable(
   },
   (t) => [index('sign_in_attempts_expires').on(t.expiresAt)],
 );
+
+/** A pending OpenID Connect sign-in (0003_identity_sign_in): consumed by the callback, single use. */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    /** sha256 of the state parameter; the browser holds the state itself in a short-lived cookie. */
+    stateHash: text('state_hash').primaryKey(),
+    /** Encrypted PKCE verifier. */
+    codeVerifier: text('code_verifier').notNull(),
+    nonce: text('nonce').notNull(),
+    returnTo: text('return_to').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_attempts_expires').on(t.expiresAt)],
+);

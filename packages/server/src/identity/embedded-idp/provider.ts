@@ -1,0 +1,168 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Provider, { type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Logger } from '../../log.ts';
+import { embeddedIdpPath, type OidcSettings } from '../oidc-client.ts';
+import { firstPartyGrant } from './first-party-grant.ts';
+import { createMemoryAdapter } from './memory-adapter.ts';
+import { loginPage, logoutPage, messagePage } from './pages.ts';
+import { verifyPassword } from './passwords.ts';
+import { readUsersFile } from './users-file.ts';
+
+/**
+ * The embedded identity provider: a real OpenID Connect provider (oidc-provider) mounted at /idp of
+ * the Lexbridge server itself, so `npm start` needs one URL and one port. Lexbridge signs in to it
+ * with the same openid-client code as to a firm's provider, as the public client `lexbridge-local`
+ * (PKCE, no secret). Its users come from the users file; its signing keys and its own sessions live in
+ * memory and are new at each start.
+ */
+export interface EmbeddedIdentityProvider {
+  issuer: string;
+  provider: Provider;
+  /** Registers /idp and /idp/* on the Lexbridge HTTP app. */
+  plugin(app: FastifyInstance): Promise<void>;
+}
+
+export function createEmbeddedIdentityProvider(settings: OidcSettings, usersFile: string, log: Logger): EmbeddedIdentityProvider {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const findUser = async (username: string) => (await readUsersFile(usersFile)).find((u) => u.username.toLowerCase() === username.toLowerCase());
+  const provider = new Provider(settings.issuer, {
+    clients: [
+      {
+        client_id: settings.clientId,
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [settings.redirectUri],
+        post_logout_redirect_uris: [settings.postLogoutRedirectUri],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
+    adapter: createMemoryAdapter(),
+    jwks: { keys: [{ ...(privateKey.export({ format: 'jwk' }) as JWK), kid: randomBytes(6).toString('hex'), use: 'sig', alg: 'RS256' }] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    claims: { openid: ['sub', 'roles'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    scopes: ['openid', 'email', 'profile'],
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.body = logoutPage(form);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.body = messagePage('Signed out', 'You have signed out of the local identity provider.');
+        },
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `${embeddedIdpPath}/interaction/${interaction.uid}` },
+    loadExistingGrant: firstPartyGrant,
+    async findAccount(_ctx, sub) {
+      const user = await findUser(sub).catch(() => undefined);
+      if (!user) return undefined;
+      return {
+        accountId: user.username,
+        async claims() {
+          return { sub: user.username, preferred_username: user.username, name: user.name, email: user.email, email_verified: true, roles: user.roles };
+        },
+      };
+    },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = messagePage('Sign-in problem', String(out.error_description ?? out.error ?? 'The sign-in request is not valid.'));
+    },
+  });
+  provider.proxy = true;
+  provider.use(async (ctx, next) => {
+    const match = /^\/interaction\/([^/]+)(\/login)?$/.exec(ctx.path);
+    if (!match) return next();
+    await handleInteraction(ctx as unknown as KoaContextWithOIDC, provider, match[2] === '/login', findUser, log);
+  });
+  const callback = provider.callback();
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    const req = request.raw as IncomingMessage & { originalUrl?: string };
+    req.originalUrl = req.url;
+    req.url = req.url!.slice(embeddedIdpPath.length) || '/';
+    await callback(req, reply.raw as ServerResponse);
+  };
+  return {
+    issuer: settings.issuer,
+    provider,
+    async plugin(app) {
+      await app.register(async (idp) => {
+        // oidc-provider reads request bodies itself: leave them unread here.
+        idp.removeAllContentTypeParsers();
+        idp.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+        for (const url of [embeddedIdpPath, `${embeddedIdpPath}/*`]) {
+          idp.route({ method: ['GET', 'POST', 'OPTIONS'], url, schema: { hide: true }, handler: forward });
+        }
+      });
+    },
+  };
+}
+
+type FindUser = (username: string) => Promise<{ username: string; password?: string; passwordHash?: string } | undefined>;
+
+/** The login step: show the form, check the password against the users file, finish the interaction. */
+async function handleInteraction(ctx: KoaContextWithOIDC, provider: Provider, submitted: boolean, findUser: FindUser, log: Logger): Promise<void> {
+  ctx.set('cache-control', 'no-store');
+  let details: Awaited<ReturnType<Provider['interactionDetails']>>;
+  try {
+    details = await provider.interactionDetails(ctx.req, ctx.res);
+  } catch {
+    ctx.status = 400;
+    ctx.type = 'html';
+    ctx.body = messagePage('Sign-in expired', 'This sign-in page has expired. Go back to Lexbridge and sign in again.');
+    return;
+  }
+  const action = `${embeddedIdpPath}/interaction/${details.uid}/login`;
+  if (details.prompt.name !== 'login') {
+    // Consent is implied for Lexbridge, the provider's only client (see firstPartyGrant).
+    const grant = new provider.Grant({ accountId: details.session!.accountId!, clientId: String(details.params.client_id) });
+    grant.addOIDCScope(String(details.params.scope ?? 'openid'));
+    ctx.respond = false;
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+    return;
+  }
+  if (!submitted || ctx.method !== 'POST') {
+    ctx.type = 'html';
+    ctx.body = loginPage({ action });
+    return;
+  }
+  const form = new URLSearchParams(await readBody(ctx.req));
+  const username = (form.get('username') ?? '').trim();
+  const password = form.get('password') ?? '';
+  let user: Awaited<ReturnType<FindUser>>;
+  try {
+    user = username ? await findUser(username) : undefined;
+  } catch (err) {
+    log.error({ err }, 'the users file of the embedded identity provider cannot be used');
+    ctx.status = 500;
+    ctx.type = 'html';
+    ctx.body = messagePage('Sign-in unavailable', `${(err as Error).message}`);
+    return;
+  }
+  if (!user || !(await verifyPassword(password, user))) {
+    ctx.status = 401;
+    ctx.type = 'html';
+    ctx.body = loginPage({ action, username, error: 'The username or password is not right. Try again.' });
+    return;
+  }
+  ctx.respond = false;
+  await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 16 * 1024) throw new Error('the sign-in form is too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

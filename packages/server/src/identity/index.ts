@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { Lexbridge } from '../runtime.ts';
+import { createEmbeddedIdentityProvider } from './embedded-idp/provider.ts';
+import { demoUsers, ensureUsersFile, type LocalUser, usersFilePath } from './embedded-idp/users-file.ts';
+import { isLoopbackUrl, oidcSettings } from './oidc-client.ts';
+
+/**
+ * Sign-in set-up at server start. With LEXBRIDGE_OIDC_ISSUER, Lexbridge uses the firm's provider
+ * (client id required). Without it, the embedded provider is mounted at /idp — on a loopback public
+ * URL only, unless LEXBRIDGE_ALLOW_EMBEDDED_IDP=true — with demo users created on a first local start.
+ */
+export interface IdentitySetup {
+  plugins: ((app: FastifyInstance) => Promise<void>)[];
+  embedded?: {
+    issuer: string;
+    usersFile: string;
+    /** True when this start wrote the demo users file. */
+    createdDemoUsers: boolean;
+    users: LocalUser[];
+  };
+}
+
+export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup> {
+  const { config } = lexbridge;
+  const settings = oidcSettings(config);
+  if (!settings.embedded) return { plugins: [] };
+  const loopback = isLoopbackUrl(config.publicUrl);
+  if (!loopback && !config.LEXBRIDGE_ALLOW_EMBEDDED_IDP) {
+    throw new AppError(
+      'embedded_idp_not_allowed',
+      `LEXBRIDGE_OIDC_ISSUER is not set, so Lexbridge would use its embedded identity provider, which is for local use only, ` +
+        `but LEXBRIDGE_PUBLIC_URL (${config.publicUrl}) is not a loopback address. Set LEXBRIDGE_OIDC_ISSUER, LEXBRIDGE_OIDC_CLIENT_ID ` +
+        `and LEXBRIDGE_OIDC_CLIENT_SECRET to use the firm's identity provider (docs/identity-provider.md), or set ` +
+        `LEXBRIDGE_ALLOW_EMBEDDED_IDP=true if you really mean to serve the embedded one.`,
+    );
+  }
+  const usersFile = usersFilePath(config);
+  const { created, users } = await ensureUsersFile(usersFile, loopback);
+  if (created) lexbridge.log.info({ usersFile }, 'created demo users for the embedded identity provider');
+  if (!loopback) lexbridge.log.warn({ publicUrl: config.publicUrl }, 'the embedded identity provider is serving a non-loopback address');
+  const idp = createEmbeddedIdentityProvider(settings, usersFile, lexbridge.log);
+  return { plugins: [idp.plugin], embedded: { issuer: idp.issuer, usersFile, createdDemoUsers: created, users } };
+}
+
+/** Lines for the start banner: where to sign in and as whom. */
+export function describeLocalSignIn(setup: IdentitySetup, publicUrl: string): string[] {
+  if (!setup.embedded) return [`  Sign in:                 ${publicUrl}  (through the identity provider in LEXBRIDGE_OIDC_ISSUER)`];
+  const lines = [`  Sign in:                 ${publicUrl}  (embedded identity provider; users in ${setup.embedded.usersFile})`];
+  for (const user of setup.embedded.users) {
+    const roles = user.roles.length ? user.roles.join(', ') : 'no role';
+    const demo = demoUsers.some((d) => d.username === user.username && d.password === user.password);
+    const password = demo ? `password ${user.password}` : 'password in the users file';
+    lines.push(`    ${user.username.padEnd(10)} ${password.padEnd(28)} ${roles}`);
+  }
+  return lines;
+}
