@@ -1,5 +1,5 @@
 import type { SqlRunner } from '../store/migrate.ts';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBox, SecretSlot } from './secret-box.ts';
 import { secretColumns } from './secret-columns.ts';
 
 export interface RotationReport {
@@ -14,7 +14,14 @@ export interface RotationReport {
  * compare-and-swap on its old ciphertext, so a concurrent writer (a token refresh, say) is never
  * overwritten with stale data. Runs in batches and can be repeated; a second run finds nothing to do.
  */
-export async function rotateSecrets(sql: SqlRunner, box: SecretBox, batchSize = 200): Promise<RotationReport> {
+export interface RotateOptions {
+  batchSize?: number;
+  /** Called after a value was read and re-sealed, before it is written back (tests interleave writers here). */
+  beforeWrite?: (slot: SecretSlot) => Promise<void>;
+}
+
+export async function rotateSecrets(sql: SqlRunner, box: SecretBox, options: RotateOptions = {}): Promise<RotationReport> {
+  const batchSize = options.batchSize ?? 200;
   const report: RotationReport = { reencrypted: 0, alreadyCurrent: 0, skippedConcurrent: 0 };
   const currentPrefix = `lb1.${box.primary.id}.%`;
   for (const { table, idColumn, columns } of secretColumns) {
@@ -36,6 +43,7 @@ export async function rotateSecrets(sql: SqlRunner, box: SecretBox, batchSize = 
         for (const row of rows) {
           const slot = { table, rowId: row.id, column };
           const resealed = box.seal(box.open(row.value, slot), slot);
+          await options.beforeWrite?.(slot);
           const updated = await sql.query(
             `UPDATE ${table} SET ${column} = $1 WHERE ${idColumn}::text = $2 AND ${column} = $3 RETURNING 1 AS ok`,
             [resealed, row.id, row.value],
