@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { readMigrations } from '../../src/store/migrate.ts';
 import { createPostgresDatabase, createTestLexbridge, describeWithPostgres, startTestServer, testEncryptionKeys, type TestLexbridge } from '../support/lexbridge.ts';
