@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { openLexbridge, type Lexbridge } from '../../src/runtime.ts';
+import { itemLinks, workflowRuns } from '../../src/store/schema.ts';
+import { performRun, requestRun } from '../../src/workflows/runs.ts';
+import { createWorkflow } from '../../src/workflows/service.ts';
+import { signIn, testEncryptionKeys } from '../support/lexbridge.ts';
+import { createLocalConnector, createRoot, runNow, writeTree } from './helpers.ts';
+
+const script = fileURLToPath(new URL('./fixtures/perform-run.ts', import.meta.url));
+const files = 24;
+const fileSize = 8 * 1024 * 1024;
+
+let root: string;
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function listAll(base: string): Promise<string[]> {
+  return (await readdir(base, { recursive: true })).map(String).sort();
+}
+
+describe('a worker killed with SIGKILL mid-run', () => {
+  it('leaves a run that resumes without duplicate or partial files', async () => {
+    root = await createRoot();
+    const env = {
+      LEXBRIDGE_DATA_DIR: join(root, 'data'),
+      LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
+      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
+      LEXBRIDGE_WORKFLOW_CONCURRENCY: '2',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    };
+    const open = () => openLexbridge({ config: loadConfig(env), log: createLogger({ level: 'silent' }) });
+
+    let lexbridge: Lexbridge = await open();
+    const owner = await signIn(lexbridge, { roles: ['User'] });
+    const source = await createLocalConnector(lexbridge, root, 'src');
+    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const content: Record<string, Buffer> = {};
+    for (let i = 0; i < files; i++) content[`batch-${i % 3}/doc-${i}.bin`] = randomBytes(fileSize);
+    await writeTree(source.path, content);
+    const { workflow } = await createWorkflow(
+      lexbridge,
+      { id: owner.userId, roles: ['User'] },
+      { name: 'crash', type: 'one_way_sync', source: { connectorId: source.id, id: '' }, target: { connectorId: target.id, id: '' } },
+      { startNow: false },
+    );
+    const run = await requestRun(lexbridge, workflow, { trigger: 'manual' });
+    await lexbridge.close();
+
+    // The child runs the copy; kill it once some documents have landed, while others are still being written.
+    const child = spawn(process.execPath, ['--import', 'tsx', script, run.id], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let landed = 0;
+    for (let polls = 0; polls < 60_000 && landed < 4; polls++) {
+      await new Promise((r) => setTimeout(r, 5));
+      landed = (await listAll(target.path).catch(() => [])).filter((f) => f.endsWith('.bin')).length;
+      if (output.includes('finished')) break;
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const atKill = await listAll(target.path);
+    expect(atKill.filter((f) => f.endsWith('.bin')).length).toBeLessThan(files);
+
+    // Reopen the same data and resume the same run.
+    lexbridge = await open();
+    try {
+      const [interrupted] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, run.id));
+      expect(interrupted!.status).toBe('running');
+      const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
+      expect(resumed!.status).toBe('succeeded');
+      expect(resumed!.failed).toBe(0);
+
+      const after = await listAll(target.path);
+      expect(after).toEqual(await listAll(source.path)); // no partial (.lexbridge-partial-*) and no duplicate names
+      for (const [path, bytes] of Object.entries(content)) expect((await readFile(join(target.path, path))).equals(bytes), path).toBe(true);
+      const links = await lexbridge.store.db.select().from(itemLinks).where(eq(itemLinks.workflowId, workflow.id));
+      expect(links.filter((l) => l.kind === 'document')).toHaveLength(files);
+
+      const again = await runNow(lexbridge, { ...workflow, status: 'active' });
+      expect({ created: again.run.created, updated: again.run.updated, deleted: again.run.deleted }).toEqual({ created: 0, updated: 0, deleted: 0 });
+    } finally {
+      await lexbridge.close();
+    }
+  }, 180_000);
+});
