@@ -153,6 +153,13 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  doctor: {
+    async run(args, config) {
+      const { runDoctor } = await import('../connectors/diagnostics/doctor.ts');
+      return runDoctor(args, config!, viaRunningServer);
+    },
+  },
+
   emulator: {
     needsConfig: false,
     async run(args) {
