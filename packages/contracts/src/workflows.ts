@@ -185,3 +185,36 @@ export type PreflightResult = z.infer<typeof preflightResultSchema>;
 
 /** One server-sent event of GET /api/workflow-runs/{id}/events: the run as it is now. */
 export const runProgressEventSchema = workflowRunSchema;
+
+export const workflowIdParamsSchema = z.object({ workflowId: z.uuid() });
+export const runIdParamsSchema = z.object({ runId: z.uuid() });
+
+export const runRequestQuerySchema = z.object({
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
+export const runItemsQuerySchema = z.object({
+  /** Only failed (or skipped) items. */
+  outcome: z.enum(['done', 'failed', 'skipped', 'planned']).optional(),
+  /** Items after this id (paging). */
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const runItemsPageSchema = z.object({ items: z.array(runItemSchema), nextAfter: z.number().nullable() });
+
+/** A folder in the location browser of the creation wizard. */
+export const locationEntrySchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(['folder', 'document']) });
+export const locationListingSchema = z.object({
+  connectorId: z.uuid(),
+  id: z.string(),
+  name: z.string(),
+  /** Outermost first, for a breadcrumb. */
+  ancestors: z.array(z.object({ id: z.string(), name: z.string() })),
+  children: z.array(locationEntrySchema),
+});
+export type LocationListing = z.infer<typeof locationListingSchema>;
+export const locationQuerySchema = z.object({ connectorId: z.uuid(), id: z.string().max(2000).default('') });

@@ -63,6 +63,20 @@ export async function loadWorkflowFor(db: DbOrTx, user: Pick<RequestUser, 'id' |
   return row;
 }
 
+/** Loads a run of a workflow the user may see, or throws workflow_run_not_found. */
+export async function loadRunFor(db: DbOrTx, user: Pick<RequestUser, 'id' | 'roles'>, runId: string): Promise<RunRow> {
+  const [run] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
+  if (run) {
+    try {
+      await loadWorkflowFor(db, user, run.workflowId);
+      return run;
+    } catch {
+      // fall through: not theirs
+    }
+  }
+  throw new AppError('workflow_run_not_found');
+}
+
 export function toRunResponse(run: RunRow): WorkflowRun {
   const end = run.finishedAt ?? (run.status === 'running' ? new Date() : null);
   return {
