@@ -86,8 +86,12 @@ export interface ContentStore {
   findChild(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem | null>;
   /** Versions oldest first; only where `capabilities.versions`. */
   listVersions?(item: ContentItem, signal?: AbortSignal): Promise<ContentVersion[]>;
-  /** Documents beneath `rootId` changed at or after `since` (only where `capabilities.changeQuery`). */
-  changesSince?(rootId: string, since: Date, signal?: AbortSignal): AsyncIterable<ContentItem>;
+  /**
+   * Documents beneath `rootId` changed at or after `since` (only where `capabilities.changeQuery`),
+   * each with its `parentId`. `knownParent` tells the store where documents were last seen, which
+   * spares it looking them up.
+   */
+  changesSince?(rootId: string, since: Date, options?: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined }): AsyncIterable<ContentItem>;
   openRead(item: ContentItem, options?: { versionId?: string; signal?: AbortSignal }): Promise<{ stream: Readable; size?: number }>;
   /** Writes a document; it appears only once complete and verified. */
   writeDocument(parentId: string, name: string, content: Readable, options?: WriteDocumentOptions): Promise<WrittenDocument>;

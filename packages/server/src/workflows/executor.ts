@@ -35,7 +35,12 @@ export class ReauthoriseNeeded extends Error {
   }
 }
 
-class VerificationFailed extends Error {}
+/** A copy that does not match its source: discarded, and tried again (a download may have been cut short). */
+class VerificationFailed extends ContentError {
+  constructor(message: string) {
+    super('content_invalid', message, { retryable: true });
+  }
+}
 
 const counterOf: Partial<Record<Action['type'], Counter>> = {
   create_folder: 'created',
@@ -50,8 +55,8 @@ const counterOf: Partial<Record<Action['type'], Counter>> = {
 
 /** Plain words for an item's failure, with a stable code. */
 export function describeFailure(err: unknown): { errorCode: string; error: string } {
-  if (err instanceof ContentError) return { errorCode: err.code, error: err.message };
   if (err instanceof VerificationFailed) return { errorCode: 'workflow_item_verification_failed', error: err.message };
+  if (err instanceof ContentError) return { errorCode: err.code, error: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { errorCode: 'workflow_item_failed', error: `The item could not be copied: ${message}` };
 }

@@ -49,7 +49,14 @@ export async function scheduleDueRuns(lexbridge: Lexbridge, now = new Date()): P
   const stale = await db
     .update(workflowRuns)
     .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
-    .where(and(eq(workflowRuns.status, 'running'), lte(workflowRuns.heartbeatAt, staleBefore)))
+    .where(
+      and(
+        eq(workflowRuns.status, 'running'),
+        lte(workflowRuns.heartbeatAt, staleBefore),
+        // Publish runs (publishing/runs.ts) are resumed by their own job's retry, not as workflow runs.
+        sql`NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = ${workflowRuns.workflowId} AND w.type = 'publish')`,
+      ),
+    )
     .returning({ id: workflowRuns.id });
   for (const run of stale) await lexbridge.queue.send(runJobName, { runId: run.id });
   return { started, resumed: stale.length };

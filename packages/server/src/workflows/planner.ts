@@ -207,8 +207,19 @@ async function planChanges(
   materialised: Set<string>,
 ): Promise<void> {
   const { source, links } = input;
-  for await (const item of source.changesSince!(input.sourceRootId, input.changedSince!, input.signal)) {
+  const knownParent = (id: string) => {
+    const link = links.get(id);
+    return link?.state === 'linked' ? link.sourceParentId : undefined;
+  };
+  for await (const item of source.changesSince!(input.sourceRootId, input.changedSince!, { knownParent, ...(input.signal ? { signal: input.signal } : {}) })) {
     if (item.kind !== 'document') continue;
+    const known = links.get(item.id);
+    if (known?.state === 'linked' && known.sourceParentId !== null && item.parentId === known.sourceParentId && (materialised.has(known.sourceParentId) || links.get(known.sourceParentId)?.state === 'linked')) {
+      materialised.add(known.sourceParentId);
+      const name = known.sourceName === item.name && known.targetName ? known.targetName : assignSafeNames([item], input.targetNames).get(item.id)!;
+      await visit(item, known.sourceParentId, name, linkPath({ ...known, sourceName: item.name }, links));
+      continue;
+    }
     const chain = await source.ancestors(item.id, input.signal);
     const rootAt = chain.findIndex((a) => a.id === input.sourceRootId);
     if (rootAt < 0) continue; // outside the workflow: the next full reconciliation handles moves out

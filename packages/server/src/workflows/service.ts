@@ -6,7 +6,7 @@ import {
   type CreateWorkflowBody,
   type UpdateWorkflowBody,
 } from '@lexbridge/contracts';
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import { AppError } from '../errors.ts';
@@ -64,7 +64,8 @@ export async function listWorkflows(lexbridge: Lexbridge, user: Pick<RequestUser
   return lexbridge.store.db
     .select()
     .from(workflows)
-    .where(and(isNull(workflows.deletedAt), seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id)))
+    // Publish channels (type 'publish', publishing/runs.ts) use workflow rows for their links and runs but are not workflows.
+    .where(and(isNull(workflows.deletedAt), ne(workflows.type, 'publish'), seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id)))
     .orderBy(desc(workflows.createdAt));
 }
 

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunningEmulator } from '@lexbridge/imanage-emulator';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflows } from '../../src/store/schema.ts';
+import { requestRun } from '../../src/workflows/runs.ts';
+import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, usePublicUrl } from '../connectors/support.ts';
+import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
+import { createAndRun, createLocalConnector, createRoot, finishRun, readTree, runNow } from './helpers.ts';
+
+let server: TestServer;
+let emulator: RunningEmulator;
+let user: SignedIn;
+let imanageId: string;
+let root: string;
+/** A workspace folder with subfolders and documents. */
+let sourceFolder: string;
+
+beforeAll(async () => {
+  root = await createRoot();
+  server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
+  usePublicUrl(server);
+  emulator = await startEmulatorFor(server, {}, [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }]);
+  const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
+  user = await signIn(server.lexbridge, { roles: ['User'] });
+  imanageId = (await createImanageConnector(server, admin, emulator)).id;
+  await authoriseThroughEmulator(server, user, imanageId);
+  const workspace = emulator.store.workspacesIn('ACTIVE')[0]!;
+  sourceFolder = emulator.store.subfolders(workspace.id)[0]!.id;
+});
+afterAll(async () => {
+  await emulator?.close();
+  await server?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** What the emulator holds under the folder: relative path → sha256 hex of the latest version. */
+function expectedTree(folderId: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const document of emulator.store.documentsIn(folderId)) {
+    const version = document.versions.at(-1)!;
+    const name = version.extension ? `${document.name}.${version.extension}` : document.name;
+    out[`${prefix}${name}`] = emulator.store.checksum(version).slice(7).toLowerCase();
+  }
+  for (const folder of emulator.store.subfolders(folderId)) Object.assign(out, expectedTree(folder.id, `${prefix}${folder.name}/`));
+  return out;
+}
+
+async function actualTree(base: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [path, content] of Object.entries(await readTree(base))) {
+    if (path.endsWith('/')) continue;
+    out[path] = createHash('sha256').update(await readFile(join(base, path))).digest('hex');
+    void content;
+  }
+  return out;
+}
+
+describe('iManage folder to local folder', () => {
+  it('copies a folder tree, verified against the iManage checksums', async () => {
+    const target = await createLocalConnector(server.lexbridge, root, 'copy');
+    const { run } = await createAndRun(server.lexbridge, user, { type: 'copy', source: { connectorId: imanageId, id: sourceFolder }, target: { connectorId: target.id, id: '' } });
+    expect(run.status).toBe('succeeded');
+    const expected = expectedTree(sourceFolder);
+    expect(Object.keys(expected).length).toBeGreaterThan(3);
+    expect(await actualTree(target.path)).toEqual(expected);
+  });
+
+  it('one-way sync carries a new version, a rename and a delete; a scheduled run asks only for changes', async () => {
+    const target = await createLocalConnector(server.lexbridge, root, 'sync');
+    const { workflow } = await createAndRun(server.lexbridge, user, { type: 'one_way_sync', source: { connectorId: imanageId, id: sourceFolder }, target: { connectorId: target.id, id: '' } });
+    const documents = emulator.store.documentsIn(sourceFolder);
+    const [changed, renamed, removed] = documents;
+    emulator.addDocumentVersion(`${changed!.library}!${changed!.number}`, 'the second version');
+    emulator.store.patchDocument(`${renamed!.library}!${renamed!.number}`, 'jsmith', { name: 'Renamed memo' });
+    emulator.store.deleteDocument(`${removed!.library}!${removed!.number}`);
+
+    const { run } = await runNow(server.lexbridge, workflow);
+    expect(run.status).toBe('succeeded');
+    expect({ updated: run.updated, deleted: run.deleted, created: run.created }).toEqual({ updated: 2, deleted: 1, created: 0 });
+    expect(await actualTree(target.path)).toEqual(expectedTree(sourceFolder));
+    const ext = changed!.versions.at(-1)!.extension;
+    expect(await readFile(join(target.path, `${changed!.name}${ext ? `.${ext}` : ''}`), 'utf8')).toBe('the second version');
+
+    emulator.addDocumentVersion(`${changed!.library}!${changed!.number}`, 'the third version');
+    const [current] = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
+    const scheduled = await requestRun(server.lexbridge, current!, { trigger: 'schedule', fullReconcile: false });
+    expect(scheduled.fullReconcile).toBe(false);
+    const incremental = await finishRun(server.lexbridge, scheduled.id);
+    expect(incremental.run).toMatchObject({ status: 'succeeded', updated: 1, created: 0, deleted: 0 });
+    expect(await actualTree(target.path)).toEqual(expectedTree(sourceFolder));
+  });
+
+  it('recovers from 429s, 503s and downloads cut short, and copies every byte', async () => {
+    const target = await createLocalConnector(server.lexbridge, root, 'faults');
+    emulator.faults = { rateLimitRate: 0.15, errorRate: 0.1, errorStatus: 503, resetDownloadRate: 0.3, seed: 11 };
+    try {
+      const { run, items } = await createAndRun(server.lexbridge, user, { type: 'copy', source: { connectorId: imanageId, id: sourceFolder }, target: { connectorId: target.id, id: '' } });
+      expect(items.filter((i) => i.outcome === 'failed')).toEqual([]);
+      expect(run.status).toBe('succeeded');
+    } finally {
+      emulator.faults = {};
+    }
+    expect(await actualTree(target.path)).toEqual(expectedTree(sourceFolder));
+  });
+
+  it('pauses the workflow for re-authorisation when the tokens are revoked', async () => {
+    const target = await createLocalConnector(server.lexbridge, root, 'revoked');
+    const otherFolder = emulator.store.subfolders(emulator.store.workspacesIn('ACTIVE')[1]!.id)[0]!.id;
+    const { workflow } = await createAndRun(server.lexbridge, user, { type: 'one_way_sync', source: { connectorId: imanageId, id: otherFolder }, target: { connectorId: target.id, id: '' } });
+    emulator.revokeUserTokens('jsmith');
+    const { run } = await runNow(server.lexbridge, workflow);
+    expect(run.status).toBe('paused');
+    expect(run.errorCode).toBe('content_reauthorise');
+    const [paused] = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
+    expect(paused).toMatchObject({ status: 'paused', pauseReason: 'reauthorise' });
+    await expect(requestRun(server.lexbridge, paused!, { trigger: 'manual' })).rejects.toMatchObject({ code: 'workflow_paused' });
+  });
+});
