@@ -81,7 +81,11 @@ export const commands: Record<string, Command> = {
       const { values } = parseArgs({ args, options: { 'no-workers': { type: 'boolean', default: false } } });
       const log = createLogger({ level: config!.LOG_LEVEL });
       const lexbridge = await openLexbridge({ config: config!, log });
-      const server = await serve(lexbridge, { workers: !values['no-workers'] });
+      const server = await serve(lexbridge, { workers: !values['no-workers'] }).catch(async (err: unknown) => {
+        // Release the database (and its lock) so the process can exit with the message.
+        await lexbridge.close();
+        throw err;
+      });
       log.info({ url: server.url, database: lexbridge.store.kind }, 'Lexbridge is listening');
       closeOnSignal(async () => {
         await server.close();

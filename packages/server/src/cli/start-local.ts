@@ -12,7 +12,11 @@ import { closeOnSignal } from './commands.ts';
 export async function startLocal(_args: string[], config: Config): Promise<number> {
   const log = createLogger({ level: config.LOG_LEVEL });
   const lexbridge = await openLexbridge({ config, log });
-  const server = await serve(lexbridge);
+  const server = await serve(lexbridge).catch(async (err: unknown) => {
+    // Release the database (and its lock) so the process can exit with the message.
+    await lexbridge.close();
+    throw err;
+  });
   const emulator = await startBundledEmulator(log);
   const lines = [
     '',
