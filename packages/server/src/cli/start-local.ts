@@ -21,7 +21,7 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
   const lines = [
     '',
     `  Lexbridge is running at ${server.url}  (database: ${lexbridge.store.kind === 'embedded' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`,
-    ...describeLocalSignIn(server.identity, config.publicUrl),
+    ...describeLocalSignIn(server.identity, config),
     emulator ? `  iManage emulator:        ${emulator.url}  (Control Center: ${emulator.url}/cc)` : '',
     '  Stop with Ctrl+C. Data is kept between runs.',
     '',

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
-import { createEmbeddedIdentityProvider } from './embedded-idp/provider.ts';
 import { demoUsers, ensureUsersFile, type LocalUser, usersFilePath } from './embedded-idp/users-file.ts';
 import { isLoopbackUrl, oidcSettings } from './oidc-client.ts';
+import { rolesFromClaims } from './roles.ts';
 
 /**
  * Sign-in set-up at server start. With LEXBRIDGE_OIDC_ISSUER, Lexbridge uses the firm's provider
@@ -39,16 +40,20 @@ export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup
   const { created, users } = await ensureUsersFile(usersFile, loopback);
   if (created) lexbridge.log.info({ usersFile }, 'created demo users for the embedded identity provider');
   if (!loopback) lexbridge.log.warn({ publicUrl: config.publicUrl }, 'the embedded identity provider is serving a non-loopback address');
+  // Loaded only here, so deployments on the firm's provider never load oidc-provider.
+  const { createEmbeddedIdentityProvider } = await import('./embedded-idp/provider.ts');
   const idp = createEmbeddedIdentityProvider(settings, usersFile, lexbridge.log);
   return { plugins: [idp.plugin], embedded: { issuer: idp.issuer, usersFile, createdDemoUsers: created, users } };
 }
 
 /** Lines for the start banner: where to sign in and as whom. */
-export function describeLocalSignIn(setup: IdentitySetup, publicUrl: string): string[] {
+export function describeLocalSignIn(setup: IdentitySetup, config: Config): string[] {
+  const { publicUrl } = config;
   if (!setup.embedded) return [`  Sign in:                 ${publicUrl}  (through the identity provider in LEXBRIDGE_OIDC_ISSUER)`];
   const lines = [`  Sign in:                 ${publicUrl}  (embedded identity provider; users in ${setup.embedded.usersFile})`];
   for (const user of setup.embedded.users) {
-    const roles = user.roles.length ? user.roles.join(', ') : 'no role';
+    const granted = rolesFromClaims({ roles: user.roles }, { claimNames: ['roles'], prefix: config.LEXBRIDGE_OIDC_ROLE_PREFIX });
+    const roles = granted.length ? granted.join(', ') : 'no role';
     const demo = demoUsers.some((d) => d.username === user.username && d.password === user.password);
     const password = demo ? `password ${user.password}` : 'password in the users file';
     lines.push(`    ${user.username.padEnd(10)} ${password.padEnd(28)} ${roles}`);
