@@ -164,6 +164,14 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  users: {
+    needsConfig: false,
+    async run(args) {
+      const { usersCommand } = await import('../identity/embedded-idp/cli.ts');
+      return usersCommand(args);
+    },
+  },
+
   emulator: {
     needsConfig: false,
     async run(args) {
