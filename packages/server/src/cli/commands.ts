@@ -157,6 +157,13 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  workflows: {
+    async run(args, config) {
+      const { workflowsCommand } = await import('../workflows/cli.ts');
+      return workflowsCommand(args, config!);
+    },
+  },
+
   doctor: {
     async run(args, config) {
       const { runDoctor } = await import('../connectors/diagnostics/doctor.ts');

@@ -11,6 +11,7 @@ Commands:
   migrate                   Apply database migrations and exit
   keys rotate               Re-encrypt every stored secret under the primary encryption key
   doctor <connector-id>     Diagnose connectivity to a connector's server
+  workflows run <id> [--dry-run]  Run a workflow now and show its progress
   users hash-password      Print a password hash for the embedded identity provider's users file (password on stdin)
   emulator imanage [flags]  A standalone iManage Work Server emulator (see docs/imanage-emulator.md)
 
