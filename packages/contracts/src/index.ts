@@ -2,4 +2,4 @@
 export * from './connectors.ts';
 export * from './identity.ts';
 export * from './workflows.ts';
-export * from './identity.ts';
+export * from './publishing.ts';

@@ -72,6 +72,13 @@ export const errorCodes = {
   content_unavailable: { status: 503, message: 'The connected system could not be reached. The run will try again.' },
   content_reauthorise: { status: 401, message: 'The connection has expired. Re-authorise it on the Connectors page.' },
   content_invalid: { status: 400, message: 'The item or name is not valid in the connected system.' },
+  // Publishing: the iManage "Publish with Lexbridge" command, publish destinations and publish runs (publishing/).
+  publish_destination_not_found: { status: 404, message: 'This publish destination does not exist (any more). Reload the page and choose another.' },
+  publish_destination_invalid: { status: 400, message: 'The destination location is not a folder Lexbridge can write to. Choose a folder of the connector.' },
+  publish_source_invalid: { status: 400, message: 'Items can be published only from an iManage connector. Choose the iManage connector the items come from.' },
+  publish_selection_invalid: { status: 400, message: 'The selection holds no iManage document or folder ids. Start again from iManage: select documents or folders and choose Publish with Lexbridge.' },
+  publish_run_not_found: { status: 404, message: 'This publish does not exist, or it is not yours to see.' },
+  publish_in_progress: { status: 409, message: 'Someone is publishing to this destination right now. Wait a moment and publish again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

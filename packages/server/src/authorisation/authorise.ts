@@ -5,6 +5,7 @@ import { imanageServerFor, imanageTypes } from '../connectors/imanage/server.ts'
 import { getConnectorRow } from '../connectors/repository.ts';
 import { AppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
+import { safeReturnTo } from '../identity/return-to.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { oauthAttempts } from '../store/schema.ts';
 import { oauthConfiguration } from './oauth-client.ts';
@@ -25,9 +26,17 @@ export function hashState(state: string): string {
 /**
  * Starts a user's authorisation of a connector: records an attempt (random single-use state, stored
  * hashed; PKCE verifier, stored sealed; bound to the session and connector; valid 10 minutes) and
- * returns the iManage authorize URL to redirect the browser to.
+ * returns the iManage authorize URL to redirect the browser to. `returnTo`, a relative path on this
+ * server (anything else is ignored), is where the callback sends the browser instead of the Connectors
+ * page, e.g. the publish page with the person's iManage selection.
  */
-export async function startAuthorisation(lexbridge: Lexbridge, connectorId: string, user: RequestUser, ip?: string): Promise<string> {
+export async function startAuthorisation(
+  lexbridge: Lexbridge,
+  connectorId: string,
+  user: RequestUser,
+  ip?: string,
+  options: { returnTo?: string } = {},
+): Promise<string> {
   const row = await getConnectorRow(lexbridge.store.db, connectorId);
   if (!imanageTypes.has(row.type)) {
     throw new AppError('connector_config_invalid', `The connector "${row.name}" (${row.type}) needs no authorisation.`);
@@ -47,6 +56,7 @@ export async function startAuthorisation(lexbridge: Lexbridge, connectorId: stri
       connectorId,
       codeVerifier: lexbridge.secrets.seal(verifier, { table: 'oauth_attempts', rowId: id, column: 'code_verifier' }),
       redirectUri,
+      returnTo: options.returnTo ? safeReturnTo(options.returnTo) : null,
       expiresAt: new Date(Date.now() + attemptLifetimeMs),
     });
     await recordAudit(tx, {

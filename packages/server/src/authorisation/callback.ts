@@ -34,14 +34,16 @@ export interface CallbackQuery {
 
 const serverErrors = new Set<string>(authorisationResultCodes);
 
-function page(params: Record<string, string | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) search.set(k, v);
-  return `/connectors?${search.toString()}`;
+/** The Connectors page, or the attempt's return path (kept with its own query), with the result added. */
+function page(params: Record<string, string | undefined>, returnTo?: string | null): string {
+  const url = new URL(returnTo || '/connectors', 'http://lexbridge.invalid');
+  for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
+  return `${url.pathname}${url.search}`;
 }
 
 export async function completeAuthorisation(lexbridge: Lexbridge, query: CallbackQuery, user: RequestUser | null, ip?: string): Promise<string> {
   const { db } = lexbridge.store;
+  let returnTo: string | null = null;
   const fail = async (code: AuthorisationResultCode, connectorId: string | undefined, detail: string) => {
     await recordAudit(db, {
       action: 'connection.authorise',
@@ -53,7 +55,7 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
       details: { result: code, detail },
     });
     lexbridge.log.info({ result: code, connectorId, detail }, 'connector authorisation failed');
-    return page({ error: code, connector: connectorId });
+    return page({ error: code, connector: connectorId }, returnTo);
   };
 
   if (!query.state) return fail('state_invalid', undefined, 'no state parameter');
@@ -64,6 +66,7 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
     .returning();
   if (!attempt) return fail('state_invalid', undefined, 'unknown or already used state');
   const connectorId = attempt.connectorId;
+  returnTo = attempt.returnTo;
   if (attempt.expiresAt.getTime() <= Date.now()) return fail('attempt_expired', connectorId, 'attempt older than 10 minutes');
   if (!user || user.sessionIdHash !== attempt.sessionIdHash || user.id !== attempt.userId) {
     return fail('session_mismatch', connectorId, user ? 'another session' : 'not signed in');
@@ -148,5 +151,5 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
       },
     });
   });
-  return page({ authorised: connectorId, warning: noRefresh ? 'refresh_token_not_issued' : undefined });
+  return page({ authorised: connectorId, warning: noRefresh ? 'refresh_token_not_issued' : undefined }, returnTo);
 }

@@ -4,3 +4,4 @@ import '../authorisation/keep-alive.ts';
 import './diagnostics.ts';
 import './maintenance.ts';
 import '../workflows/jobs.ts';
+import '../publishing/jobs.ts';

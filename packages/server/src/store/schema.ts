@@ -268,18 +268,60 @@ export const signInAttempts = pgTable(
   (t) => [index('sign_in_attempts_expires').on(t.expiresAt)],
 );
 
-/** A pending OpenID Connect sign-in (0003_identity_sign_in): consumed by the callback, single use. */
-export const signInAttempts = pgTable(
-  'sign_in_attempts',
+/** A place Connector Admins let people publish to: a connector and a location in it (0004_publishing). */
+export const publishDestinations = pgTable('publish_destinations', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  connectorId: uuid('connector_id')
+    .notNull()
+    .references(() => connectors.id, { onDelete: 'cascade' }),
+  /** {id, name, path} of the location, as shown when it was chosen. */
+  location: jsonb('location').$type<Record<string, unknown>>().notNull(),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  deletedAt: ts('deleted_at'),
+});
+
+/** The backing workflow (type 'publish') holding the item links of one destination and source connector (0004_publishing). */
+export const publishChannels = pgTable(
+  'publish_channels',
   {
-    /** sha256 of the state parameter; the browser holds the state itself in a short-lived cookie. */
-    stateHash: text('state_hash').primaryKey(),
-    /** Encrypted PKCE verifier. */
-    codeVerifier: text('code_verifier').notNull(),
-    nonce: text('nonce').notNull(),
-    returnTo: text('return_to').notNull(),
-    expiresAt: ts('expires_at').notNull(),
+    destinationId: uuid('destination_id')
+      .notNull()
+      .references(() => publishDestinations.id, { onDelete: 'cascade' }),
+    sourceConnectorId: uuid('source_connector_id')
+      .notNull()
+      .references(() => connectors.id, { onDelete: 'cascade' }),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .unique()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.destinationId, t.sourceConnectorId] })],
+);
+
+/** Who published which selection where; the run itself is a workflow_runs row (0004_publishing). */
+export const publishRuns = pgTable(
+  'publish_runs',
+  {
+    runId: uuid('run_id')
+      .primaryKey()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    destinationId: uuid('destination_id')
+      .notNull()
+      .references(() => publishDestinations.id, { onDelete: 'cascade' }),
+    sourceConnectorId: uuid('source_connector_id')
+      .notNull()
+      .references(() => connectors.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    itemIds: jsonb('item_ids').$type<string[]>().notNull(),
+    customerId: text('customer_id'),
+    library: text('library'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('sign_in_attempts_expires').on(t.expiresAt)],
+  (t) => [index('publish_runs_user').on(t.userId, t.createdAt)],
 );

@@ -1,4 +1,5 @@
 import { connectorIdParamsSchema } from '@lexbridge/contracts';
+import { z } from 'zod';
 import { startAuthorisation } from '../../../../../../authorisation/authorise.ts';
 import { defineRoute } from '../../../../../route.ts';
 
@@ -8,9 +9,14 @@ export default defineRoute({
   access: 'signed-in',
   summary: 'Start authorising this connector as the signed-in user: redirects (302) to the iManage sign-in page',
   tags: ['connectors'],
-  schema: { params: connectorIdParamsSchema },
+  schema: {
+    params: connectorIdParamsSchema,
+    querystring: z.object({
+      returnTo: z.string().max(4000).optional().describe('A relative path on this server to come back to afterwards (default: the Connectors page)'),
+    }),
+  },
   async handler(request, reply, lexbridge) {
-    const location = await startAuthorisation(lexbridge, request.params.connectorId, request.user!, request.ip);
+    const location = await startAuthorisation(lexbridge, request.params.connectorId, request.user!, request.ip, { returnTo: request.query.returnTo });
     return reply.header('cache-control', 'no-store').redirect(location, 302);
   },
 });
