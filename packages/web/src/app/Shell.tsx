@@ -72,7 +72,7 @@ const useStyles = makeStyles({
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalXS,
-    [narrow]: { flexDirection: 'row' },
+    [narrow]: { flexDirection: 'row', flexWrap: 'wrap' },
   },
   link: {
     display: 'flex',

@@ -41,11 +41,11 @@ export async function freePort(): Promise<number> {
 /**
  * Runs the real `lexbridge serve` (node bin/lexbridge.js, not npm, so stopping it frees the port) on an
  * embedded database in a temporary data directory, with the embedded identity provider and the given
- * people. Its output goes to test-artifacts/e2e/lexbridge-<port>.log.
+ * people. Its output goes to test-artifacts/e2e/<logName>.lexbridge.log.
  */
 export async function startLexbridge(
   people: TestPerson[],
-  env: Record<string, string> = {},
+  options: { logName: string; env?: Record<string, string> },
 ): Promise<LexbridgeProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-'));
   const usersFile = join(dataDir, 'users.json');
@@ -53,7 +53,7 @@ export async function startLexbridge(
   const port = await freePort();
   const url = `http://localhost:${port}`;
   await mkdir(artifactsDir, { recursive: true });
-  const logFile = join(artifactsDir, `lexbridge-${port}.log`);
+  const logFile = join(artifactsDir, `${options.logName}.lexbridge.log`);
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin', 'lexbridge.js'), 'serve'], {
     cwd: repoRoot,
@@ -67,7 +67,7 @@ export async function startLexbridge(
       LEXBRIDGE_USERS_FILE: usersFile,
       LEXBRIDGE_ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'info',
-      ...env,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -136,7 +136,9 @@ export function AdminPage({ me }: { me: Me }) {
               hint="The address people and your identity provider reach Lexbridge at (LEXBRIDGE_PUBLIC_URL)."
             />
             <div>
-              <Subtitle2 as="h3">Outgoing IP addresses</Subtitle2>
+              <Subtitle2 as="h3" block>
+                Outgoing IP addresses
+              </Subtitle2>
               {setup.data.egressIps.length > 0 ? (
                 <>
                   <Body1 as="p">If your iManage server only accepts known addresses, allow these:</Body1>

@@ -47,10 +47,10 @@ const useStyles = makeStyles({
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(11rem, 1fr))',
     gap: tokens.spacingHorizontalM,
-    alignItems: 'end',
+    alignItems: 'start',
     marginBottom: tokens.spacingVerticalM,
   },
-  buttons: { display: 'flex', gap: tokens.spacingHorizontalS },
+  buttons: { display: 'flex', gap: tokens.spacingHorizontalS, gridColumn: '1 / -1', whiteSpace: 'nowrap' },
   person: { marginBottom: tokens.spacingVerticalM },
   tableWrap: { overflowX: 'auto', minHeight: '12rem' },
   mono: {
@@ -123,8 +123,8 @@ export function AuditLog({ me }: { me: Me }) {
             ))}
           </Select>
         </Field>
-        <Field label="Action" hint='Exact, or a prefix such as "connector."'>
-          <Input value={draft.action} onChange={set('action')} />
+        <Field label="Action">
+          <Input value={draft.action} placeholder="e.g. connector.create" onChange={set('action')} />
         </Field>
         <Field label="Outcome">
           <Select value={draft.outcome} onChange={set('outcome')}>

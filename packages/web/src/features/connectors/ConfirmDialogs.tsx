@@ -16,6 +16,7 @@ import { ApiError, errorMessage } from '../../api/client.ts';
 import { useDisconnect, useRemoveConnector } from './api.ts';
 
 function ConfirmDialog({
+  open,
   title,
   children,
   confirmLabel,
@@ -24,6 +25,7 @@ function ConfirmDialog({
   onConfirm,
   onClose,
 }: {
+  open: boolean;
   title: string;
   children: ReactNode;
   confirmLabel: string;
@@ -33,7 +35,7 @@ function ConfirmDialog({
   onClose(): void;
 }) {
   return (
-    <Dialog open modalType="alert" onOpenChange={(_e, data) => !data.open && onClose()}>
+    <Dialog open={open} modalType="alert" onOpenChange={(_e, data) => !data.open && onClose()}>
       <DialogSurface>
         <DialogBody>
           <DialogTitle>{title}</DialogTitle>
@@ -61,10 +63,12 @@ function ConfirmDialog({
 
 /** Forgets this person's authorisation of a connector; others keep theirs. */
 export function DisconnectDialog({
+  open,
   connector,
   onClose,
   onDone,
 }: {
+  open: boolean;
   connector: Connector;
   onClose(): void;
   onDone(message: string): void;
@@ -72,6 +76,7 @@ export function DisconnectDialog({
   const disconnect = useDisconnect();
   return (
     <ConfirmDialog
+      open={open}
       title={`Disconnect ${connector.name}?`}
       confirmLabel="Disconnect"
       busy={disconnect.isPending}
@@ -97,10 +102,12 @@ export function DisconnectDialog({
  * the dialog names them and offers to remove it anyway, which pauses them.
  */
 export function RemoveConnectorDialog({
+  open,
   connector,
   onClose,
   onDone,
 }: {
+  open: boolean;
   connector: Connector;
   onClose(): void;
   onDone(message: string): void;
@@ -112,6 +119,7 @@ export function RemoveConnectorDialog({
     : undefined;
   return (
     <ConfirmDialog
+      open={open}
       title={`Remove ${connector.name}?`}
       confirmLabel={inUse ? 'Remove and pause workflows' : 'Remove'}
       busy={remove.isPending}

@@ -34,6 +34,7 @@ const useStyles = makeStyles({
 });
 
 type Props = {
+  open: boolean;
   action: Extract<ConnectorAction, { kind: 'add' | 'edit' }>;
   onClose(): void;
   onSaved(message: string): void;
@@ -45,7 +46,7 @@ type Props = {
  * sign-in page. Client-side checks catch the obvious; the server's validation answers land on the
  * field they concern.
  */
-export function ConnectorFormDialog({ action, onClose, onSaved }: Props) {
+export function ConnectorFormDialog({ open, action, onClose, onSaved }: Props) {
   const styles = useStyles();
   const types = useConnectorTypes();
   const type: ConnectorType | undefined =
@@ -53,12 +54,12 @@ export function ConnectorFormDialog({ action, onClose, onSaved }: Props) {
   const editing = action.kind === 'edit' ? action.connector : undefined;
   const title = editing ? `Edit ${editing.name}` : `Add ${type?.label ?? ''} connector`;
   return (
-    <Dialog open modalType="modal" onOpenChange={(_e, data) => !data.open && onClose()}>
+    <Dialog open={open} modalType="modal" onOpenChange={(_e, data) => !data.open && onClose()}>
       <DialogSurface className={styles.surface} aria-describedby={undefined}>
         <DialogBody>
           <DialogTitle>{title}</DialogTitle>
           {type ? (
-            <ConnectorForm type={type} action={action} onClose={onClose} onSaved={onSaved} />
+            <ConnectorForm type={type} open={open} action={action} onClose={onClose} onSaved={onSaved} />
           ) : (
             <DialogContent>
               {types.isError ? errorMessage(types.error) : <Spinner size="small" label="Loading the form…" />}

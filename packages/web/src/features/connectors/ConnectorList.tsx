@@ -37,6 +37,7 @@ const useStyles = makeStyles({
   row: {
     display: 'grid',
     gridTemplateColumns: 'minmax(0, 1fr) auto auto',
+    gridTemplateAreas: '"name status menu"',
     alignItems: 'center',
     gap: tokens.spacingHorizontalL,
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
@@ -46,9 +47,12 @@ const useStyles = makeStyles({
     minHeight: '4.5rem',
     '@media (max-width: 560px)': {
       gridTemplateColumns: 'minmax(0, 1fr) auto',
-      gridTemplateRows: 'auto auto',
+      gridTemplateAreas: '"name menu" "status status"',
+      rowGap: tokens.spacingVerticalS,
     },
   },
+  nameCell: { gridArea: 'name', minWidth: 0 },
+  menuCell: { gridArea: 'menu' },
   name: { margin: 0, overflowWrap: 'anywhere' },
   meta: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
   status: {
@@ -145,7 +149,7 @@ function ConnectorRow({
   const account = connection.account?.name ?? connection.account?.userId;
   return (
     <li className={styles.row} aria-label={connector.name}>
-      <div>
+      <div className={styles.nameCell}>
         <Subtitle2 as="h3" className={styles.name} block>
           {connector.name}
         </Subtitle2>
@@ -178,46 +182,48 @@ function ConnectorRow({
           </Badge>
         )}
       </div>
-      <Menu positioning="below-end">
-        <MenuTrigger disableButtonEnhancement>
-          <Button
-            appearance="subtle"
-            icon={<MoreVerticalRegular />}
-            aria-label={`Actions for ${connector.name}`}
-          />
-        </MenuTrigger>
-        <MenuPopover>
-          <MenuList>
-            {perUser && (
-              <MenuItem icon={<KeyRegular />} onClick={() => startAuthorisation(connector.id)}>
-                {connection.status === 'unauthorised' ? 'Authorise' : 'Re-authorise'}
+      <div className={styles.menuCell}>
+        <Menu positioning="below-end">
+          <MenuTrigger disableButtonEnhancement>
+            <Button
+              appearance="subtle"
+              icon={<MoreVerticalRegular />}
+              aria-label={`Actions for ${connector.name}`}
+            />
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              {perUser && (
+                <MenuItem icon={<KeyRegular />} onClick={() => startAuthorisation(connector.id)}>
+                  {connection.status === 'unauthorised' ? 'Authorise' : 'Re-authorise'}
+                </MenuItem>
+              )}
+              <MenuItem icon={<StethoscopeRegular />} onClick={() => onAction({ kind: 'test', connector })}>
+                Test connection
               </MenuItem>
-            )}
-            <MenuItem icon={<StethoscopeRegular />} onClick={() => onAction({ kind: 'test', connector })}>
-              Test connection
-            </MenuItem>
-            {perUser && (
-              <MenuItem
-                icon={<PlugDisconnectedRegular />}
-                disabled={connection.status === 'unauthorised'}
-                onClick={() => onAction({ kind: 'disconnect', connector })}
-              >
-                Disconnect
-              </MenuItem>
-            )}
-            {admin && (
-              <MenuItem icon={<EditRegular />} onClick={() => onAction({ kind: 'edit', connector })}>
-                Edit
-              </MenuItem>
-            )}
-            {admin && (
-              <MenuItem icon={<DeleteRegular />} onClick={() => onAction({ kind: 'remove', connector })}>
-                Remove
-              </MenuItem>
-            )}
-          </MenuList>
-        </MenuPopover>
-      </Menu>
+              {perUser && (
+                <MenuItem
+                  icon={<PlugDisconnectedRegular />}
+                  disabled={connection.status === 'unauthorised'}
+                  onClick={() => onAction({ kind: 'disconnect', connector })}
+                >
+                  Disconnect
+                </MenuItem>
+              )}
+              {admin && (
+                <MenuItem icon={<EditRegular />} onClick={() => onAction({ kind: 'edit', connector })}>
+                  Edit
+                </MenuItem>
+              )}
+              {admin && (
+                <MenuItem icon={<DeleteRegular />} onClick={() => onAction({ kind: 'remove', connector })}>
+                  Remove
+                </MenuItem>
+              )}
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+      </div>
     </li>
   );
 }

@@ -49,9 +49,16 @@ export type ConnectorAction =
 export function ConnectorsPage({ me }: { me: Me }) {
   const styles = useStyles();
   const admin = isConnectorAdmin(me);
-  const [action, setAction] = useState<ConnectorAction | null>(null);
+  // A dialog stays mounted while it closes: unmounting an open Fluent dialog would leave the rest of
+  // the page hidden from screen readers (aria-hidden) and skip the return of focus.
+  const [dialog, setDialog] = useState<{ action: ConnectorAction; open: boolean; seq: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const close = () => setAction(null);
+  const setAction = (action: ConnectorAction) =>
+    setDialog((d) => ({ action, open: true, seq: (d?.seq ?? 0) + 1 }));
+  const close = () => setDialog((d) => d && { ...d, open: false });
+  const action = dialog?.action;
+  const open = dialog?.open ?? false;
+  const key = dialog?.seq ?? 0;
 
   return (
     <>
@@ -82,6 +89,8 @@ export function ConnectorsPage({ me }: { me: Me }) {
       </div>
       {(action?.kind === 'add' || action?.kind === 'edit') && (
         <ConnectorFormDialog
+          key={key}
+          open={open}
           action={action}
           onClose={close}
           onSaved={(message) => {
@@ -90,9 +99,13 @@ export function ConnectorsPage({ me }: { me: Me }) {
           }}
         />
       )}
-      {action?.kind === 'test' && <TestConnectionDialog connector={action.connector} onClose={close} />}
+      {action?.kind === 'test' && (
+        <TestConnectionDialog key={key} open={open} connector={action.connector} onClose={close} />
+      )}
       {action?.kind === 'remove' && (
         <RemoveConnectorDialog
+          key={key}
+          open={open}
           connector={action.connector}
           onClose={close}
           onDone={(message) => {
@@ -103,6 +116,8 @@ export function ConnectorsPage({ me }: { me: Me }) {
       )}
       {action?.kind === 'disconnect' && (
         <DisconnectDialog
+          key={key}
+          open={open}
           connector={action.connector}
           onClose={close}
           onDone={(message) => {

@@ -32,9 +32,6 @@ const useStyles = makeStyles({
   },
   step: { display: 'grid', gridTemplateColumns: '1.5rem minmax(0, 1fr)', gap: tokens.spacingHorizontalS },
   icon: { fontSize: '1.25rem', marginTop: '1px' },
-  ok: { color: tokens.colorPaletteGreenForeground1 },
-  failed: { color: tokens.colorPaletteRedForeground1 },
-  skipped: { color: tokens.colorNeutralForeground3 },
   stepName: { fontWeight: tokens.fontWeightSemibold },
   detail: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
   advice: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: '1.25rem' },
@@ -50,7 +47,15 @@ const stepNames: Record<DiagnosticStep['name'], string> = {
 };
 
 /** Runs POST /api/connectors/{id}/test and shows each step with a tick or a cross, and the advice. */
-export function TestConnectionDialog({ connector, onClose }: { connector: Connector; onClose(): void }) {
+export function TestConnectionDialog({
+  open,
+  connector,
+  onClose,
+}: {
+  open: boolean;
+  connector: Connector;
+  onClose(): void;
+}) {
   const styles = useStyles();
   const test = useTestConnection();
   const { mutate } = test;
@@ -59,7 +64,7 @@ export function TestConnectionDialog({ connector, onClose }: { connector: Connec
   }, [mutate, connector.id]);
 
   return (
-    <Dialog open onOpenChange={(_e, data) => !data.open && onClose()}>
+    <Dialog open={open} onOpenChange={(_e, data) => !data.open && onClose()}>
       <DialogSurface className={styles.surface}>
         <DialogBody>
           <DialogTitle>Test connection: {connector.name}</DialogTitle>
@@ -74,7 +79,7 @@ export function TestConnectionDialog({ connector, onClose }: { connector: Connec
               />
             ) : (
               <>
-                <MessageBar intent={test.data.ok ? 'success' : 'error'}>
+                <MessageBar intent={test.data.ok ? 'success' : 'error'} layout="multiline">
                   <MessageBarBody>
                     {test.data.ok
                       ? `This server reaches ${test.data.serverAddress}.`
@@ -125,11 +130,26 @@ export function TestConnectionDialog({ connector, onClose }: { connector: Connec
 
 function StepIcon({ step }: { step: DiagnosticStep }) {
   const styles = useStyles();
-  if (step.skipped)
-    return <SubtractCircleRegular className={`${styles.icon} ${styles.skipped}`} aria-hidden />;
+  if (step.skipped) {
+    return (
+      <SubtractCircleRegular
+        className={styles.icon}
+        style={{ color: tokens.colorNeutralForeground3 }}
+        aria-hidden
+      />
+    );
+  }
   return step.ok ? (
-    <CheckmarkCircleFilled className={`${styles.icon} ${styles.ok}`} aria-hidden />
+    <CheckmarkCircleFilled
+      className={styles.icon}
+      style={{ color: tokens.colorPaletteGreenForeground1 }}
+      aria-hidden
+    />
   ) : (
-    <DismissCircleFilled className={`${styles.icon} ${styles.failed}`} aria-hidden />
+    <DismissCircleFilled
+      className={styles.icon}
+      style={{ color: tokens.colorPaletteRedForeground1 }}
+      aria-hidden
+    />
   );
 }
