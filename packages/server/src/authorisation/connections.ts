@@ -45,13 +45,15 @@ export function connectionView(row: ConnectionRow | undefined): Connection {
   const expiresAt = row.refreshToken ? row.refreshTokenExpiresAt : row.accessTokenExpiresAt;
   return {
     status,
-    ...(row.lastError && status !== 'authorised' ? { reason: row.lastError } : {}),
-    ...(row.lastErrorCode && status !== 'authorised' ? { reasonCode: row.lastErrorCode } : {}),
+    // On an authorised connection a reason is a warning (no refresh token issued, a renewal that failed
+    // for now); otherwise it says why the connection cannot be used.
+    ...(row.lastError ? { reason: row.lastError } : {}),
+    ...(row.lastErrorCode ? { reasonCode: row.lastErrorCode } : {}),
     ...(account && status !== 'unauthorised'
       ? { account: { userId: account.userId, name: account.name, customerId: account.customerId, dmsVersion: account.dmsVersion } }
       : {}),
     ...(expiresAt && status === 'authorised' ? { expiresAt: expiresAt.toISOString() } : {}),
-    ...(row.lastRefreshedAt && status === 'authorised' ? { authorisedAt: row.createdAt.toISOString() } : {}),
+    ...(status === 'authorised' ? { authorisedAt: row.createdAt.toISOString() } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connector, ConnectorTypeId } from '@lexbridge/contracts';
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { connectionView, pauseWorkflowsUsing, type ConnectionRow } from '../authorisation/connections.ts';
 import { AppError } from '../errors.ts';
@@ -185,7 +185,7 @@ export async function deleteConnector(lexbridge: Lexbridge, id: string, options:
     const using = await tx
       .select({ id: workflows.id, name: workflows.name, ownerId: workflows.ownerId, status: workflows.status })
       .from(workflows)
-      .where(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)));
+      .where(and(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)), isNull(workflows.deletedAt)));
     if (using.length > 0 && !options.force) {
       throw new AppError(
         'connector_in_use',
@@ -198,7 +198,7 @@ export async function deleteConnector(lexbridge: Lexbridge, id: string, options:
         ? await tx
             .update(workflows)
             .set({ status: 'paused', pauseReason: 'connector_deleted', updatedAt: new Date() })
-            .where(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)))
+            .where(and(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)), isNull(workflows.deletedAt)))
             .returning({ id: workflows.id })
         : [];
     await tx.delete(connectors).where(eq(connectors.id, id));

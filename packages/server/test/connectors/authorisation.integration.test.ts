@@ -236,3 +236,27 @@ describe('authorisation failures leave nothing half-made', () => {
     expect(res.headers.get('location')).toBe('/connectors?error=state_invalid');
   });
 });
+
+describe('an application with "Allow refresh token" off', () => {
+  it('authorises with a warning, then expires naming the Control Center setting', async () => {
+    const noRefresh = await startEmulatorFor(server, { allow_refresh_token: false });
+    try {
+      const id = (await createImanageConnector(server, admin, noRefresh)).id;
+      const who = await signIn(server.lexbridge, { roles: ['User'] });
+      const trip = await authoriseThroughEmulator(server, who, id);
+      expect(trip.landing).toBe(`/connectors?authorised=${id}&warning=refresh_token_not_issued`);
+      const res = await fetch(`${server.url}/api/connectors/${id}/connection`, { headers: { cookie: who.cookie } });
+      expect(await res.json()).toMatchObject({ status: 'authorised', reasonCode: 'refresh_token_not_issued', reason: expect.stringContaining('Allow refresh token') });
+      const [row] = await db().select().from(connections).where(eq(connections.userId, who.userId));
+      expect(row!.refreshToken).toBeNull();
+      expect((await getAccessToken(server.lexbridge, { connectorId: id, userId: who.userId })).accessToken).toBeTruthy();
+      await db().update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.id, row!.id));
+      const failure = await getAccessToken(server.lexbridge, { connectorId: id, userId: who.userId }).catch((err: unknown) => err);
+      expect(failure).toMatchObject({ code: 'refresh_token_not_issued', message: expect.stringContaining('"Allow refresh token"') });
+      const [after] = await db().select().from(connections).where(eq(connections.id, row!.id));
+      expect(after).toMatchObject({ status: 'expired', lastErrorCode: 'refresh_token_not_issued' });
+    } finally {
+      await noRefresh.close();
+    }
+  });
+});
