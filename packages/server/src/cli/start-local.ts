@@ -17,7 +17,7 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
     await lexbridge.close();
     throw err;
   });
-  const emulator = await startBundledEmulator(log);
+  const emulator = await startBundledEmulator(log, config.LEXBRIDGE_EMULATOR_PORT);
   const lines = [
     '',
     `  Lexbridge is running at ${server.url}  (database: ${lexbridge.store.kind === 'embedded' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -35,10 +35,9 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
   return -1;
 }
 
-async function startBundledEmulator(log: ReturnType<typeof createLogger>): Promise<{ url: string; close(): Promise<void> } | undefined> {
+async function startBundledEmulator(log: ReturnType<typeof createLogger>, port: number): Promise<{ url: string; close(): Promise<void> } | undefined> {
   try {
     const { startEmulator } = await import('@lexbridge/imanage-emulator');
-    const port = Number(process.env.LEXBRIDGE_EMULATOR_PORT ?? 8090);
     return await startEmulator({ port });
   } catch (err) {
     log.warn({ err }, 'the bundled iManage emulator did not start; Lexbridge runs without it');

@@ -45,6 +45,7 @@ export const configSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
   LEXBRIDGE_WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
+  LEXBRIDGE_EMULATOR_PORT: wholeNumber(0, 65535).default(8090),
   LEXBRIDGE_OIDC_ISSUER: url.optional(),
   LEXBRIDGE_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
