@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -71,5 +73,49 @@ describeWithPostgres('token refresh across processes on PostgreSQL', () => {
       expect(emulator.tokens.refreshTokens.has(refresh)).toBe(true);
     }
     expect(refreshTokensSeen.size).toBe(rounds);
+  });
+});
+
+describeWithPostgres('lexbridge doctor on PostgreSQL', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let server: TestServer;
+  let emulator: RunningEmulator;
+  let keys: string;
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    keys = testEncryptionKeys();
+    server = await startTestServer({ databaseUrl: database.url, env: { LEXBRIDGE_ENCRYPTION_KEYS: keys } });
+    usePublicUrl(server);
+    emulator = await startEmulatorFor(server);
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    await server?.close();
+    await database?.drop();
+  });
+
+  it('runs the connector checks from the command line, with a user\'s authorisation', async () => {
+    const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
+    const user = await signIn(server.lexbridge, { roles: ['User'] });
+    const { id } = await createImanageConnector(server, admin, emulator);
+    await authoriseThroughEmulator(server, user, id);
+    // Asynchronously: the emulator answering the command runs in this process.
+    const run = (args: string[]) =>
+      new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [fileURLToPath(new URL('../../../../bin/lexbridge.js', import.meta.url)), 'doctor', ...args],
+          { env: { ...process.env, DATABASE_URL: database.url, LEXBRIDGE_ENCRYPTION_KEYS: keys, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000 },
+          (err, stdout) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+        );
+      });
+    const good = await run([id, '--user', user.userId]);
+    expect(good.stdout).toMatch(/✓ discovery\s+iManage Work Server 10\./);
+    expect(good.stdout).toMatch(/✓ libraries\s+Your account sees 1 library: ACTIVE/);
+    expect(good.stdout).toContain('All checks passed.');
+    expect(good.status).toBe(0);
+    expect((await run(['not-an-id'])).status).toBe(2);
   });
 });
