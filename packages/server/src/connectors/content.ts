@@ -48,6 +48,11 @@ export interface ContentStoreCapabilities {
   /** `changesSince` answers from an index rather than by walking the tree. */
   changeQuery: boolean;
   names: NameRules;
+  /**
+   * Writing a document under a name that exists replaces it (file systems): a rerun after a crash
+   * cannot make a second copy, so the engine need not look for one first.
+   */
+  replacesByName: boolean;
 }
 
 /** The bytes a store actually wrote, measured as they were written. */

@@ -143,7 +143,7 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     let version = action.item.version;
     for (const [index, v] of versions.entries()) {
       // Adopt a document of this name left by a run that was killed before linking it: never a second copy.
-      existingId ??= (await target.findChild(parentTarget, action.name, input.signal))?.id;
+      if (!target.capabilities.replacesByName) existingId ??= (await target.findChild(parentTarget, action.name, input.signal))?.id;
       const { stream, size: streamSize } = await source.openRead(action.item, { versionId: v?.id, signal: input.signal });
       const expectedSize = v ? v.size : (action.item.size ?? streamSize);
       const expectedSha = !v && action.item.checksum?.toLowerCase().startsWith('sha256:') ? action.item.checksum.slice(7).toLowerCase() : undefined;

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
-import { itemLinks, runItems, workflowRuns } from '../store/schema.ts';
+import { itemLinks, type runItems, workflowRuns } from '../store/schema.ts';
 import type { LinkRow } from './planner.ts';
 
 export type RunItemRecord = Omit<typeof runItems.$inferInsert, 'id' | 'runId' | 'at'>;
@@ -81,22 +81,10 @@ export class RunRecorder {
     this.planned = null;
     try {
       const cancel = await this.db.transaction(async (tx) => {
-        for (let i = 0; i < items.length; i += 500) {
-          await tx.insert(runItems).values(items.slice(i, i + 500).map((item) => ({ ...item, runId: this.runId })));
-        }
-        for (let i = 0; i < upserts.length; i += 500) {
-          await tx
-            .insert(itemLinks)
-            .values(upserts.slice(i, i + 500))
-            .onConflictDoUpdate({
-              target: [itemLinks.workflowId, itemLinks.sourceId],
-              set: Object.fromEntries(
-                (['kind', 'state', 'sourceParentId', 'sourceName', 'sourceVersion', 'sourceSize', 'sourceModifiedAt', 'sourceIdentity', 'targetId', 'targetParentId', 'targetName', 'size', 'sha256', 'lastRunId', 'updatedAt'] as const).map(
-                  (key) => [key, sql.raw(`excluded.${itemLinks[key].name}`)],
-                ),
-              ),
-            });
-        }
+        // One JSON parameter per batch (jsonb_to_recordset): several times faster than a multi-row
+        // VALUES list with a parameter per column, which matters for many small documents.
+        for (let i = 0; i < items.length; i += 2000) await tx.execute(insertItems(this.runId, items.slice(i, i + 2000)));
+        for (let i = 0; i < upserts.length; i += 2000) await tx.execute(upsertLinks(this.workflowId, upserts.slice(i, i + 2000)));
         if (forgets.length) {
           await tx.delete(itemLinks).where(and(eq(itemLinks.workflowId, this.workflowId), inArray(itemLinks.sourceId, forgets)));
         }
@@ -126,4 +114,57 @@ export class RunRecorder {
       throw err;
     }
   }
+}
+
+function insertItems(runId: string, items: RunItemRecord[]): SQL {
+  const rows = items.map((i) => ({
+    action: i.action,
+    kind: i.kind,
+    outcome: i.outcome,
+    source_id: i.sourceId ?? null,
+    source_path: i.sourcePath ?? null,
+    target_id: i.targetId ?? null,
+    target_path: i.targetPath ?? null,
+    renamed_from: i.renamedFrom ?? null,
+    bytes: Number(i.bytes ?? 0),
+    sha256: i.sha256 ?? null,
+    error_code: i.errorCode ?? null,
+    error: i.error ?? null,
+  }));
+  return sql`INSERT INTO run_items (run_id, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error)
+    SELECT ${runId}::uuid, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(action text, kind text, outcome text, source_id text, source_path text, target_id text,
+      target_path text, renamed_from text, bytes bigint, sha256 text, error_code text, error text)`;
+}
+
+function upsertLinks(workflowId: string, links: LinkRow[]): SQL {
+  const rows = links.map((l) => ({
+    source_id: l.sourceId,
+    kind: l.kind,
+    state: l.state,
+    source_parent_id: l.sourceParentId,
+    source_name: l.sourceName,
+    source_version: l.sourceVersion,
+    source_size: l.sourceSize,
+    source_modified_at: l.sourceModifiedAt?.toISOString() ?? null,
+    source_identity: l.sourceIdentity,
+    target_id: l.targetId,
+    target_parent_id: l.targetParentId,
+    target_name: l.targetName,
+    size: l.size,
+    sha256: l.sha256,
+    last_run_id: l.lastRunId,
+  }));
+  return sql`INSERT INTO item_links (workflow_id, source_id, kind, state, source_parent_id, source_name, source_version, source_size, source_modified_at,
+      source_identity, target_id, target_parent_id, target_name, size, sha256, last_run_id, updated_at)
+    SELECT ${workflowId}::uuid, source_id, kind, state, source_parent_id, source_name, source_version, source_size, source_modified_at,
+      source_identity, target_id, target_parent_id, target_name, size, sha256, last_run_id, now()
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(source_id text, kind text, state text, source_parent_id text, source_name text,
+      source_version text, source_size bigint, source_modified_at timestamptz, source_identity text, target_id text, target_parent_id text,
+      target_name text, size bigint, sha256 text, last_run_id uuid)
+    ON CONFLICT (workflow_id, source_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, source_parent_id = excluded.source_parent_id,
+      source_name = excluded.source_name, source_version = excluded.source_version, source_size = excluded.source_size,
+      source_modified_at = excluded.source_modified_at, source_identity = excluded.source_identity, target_id = excluded.target_id,
+      target_parent_id = excluded.target_parent_id, target_name = excluded.target_name, size = excluded.size, sha256 = excluded.sha256,
+      last_run_id = excluded.last_run_id, updated_at = now()`;
 }

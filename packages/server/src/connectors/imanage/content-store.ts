@@ -67,7 +67,7 @@ export function contentErrorFrom(err: unknown): unknown {
  * one search call however large the library is.
  */
 export class ImanageContentStore implements ContentStore {
-  readonly capabilities: ContentStoreCapabilities = { versions: true, changeQuery: true, names: { windows: false, maxBytes: 254 } };
+  readonly capabilities: ContentStoreCapabilities = { versions: true, changeQuery: true, names: { windows: false, maxBytes: 254 }, replacesByName: false };
   private readonly kinds = new Map<string, Kind>();
   private readonly containers = new Map<string, ContentItem>();
   private readonly documentParents = new Map<string, string>();

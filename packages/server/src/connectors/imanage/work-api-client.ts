@@ -111,6 +111,8 @@ export function libraryOf(id: string): string {
 }
 
 const enc = encodeURIComponent;
+/** How long one client reuses an access token before reading it again (well inside refreshMarginMs). */
+const tokenReuseMs = 10_000;
 
 /** Opens a client on the user's connection to the connector. */
 export async function openWorkApiClient(lexbridge: Lexbridge, key: ConnectionKey, policy: RetryPolicy = defaultRetryPolicy): Promise<WorkApiClient> {
@@ -145,6 +147,20 @@ class HttpWorkApiClient implements WorkApiClient {
     private readonly policy: RetryPolicy,
   ) {}
 
+  private cachedToken: { value: string; until: number } | undefined;
+
+  /**
+   * The access token, read from the database at most every few seconds: each read is a query and a
+   * decryption, which dominated copies of many small documents. A token that stops working within
+   * that time gets the 401 path (refresh once, then retry) like any other.
+   */
+  private async token(): Promise<string> {
+    if (this.cachedToken && this.cachedToken.until > Date.now()) return this.cachedToken.value;
+    const value = (await getAccessToken(this.lexbridge, this.key)).accessToken;
+    this.cachedToken = { value, until: Date.now() + tokenReuseMs };
+    return value;
+  }
+
   private url(path: string, query: CallOptions['query'] = {}): string {
     const url = new URL(`${this.apiBaseUrl}/customers/${enc(String(this.customerId))}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -154,7 +170,7 @@ class HttpWorkApiClient implements WorkApiClient {
   /** One Work API call with token refresh, rate-limit waits and retries; returns the live response. */
   private async send(method: Dispatcher.HttpMethod, path: string, options: CallOptions = {}): Promise<Dispatcher.ResponseData> {
     const url = options.absolute ?? this.url(path, options.query);
-    let token = (await getAccessToken(this.lexbridge, this.key)).accessToken;
+    let token = await this.token();
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const body = options.body && 'multipart' in options.body ? options.body.multipart() : undefined;
@@ -187,6 +203,7 @@ class HttpWorkApiClient implements WorkApiClient {
         await res.body.dump();
         refreshed = true;
         token = (await refreshConnection(this.lexbridge, this.key, { staleAccessToken: token })).accessToken;
+        this.cachedToken = { value: token, until: Date.now() + tokenReuseMs };
         continue;
       }
       if (res.statusCode === 429 && canRepeat && attempt < this.policy.attempts) {

@@ -22,7 +22,7 @@ export const partialPrefix = '.lexbridge-partial-';
  * Windows rules because such folders are often file shares that Windows clients open.
  */
 export class LocalFolderContentStore implements ContentStore {
-  readonly capabilities: ContentStoreCapabilities = { versions: false, changeQuery: false, names: { windows: true, maxBytes: 255 } };
+  readonly capabilities: ContentStoreCapabilities = { versions: false, changeQuery: false, names: { windows: true, maxBytes: 255 }, replacesByName: true };
 
   constructor(private readonly base: string) {}
 
@@ -128,7 +128,8 @@ export class LocalFolderContentStore implements ContentStore {
       const existing = await lstat(finalPath).catch(() => null);
       if (existing?.isDirectory()) throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
       await rename(temporary, finalPath);
-      return { item: await this.describe(finalId), ...written };
+      const parts = finalId.split('/');
+      return { item: { id: finalId, kind: 'document', name: parts.at(-1)!, parentId: parts.slice(0, -1).join('/'), size: written.size }, ...written };
     } catch (err) {
       await rm(temporary, { force: true });
       if ((err as NodeJS.ErrnoException).code && !(err instanceof ContentError)) throw fsError(err as NodeJS.ErrnoException, finalId);

@@ -1,0 +1,129 @@
+/**
+ * (a) Copy throughput, iManage → local folder: a Copy workflow against a plain script that lists the
+ * same documents and downloads them to disk with the same concurrency, in the same run. Prints
+ * documents/s, MB/s and the ratio workflow/plain (the goal is at least 0.9). Asserts nothing.
+ *
+ *   node --import tsx bench/workflows-copy.ts [--small 5000] [--large 4] [--large-min-mb 50]
+ *     [--large-max-mb 200] [--concurrency 4] [--rounds 2]
+ *
+ * Each round runs the plain script and then the workflow (alternating which goes first), each into a
+ * fresh folder; the best round of each is compared, as other work on the machine makes single runs noisy.
+ *
+ * The issue's full set is --small 5000 --large 20; the default large count is lower so that the
+ * script finishes in a few minutes on two cores.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { performRun } from '../packages/server/src/workflows/runs.ts';
+import { createWorkflow } from '../packages/server/src/workflows/service.ts';
+import { setupBench, type BenchSetup } from './workflows-setup.ts';
+
+const { values } = parseArgs({
+  options: {
+    small: { type: 'string', default: '5000' },
+    large: { type: 'string', default: '4' },
+    'large-min-mb': { type: 'string', default: '50' },
+    'large-max-mb': { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const MB = 1024 * 1024;
+const concurrency = Number(values.concurrency);
+
+interface Figures {
+  documents: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** The workflow: create a Copy and run it to the end in this process. */
+async function viaWorkflow(setup: BenchSetup, folderId: string): Promise<Figures> {
+  const target = await setup.localFolder('workflow');
+  const { run } = await createWorkflow(
+    setup.lexbridge,
+    { id: setup.userId, roles: ['User'] },
+    { name: 'bench', type: 'copy', source: { connectorId: setup.imanageId, id: folderId }, target: { connectorId: target.id, id: '' } },
+  );
+  const started = performance.now();
+  const done = await performRun(setup.lexbridge, run!.id, { log: setup.lexbridge.log });
+  const seconds = (performance.now() - started) / 1000;
+  if (done?.status !== 'succeeded') throw new Error(`run ended ${done?.status}: ${done?.error}`);
+  return { documents: done.created, bytes: Number(done.bytes), seconds };
+}
+
+/** The baseline: list the folder, download every document with the same concurrency, write it to disk. */
+async function viaPlainScript(setup: BenchSetup, folderId: string): Promise<Figures> {
+  const target = await setup.localFolder('plain');
+  const token = await (
+    await fetch(`${setup.emulator.url}/auth/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username: 'jsmith', password: 'password', client_id: 'lexbridge-bench', client_secret: 'bench-secret-bench-secret' }),
+    })
+  ).json();
+  const auth = { 'x-auth-token': (token as { access_token: string }).access_token };
+  const base = `${setup.emulator.url}/work/api/v2/customers/${setup.emulator.customerId}/libraries/ACTIVE`;
+  const started = performance.now();
+  const documents: { id: string; name: string }[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = (await (await fetch(`${base}/folders/${folderId}/children?limit=500&offset=${offset}`, { headers: auth })).json()) as { data: { id: string; wstype: string; full_file_name: string }[] };
+    for (const item of page.data) if (item.wstype === 'document') documents.push({ id: item.id, name: item.full_file_name });
+    if (page.data.length < 500) break;
+  }
+  await mkdir(target.path, { recursive: true });
+  let next = 0;
+  let bytes = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < documents.length) {
+        const document = documents[next++]!;
+        const res = await fetch(`${base}/documents/${document.id}/download`, { headers: auth });
+        const file = join(target.path, `${document.id.replace(/[!.]/g, '_')}-${document.name}`);
+        await pipeline(res.body!, createWriteStream(file));
+        bytes += Number(res.headers.get('content-length'));
+      }
+    }),
+  );
+  return { documents: documents.length, bytes, seconds: (performance.now() - started) / 1000 };
+}
+
+function report(label: string, workflow: Figures, plain: Figures): void {
+  const rate = (f: Figures) => `${(f.documents / f.seconds).toFixed(1).padStart(7)} docs/s ${(f.bytes / MB / f.seconds).toFixed(1).padStart(7)} MB/s`;
+  console.log(`${label.padEnd(6)} ${String(workflow.documents).padStart(5)} docs ${(workflow.bytes / MB).toFixed(1).padStart(8)} MB`);
+  console.log(`  workflow ${workflow.seconds.toFixed(2).padStart(7)} s ${rate(workflow)}`);
+  console.log(`  plain    ${plain.seconds.toFixed(2).padStart(7)} s ${rate(plain)}`);
+  console.log(`  ratio workflow/plain (throughput): ${(plain.seconds / workflow.seconds).toFixed(2)}`);
+}
+
+async function measure(label: string, documents: number, minSize: number, maxSize: number): Promise<void> {
+  const setup = await setupBench(
+    { workspaces: 1, folderDepth: 1, foldersPerContainer: 1, documentsPerFolder: documents, minSize, maxSize },
+    { LEXBRIDGE_WORKFLOW_CONCURRENCY: String(concurrency) },
+  );
+  try {
+    const folderId = setup.emulator.store.subfolders(setup.emulator.store.workspacesIn('ACTIVE')[0]!.id)[0]!.id;
+    const plains: Figures[] = [];
+    const workflows: Figures[] = [];
+    for (let round = 0; round < Number(values.rounds); round++) {
+      if (round % 2 === 0) {
+        plains.push(await viaPlainScript(setup, folderId));
+        workflows.push(await viaWorkflow(setup, folderId));
+      } else {
+        workflows.push(await viaWorkflow(setup, folderId));
+        plains.push(await viaPlainScript(setup, folderId));
+      }
+      console.log(`  round ${round + 1}: workflow ${workflows.at(-1)!.seconds.toFixed(2)} s, plain ${plains.at(-1)!.seconds.toFixed(2)} s`);
+    }
+    const best = (all: Figures[]) => all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    report(label, best(workflows), best(plains));
+  } finally {
+    await setup.close();
+  }
+}
+
+console.log(`node ${process.version}, concurrency ${concurrency}, embedded database`);
+if (Number(values.small) > 0) await measure('small', Number(values.small), 1024, 64 * 1024);
+if (Number(values.large) > 0) await measure('large', Number(values.large), Number(values['large-min-mb']) * MB, Number(values['large-max-mb']) * MB);

@@ -1,0 +1,147 @@
+/**
+ * Shared set-up of the workflow benchmarks: a Lexbridge server (in-memory database) with a signed-in
+ * user who authorised an iManage connector on an emulator through the real OAuth flow, and a counting
+ * HTTP proxy in front of the emulator so that API calls can be counted on the wire.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type ContentOptions, type RunningEmulator } from '../packages/imanage-emulator/src/index.ts';
+import { loadConfig } from '../packages/server/src/config/index.ts';
+import { createSession, sessionCookieName } from '../packages/server/src/identity/sessions.ts';
+import { createLogger } from '../packages/server/src/log.ts';
+import { openLexbridge, type Lexbridge } from '../packages/server/src/runtime.ts';
+import { serve } from '../packages/server/src/server.ts';
+import { connectors, users } from '../packages/server/src/store/schema.ts';
+
+export interface BenchSetup {
+  lexbridge: Lexbridge;
+  emulator: RunningEmulator;
+  userId: string;
+  imanageId: string;
+  root: string;
+  /** Work API requests that reached the emulator through the proxy (OAuth and discovery excluded). */
+  apiCalls(): number;
+  localFolder(name: string): Promise<{ id: string; path: string }>;
+  close(): Promise<void>;
+}
+
+const clientId = 'lexbridge-bench';
+const clientSecret = 'bench-secret-bench-secret';
+
+/** A proxy that forwards everything to `target` and counts Work API requests. */
+async function startCountingProxy(): Promise<{ server: Server; url: string; setTarget(url: string): void; count(): number }> {
+  let target = '';
+  let calls = 0;
+  const server = createServer((req, res) => {
+    if (req.url?.includes('/work/api/v2/customers/')) calls++;
+    const upstream = new URL(req.url ?? '/', target);
+    const forward = httpRequest(upstream, { method: req.method, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, setTarget: (url) => (target = url), count: () => calls };
+}
+
+export async function setupBench(content: ContentOptions, env: Record<string, string> = {}): Promise<BenchSetup> {
+  const root = await mkdtemp(join(tmpdir(), 'lexbridge-bench-'));
+  const config = loadConfig({
+    LEXBRIDGE_DATA_DIR: join(root, 'data'),
+    LEXBRIDGE_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+    LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...env,
+  });
+  const lexbridge = await openLexbridge({ config, log: createLogger({ level: 'silent' }), inMemory: true });
+  const server = await serve(lexbridge, { port: 0, host: '127.0.0.1', workers: false });
+  const serverUrl = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+  (lexbridge.config as { publicUrl: string }).publicUrl = serverUrl;
+
+  const proxy = await startCountingProxy();
+  const emulatorPort = await freePort();
+  const emulator = await startEmulator({
+    port: emulatorPort,
+    seed: 3,
+    publicUrl: proxy.url,
+    content,
+    users: [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }],
+    apps: [{ client_id: clientId, client_secret: clientSecret, name: 'Lexbridge', redirect_urls: [`${serverUrl}/api/connectors/authorised`], allow_refresh_token: true }],
+  });
+  proxy.setTarget(`http://127.0.0.1:${emulatorPort}`);
+
+  const userId = randomUUID();
+  await lexbridge.store.db.insert(users).values({ id: userId, issuer: 'https://bench', subject: userId, name: 'Bench', email: 'bench@firm.test', roles: ['User', 'ConnectorAdmin'] });
+  const session = await createSession(lexbridge.store.db, userId, { idleMinutes: 600, absoluteHours: 12 });
+  const headers = { cookie: `${sessionCookieName}=${session.token}`, 'x-csrf-token': session.csrfToken };
+
+  const created = await fetch(`${serverUrl}/api/connectors`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'imanage-onprem', name: 'iManage (emulator)', config: { clientId, secretKey: clientSecret, scope: 'User', refreshToken: true, serverAddress: `${proxy.url}/` } }),
+  });
+  if (created.status !== 201) throw new Error(`create connector: ${created.status} ${await created.text()}`);
+  const imanageId = ((await created.json()) as { id: string }).id;
+  await authorise(serverUrl, headers.cookie, imanageId);
+
+  return {
+    lexbridge,
+    emulator,
+    userId,
+    imanageId,
+    root,
+    apiCalls: proxy.count,
+    async localFolder(name) {
+      const path = join(root, `${name}-${randomUUID().slice(0, 8)}`);
+      await mkdir(path, { recursive: true });
+      const id = randomUUID();
+      await lexbridge.store.db.insert(connectors).values({ id, type: 'local-folder', name, config: { path } });
+      return { id, path };
+    },
+    async close() {
+      await server.close();
+      await lexbridge.close();
+      await emulator.close();
+      proxy.server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port free right now (the emulator reports only its public URL, which is the proxy's). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The browser's part of the authorisation: Lexbridge → emulator sign-in form → callback. */
+async function authorise(serverUrl: string, cookie: string, connectorId: string): Promise<void> {
+  const start = await fetch(`${serverUrl}/api/connectors/${connectorId}/authorise`, { headers: { cookie }, redirect: 'manual' });
+  const authorizeUrl = start.headers.get('location');
+  if (start.status !== 302 || !authorizeUrl) throw new Error(`authorise: ${start.status}`);
+  const form = await (await fetch(authorizeUrl)).text();
+  const fields = Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')]));
+  const posted = await fetch(new URL('/auth/oauth2/authorize', authorizeUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, username: 'jsmith', password: 'password', action: 'sign_in' }),
+    redirect: 'manual',
+  });
+  const callback = posted.headers.get('location');
+  if (posted.status !== 302 || !callback) throw new Error(`sign-in: ${posted.status}`);
+  const done = await fetch(callback, { headers: { cookie }, redirect: 'manual' });
+  if (done.status !== 302 || !/authorised|result=ok|success/i.test(done.headers.get('location') ?? '')) {
+    throw new Error(`callback: ${done.status} ${done.headers.get('location')}`);
+  }
+}
