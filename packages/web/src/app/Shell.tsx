@@ -1,6 +1,7 @@
 import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import {
   ArrowSyncRegular,
+  CloudArrowUpRegular,
   HistoryRegular,
   PlugConnectedRegular,
   SettingsRegular,
@@ -8,6 +9,7 @@ import {
 import type { ReactElement } from 'react';
 import { NavLink } from 'react-router';
 import { type Me, mayAdminister, mayUseWorkflows, roleLabels } from '../api/session.ts';
+import { onlyPublishes } from '../features/publish/api.ts';
 import { AppRoutes } from './routes.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
 
@@ -109,9 +111,10 @@ interface NavEntry {
 }
 
 const navEntries: NavEntry[] = [
-  { to: '/connectors', label: 'Connectors', icon: <PlugConnectedRegular />, visible: () => true },
+  { to: '/connectors', label: 'Connectors', icon: <PlugConnectedRegular />, visible: (me) => !onlyPublishes(me) },
   { to: '/workflows', label: 'Workflows', icon: <ArrowSyncRegular />, visible: mayUseWorkflows },
-  { to: '/activity', label: 'Activity', icon: <HistoryRegular />, visible: () => true },
+  { to: '/publish', label: 'Publish', icon: <CloudArrowUpRegular />, visible: () => true },
+  { to: '/activity', label: 'Activity', icon: <HistoryRegular />, visible: (me) => !onlyPublishes(me) },
   { to: '/admin', label: 'Admin', icon: <SettingsRegular />, visible: mayAdminister },
 ];
 

@@ -5,6 +5,8 @@ import { type Me, mayAdminister, mayUseWorkflows } from '../api/session.ts';
 import { ActivityPage } from '../features/activity/ActivityPage.tsx';
 import { AdminPage } from '../features/admin/AdminPage.tsx';
 import { ConnectorsPage } from '../features/connectors/ConnectorsPage.tsx';
+import { onlyPublishes } from '../features/publish/api.ts';
+import { PublishPage } from '../features/publish/PublishPage.tsx';
 import { WorkflowsArea } from '../features/workflows/index.tsx';
 import { PageHeading } from '../ui/PageHeading.tsx';
 
@@ -12,7 +14,8 @@ import { PageHeading } from '../ui/PageHeading.tsx';
 export function AppRoutes({ me }: { me: Me }) {
   return (
     <Routes>
-      <Route path="/" element={<Navigate to="/connectors" replace />} />
+      <Route path="/" element={<Navigate to={onlyPublishes(me) ? '/publish' : '/connectors'} replace />} />
+      <Route path="/publish" element={<PublishPage />} />
       <Route path="/connectors" element={<ConnectorsPage me={me} />} />
       <Route
         path="/workflows/*"

@@ -3,11 +3,12 @@ import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import type { ImanageSetup } from '@lexbridge/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
-import type { Me } from '../../api/session.ts';
+import { isConnectorAdmin, type Me } from '../../api/session.ts';
 import { CopyValue } from '../../ui/CopyValue.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { AuditLog } from './AuditLog.tsx';
+import { PublishDestinations } from './PublishDestinations.tsx';
 
 const useStyles = makeStyles({
   section: {
@@ -157,6 +158,12 @@ export function AdminPage({ me }: { me: Me }) {
             </div>
           </div>
         )}
+      </section>
+      <section className={styles.section} aria-labelledby="publish-destinations">
+        <Subtitle1 as="h2" id="publish-destinations" className={styles.sectionTitle} block>
+          Publish destinations
+        </Subtitle1>
+        <PublishDestinations canEdit={isConnectorAdmin(me)} />
       </section>
       <section className={styles.section} aria-labelledby="audit-log">
         <Subtitle1 as="h2" id="audit-log" className={styles.sectionTitle} block>
