@@ -88,6 +88,21 @@ export async function resumeWorkflowsUsing(tx: DbOrTx, connectorId: string, owne
     .returning({ id: workflows.id });
 }
 
+/** The columns of a connection that can no longer be used: tokens forgotten, the reason recorded. */
+export function expiredColumns(reason: { code: string; message: string }) {
+  return {
+    status: 'expired',
+    accessToken: null,
+    refreshToken: null,
+    accessTokenExpiresAt: null,
+    refreshTokenExpiresAt: null,
+    lastErrorCode: reason.code,
+    lastError: reason.message,
+    tokenVersion: sql`${connections.tokenVersion} + 1`,
+    updatedAt: new Date(),
+  };
+}
+
 /**
  * Marks a connection expired: forgets its tokens, records why, pauses the owner's workflows on the
  * connector and writes the audit event, all in the caller's transaction.
@@ -98,20 +113,7 @@ export async function expireConnection(
   reason: { code: string; message: string },
   actor: { userId?: string | null; label?: string } = { label: 'system' },
 ): Promise<void> {
-  await tx
-    .update(connections)
-    .set({
-      status: 'expired',
-      accessToken: null,
-      refreshToken: null,
-      accessTokenExpiresAt: null,
-      refreshTokenExpiresAt: null,
-      lastErrorCode: reason.code,
-      lastError: reason.message,
-      tokenVersion: sql`${connections.tokenVersion} + 1`,
-      updatedAt: new Date(),
-    })
-    .where(eq(connections.id, row.id));
+  await tx.update(connections).set(expiredColumns(reason)).where(eq(connections.id, row.id));
   const paused = await pauseWorkflowsUsing(tx, row.connectorId, row.userId);
   await recordAudit(tx, {
     action: 'connection.expire',

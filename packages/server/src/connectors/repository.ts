@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Connector, ConnectorTypeId } from '@lexbridge/contracts';
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
-import { connectionView, pauseWorkflowsUsing, type ConnectionRow } from '../authorisation/connections.ts';
+import { connectionView, expiredColumns, pauseWorkflowsUsing, type ConnectionRow } from '../authorisation/connections.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
@@ -141,17 +141,7 @@ export async function updateConnector(
       const reason = `A Connector Admin changed this connector's ${invalidates.map((k) => (k === 'serverAddress' ? 'Server Address' : 'Client Id')).join(' and ')}. Authorise again.`;
       const rows = await tx
         .update(connections)
-        .set({
-          status: 'expired',
-          accessToken: null,
-          refreshToken: null,
-          accessTokenExpiresAt: null,
-          refreshTokenExpiresAt: null,
-          lastErrorCode: 'connection_expired',
-          lastError: reason,
-          tokenVersion: sql`${connections.tokenVersion} + 1`,
-          updatedAt: new Date(),
-        })
+        .set(expiredColumns({ code: 'connection_expired', message: reason }))
         .where(eq(connections.connectorId, id))
         .returning({ id: connections.id });
       expired = rows.length;
