@@ -18,8 +18,6 @@ export interface AdminApiInfo {
   pid: number;
   /** Where the admin API answers, e.g. http://127.0.0.1:8080 (the port actually bound, also with PORT=0). */
   url: string;
-  /** How people sign in here (the embedded identity provider and its users, or the firm's). */
-  identity: IdentitySetup;
   token: string;
 }
 
@@ -35,6 +33,8 @@ export async function readAdminApi(dataDir: string): Promise<AdminApiInfo | null
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** How people sign in here (the embedded identity provider and its users, or the firm's). */
+  identity: IdentitySetup;
   /** Stops accepting requests, lets those in flight finish, and withdraws the admin API. */
   close(): Promise<void>;
 }
