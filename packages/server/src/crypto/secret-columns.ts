@@ -1,6 +1,7 @@
 /**
  * Every column that holds sealed secrets, so that key rotation can find them all. A feature that adds
- * an encrypted column adds it here; a test fails when a sealed value sits in a column not listed.
+ * an encrypted column adds it here: a value sealed into a column that is not listed is never
+ * re-encrypted by `lexbridge keys rotate`, and stops reading once the old key is removed.
  */
 export interface SecretColumns {
   table: string;

@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 
@@ -38,6 +39,26 @@ export async function readLockOwner(dataDir: string): Promise<LockOwner | null> 
   }
 }
 
+/**
+ * Removes a lock whose owner no longer runs. Two processes may find the same stale lock at once: each
+ * moves the file aside (atomic) and checks what it moved; one that moved a fresh lock (the other
+ * process's, taken in between) puts it back, and then finds it held.
+ */
+async function breakStaleLock(path: string): Promise<void> {
+  const stale = await readFile(path, 'utf8').catch(() => null);
+  if (stale === null) return;
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => stale);
+  if (moved !== stale) await link(aside, path).catch(() => {});
+  await rm(aside, { force: true });
+}
+
 export async function acquireDataDirLock(dataDir: string, info: { port?: number } = {}): Promise<DataDirLock> {
   await mkdir(dataDir, { recursive: true });
   const path = join(dataDir, lockName);
@@ -71,7 +92,7 @@ export async function acquireDataDirLock(dataDir: string, info: { port?: number 
       if (owner && owner.pid === process.pid) {
         throw new AppError('data_dir_locked', `This process already holds the data directory ${dataDir}.`);
       }
-      await rm(path, { force: true });
+      await breakStaleLock(path);
     }
   }
   throw new AppError('data_dir_locked', `Could not take the lock on ${dataDir}.`);

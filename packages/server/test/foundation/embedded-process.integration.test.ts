@@ -112,6 +112,12 @@ describe('lexbridge serve on the data directory', () => {
     expect(left).not.toContain('lexbridge.lock');
     expect(left).not.toContain('admin-api.json');
   });
+
+  it('`lexbridge migrate` opens the data itself once the server has stopped', async () => {
+    const migrate = await runLexbridge(['migrate'], env);
+    expect({ code: migrate.code, stdout: migrate.stdout }).toEqual({ code: 0, stdout: 'The database is up to date.\n' });
+    expect(await readdir(dataDir)).not.toContain('lexbridge.lock');
+  });
 });
 
 describe('after the server stopped (in process again)', () => {
