@@ -159,7 +159,7 @@ export async function planSync(input: PlanInput): Promise<Plan> {
     const fresh: ContentItem[] = [];
     for (const child of children) {
       const link = links.get(child.id);
-      if (link?.targetName && link.sourceName === child.name && (link.sourceParentId ?? '') === parentSourceId) keep.add(link.targetName.toLowerCase());
+      if (link?.targetName && link.sourceName === child.name && (link.sourceParentId ?? '') === parentSourceId) keep.add(link.targetName);
       else fresh.push(child);
     }
     const safe = assignSafeNames(fresh, input.targetNames, keep);

@@ -54,12 +54,14 @@ export function makeSafeName(name: string, rules: NameRules): string {
 }
 
 /**
- * Gives each sibling a distinct safe name. Names are processed in a stable order (by source id); a
- * safe name already taken by an earlier sibling gets `~tag` before its extension.
+ * Gives each sibling a distinct safe name, avoiding `alreadyTaken` (names of siblings already on the
+ * target). Names are processed in a stable order (by source id); a safe name already taken gets `~tag`
+ * before its extension. Windows targets compare names without case.
  */
-export function assignSafeNames<T extends { id: string; name: string }>(siblings: T[], rules: NameRules, taken = new Set<string>()): Map<string, string> {
+export function assignSafeNames<T extends { id: string; name: string }>(siblings: T[], rules: NameRules, alreadyTaken: Iterable<string> = []): Map<string, string> {
   const result = new Map<string, string>();
   const key = (n: string) => (rules.windows ? n.toLowerCase() : n);
+  const taken = new Set([...alreadyTaken].map(key));
   const sorted = [...siblings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const item of sorted) {
     let safe = makeSafeName(item.name, rules);

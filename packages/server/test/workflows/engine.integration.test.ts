@@ -2,6 +2,9 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestLexbridge, signIn, type SignedIn, type TestLexbridge } from '../support/lexbridge.ts';
+import { eq } from 'drizzle-orm';
+import { workflowRuns, workflows } from '../../src/store/schema.ts';
+import { scheduleDueRuns } from '../../src/workflows/jobs.ts';
 import { requestRun, cancelRun, performRun } from '../../src/workflows/runs.ts';
 import { updateWorkflow } from '../../src/workflows/service.ts';
 import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
@@ -163,5 +166,27 @@ describe('workflow engine, local folder to local folder', () => {
     const cancelled = await cancelRun(lexbridge, queued);
     expect(cancelled.status).toBe('cancelled');
     expect(await performRun(lexbridge, queued.id, { log: lexbridge.log })).toBeUndefined();
+  });
+
+  it('the scheduler starts due syncs once, and hands a run whose worker died to a new job', async () => {
+    const p = await pair({ 'a.txt': 'a' });
+    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
+    await lexbridge.store.db.update(workflows).set({ nextRunAt: new Date(Date.now() - 1000) }).where(eq(workflows.id, workflow.id));
+    const first = await scheduleDueRuns(lexbridge);
+    expect(first.started).toBeGreaterThanOrEqual(1);
+    const queued = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id));
+    const scheduled = queued.find((r) => r.trigger === 'schedule')!;
+    expect(scheduled).toMatchObject({ status: 'queued', fullReconcile: false });
+    await scheduleDueRuns(lexbridge);
+    expect((await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id))).length).toBe(queued.length);
+
+    // A worker took the run and died: its heartbeat stops.
+    await lexbridge.store.db.update(workflowRuns).set({ status: 'running', heartbeatAt: new Date(Date.now() - 3600_000) }).where(eq(workflowRuns.id, scheduled.id));
+    const recovered = await scheduleDueRuns(lexbridge);
+    expect(recovered.resumed).toBeGreaterThanOrEqual(1);
+    const [requeued] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, scheduled.id));
+    expect(requeued!.status).toBe('queued');
+    const finished = await performRun(lexbridge, scheduled.id, { log: lexbridge.log });
+    expect(finished!.status).toBe('succeeded');
   });
 });
