@@ -236,6 +236,33 @@ describe('documents', () => {
     expect(profile.checksum).toBe(`SHA256:${sha256(bytes)}`);
   });
 
+  it('accepts a profile part sent as an application/json field without a file name', async () => {
+    const folder = await firstFolder();
+    const boundary = 'lexbridge-test-boundary';
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="profile"',
+      'Content-Type: application/json',
+      '',
+      JSON.stringify({ doc_profile: { name: 'Json Field', extension: 'txt', size: 5 } }),
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"; filename="Json Field.txt"',
+      'Content-Type: application/octet-stream',
+      '',
+      'hello',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const created = await getJson(`${base}/folders/${folder}/documents`, jsmith, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.name).toBe('Json Field');
+    expect(created.body.data.size).toBe(5);
+  });
+
   it('refuses uploads from a read-only user and without a file part', async () => {
     const folder = await firstFolder();
     expect((await upload(folder, 'x', 'Denied.txt', ajones)).status).toBe(403);

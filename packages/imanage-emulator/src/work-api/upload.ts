@@ -32,7 +32,10 @@ export async function readUpload(request: FastifyRequest, uploadDir: string): Pr
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
-        if (part.fieldname === 'profile') profileText = String(part.value);
+        // @fastify/multipart hands a part sent as application/json over already parsed.
+        if (part.fieldname === 'profile') {
+          profileText = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+        }
         continue;
       }
       if (part.fieldname === 'profile') {
