@@ -417,9 +417,8 @@ function multipartBody(profileJson: string, fileName: string, content: Readable,
   const boundary = `lexbridge-${randomBytes(12).toString('hex')}`;
   const safeName = fileName.replace(/["\r\n]/g, '_');
   const head = Buffer.from(
-    // The profile part carries no Content-Type: the emulator (through @fastify/multipart) turns an
-    // application/json field into an object it then cannot read; iManage accepts both.
-    `--${boundary}\r\nContent-Disposition: form-data; name="profile"\r\n\r\n${profileJson}\r\n` +
+    // The profile part is typed application/json, as iManage's own samples send it.
+    `--${boundary}\r\nContent-Disposition: form-data; name="profile"\r\nContent-Type: application/json\r\n\r\n${profileJson}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
