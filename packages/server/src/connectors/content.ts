@@ -96,7 +96,11 @@ export interface ContentStore {
    * each with its `parentId`. `knownParent` tells the store where documents were last seen, which
    * spares it looking them up.
    */
-  changesSince?(rootId: string, since: Date, options?: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined }): AsyncIterable<ContentItem>;
+  changesSince?(
+    rootId: string,
+    since: Date,
+    options?: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined | Promise<string | null | undefined> },
+  ): AsyncIterable<ContentItem>;
   openRead(item: ContentItem, options?: { versionId?: string; signal?: AbortSignal }): Promise<{ stream: Readable; size?: number }>;
   /** Writes a document; it appears only once complete and verified. */
   writeDocument(parentId: string, name: string, content: Readable, options?: WriteDocumentOptions): Promise<WrittenDocument>;

@@ -41,6 +41,11 @@ export interface PlanInput {
   targetNames: NameRules;
   targetVersions: boolean;
   links: Map<string, LinkRow>;
+  /**
+   * For incremental plans, `links` may hold only the folders' links: documents' links are loaded one
+   * by one as the change query names them, so a run with few changes does not read every link.
+   */
+  loadLink?(sourceId: string): Promise<LinkRow | undefined>;
   /** Documents changed since this time (change query); absent for a full reconciliation. */
   changedSince?: Date;
   signal?: AbortSignal;
@@ -207,12 +212,17 @@ async function planChanges(
   materialised: Set<string>,
 ): Promise<void> {
   const { source, links } = input;
-  const knownParent = (id: string) => {
-    const link = links.get(id);
+  const knownParent = async (id: string) => {
+    let link = links.get(id);
+    if (!link && input.loadLink) {
+      link = await input.loadLink(id);
+      if (link) links.set(id, link);
+    }
     return link?.state === 'linked' ? link.sourceParentId : undefined;
   };
   for await (const item of source.changesSince!(input.sourceRootId, input.changedSince!, { knownParent, ...(input.signal ? { signal: input.signal } : {}) })) {
     if (item.kind !== 'document') continue;
+    await knownParent(item.id);
     const known = links.get(item.id);
     if (known?.state === 'linked' && known.sourceParentId !== null && item.parentId === known.sourceParentId && (materialised.has(known.sourceParentId) || links.get(known.sourceParentId)?.state === 'linked')) {
       materialised.add(known.sourceParentId);

@@ -169,9 +169,18 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
     const sourceRoot = storedLocation(workflow.sourceLocation);
     const targetRoot = storedLocation(workflow.targetLocation);
     const options_ = workflowOptions(workflow);
+    const incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
+    // An incremental run reads the folders' links up front and documents' links only as changes name them.
     const links = new Map<string, LinkRow>(
-      (await lexbridge.store.db.select().from(itemLinks).where(eq(itemLinks.workflowId, workflow.id))).map((l) => [l.sourceId, l]),
+      (
+        await lexbridge.store.db
+          .select()
+          .from(itemLinks)
+          .where(and(eq(itemLinks.workflowId, workflow.id), incremental ? eq(itemLinks.kind, 'folder') : undefined))
+      ).map((l) => [l.sourceId, l]),
     );
+    const loadLink = async (sourceId: string) =>
+      (await lexbridge.store.db.select().from(itemLinks).where(and(eq(itemLinks.workflowId, workflow.id), eq(itemLinks.sourceId, sourceId))))[0];
     if (!run.dryRun && target.removeLeftovers) {
       const others = await lexbridge.store.db
         .select({ id: workflowRuns.id })
@@ -181,7 +190,6 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
       const removed = await target.removeLeftovers(targetRoot.id, (tag) => keep.has(tag));
       if (removed) log.info({ removed }, 'removed temporary files left by an interrupted run');
     }
-    const incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
     const plannedAt = new Date();
     recorder.start();
     const plan = await planSync({
@@ -194,7 +202,7 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
       targetNames: target.capabilities.names,
       targetVersions: target.capabilities.versions,
       links,
-      ...(incremental ? { changedSince: workflow.changeWatermark! } : {}),
+      ...(incremental ? { changedSince: workflow.changeWatermark!, loadLink } : {}),
       signal,
     });
     log.info({ runId, actions: plan.actions.length, examined: plan.examined, incremental }, 'planned');

@@ -91,6 +91,16 @@ describe('iManage folder to local folder', () => {
     const incremental = await finishRun(server.lexbridge, scheduled.id);
     expect(incremental.run).toMatchObject({ status: 'succeeded', updated: 1, created: 0, deleted: 0 });
     expect(await actualTree(target.path)).toEqual(expectedTree(sourceFolder));
+
+    // A new document in a new subfolder: the change query finds it and its folder is created first.
+    const inner = emulator.store.subfolders(sourceFolder)[0]!;
+    const fresh = emulator.store.createFolder(inner.id, { name: 'Fresh folder', owner: 'jsmith' });
+    emulator.store.createDocument(fresh.id, 'jsmith', { name: 'Fresh memo', extension: 'txt', content: { kind: 'bytes', bytes: Buffer.from('fresh'), sha256: createHash('sha256').update('fresh').digest('hex') } });
+    const [latest] = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
+    const withNew = await finishRun(server.lexbridge, (await requestRun(server.lexbridge, latest!, { trigger: 'schedule', fullReconcile: false })).id);
+    expect(withNew.run).toMatchObject({ status: 'succeeded', created: 2, updated: 0, deleted: 0, fullReconcile: false });
+    expect(await readFile(join(target.path, inner.name, 'Fresh folder', 'Fresh memo.txt'), 'utf8')).toBe('fresh');
+    expect(await actualTree(target.path)).toEqual(expectedTree(sourceFolder));
   });
 
   it('recovers from 429s, 503s and downloads cut short, and copies every byte', async () => {

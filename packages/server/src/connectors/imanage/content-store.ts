@@ -194,7 +194,11 @@ export class ImanageContentStore implements ContentStore {
    * documents whose folder is not known yet are located by descending only into the folders whose
    * subtree search finds them, so the calls grow with the changes rather than with the library.
    */
-  async *changesSince(rootId: string, since: Date, options: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined } = {}): AsyncIterable<ContentItem> {
+  async *changesSince(
+    rootId: string,
+    since: Date,
+    options: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined | Promise<string | null | undefined> } = {},
+  ): AsyncIterable<ContentItem> {
     const { signal } = options;
     const from = since.toISOString();
     const search = (containerId: string, subtree: boolean) =>
@@ -207,7 +211,7 @@ export class ImanageContentStore implements ContentStore {
       const unlocated = new Set<string>();
       for (const profile of changed) {
         const id = documentKey(profile.id);
-        const parent = this.documentParents.get(id) ?? options.knownParent?.(id);
+        const parent = this.documentParents.get(id) ?? (await options.knownParent?.(id));
         if (parent) yield this.documentItem(profile, parent);
         else unlocated.add(id);
       }
