@@ -4,7 +4,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { readMigrations } from '../../src/store/migrate.ts';
 import { createPostgresDatabase, createTestLexbridge, describeWithPostgres, startTestServer, testEncryptionKeys, type TestLexbridge } from '../support/lexbridge.ts';
+import { parseKeyList } from '../../src/crypto/keys.ts';
+import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { waitFor } from './capture.ts';
+import { readSealed, seedSecrets } from './secrets-fixture.ts';
 import { killAll, type LexbridgeProcess, runLexbridge, spawnLexbridge } from './processes.ts';
 
 async function countRows(url: string, query: string): Promise<number> {
@@ -101,6 +104,18 @@ describeWithPostgres('a web process and two worker processes on one PostgreSQL d
     for (const r of rows) byPid.set(r.pid, (byPid.get(r.pid) ?? 0) + 1);
     expect([...byPid.keys()].sort()).toEqual(workers.map((w) => w.pid).sort());
     expect(byPid.has(web.pid)).toBe(false);
+  });
+
+  it('`lexbridge keys rotate` re-encrypts every secret while the processes run, with the new key listed first', async () => {
+    const oldKeys = env.LEXBRIDGE_ENCRYPTION_KEYS!;
+    const seeded = await seedSecrets(client.store.sql, client.secrets, 5);
+    const newKey = testEncryptionKeys().replace(/^test1:/, 'next:');
+    const rotate = await runLexbridge(['keys', 'rotate'], { ...env, LEXBRIDGE_ENCRYPTION_KEYS: `${newKey},${oldKeys}` });
+    expect(rotate.code).toBe(0);
+    expect(rotate.stdout).toContain(`re-encrypted under key next: ${seeded.length} rewritten, 0 already current.`);
+    const newOnly = new SecretBox(parseKeyList(newKey));
+    for (const { slot, plaintext } of seeded) expect(newOnly.open(await readSealed(client.store.sql, slot), slot)).toBe(plaintext);
+    expect((await fetch(`${String((await web.waitForLog('Lexbridge is listening')).url)}/readyz`)).status).toBe(200);
   });
 
   it('all three stop gracefully on SIGTERM', async () => {
