@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
 import * as client from 'openid-client';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { signInAttempts } from '../store/schema.ts';
+import { equalSecrets } from './csrf.ts';
 import { oidcConfiguration, oidcSettings, providerError } from './oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
 import { createSession, endSession, type NewSession } from './sessions.ts';
@@ -160,7 +161,7 @@ async function consumeAttempt(lexbridge: Lexbridge, input: CallbackInput, now: D
   const stateHash = sha256(cookieState);
   const rows = await lexbridge.store.db.delete(signInAttempts).where(eq(signInAttempts.stateHash, stateHash)).returning();
   const row = rows[0];
-  if (!row || !queryState || !sameText(queryState, cookieState)) {
+  if (!row || !queryState || !equalSecrets(queryState, cookieState)) {
     throw new AppError('oidc_state_invalid');
   }
   if (row.expiresAt.getTime() <= now.getTime()) {
@@ -172,12 +173,6 @@ async function consumeAttempt(lexbridge: Lexbridge, input: CallbackInput, now: D
     returnTo: row.returnTo,
     codeVerifier: lexbridge.secrets.open(row.codeVerifier, stateSlot(stateHash)),
   };
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The provider refused (error in the callback, code rejected, bad ID token), or could not be reached. */

@@ -236,6 +236,16 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
     expect(events.map((e) => e.action)).toContain('auth.sign_out');
   });
 
+  it("replaces the browser's previous session at a new sign-in", async () => {
+    const { browser } = await signInAs('alice');
+    const before = browser.cookie(lex.url, 'lexbridge_session')!;
+    idp.nextAccount = 'alice';
+    await followFlow(browser, `${lex.url}/api/auth/login`, { stopAt: (u) => u === `${lex.url}/` });
+    expect(browser.cookie(lex.url, 'lexbridge_session')).not.toBe(before);
+    expect((await fetch(`${lex.url}/api/me`, { headers: { cookie: `lexbridge_session=${before}` } })).status).toBe(401);
+    expect((await me(browser)).status).toBe(200);
+  });
+
   it('GET /api/me without a session answers 401 unauthenticated', async () => {
     const res = await fetch(`${lex.url}/api/me`);
     expect(res.status).toBe(401);

@@ -2,7 +2,7 @@
  * The embedded provider's pages: plain HTML, no scripts from elsewhere, labelled fields. The labels
  * "Username" and "Password" and the button "Sign in" are stable: browser tests find them by name.
  */
-const escapeHtml = (value: string) =>
+export const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function layout(title: string, body: string): string {

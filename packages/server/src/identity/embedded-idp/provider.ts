@@ -84,6 +84,9 @@ export function createEmbeddedIdentityProvider(settings: OidcSettings, usersFile
   const callback = provider.callback();
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
+    // The provider's pages may not be framed (a login form in someone else's frame is a clickjacking aid).
+    reply.raw.setHeader('content-security-policy', "frame-ancestors 'none'");
+    reply.raw.setHeader('x-content-type-options', 'nosniff');
     const req = request.raw as IncomingMessage & { originalUrl?: string };
     req.originalUrl = req.url;
     req.url = req.url!.slice(embeddedIdpPath.length) || '/';

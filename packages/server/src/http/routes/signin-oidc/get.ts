@@ -1,6 +1,7 @@
 import { isAppError } from '../../../errors.ts';
 import { clearSignInCookie, setSessionCookie } from '../../../identity/cookies.ts';
 import { sendSignInError } from '../../../identity/error-page.ts';
+import { deleteSession } from '../../../identity/sessions.ts';
 import { completeSignIn, signInCookieName } from '../../../identity/sign-in.ts';
 import { defineRoute } from '../../route.ts';
 
@@ -21,6 +22,8 @@ export default defineRoute({
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       });
+      // A new sign-in replaces the browser's previous session rather than leaving it alive.
+      if (request.user) await deleteSession(lexbridge.store.db, request.user.sessionIdHash);
       setSessionCookie(reply, lexbridge.config, done.session.token, done.session.absoluteExpiresAt);
       // People without a role are sent on too: the web app shows them which role to ask for.
       return reply.header('cache-control', 'no-store').redirect(done.returnTo, 302);

@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { signOutResponse } from '@lexbridge/contracts';
-import { AppError } from '../../../../../errors.ts';
 import { clearSessionCookie } from '../../../../../identity/cookies.ts';
+import { assertCsrfToken } from '../../../../../identity/csrf.ts';
 import { signOut } from '../../../../../identity/sign-in.ts';
 import { defineRoute } from '../../../../route.ts';
 
@@ -21,11 +20,7 @@ export default defineRoute({
       clearSessionCookie(reply, lexbridge.config);
       return { redirectTo: null };
     }
-    const given = request.headers['x-csrf-token'];
-    const expected = Buffer.from(user.csrfToken);
-    if (typeof given !== 'string' || Buffer.byteLength(given) !== expected.length || !timingSafeEqual(Buffer.from(given), expected)) {
-      throw new AppError('csrf_token_invalid');
-    }
+    assertCsrfToken(request.headers['x-csrf-token'], user.csrfToken);
     clearSessionCookie(reply, lexbridge.config);
     return signOut(lexbridge, user, request.ip);
   },
