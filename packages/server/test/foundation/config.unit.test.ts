@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configSchema, loadConfig } from '../../src/config/index.ts';
@@ -70,6 +71,16 @@ describe('loadConfig', () => {
     expect(error?.message).toMatch(/^Lexbridge cannot start: some settings are wrong\./);
     expect(error?.message).toContain('  PORT: expected a whole number from 0 to 65535');
     expect(error?.message).toContain('  LOG_LEVEL: expected one of');
+  });
+});
+
+describe('settings are read in one place', () => {
+  it('no server module reads process.env except config/index.ts', () => {
+    const srcDir = fileURLToPath(new URL('../../src/', import.meta.url));
+    const offenders = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== join('config', 'index.ts'))
+      .filter((f) => /process\.env\b/.test(readFileSync(join(srcDir, f), 'utf8')));
+    expect(offenders, 'add the variable to configSchema (and docs/configuration.md) and read it from lexbridge.config').toEqual([]);
   });
 });
 
