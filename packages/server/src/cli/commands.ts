@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { rotateKeys } from '../crypto/rotate-keys.ts';
 import { AppError } from '../errors.ts';
+import { assertIdentityConfig } from '../identity/index.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { readAdminApi, serve } from '../server.ts';
@@ -79,6 +80,7 @@ export const commands: Record<string, Command> = {
   serve: {
     async run(args, config) {
       const { values } = parseArgs({ args, options: { 'no-workers': { type: 'boolean', default: false } } });
+      assertIdentityConfig(config!);
       const log = createLogger({ level: config!.LOG_LEVEL });
       const lexbridge = await openLexbridge({ config: config!, log });
       const server = await serve(lexbridge, { workers: !values['no-workers'] }).catch(async (err: unknown) => {

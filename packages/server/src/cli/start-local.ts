@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.ts';
-import { describeLocalSignIn } from '../identity/index.ts';
+import { assertIdentityConfig, describeLocalSignIn } from '../identity/index.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { serve } from '../server.ts';
@@ -10,6 +10,7 @@ import { closeOnSignal } from './commands.ts';
  * PGlite, plus the iManage emulator with sample data, so a newcomer can try every flow.
  */
 export async function startLocal(_args: string[], config: Config): Promise<number> {
+  assertIdentityConfig(config);
   const log = createLogger({ level: config.LOG_LEVEL });
   const lexbridge = await openLexbridge({ config, log });
   const server = await serve(lexbridge).catch(async (err: unknown) => {

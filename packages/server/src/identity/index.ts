@@ -22,12 +22,14 @@ export interface IdentitySetup {
   };
 }
 
-export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup> {
-  const { config } = lexbridge;
+/**
+ * Checks the sign-in settings without touching anything, so `serve` and `start` can refuse a wrong
+ * set-up before opening the database: idp_misconfigured (issuer without client id) or
+ * embedded_idp_not_allowed (embedded provider on a non-loopback public URL, not explicitly allowed).
+ */
+export function assertIdentityConfig(config: Config): void {
   const settings = oidcSettings(config);
-  if (!settings.embedded) return { plugins: [] };
-  const loopback = isLoopbackUrl(config.publicUrl);
-  if (!loopback && !config.LEXBRIDGE_ALLOW_EMBEDDED_IDP) {
+  if (settings.embedded && !isLoopbackUrl(config.publicUrl) && !config.LEXBRIDGE_ALLOW_EMBEDDED_IDP) {
     throw new AppError(
       'embedded_idp_not_allowed',
       `LEXBRIDGE_OIDC_ISSUER is not set, so Lexbridge would use its embedded identity provider, which is for local use only, ` +
@@ -36,6 +38,14 @@ export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup
         `LEXBRIDGE_ALLOW_EMBEDDED_IDP=true if you really mean to serve the embedded one.`,
     );
   }
+}
+
+export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup> {
+  const { config } = lexbridge;
+  assertIdentityConfig(config);
+  const settings = oidcSettings(config);
+  if (!settings.embedded) return { plugins: [] };
+  const loopback = isLoopbackUrl(config.publicUrl);
   const usersFile = usersFilePath(config);
   const { created, users } = await ensureUsersFile(usersFile, loopback);
   if (created) lexbridge.log.info({ usersFile }, 'created demo users for the embedded identity provider');

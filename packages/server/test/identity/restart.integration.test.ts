@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,5 +80,14 @@ describe('sessions across a restart', () => {
     expect(stderr).toContain('[embedded_idp_not_allowed]');
     expect(stderr).toContain('LEXBRIDGE_OIDC_ISSUER');
     expect(stderr).toContain('LEXBRIDGE_ALLOW_EMBEDDED_IDP=true');
+  });
+
+  it('refuses `lexbridge serve` with an issuer but no client id, before opening the data directory', async () => {
+    const elsewhere = join(dataDir, 'never-created');
+    const { code, stderr } = await runLexbridge(['serve'], { ...env, LEXBRIDGE_DATA_DIR: elsewhere, LEXBRIDGE_OIDC_ISSUER: 'https://login.example/tenant/v2.0' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('[idp_misconfigured]');
+    expect(stderr).toContain('LEXBRIDGE_OIDC_CLIENT_ID');
+    await expect(stat(elsewhere)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -36,9 +36,9 @@ export function loginPage(options: { action: string; username?: string; error?: 
 ${error}
 <form method="post" action="${escapeHtml(options.action)}" novalidate>
 <label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(options.username ?? '')}"${options.error ? ' aria-describedby="login-error"' : ''}>
+<input id="username" name="username" autocomplete="username" required${options.username ? '' : ' autofocus'} value="${escapeHtml(options.username ?? '')}"${options.error ? ' aria-describedby="login-error"' : ''}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${options.error ? ' aria-describedby="login-error"' : ''}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${options.username ? ' autofocus' : ''}${options.error ? ' aria-describedby="login-error"' : ''}>
 <button type="submit">Sign in</button>
 </form>`,
   );
