@@ -117,9 +117,10 @@ async function exchangeAndSignIn(lexbridge: Lexbridge, input: CallbackInput, now
     throw callbackError(err);
   }
   const claims: Record<string, unknown> = { ...tokens.claims() };
+  // Some providers keep the e-mail address out of the ID token; their userinfo endpoint has it.
   if (!claims.email && configuration.serverMetadata().userinfo_endpoint && typeof claims.sub === 'string') {
     const userinfo = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub).catch(() => undefined);
-    if (userinfo) Object.assign(claims, { ...userinfo, ...claims, email: userinfo.email });
+    if (typeof userinfo?.email === 'string') claims.email = userinfo.email;
   }
   const profile = profileFromClaims(claims, String(claims.iss ?? settings.issuer), {
     claimNames: lexbridge.config.LEXBRIDGE_OIDC_ROLE_CLAIMS,

@@ -74,6 +74,30 @@ describe('sign-in with an Okta-like provider (groups claim with a prefix)', () =
   });
 });
 
+describe('a provider that sends the e-mail address only from its userinfo endpoint', () => {
+  it('completes the profile from userinfo', async () => {
+    const sparse = await startTestIdp({
+      redirectUri: `${lex.url}/signin-oidc`,
+      postLogoutRedirectUri: `${lex.url}/`,
+      accounts: { fay: { email: 'fay@firm.test', name: 'Fay' } },
+      claimsIn: 'userinfo',
+    });
+    const variant = await startVariant(lex.lexbridge, { LEXBRIDGE_OIDC_ISSUER: sparse.issuer, LEXBRIDGE_OIDC_CLIENT_ID: sparse.clientId, LEXBRIDGE_OIDC_CLIENT_SECRET: sparse.clientSecret });
+    try {
+      sparse.nextAccount = 'fay';
+      const browser = new TestBrowser();
+      const flow = await followFlow(browser, `${variant.url}/api/auth/login`, { stopAt: (u) => u.includes('/signin-oidc') });
+      const done = await browser.request(`${variant.url}/signin-oidc${new URL(flow.finalUrl).search}`);
+      expect(done.status).toBe(302);
+      const res = await fetch(`${variant.url}/api/me`, { headers: { cookie: browser.cookieHeader(variant.url) } });
+      expect(((await res.json()) as { user: { email: string } }).user.email).toBe('fay@firm.test');
+    } finally {
+      await variant.close();
+      await sparse.close();
+    }
+  });
+});
+
 describe('a provider that is down or misconfigured', () => {
   it('answers idp_unavailable (503) when the provider cannot be reached: a page for browsers, JSON otherwise, no attempt left', async () => {
     const closedPort = await freePort();

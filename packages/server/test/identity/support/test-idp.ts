@@ -30,6 +30,8 @@ export interface TestIdpOptions {
   redirectUri: string;
   postLogoutRedirectUri: string;
   accounts?: Record<string, TestAccount>;
+  /** 'userinfo' keeps profile and e-mail claims out of the ID token, as some providers do. */
+  claimsIn?: 'id_token' | 'userinfo';
 }
 
 export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
@@ -65,7 +67,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     cookies: { keys: ['test-idp-cookie-key'] },
     claims: { openid: ['sub', 'roles'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: options.claimsIn === 'userinfo',
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     adapter: undefined,
     features: { devInteractions: { enabled: false } },
