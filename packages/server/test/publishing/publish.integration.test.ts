@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '@lexbridge/imanage-emulator';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../src/store/schema.ts';
+import { auditEvents, workflows } from '../../src/store/schema.ts';
 import { hiddenFields, createImanageConnector, usePublicUrl } from '../connectors/support.ts';
 import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
 import { contextMenuOf, emulatorSession, filesUnder, installExtensionPackage, waitForPublish } from './support.ts';
@@ -133,6 +133,19 @@ describe('arriving from the iManage context menu', () => {
     expect(elsewhere.sources).toEqual([expect.objectContaining({ matched: false })]);
   });
 
+  it('with several iManage connectors, puts the one the selection came from first, and offers all when none matches', async () => {
+    const other = await createImanageConnector(server, connectorAdmin, { url: 'http://127.0.0.1:9' }, { clientId: 'other-app', secretKey: 'other-secret' });
+    const fromHere = (await (await get(`/api/publish/sources?customer_id=${emulator.customerId}`, publisher)).json()) as { sources: { connectorId: string; matched: boolean }[] };
+    expect(fromHere.sources.map((s) => [s.connectorId, s.matched])).toEqual([
+      [imanageId, true],
+      [other.id, false],
+    ]);
+    const unknown = (await (await get('/api/publish/sources?customer_id=999', publisher)).json()) as { sources: { matched: boolean }[] };
+    expect(unknown.sources.map((s) => s.matched)).toEqual([false, false]);
+    const del = await fetch(`${server.url}/api/connectors/${other.id}`, { method: 'DELETE', headers: connectorAdmin.headers });
+    expect(del.status).toBe(200);
+  });
+
   it('shows the selection: names, sizes and what folders hold', async () => {
     const folder = sampleFolder();
     const doc = emulator.store.documentsIn(folder.id)[0]!;
@@ -214,5 +227,14 @@ describe('publishing', () => {
     expect(await contextMenuOf(emulator, cookie, page, folder.id)).toHaveProperty('Publish with Lexbridge');
     expect((await app.cc('', 'DELETE')).status).toBeLessThan(300);
     expect(await contextMenuOf(emulator, cookie, page, folder.id)).not.toHaveProperty('Publish with Lexbridge');
+  });
+
+  it('does not count publish channels as workflows when the iManage connector is deleted, and removes them with it', async () => {
+    const before = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.type, 'publish'));
+    expect(before).toHaveLength(1);
+    const res = await fetch(`${server.url}/api/connectors/${imanageId}`, { method: 'DELETE', headers: connectorAdmin.headers });
+    expect(res.status).toBe(200);
+    expect(await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.type, 'publish'))).toEqual([]);
+    expect(((await (await get('/api/publish/runs', publisher)).json()) as { runs: unknown[] }).runs).toEqual([]);
   });
 });
