@@ -1,4 +1,5 @@
 import {
+  workflowTypes,
   workflowOptionsSchema,
   workflowTriggersSchema,
   type RunItem,
@@ -51,12 +52,15 @@ export function seesAllWorkflows(user: Pick<RequestUser, 'roles'>): boolean {
   return user.roles.includes('Admin') || user.roles.includes('ConnectorAdmin');
 }
 
-/** Loads a workflow the user may see, or throws workflow_not_found (also for others' workflows, so ids do not leak). */
+/**
+ * Loads a workflow the user may see, or throws workflow_not_found (also for others' workflows, so ids
+ * do not leak). Rows of other types (publishing's backing channels) are not workflows to the API.
+ */
 export async function loadWorkflowFor(db: DbOrTx, user: Pick<RequestUser, 'id' | 'roles'>, id: string): Promise<WorkflowRow> {
   const [row] = await db
     .select()
     .from(workflows)
-    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
+    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt), inArray(workflows.type, [...workflowTypes])));
   if (!row || (!seesAllWorkflows(user) && row.ownerId !== user.id)) {
     throw new AppError('workflow_not_found', 'This workflow does not exist, or it is not yours to see.');
   }
