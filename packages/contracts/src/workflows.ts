@@ -145,6 +145,8 @@ export const createWorkflowBodySchema = z.object({
   triggers: workflowTriggersSchema.partial().optional(),
   /** Minutes between polls for changes (sync only). */
   intervalMinutes: z.number().int().min(1).max(10_080).default(5),
+  /** Start the first run at once (default). false: create only, e.g. to look at a dry run first. */
+  startNow: z.boolean().default(true),
 });
 export type CreateWorkflowBody = z.input<typeof createWorkflowBodySchema>;
 

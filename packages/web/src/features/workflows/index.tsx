@@ -1,21 +1,21 @@
-import { Body1 } from '@fluentui/react-components';
+import { Route, Routes } from 'react-router';
 import type { Me } from '../../api/session.ts';
-import { PageHeading } from '../../ui/PageHeading.tsx';
+import { CreateWorkflowWizard } from './CreateWorkflowWizard.tsx';
+import { RunDetailPage } from './RunDetail.tsx';
+import { WorkflowDetailPage } from './WorkflowDetail.tsx';
+import { WorkflowListPage } from './WorkflowList.tsx';
 
 /**
- * The Workflows area, mounted at /workflows/* (nested routes are relative to it). A placeholder until
- * the workflows pages land: keep the export name and props when replacing it.
+ * The Workflows area, mounted at /workflows/* (paths below are relative to it): the list, the creation
+ * wizard, a workflow with its run history, and a run with its per-item log.
  */
-export function WorkflowsArea(_props: { me: Me }) {
+export function WorkflowsArea({ me }: { me: Me }) {
   return (
-    <>
-      <PageHeading intro="Copy, sync or move documents between two authorised connectors.">
-        Workflows
-      </PageHeading>
-      <Body1 as="p">
-        Workflows are not available on this server yet. Authorise at least two connectors under Connectors so
-        that you are ready to create one.
-      </Body1>
-    </>
+    <Routes>
+      <Route index element={<WorkflowListPage me={me} />} />
+      <Route path="new" element={<CreateWorkflowWizard />} />
+      <Route path=":workflowId" element={<WorkflowDetailPage />} />
+      <Route path=":workflowId/runs/:runId" element={<RunDetailPage />} />
+    </Routes>
   );
 }

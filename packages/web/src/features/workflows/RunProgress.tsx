@@ -1,0 +1,82 @@
+import { Badge, Caption1, Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, tokens } from '@fluentui/react-components';
+import type { WorkflowRun } from '@lexbridge/contracts';
+import { formatSize } from '../publish/api.ts';
+import { formatDuration, isActiveRun, runStatusColors, runStatusLabels } from './api.ts';
+
+const useStyles = makeStyles({
+  wrap: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  head: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  counts: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(7rem, 1fr))',
+    gap: tokens.spacingHorizontalS,
+    margin: 0,
+  },
+  count: {
+    margin: 0,
+    padding: tokens.spacingHorizontalS,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  countValue: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold, margin: 0 },
+  countLabel: { color: tokens.colorNeutralForeground2 },
+});
+
+/** The part done, for the progress bar: undefined while the plan is still being made (an animated bar). */
+export function runFraction(run: WorkflowRun): number | undefined {
+  if (run.planned > 0) return Math.min(1, run.done / run.planned);
+  return isActiveRun(run) ? undefined : 1;
+}
+
+export function progressSummary(run: WorkflowRun): string {
+  if (run.status === 'queued') return 'Waiting for a worker to pick it up…';
+  if (run.status === 'running' && run.planned === 0) return 'Listing the source and the target…';
+  const bytes = run.bytesPlanned > 0 ? ` · ${formatSize(run.bytes)} of ${formatSize(run.bytesPlanned)}` : '';
+  return `${run.done} of ${run.planned} items${bytes}`;
+}
+
+/** A run's progress bar, its status, and its counts; `live` adds an aria-live region for screen readers. */
+export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun; label?: string }) {
+  const styles = useStyles();
+  const counts = [
+    ['Created', run.counts.created],
+    ['Updated', run.counts.updated],
+    ['Deleted', run.counts.deleted],
+    ['Skipped', run.counts.skipped],
+    ['Failed', run.counts.failed],
+  ] as const;
+  const state = run.status === 'failed' ? 'error' : run.status === 'succeeded' ? 'success' : run.status === 'partial' ? 'warning' : 'none';
+  return (
+    <div className={styles.wrap}>
+      <div className={styles.head}>
+        <Badge appearance="filled" color={runStatusColors[run.status]} data-testid="run-status">
+          {runStatusLabels[run.status]}
+        </Badge>
+        {run.dryRun && <Badge appearance="outline">Dry run: nothing is changed</Badge>}
+        <Caption1>Duration {formatDuration(run.durationMs)}</Caption1>
+      </div>
+      <Field label={label} hint={<span aria-live="polite">{progressSummary(run)}</span>} validationState={state}>
+        <ProgressBar value={runFraction(run)} max={1} thickness="large" aria-valuetext={progressSummary(run)} />
+      </Field>
+      <dl className={styles.counts} aria-label="Counts">
+        {counts.map(([name, value]) => (
+          <div key={name} className={styles.count}>
+            <dt className={styles.countLabel}>{run.dryRun ? `To be ${name.toLowerCase()}` : name}</dt>
+            <dd className={styles.countValue} data-testid={`count-${name.toLowerCase()}`}>
+              {value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {run.error && (
+        <MessageBar intent={run.status === 'failed' ? 'error' : 'warning'} layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{runStatusLabels[run.status]}</MessageBarTitle>
+            {run.error}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
+  );
+}

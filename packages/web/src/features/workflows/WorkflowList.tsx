@@ -1,0 +1,220 @@
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Link as FluentLink,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from '@fluentui/react-components';
+import { AddRegular, PlayRegular } from '@fluentui/react-icons';
+import type { Workflow } from '@lexbridge/contracts';
+import { Link, useNavigate } from 'react-router';
+import { errorMessage } from '../../api/client.ts';
+import { hasRole, type Me } from '../../api/session.ts';
+import { PageHeading } from '../../ui/PageHeading.tsx';
+import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
+import { formatWhen, isActiveRun, runStatusColors, runStatusLabels, useRunNow, useWorkflows, workflowStatusLabel } from './api.ts';
+import { useUsableConnectors } from './connections.ts';
+import { workflowTypeLabels } from './labels.ts';
+
+const useStyles = makeStyles({
+  toolbar: { display: 'flex', justifyContent: 'flex-end', marginBottom: tokens.spacingVerticalM },
+  scroll: { overflowX: 'auto' },
+  table: { minWidth: '56rem' },
+  path: { overflowWrap: 'anywhere' },
+  muted: { color: tokens.colorNeutralForeground2 },
+  empty: {
+    padding: tokens.spacingHorizontalXL,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px dashed ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusLarge,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    alignItems: 'flex-start',
+    '& p': { margin: 0 },
+  },
+  runError: { marginTop: tokens.spacingVerticalXS },
+});
+
+/** Admins and Connector Admins see every workflow, so the list names each one's owner. */
+export function seesAllWorkflows(me: Me): boolean {
+  return hasRole(me, 'Admin', 'ConnectorAdmin');
+}
+
+export function WorkflowListPage({ me }: { me: Me }) {
+  const styles = useStyles();
+  const workflows = useWorkflows();
+  const navigate = useNavigate();
+  const showOwner = seesAllWorkflows(me);
+  return (
+    <>
+      <PageHeading
+        intro={
+          showOwner
+            ? "Copy, sync or move documents between two authorised connectors. As an administrator you see everyone's workflows."
+            : 'Copy, sync or move documents between two authorised connectors. You see the workflows you created.'
+        }
+      >
+        Workflows
+      </PageHeading>
+      <div className={styles.toolbar}>
+        <Button
+          as="a"
+          href="/workflows/new"
+          appearance="primary"
+          icon={<AddRegular />}
+          onClick={(event) => {
+            event.preventDefault();
+            void navigate('new');
+          }}
+        >
+          New workflow
+        </Button>
+      </div>
+      {workflows.isPending ? (
+        <LoadingRows label="Loading workflows" rows={3} height={48} />
+      ) : workflows.isError ? (
+        <ErrorBlock title="The workflows could not be loaded" error={workflows.error} onRetry={() => void workflows.refetch()} />
+      ) : workflows.data.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <div className={styles.scroll}>
+          <Table aria-label="Workflows" className={styles.table}>
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Name</TableHeaderCell>
+                <TableHeaderCell>Type</TableHeaderCell>
+                <TableHeaderCell>Source → Target</TableHeaderCell>
+                {showOwner && <TableHeaderCell>Owner</TableHeaderCell>}
+                <TableHeaderCell>Status</TableHeaderCell>
+                <TableHeaderCell>Last run</TableHeaderCell>
+                <TableHeaderCell>Next run</TableHeaderCell>
+                <TableHeaderCell>
+                  <span className="visually-hidden">Actions</span>
+                </TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {workflows.data.map((workflow) => (
+                <WorkflowRow key={workflow.id} workflow={workflow} showOwner={showOwner} />
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function locationText(location: Workflow['source']): string {
+  return `${location.connectorName ?? 'Deleted connector'}: ${location.path || location.name || '/'}`;
+}
+
+function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: boolean }) {
+  const styles = useStyles();
+  const runNow = useRunNow(workflow.id);
+  const navigate = useNavigate();
+  const { lastRun } = workflow;
+  const paused = workflow.status === 'paused';
+  return (
+    <TableRow>
+      <TableCell>
+        <FluentLink as="span" inline>
+          <Link to={workflow.id}>{workflow.name}</Link>
+        </FluentLink>
+      </TableCell>
+      <TableCell>{workflowTypeLabels[workflow.type]}</TableCell>
+      <TableCell className={styles.path}>
+        {locationText(workflow.source)} → {locationText(workflow.target)}
+      </TableCell>
+      {showOwner && <TableCell>{workflow.ownerName ?? '—'}</TableCell>}
+      <TableCell>
+        <Badge appearance="tint" color={paused ? 'warning' : workflow.status === 'completed' ? 'subtle' : 'success'}>
+          {workflowStatusLabel(workflow)}
+        </Badge>
+      </TableCell>
+      <TableCell>
+        {lastRun ? (
+          <>
+            <Badge appearance="tint" color={runStatusColors[lastRun.status]}>
+              {runStatusLabels[lastRun.status]}
+              {isActiveRun(lastRun) && lastRun.planned > 0 ? ` ${Math.round((100 * lastRun.done) / lastRun.planned)}%` : ''}
+            </Badge>
+            <Caption1 block className={styles.muted}>
+              {formatWhen(lastRun.startedAt ?? lastRun.createdAt)}
+              {lastRun.dryRun ? ' · dry run' : ''}
+            </Caption1>
+          </>
+        ) : (
+          <span className={styles.muted}>Not run yet</span>
+        )}
+      </TableCell>
+      <TableCell>{paused ? '—' : workflow.type === 'one_way_sync' ? formatWhen(workflow.nextRunAt) : 'When you run it'}</TableCell>
+      <TableCell>
+        <Button
+          size="small"
+          icon={<PlayRegular />}
+          disabled={paused || runNow.isPending || isActiveRun(lastRun)}
+          aria-label={`Run ${workflow.name} now`}
+          onClick={() => runNow.mutate(false, { onSuccess: (run) => void navigate(`${workflow.id}/runs/${run.id}`) })}
+        >
+          Run now
+        </Button>
+        {runNow.isError && (
+          <Caption1 block role="alert" className={styles.runError}>
+            {errorMessage(runNow.error)}
+          </Caption1>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** No workflows yet: says what is needed first (two usable connections) and links to it. */
+function EmptyState() {
+  const styles = useStyles();
+  const connections = useUsableConnectors();
+  const enough = connections.usable.length >= 2;
+  return (
+    <div className={styles.empty}>
+      <Body1 as="p">
+        <strong>No workflows yet.</strong> A workflow copies, syncs or moves documents from a folder of one connector to
+        a folder of another, so you need two connectors you have authorised (a local folder counts as ready without
+        authorising).
+      </Body1>
+      {connections.isPending ? (
+        <LoadingRows label="Checking your connectors" rows={1} height={20} />
+      ) : connections.error ? (
+        <MessageBar intent="warning">
+          <MessageBarBody>{errorMessage(connections.error)}</MessageBarBody>
+        </MessageBar>
+      ) : enough ? (
+        <Body1 as="p">
+          You have {connections.usable.length} ready: {connections.usable.map((c) => c.name).join(', ')}.{' '}
+          <FluentLink as="span" inline>
+            <Link to="new">Create your first workflow</Link>
+          </FluentLink>
+          .
+        </Body1>
+      ) : (
+        <Body1 as="p">
+          You have {connections.usable.length === 0 ? 'none' : `only ${connections.usable[0]!.name}`} ready.{' '}
+          <FluentLink as="span" inline>
+            <Link to="/connectors">Authorise connectors on the Connectors page</Link>
+          </FluentLink>
+          , then come back here.
+        </Body1>
+      )}
+    </div>
+  );
+}
