@@ -195,6 +195,10 @@ describe('publishing from the iManage context menu', () => {
     await work.locator(`tr[data-item-id="${folder.id}"] [role=menu]`).waitFor({ state: 'attached' });
     expect(await work.locator(`tr[data-item-id="${folder.id}"]`).getByRole('menuitem', { name: 'Publish with Lexbridge' }).count()).toBe(0);
     await shot(work, 'work-menu-after-disable');
+
+    // Workflows are not for Plugin Users, even by address.
+    await page.goto(`${lexbridge.url}/workflows`);
+    await page.getByRole('heading', { level: 1, name: 'Not available with your role' }).waitFor();
     await context.close();
   });
 });

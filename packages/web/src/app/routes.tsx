@@ -16,7 +16,14 @@ export function AppRoutes({ me }: { me: Me }) {
     <Routes>
       <Route path="/" element={<Navigate to={onlyPublishes(me) ? '/publish' : '/connectors'} replace />} />
       <Route path="/publish" element={<PublishPage />} />
-      <Route path="/connectors" element={<ConnectorsPage me={me} />} />
+      <Route
+        path="/connectors"
+        element={
+          <RoleGate allowed={!onlyPublishes(me)} neededRole="User">
+            <ConnectorsPage me={me} />
+          </RoleGate>
+        }
+      />
       <Route
         path="/workflows/*"
         element={
@@ -25,7 +32,14 @@ export function AppRoutes({ me }: { me: Me }) {
           </RoleGate>
         }
       />
-      <Route path="/activity" element={<ActivityPage />} />
+      <Route
+        path="/activity"
+        element={
+          <RoleGate allowed={!onlyPublishes(me)} neededRole="User">
+            <ActivityPage />
+          </RoleGate>
+        }
+      />
       <Route
         path="/admin"
         element={
