@@ -62,6 +62,7 @@ export const configSchema = z.object({
   LEXBRIDGE_LOCAL_FOLDER_ROOTS: csv.default([]),
   LEXBRIDGE_MAX_DELETES: z.coerce.number({ message: 'expected a whole number of deletes, 0 or more' }).int().min(0).default(100),
   LEXBRIDGE_WORKFLOW_CONCURRENCY: z.coerce.number({ message: 'expected a whole number from 1 to 64' }).int().min(1).max(64).default(4),
+  LEXBRIDGE_CONNECTOR_CONCURRENCY: z.coerce.number({ message: 'expected a whole number from 1 to 256' }).int().min(1).max(256).default(8),
   LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES: z.coerce.number({ message: 'expected a whole number of minutes, 1 or more' }).int().min(1).default(60),
   LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS: z.coerce.number({ message: 'expected a whole number of seconds, 10 or more' }).int().min(10).default(120),
   LEXBRIDGE_EGRESS_IPS: csv.default([]),

@@ -1,5 +1,6 @@
 import { ContentError, type ContentItem, type ContentStore, type ContentVersion } from '../connectors/content.ts';
 import type { Logger } from '../log.ts';
+import { withConnectorSlots } from './connector-slots.ts';
 import { ROOT_PARENT, type Action, type LinkRow } from './planner.ts';
 import type { Counter, RunItemRecord, RunRecorder } from './recorder.ts';
 import { withRetries } from './retry.ts';
@@ -26,6 +27,8 @@ export interface ExecuteInput {
   log: Logger;
   /** Attempts per item for retryable failures. */
   attempts?: number;
+  /** Connectors whose per-process slots each document copy holds, and how many slots each has. */
+  connectorSlots?: { ids: string[]; limit: number };
 }
 
 /** A failure that stops the whole run: the owner must re-authorise a connection. */
@@ -114,8 +117,8 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     ...fields,
   });
 
-  /** Runs one action, retrying transient failures, and records its outcome. */
-  const perform = async (action: Action, work: () => Promise<Omit<RunItemRecord, 'action' | 'outcome' | 'kind'> | void>, base: Omit<RunItemRecord, 'action' | 'outcome'>) => {
+  /** Runs one action, retrying transient failures, and records its outcome (work may report a skip). */
+  const perform = async (action: Action, work: () => Promise<Partial<Omit<RunItemRecord, 'action' | 'kind'>> | void>, base: Omit<RunItemRecord, 'action' | 'outcome'>) => {
     if (input.signal.aborted) return;
     if (input.dryRun) return record(action, { ...base, outcome: 'planned' }, counterOf[action.type] ?? null);
     try {
@@ -124,7 +127,8 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
         signal: input.signal,
         onRetry: (err, attempt, delayMs) => input.log.warn({ err, attempt, delayMs, item: base.sourcePath }, 'retrying an item'),
       });
-      record(action, { ...base, ...(result ?? {}), outcome: 'done' }, counterOf[action.type] ?? null);
+      const outcome = result?.outcome ?? 'done';
+      record(action, { ...base, ...(result ?? {}), outcome }, outcome === 'skipped' ? 'skipped' : (counterOf[action.type] ?? null));
     } catch (err) {
       if (input.signal.aborted) return;
       if (err instanceof ContentError && err.code === 'content_reauthorise') throw new ReauthoriseNeeded(err);
@@ -283,7 +287,8 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     Array.from({ length: Math.max(1, Math.min(input.concurrency, copies.length)) }, async () => {
       while (next < copies.length && !input.signal.aborted) {
         const action = copies[next++]!;
-        await perform(action, () => copyDocument(action), placedBase(action));
+        const slots = input.connectorSlots;
+        await perform(action, () => (slots ? withConnectorSlots(slots.ids, slots.limit, () => copyDocument(action)) : copyDocument(action)), placedBase(action));
       }
     }),
   );
@@ -327,6 +332,11 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
       await perform(
         action,
         async () => {
+          if (action.item.kind === 'folder') {
+            for await (const _left of source.listChildren(action.item.id, input.signal)) {
+              return { outcome: 'skipped', errorCode: 'workflow_item_skipped', error: 'The folder was kept: it still holds items that were not moved.' };
+            }
+          }
           const copy = await target.getItem(link.targetId!, input.signal);
           if (copy.kind === 'document' && link.size !== null && copy.size !== undefined && copy.size !== Number(link.size)) {
             throw new VerificationFailed('The copy on the target no longer matches what was copied, so the source was kept.');

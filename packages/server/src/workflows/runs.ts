@@ -218,6 +218,7 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
       actions: plan.actions,
       links,
       concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
+      connectorSlots: { ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!], limit: lexbridge.config.LEXBRIDGE_CONNECTOR_CONCURRENCY },
       maxDeletes: options_.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES,
       signal,
       recorder,

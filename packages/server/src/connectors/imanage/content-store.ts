@@ -48,7 +48,10 @@ export function contentErrorFrom(err: unknown): unknown {
     case 'connection_expired':
     case 'connection_not_authorised':
       return new ContentError('content_reauthorise', err.message, { cause: err });
-    case 'imanage_rate_limited':
+    case 'imanage_rate_limited': {
+      const seconds = Number(err.details?.retryAfterSeconds);
+      return new ContentError('content_unavailable', err.message, { retryable: true, cause: err, ...(seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}) });
+    }
     case 'imanage_unreachable':
       return new ContentError('content_unavailable', err.message, { retryable: true, cause: err });
     case 'imanage_api_error':
