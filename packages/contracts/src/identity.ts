@@ -77,7 +77,12 @@ export const auditQuerySchema = z.object({
   outcome: auditOutcomeSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  before: z.coerce.number().int().positive().optional().describe('Return events with an id below this (the previous page\'s nextBefore)'),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Return events with an id below this (the previous page's nextBefore)"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -7,7 +7,11 @@ import { recordAudit } from './record.ts';
  * Records access.denied for a signed-in person refused by a route's access rule (role or CSRF token)
  * and returns the error to throw. A failure to write the event is logged, never turned into a 500.
  */
-export async function auditAccessDenied(request: FastifyRequest, lexbridge: Lexbridge, error: AppError): Promise<AppError> {
+export async function auditAccessDenied(
+  request: FastifyRequest,
+  lexbridge: Lexbridge,
+  error: AppError,
+): Promise<AppError> {
   const user = request.user;
   await recordAudit(lexbridge.store.db, {
     action: 'access.denied',

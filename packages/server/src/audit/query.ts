@@ -19,7 +19,9 @@ export async function listAuditEvents(db: DbOrTx, filter: AuditFilter) {
   const conditions: SQL[] = [];
   if (filter.action) {
     conditions.push(
-      filter.action.endsWith('.') ? like(auditEvents.action, `${filter.action.replace(/[\\%_]/g, '\\$&')}%`) : eq(auditEvents.action, filter.action),
+      filter.action.endsWith('.')
+        ? like(auditEvents.action, `${filter.action.replace(/[\\%_]/g, '\\$&')}%`)
+        : eq(auditEvents.action, filter.action),
     );
   }
   if (filter.actorUserId) conditions.push(eq(auditEvents.actorUserId, filter.actorUserId));

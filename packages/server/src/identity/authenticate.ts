@@ -4,7 +4,10 @@ import type { Lexbridge } from '../runtime.ts';
 import { findActiveSession, sessionCookieName } from './sessions.ts';
 
 /** Finds the signed-in person behind a request from the session cookie, or null. */
-export async function authenticateRequest(request: FastifyRequest, lexbridge: Lexbridge): Promise<RequestUser | null> {
+export async function authenticateRequest(
+  request: FastifyRequest,
+  lexbridge: Lexbridge,
+): Promise<RequestUser | null> {
   const token = request.cookies?.[sessionCookieName];
   if (!token) return null;
   const session = await findActiveSession(lexbridge.store.db, token, {

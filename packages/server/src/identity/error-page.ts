@@ -29,5 +29,9 @@ code{background:#f2f2f2;padding:.1rem .3rem;border-radius:3px}a.button{display:i
 <a class="button" href="/api/auth/login">Try signing in again</a>
 </main></body>
 </html>`;
-  return reply.status(error.status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
+  return reply
+    .status(error.status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(page);
 }

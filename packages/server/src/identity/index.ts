@@ -49,20 +49,35 @@ export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup
   const usersFile = usersFilePath(config);
   const { created, users } = await ensureUsersFile(usersFile, loopback);
   if (created) lexbridge.log.info({ usersFile }, 'created demo users for the embedded identity provider');
-  if (!loopback) lexbridge.log.warn({ publicUrl: config.publicUrl }, 'the embedded identity provider is serving a non-loopback address');
+  if (!loopback)
+    lexbridge.log.warn(
+      { publicUrl: config.publicUrl },
+      'the embedded identity provider is serving a non-loopback address',
+    );
   // Loaded only here, so deployments on the firm's provider never load oidc-provider.
   const { createEmbeddedIdentityProvider } = await import('./embedded-idp/provider.ts');
   const idp = createEmbeddedIdentityProvider(settings, usersFile, lexbridge.log);
-  return { plugins: [idp.plugin], embedded: { issuer: idp.issuer, usersFile, createdDemoUsers: created, users } };
+  return {
+    plugins: [idp.plugin],
+    embedded: { issuer: idp.issuer, usersFile, createdDemoUsers: created, users },
+  };
 }
 
 /** Lines for the start banner: where to sign in and as whom. */
 export function describeLocalSignIn(setup: IdentitySetup, config: Config): string[] {
   const { publicUrl } = config;
-  if (!setup.embedded) return [`  Sign in:                 ${publicUrl}  (through the identity provider in LEXBRIDGE_OIDC_ISSUER)`];
-  const lines = [`  Sign in:                 ${publicUrl}  (embedded identity provider; users in ${setup.embedded.usersFile})`];
+  if (!setup.embedded)
+    return [
+      `  Sign in:                 ${publicUrl}  (through the identity provider in LEXBRIDGE_OIDC_ISSUER)`,
+    ];
+  const lines = [
+    `  Sign in:                 ${publicUrl}  (embedded identity provider; users in ${setup.embedded.usersFile})`,
+  ];
   for (const user of setup.embedded.users) {
-    const granted = rolesFromClaims({ roles: user.roles }, { claimNames: ['roles'], prefix: config.LEXBRIDGE_OIDC_ROLE_PREFIX });
+    const granted = rolesFromClaims(
+      { roles: user.roles },
+      { claimNames: ['roles'], prefix: config.LEXBRIDGE_OIDC_ROLE_PREFIX },
+    );
     const roles = granted.length ? granted.join(', ') : 'no role';
     const demo = demoUsers.some((d) => d.username === user.username && d.password === user.password);
     const password = demo ? `password ${user.password}` : 'password in the users file';

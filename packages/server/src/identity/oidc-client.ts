@@ -28,12 +28,19 @@ export const embeddedIdpPath = '/idp';
 
 export function oidcSettings(config: Config): OidcSettings {
   const common = {
-    scopes: config.LEXBRIDGE_OIDC_SCOPES.includes('openid') ? config.LEXBRIDGE_OIDC_SCOPES : ['openid', ...config.LEXBRIDGE_OIDC_SCOPES],
+    scopes: config.LEXBRIDGE_OIDC_SCOPES.includes('openid')
+      ? config.LEXBRIDGE_OIDC_SCOPES
+      : ['openid', ...config.LEXBRIDGE_OIDC_SCOPES],
     redirectUri: `${config.publicUrl}/signin-oidc`,
     postLogoutRedirectUri: `${config.publicUrl}/`,
   };
   if (!config.LEXBRIDGE_OIDC_ISSUER) {
-    return { ...common, issuer: `${config.publicUrl}${embeddedIdpPath}`, clientId: embeddedClientId, embedded: true };
+    return {
+      ...common,
+      issuer: `${config.publicUrl}${embeddedIdpPath}`,
+      clientId: embeddedClientId,
+      embedded: true,
+    };
   }
   if (!config.LEXBRIDGE_OIDC_CLIENT_ID) {
     throw new AppError(
@@ -58,7 +65,12 @@ export function isLoopbackUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(host)
+  );
 }
 
 const discovered = new WeakMap<Lexbridge, Promise<client.Configuration>>();
@@ -81,7 +93,10 @@ export function oidcConfiguration(lexbridge: Lexbridge): Promise<client.Configur
 async function discover(settings: OidcSettings): Promise<client.Configuration> {
   const issuer = new URL(settings.issuer);
   if (issuer.protocol !== 'https:' && !isLoopbackUrl(settings.issuer)) {
-    throw new AppError('idp_misconfigured', `LEXBRIDGE_OIDC_ISSUER must be an https address; ${settings.issuer} is not.`);
+    throw new AppError(
+      'idp_misconfigured',
+      `LEXBRIDGE_OIDC_ISSUER must be an https address; ${settings.issuer} is not.`,
+    );
   }
   const auth = settings.clientSecret ? client.ClientSecretPost(settings.clientSecret) : client.None();
   try {
@@ -101,7 +116,9 @@ async function discover(settings: OidcSettings): Promise<client.Configuration> {
  */
 export function providerError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err;
-  const status = (err as { status?: number; response?: { status?: number } }).status ?? (err as { response?: { status?: number } }).response?.status;
+  const status =
+    (err as { status?: number; response?: { status?: number } }).status ??
+    (err as { response?: { status?: number } }).response?.status;
   const unreachable =
     err instanceof TypeError ||
     (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) ||

@@ -5,7 +5,8 @@
  */
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2000) return '/';
-  if (!value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value)) return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || hasControlCharacter(value))
+    return '/';
   const base = 'http://lexbridge.invalid';
   let parsed: URL;
   try {
@@ -15,4 +16,12 @@ export function safeReturnTo(value: unknown): string {
   }
   if (parsed.origin !== base) return '/';
   return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

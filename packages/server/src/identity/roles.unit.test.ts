@@ -23,12 +23,18 @@ describe('roleFromClaimValue', () => {
     expect(roleFromClaimValue(value)).toBe(role);
   });
 
-  it.each(['Administrators', 'Admins', 'ConnectorAdministrator', 'Users', 'Everyone', '', 'Connector', 'Plugin'])(
-    '%j is not a role',
-    (value) => {
-      expect(roleFromClaimValue(value)).toBeNull();
-    },
-  );
+  it.each([
+    'Administrators',
+    'Admins',
+    'ConnectorAdministrator',
+    'Users',
+    'Everyone',
+    '',
+    'Connector',
+    'Plugin',
+  ])('%j is not a role', (value) => {
+    expect(roleFromClaimValue(value)).toBeNull();
+  });
 
   it('removes the prefix, compared in the same forgiving way', () => {
     expect(roleFromClaimValue('Lexbridge.ConnectorAdmin', 'Lexbridge.')).toBe('ConnectorAdmin');
@@ -50,7 +56,10 @@ describe('roleFromClaimValue', () => {
 
 describe('rolesFromClaims', () => {
   it('reads an Entra-style roles claim', () => {
-    expect(rolesFromClaims({ roles: ['Connector.Admin', 'Admin'] }, defaults)).toEqual(['ConnectorAdmin', 'Admin']);
+    expect(rolesFromClaims({ roles: ['Connector.Admin', 'Admin'] }, defaults)).toEqual([
+      'ConnectorAdmin',
+      'Admin',
+    ]);
   });
 
   it('reads an Okta-style groups claim with a prefix and ignores other groups', () => {
@@ -64,7 +73,9 @@ describe('rolesFromClaims', () => {
   });
 
   it('reads only the configured claims', () => {
-    expect(rolesFromClaims({ roles: ['Admin'], groups: ['User'] }, { claimNames: ['groups'] })).toEqual(['User']);
+    expect(rolesFromClaims({ roles: ['Admin'], groups: ['User'] }, { claimNames: ['groups'] })).toEqual([
+      'User',
+    ]);
     expect(rolesFromClaims({ wids: ['Admin'] }, defaults)).toEqual([]);
   });
 
@@ -79,7 +90,9 @@ describe('rolesFromClaims', () => {
   });
 
   it('prefers a claim literally named with a dot over walking', () => {
-    expect(rolesFromClaims({ 'app.roles': ['User'], app: { roles: ['Admin'] } }, { claimNames: ['app.roles'] })).toEqual(['User']);
+    expect(
+      rolesFromClaims({ 'app.roles': ['User'], app: { roles: ['Admin'] } }, { claimNames: ['app.roles'] }),
+    ).toEqual(['User']);
   });
 
   it('gives no roles for missing, empty or odd-shaped claims', () => {

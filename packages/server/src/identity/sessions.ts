@@ -51,7 +51,9 @@ export async function createSession(
     idToken,
     createdAt: now,
     lastSeenAt: now,
-    idleExpiresAt: new Date(Math.min(now.getTime() + lifetime.idleMinutes * 60_000, absoluteExpiresAt.getTime())),
+    idleExpiresAt: new Date(
+      Math.min(now.getTime() + lifetime.idleMinutes * 60_000, absoluteExpiresAt.getTime()),
+    ),
     absoluteExpiresAt,
     ip: meta.ip ?? null,
     userAgent: meta.userAgent?.slice(0, 400) ?? null,
@@ -69,7 +71,12 @@ export interface ActiveSession {
  * Looks up a live session by its cookie value and slides its idle expiry (at most once a minute, so
  * busy pages do not write on every request). Returns null for unknown or expired sessions.
  */
-export async function findActiveSession(db: DbOrTx, token: string, lifetime: SessionLifetime, now = new Date()): Promise<ActiveSession | null> {
+export async function findActiveSession(
+  db: DbOrTx,
+  token: string,
+  lifetime: SessionLifetime,
+  now = new Date(),
+): Promise<ActiveSession | null> {
   const idHash = hashToken(token);
   const rows = await db
     .select({
@@ -84,13 +91,18 @@ export async function findActiveSession(db: DbOrTx, token: string, lifetime: Ses
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.idleExpiresAt, now), gt(sessions.absoluteExpiresAt, now)))
+    .where(
+      and(eq(sessions.idHash, idHash), gt(sessions.idleExpiresAt, now), gt(sessions.absoluteExpiresAt, now)),
+    )
     .limit(1);
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     const idle = Math.min(now.getTime() + lifetime.idleMinutes * 60_000, row.absoluteExpiresAt.getTime());
-    await db.update(sessions).set({ lastSeenAt: now, idleExpiresAt: new Date(idle) }).where(eq(sessions.idHash, idHash));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: now, idleExpiresAt: new Date(idle) })
+      .where(eq(sessions.idHash, idHash));
   }
   return {
     idHash: row.idHash,
@@ -107,8 +119,15 @@ export async function deleteSession(db: DbOrTx, idHash: string): Promise<void> {
  * Deletes a session and returns the ID token it was created with (kept encrypted for RP-initiated
  * logout's id_token_hint), or null when there was none or the session is already gone.
  */
-export async function endSession(db: DbOrTx, secrets: SecretBox, idHash: string): Promise<{ idToken: string | null } | null> {
-  const rows = await db.delete(sessions).where(eq(sessions.idHash, idHash)).returning({ idToken: sessions.idToken });
+export async function endSession(
+  db: DbOrTx,
+  secrets: SecretBox,
+  idHash: string,
+): Promise<{ idToken: string | null } | null> {
+  const rows = await db
+    .delete(sessions)
+    .where(eq(sessions.idHash, idHash))
+    .returning({ idToken: sessions.idToken });
   const row = rows[0];
   if (!row) return null;
   if (!row.idToken) return { idToken: null };

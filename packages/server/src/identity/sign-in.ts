@@ -22,7 +22,11 @@ import { profileFromClaims, type SignInProfile, upsertUser } from './users.ts';
 export const signInCookieName = 'lexbridge_signin';
 export const signInAttemptMinutes = 10;
 
-const stateSlot = (stateHash: string) => ({ table: 'sign_in_attempts', rowId: stateHash, column: 'code_verifier' });
+const stateSlot = (stateHash: string) => ({
+  table: 'sign_in_attempts',
+  rowId: stateHash,
+  column: 'code_verifier',
+});
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 export interface BegunSignIn {
@@ -32,7 +36,11 @@ export interface BegunSignIn {
 }
 
 /** Records a pending sign-in and returns the provider's authorization URL. */
-export async function beginSignIn(lexbridge: Lexbridge, returnTo: unknown, now = new Date()): Promise<BegunSignIn> {
+export async function beginSignIn(
+  lexbridge: Lexbridge,
+  returnTo: unknown,
+  now = new Date(),
+): Promise<BegunSignIn> {
   const settings = oidcSettings(lexbridge.config);
   const configuration = await oidcConfiguration(lexbridge);
   const state = client.randomState();
@@ -83,7 +91,11 @@ export interface CallbackInput {
  * auth.sign_in. On any failure nothing is created, the attempt is gone, and a failed auth.sign_in is
  * recorded with the error code.
  */
-export async function completeSignIn(lexbridge: Lexbridge, input: CallbackInput, now = new Date()): Promise<CompletedSignIn> {
+export async function completeSignIn(
+  lexbridge: Lexbridge,
+  input: CallbackInput,
+  now = new Date(),
+): Promise<CompletedSignIn> {
   try {
     return await exchangeAndSignIn(lexbridge, input, now);
   } catch (err) {
@@ -94,12 +106,18 @@ export async function completeSignIn(lexbridge: Lexbridge, input: CallbackInput,
       actorLabel: 'unknown',
       ip: input.ip ?? null,
       details: { code },
-    }).catch((auditErr: unknown) => lexbridge.log.warn({ err: auditErr }, 'could not record the failed sign-in'));
+    }).catch((auditErr: unknown) =>
+      lexbridge.log.warn({ err: auditErr }, 'could not record the failed sign-in'),
+    );
     throw err;
   }
 }
 
-async function exchangeAndSignIn(lexbridge: Lexbridge, input: CallbackInput, now: Date): Promise<CompletedSignIn> {
+async function exchangeAndSignIn(
+  lexbridge: Lexbridge,
+  input: CallbackInput,
+  now: Date,
+): Promise<CompletedSignIn> {
   const attempt = await consumeAttempt(lexbridge, input, now);
   const settings = oidcSettings(lexbridge.config);
   const configuration = await oidcConfiguration(lexbridge);
@@ -119,7 +137,9 @@ async function exchangeAndSignIn(lexbridge: Lexbridge, input: CallbackInput, now
   const claims: Record<string, unknown> = { ...tokens.claims() };
   // Some providers keep the e-mail address out of the ID token; their userinfo endpoint has it.
   if (!claims.email && configuration.serverMetadata().userinfo_endpoint && typeof claims.sub === 'string') {
-    const userinfo = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub).catch(() => undefined);
+    const userinfo = await client
+      .fetchUserInfo(configuration, tokens.access_token, claims.sub)
+      .catch(() => undefined);
     if (typeof userinfo?.email === 'string') claims.email = userinfo.email;
   }
   const profile = profileFromClaims(claims, String(claims.iss ?? settings.issuer), {
@@ -131,7 +151,10 @@ async function exchangeAndSignIn(lexbridge: Lexbridge, input: CallbackInput, now
     const session = await createSession(
       tx,
       user.id,
-      { idleMinutes: lexbridge.config.LEXBRIDGE_SESSION_IDLE_MINUTES, absoluteHours: lexbridge.config.LEXBRIDGE_SESSION_ABSOLUTE_HOURS },
+      {
+        idleMinutes: lexbridge.config.LEXBRIDGE_SESSION_IDLE_MINUTES,
+        absoluteHours: lexbridge.config.LEXBRIDGE_SESSION_ABSOLUTE_HOURS,
+      },
       {
         ip: input.ip,
         userAgent: input.userAgent,
@@ -157,16 +180,25 @@ async function consumeAttempt(lexbridge: Lexbridge, input: CallbackInput, now: D
   const queryState = input.query.get('state');
   const cookieState = input.cookieState;
   if (!cookieState) {
-    throw new AppError('oidc_state_invalid', 'This sign-in was not started in this browser, or it took longer than 10 minutes. Start signing in again.');
+    throw new AppError(
+      'oidc_state_invalid',
+      'This sign-in was not started in this browser, or it took longer than 10 minutes. Start signing in again.',
+    );
   }
   const stateHash = sha256(cookieState);
-  const rows = await lexbridge.store.db.delete(signInAttempts).where(eq(signInAttempts.stateHash, stateHash)).returning();
+  const rows = await lexbridge.store.db
+    .delete(signInAttempts)
+    .where(eq(signInAttempts.stateHash, stateHash))
+    .returning();
   const row = rows[0];
   if (!row || !queryState || !equalSecrets(queryState, cookieState)) {
     throw new AppError('oidc_state_invalid');
   }
   if (row.expiresAt.getTime() <= now.getTime()) {
-    throw new AppError('oidc_state_invalid', 'This sign-in took longer than 10 minutes. Start signing in again.');
+    throw new AppError(
+      'oidc_state_invalid',
+      'This sign-in took longer than 10 minutes. Start signing in again.',
+    );
   }
   return {
     state: cookieState,
@@ -184,7 +216,10 @@ function callbackError(err: unknown): AppError {
       err.error === 'access_denied'
         ? 'The identity provider did not let you sign in to Lexbridge. If you should have access, ask your administrator to assign you to the Lexbridge application.'
         : undefined,
-      { providerError: err.error, ...(err.error_description ? { providerDescription: err.error_description } : {}) },
+      {
+        providerError: err.error,
+        ...(err.error_description ? { providerDescription: err.error_description } : {}),
+      },
       { cause: err },
     );
   }
@@ -193,7 +228,12 @@ function callbackError(err: unknown): AppError {
   }
   const mapped = providerError(err, 'The code exchange failed');
   if (mapped.code === 'idp_unavailable') return mapped;
-  return new AppError('oidc_callback_failed', undefined, { reason: err instanceof Error ? err.message : String(err) }, { cause: err });
+  return new AppError(
+    'oidc_callback_failed',
+    undefined,
+    { reason: err instanceof Error ? err.message : String(err) },
+    { cause: err },
+  );
 }
 
 export interface SignedOut {
@@ -202,10 +242,21 @@ export interface SignedOut {
 }
 
 /** Ends the session and, when the provider supports it, builds its end-session URL. */
-export async function signOut(lexbridge: Lexbridge, user: { id: string; email: string | null; sessionIdHash: string }, ip?: string): Promise<SignedOut> {
+export async function signOut(
+  lexbridge: Lexbridge,
+  user: { id: string; email: string | null; sessionIdHash: string },
+  ip?: string,
+): Promise<SignedOut> {
   const ended = await lexbridge.store.db.transaction(async (tx) => {
     const result = await endSession(tx, lexbridge.secrets, user.sessionIdHash);
-    await recordAudit(tx, { action: 'auth.sign_out', actorUserId: user.id, actorLabel: user.email, targetType: 'user', targetId: user.id, ip: ip ?? null });
+    await recordAudit(tx, {
+      action: 'auth.sign_out',
+      actorUserId: user.id,
+      actorLabel: user.email,
+      targetType: 'user',
+      targetId: user.id,
+      ip: ip ?? null,
+    });
     return result;
   });
   try {
@@ -219,7 +270,10 @@ export async function signOut(lexbridge: Lexbridge, user: { id: string; email: s
     });
     return { redirectTo: url.href };
   } catch (err) {
-    lexbridge.log.warn({ err }, 'signed out locally; the identity provider could not be asked for its sign-out address');
+    lexbridge.log.warn(
+      { err },
+      'signed out locally; the identity provider could not be asked for its sign-out address',
+    );
     return { redirectTo: null };
   }
 }

@@ -14,16 +14,22 @@ export interface SignInProfile {
   roles: Role[];
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 
 /**
  * Reads the person from validated ID token (and userinfo) claims. A subject and an e-mail address are
  * required; Entra ID often sends the address only as preferred_username or upn, so those count when
  * they look like one.
  */
-export function profileFromClaims(claims: Record<string, unknown>, issuer: string, roleOptions: RoleClaimOptions): SignInProfile {
+export function profileFromClaims(
+  claims: Record<string, unknown>,
+  issuer: string,
+  roleOptions: RoleClaimOptions,
+): SignInProfile {
   const subject = text(claims.sub);
-  const email = text(claims.email) ?? [text(claims.preferred_username), text(claims.upn)].find((v) => v?.includes('@'));
+  const email =
+    text(claims.email) ?? [text(claims.preferred_username), text(claims.upn)].find((v) => v?.includes('@'));
   const missing = [...(subject ? [] : ['sub']), ...(email ? [] : ['email'])];
   if (!subject || !email) {
     throw new AppError(
@@ -41,7 +47,11 @@ export function profileFromClaims(claims: Record<string, unknown>, issuer: strin
  * Creates or updates the user for (issuer, subject). Name, e-mail and roles are replaced at every
  * sign-in, so a role removed at the provider is gone at the next sign-in.
  */
-export async function upsertUser(db: DbOrTx, profile: SignInProfile, now = new Date()): Promise<{ id: string }> {
+export async function upsertUser(
+  db: DbOrTx,
+  profile: SignInProfile,
+  now = new Date(),
+): Promise<{ id: string }> {
   const rows = await db
     .insert(users)
     .values({
@@ -57,7 +67,13 @@ export async function upsertUser(db: DbOrTx, profile: SignInProfile, now = new D
     })
     .onConflictDoUpdate({
       target: [users.issuer, users.subject],
-      set: { email: profile.email, name: profile.name, roles: profile.roles, updatedAt: now, lastSignInAt: now },
+      set: {
+        email: profile.email,
+        name: profile.name,
+        roles: profile.roles,
+        updatedAt: now,
+        lastSignInAt: now,
+      },
     })
     .returning({ id: users.id });
   return rows[0]!;

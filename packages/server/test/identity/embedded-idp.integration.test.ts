@@ -2,11 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setUpIdentity } from '../../src/identity/index.ts';
 import { hashPassword } from '../../src/identity/embedded-idp/passwords.ts';
+import { setUpIdentity } from '../../src/identity/index.ts';
 import { users } from '../../src/store/schema.ts';
 import { fillLoginForm, followFlow, TestBrowser } from './support/browser.ts';
-import { startIdentityServer, type IdentityTestServer } from './support/servers.ts';
+import { type IdentityTestServer, startIdentityServer } from './support/servers.ts';
 
 /**
  * The embedded identity provider, mounted at /idp of the Lexbridge server, driven like a browser:
@@ -23,16 +23,22 @@ afterAll(async () => {
   await lex?.close();
 });
 
-const intoApp = (u: string) => u.startsWith(lex.url) && !/\/(signin-oidc|api\/auth\/login|idp)(\/|\?|$)/.test(new URL(u).pathname + '/');
+const intoApp = (u: string) =>
+  u.startsWith(lex.url) && !/\/(signin-oidc|api\/auth\/login|idp)(\/|\?|$)/.test(new URL(u).pathname + '/');
 
 async function me(browser: TestBrowser) {
   const res = await fetch(`${lex.url}/api/me`, { headers: { cookie: browser.cookieHeader(lex.url) } });
-  return { status: res.status, body: (await res.json()) as { user: { id: string; email: string; roles: string[] }; csrfToken: string } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { user: { id: string; email: string; roles: string[] }; csrfToken: string },
+  };
 }
 
 describe('embedded identity provider', () => {
   it('creates the demo users on a first local start', async () => {
-    const file = JSON.parse(await readFile(join(lex.lexbridge.dataDir, 'users.json'), 'utf8')) as { users: { username: string; roles: string[] }[] };
+    const file = JSON.parse(await readFile(join(lex.lexbridge.dataDir, 'users.json'), 'utf8')) as {
+      users: { username: string; roles: string[] }[];
+    };
     expect(file.users.map((u) => [u.username, u.roles])).toEqual([
       ['admin', ['Connector.Admin', 'Admin']],
       ['user', ['User']],
@@ -44,7 +50,11 @@ describe('embedded identity provider', () => {
   it('serves discovery under /idp with the public URL as issuer', async () => {
     const res = await fetch(`${lex.url}/idp/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
-    const meta = (await res.json()) as { issuer: string; authorization_endpoint: string; end_session_endpoint: string };
+    const meta = (await res.json()) as {
+      issuer: string;
+      authorization_endpoint: string;
+      end_session_endpoint: string;
+    };
     expect(meta.issuer).toBe(`${lex.url}/idp`);
     expect(meta.authorization_endpoint).toBe(`${lex.url}/idp/auth`);
     expect(meta.end_session_endpoint).toBe(`${lex.url}/idp/session/end`);
@@ -77,7 +87,9 @@ describe('embedded identity provider', () => {
     const right = fillLoginForm('ADMIN', 'lexbridge-admin')(toForm.finalUrl, refusedHtml)!;
     const accepted = await browser.request(right.url, { method: 'POST', body: right.body });
     expect(accepted.status).toBe(303);
-    const done = await followFlow(browser, new URL(accepted.headers.get('location')!, right.url).href, { stopAt: intoApp });
+    const done = await followFlow(browser, new URL(accepted.headers.get('location')!, right.url).href, {
+      stopAt: intoApp,
+    });
     expect(done.finalUrl).toBe(`${lex.url}/connectors`);
     expect(done.visited.some((u) => u.startsWith(`${lex.url}/signin-oidc?`))).toBe(true);
     const { body } = await me(browser);
@@ -92,7 +104,10 @@ describe('embedded identity provider', () => {
     ['norole', 'lexbridge-norole', []],
   ])('signs in the demo user %s', async (username, password, roles) => {
     const browser = new TestBrowser();
-    const flow = await followFlow(browser, `${lex.url}/api/auth/login`, { onPage: fillLoginForm(username, password), stopAt: intoApp });
+    const flow = await followFlow(browser, `${lex.url}/api/auth/login`, {
+      onPage: fillLoginForm(username, password),
+      stopAt: intoApp,
+    });
     expect(flow.finalUrl).toBe(`${lex.url}/`);
     expect((await me(browser)).body.user.roles).toEqual(roles);
   });
@@ -101,11 +116,20 @@ describe('embedded identity provider', () => {
     const path = join(lex.lexbridge.dataDir, 'users.json');
     const original = await readFile(path, 'utf8');
     const file = JSON.parse(original) as { users: Record<string, unknown>[] };
-    file.users.push({ username: 'hashed', passwordHash: await hashPassword('s3cret pass'), name: 'Hash Ed', email: 'hashed@example.com', roles: ['plugin_user', 'User'] });
+    file.users.push({
+      username: 'hashed',
+      passwordHash: await hashPassword('s3cret pass'),
+      name: 'Hash Ed',
+      email: 'hashed@example.com',
+      roles: ['plugin_user', 'User'],
+    });
     await writeFile(path, JSON.stringify(file));
     try {
       const browser = new TestBrowser();
-      await followFlow(browser, `${lex.url}/api/auth/login`, { onPage: fillLoginForm('hashed', 's3cret pass'), stopAt: intoApp });
+      await followFlow(browser, `${lex.url}/api/auth/login`, {
+        onPage: fillLoginForm('hashed', 's3cret pass'),
+        stopAt: intoApp,
+      });
       expect((await me(browser)).body.user.roles).toEqual(['User', 'PluginUser']);
     } finally {
       await writeFile(path, original);
@@ -114,7 +138,10 @@ describe('embedded identity provider', () => {
 
   it('signs out at Lexbridge and then at the embedded provider, landing back on Lexbridge', async () => {
     const browser = new TestBrowser();
-    await followFlow(browser, `${lex.url}/api/auth/login`, { onPage: fillLoginForm('user', 'lexbridge-user'), stopAt: intoApp });
+    await followFlow(browser, `${lex.url}/api/auth/login`, {
+      onPage: fillLoginForm('user', 'lexbridge-user'),
+      stopAt: intoApp,
+    });
     const { body } = await me(browser);
     const res = await fetch(`${lex.url}/api/auth/logout`, {
       method: 'POST',
@@ -128,22 +155,38 @@ describe('embedded identity provider', () => {
     expect(html).toContain('>Sign out</button>');
     const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-    const confirm = await browser.request(new URL(action, lex.url).href, { method: 'POST', body: new URLSearchParams({ xsrf, logout: 'yes' }) });
+    const confirm = await browser.request(new URL(action, lex.url).href, {
+      method: 'POST',
+      body: new URLSearchParams({ xsrf, logout: 'yes' }),
+    });
     expect(confirm.status).toBe(303);
     expect(confirm.headers.get('location')).toBe(`${lex.url}/`);
   });
 
   it('refuses to start on a non-loopback public URL unless explicitly allowed, and then needs a users file', async () => {
-    const at = (overrides: Record<string, unknown>) => ({ ...lex.lexbridge, config: { ...lex.lexbridge.config, ...overrides } });
+    const at = (overrides: Record<string, unknown>) => ({
+      ...lex.lexbridge,
+      config: { ...lex.lexbridge.config, ...overrides },
+    });
     await expect(setUpIdentity(at({ publicUrl: 'https://lexbridge.firm.example' }))).rejects.toMatchObject({
       code: 'embedded_idp_not_allowed',
-      message: expect.stringMatching(/LEXBRIDGE_PUBLIC_URL \(https:\/\/lexbridge\.firm\.example\).*LEXBRIDGE_ALLOW_EMBEDDED_IDP=true/s),
+      message: expect.stringMatching(
+        /LEXBRIDGE_PUBLIC_URL \(https:\/\/lexbridge\.firm\.example\).*LEXBRIDGE_ALLOW_EMBEDDED_IDP=true/s,
+      ),
     });
     const missing = join(lex.lexbridge.dataDir, 'no-such-users.json');
     await expect(
-      setUpIdentity(at({ publicUrl: 'https://lexbridge.firm.example', LEXBRIDGE_ALLOW_EMBEDDED_IDP: true, LEXBRIDGE_USERS_FILE: missing })),
+      setUpIdentity(
+        at({
+          publicUrl: 'https://lexbridge.firm.example',
+          LEXBRIDGE_ALLOW_EMBEDDED_IDP: true,
+          LEXBRIDGE_USERS_FILE: missing,
+        }),
+      ),
     ).rejects.toMatchObject({ code: 'users_file_invalid' });
-    const allowed = await setUpIdentity(at({ publicUrl: 'https://lexbridge.firm.example', LEXBRIDGE_ALLOW_EMBEDDED_IDP: true }));
+    const allowed = await setUpIdentity(
+      at({ publicUrl: 'https://lexbridge.firm.example', LEXBRIDGE_ALLOW_EMBEDDED_IDP: true }),
+    );
     expect(allowed.embedded?.issuer).toBe('https://lexbridge.firm.example/idp');
     for (const url of ['http://localhost:8080', 'http://127.0.0.1:9', 'http://[::1]:8080']) {
       const local = await setUpIdentity(at({ publicUrl: url }));
@@ -155,8 +198,17 @@ describe('embedded identity provider', () => {
     const bad = join(lex.lexbridge.dataDir, 'bad-users.json');
     const at = { ...lex.lexbridge, config: { ...lex.lexbridge.config, LEXBRIDGE_USERS_FILE: bad } };
     await writeFile(bad, '{ not json');
-    await expect(setUpIdentity(at)).rejects.toMatchObject({ code: 'users_file_invalid', message: expect.stringContaining('not valid JSON') });
-    await writeFile(bad, JSON.stringify({ users: [{ username: 'x', name: 'X', email: 'x@example.com', roles: [] }] }));
-    await expect(setUpIdentity(at)).rejects.toMatchObject({ code: 'users_file_invalid', message: expect.stringContaining('password or passwordHash') });
+    await expect(setUpIdentity(at)).rejects.toMatchObject({
+      code: 'users_file_invalid',
+      message: expect.stringContaining('not valid JSON'),
+    });
+    await writeFile(
+      bad,
+      JSON.stringify({ users: [{ username: 'x', name: 'X', email: 'x@example.com', roles: [] }] }),
+    );
+    await expect(setUpIdentity(at)).rejects.toMatchObject({
+      code: 'users_file_invalid',
+      message: expect.stringContaining('password or passwordHash'),
+    });
   });
 });

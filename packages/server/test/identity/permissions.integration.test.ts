@@ -34,12 +34,19 @@ function concretePath(url: string): string {
   return url.replace(/:[A-Za-z0-9_]+/g, () => randomUUID()).replace(/\*$/, 'x');
 }
 
-async function call(route: RouteDefinition, headers: Record<string, string>): Promise<{ status: number; code?: string }> {
+async function call(
+  route: RouteDefinition,
+  headers: Record<string, string>,
+): Promise<{ status: number; code?: string }> {
   const withBody = route.method !== 'GET' && route.method !== 'DELETE';
   const res = await fetch(`${server.url}${concretePath(route.url)}`, {
     method: route.method,
     redirect: 'manual',
-    headers: { accept: 'application/json', ...(withBody ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      accept: 'application/json',
+      ...(withBody ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: withBody ? '{}' : undefined,
   });
   const text = await res.text();
@@ -56,9 +63,17 @@ const allowedRoles = (route: RouteDefinition): readonly Role[] | 'any' =>
   route.access === 'signed-in' ? 'any' : Array.isArray(route.access) ? (route.access as readonly Role[]) : [];
 
 describe('permissions of every route', () => {
-  it('finds the routes, including this area\'s', () => {
+  it("finds the routes, including this area's", () => {
     const names = routes.map((r) => `${r.method} ${r.url}`);
-    expect(names).toEqual(expect.arrayContaining(['GET /api/me', 'GET /api/auth/login', 'POST /api/auth/logout', 'GET /signin-oidc', 'GET /api/admin/audit']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'GET /api/me',
+        'GET /api/auth/login',
+        'POST /api/auth/logout',
+        'GET /signin-oidc',
+        'GET /api/admin/audit',
+      ]),
+    );
     expect(routes.every((r) => r.access !== undefined)).toBe(true);
   });
 
@@ -79,7 +94,8 @@ describe('permissions of every route', () => {
         const permitted = who !== 'none' && (allowed === 'any' || allowed.includes(who));
         if (permitted) continue;
         const { status, code } = await call(route, session.headers);
-        if (status !== 403 || code !== 'forbidden') wrong.push(`${route.method} ${route.url} as ${who} → ${status} ${code ?? ''}`);
+        if (status !== 403 || code !== 'forbidden')
+          wrong.push(`${route.method} ${route.url} as ${who} → ${status} ${code ?? ''}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -92,7 +108,8 @@ describe('permissions of every route', () => {
       for (const role of roles) {
         if (allowed !== 'any' && !allowed.includes(role)) continue;
         const { status, code } = await call(route, sessions.get(role)!.headers);
-        if (status === 401 || status === 403) wrong.push(`${route.method} ${route.url} as ${role} → ${status} ${code ?? ''}`);
+        if (status === 401 || status === 403)
+          wrong.push(`${route.method} ${route.url} as ${role} → ${status} ${code ?? ''}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -100,7 +117,9 @@ describe('permissions of every route', () => {
 
   it('refuses state-changing requests without the CSRF token (403 csrf_token_invalid)', async () => {
     const wrong: string[] = [];
-    const checked = routes.filter((r) => unsafe.has(r.method) && !r.csrfExempt && (r.access === 'signed-in' || Array.isArray(r.access)));
+    const checked = routes.filter(
+      (r) => unsafe.has(r.method) && !r.csrfExempt && (r.access === 'signed-in' || Array.isArray(r.access)),
+    );
     for (const route of checked) {
       const allowed = allowedRoles(route);
       const role = allowed === 'any' ? 'User' : allowed[0]!;
@@ -108,7 +127,8 @@ describe('permissions of every route', () => {
       const attempts: Record<string, string>[] = [{ cookie }, { cookie, 'x-csrf-token': `${csrfToken}x` }];
       for (const headers of attempts) {
         const { status, code } = await call(route, headers);
-        if (status !== 403 || code !== 'csrf_token_invalid') wrong.push(`${route.method} ${route.url} → ${status} ${code ?? ''}`);
+        if (status !== 403 || code !== 'csrf_token_invalid')
+          wrong.push(`${route.method} ${route.url} → ${status} ${code ?? ''}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -118,7 +138,8 @@ describe('permissions of every route', () => {
     const wrong: string[] = [];
     for (const route of routes.filter((r) => r.access === 'local-admin')) {
       const { status, code } = await call(route, sessions.get('Admin')!.headers);
-      if (status !== 401 || code !== 'admin_token_invalid') wrong.push(`${route.method} ${route.url} → ${status} ${code ?? ''}`);
+      if (status !== 401 || code !== 'admin_token_invalid')
+        wrong.push(`${route.method} ${route.url} → ${status} ${code ?? ''}`);
     }
     expect(wrong).toEqual([]);
   });

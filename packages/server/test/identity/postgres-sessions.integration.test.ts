@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serve } from '../../src/server.ts';
-import { createPostgresDatabase, createTestLexbridge, describeWithPostgres, type TestLexbridge, testEncryptionKeys } from '../support/lexbridge.ts';
+import {
+  createPostgresDatabase,
+  createTestLexbridge,
+  describeWithPostgres,
+  type TestLexbridge,
+  testEncryptionKeys,
+} from '../support/lexbridge.ts';
 import { followFlow, freePort, TestBrowser } from './support/browser.ts';
 import { startTestIdp, type TestIdp } from './support/test-idp.ts';
 
@@ -55,7 +61,9 @@ describeWithPostgres('sessions across several web processes on PostgreSQL', () =
     const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
     idp.nextAccount = 'pat';
     const browser = new TestBrowser();
-    const flow = await followFlow(browser, `${a.url}/api/auth/login?returnTo=/workflows`, { stopAt: (u) => u.includes('/signin-oidc') });
+    const flow = await followFlow(browser, `${a.url}/api/auth/login?returnTo=/workflows`, {
+      stopAt: (u) => u.includes('/signin-oidc'),
+    });
     const callback = await browser.request(`${b.url}/signin-oidc${new URL(flow.finalUrl).search}`);
     expect(callback.status).toBe(302);
     expect(callback.headers.get('location')).toBe('/workflows');
@@ -68,7 +76,10 @@ describeWithPostgres('sessions across several web processes on PostgreSQL', () =
     const me = (await onA.json()) as { user: { email: string; roles: string[] }; csrfToken: string };
     expect(me.user).toMatchObject({ email: 'pat@firm.test', roles: ['User'] });
 
-    const out = await fetch(`${b.url}/api/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken } });
+    const out = await fetch(`${b.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': me.csrfToken },
+    });
     expect(out.status).toBe(200);
     expect((await fetch(`${a.url}/api/me`, { headers: { cookie } })).status).toBe(401);
   });

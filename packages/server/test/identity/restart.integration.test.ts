@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { openLexbridge } from '../../src/runtime.ts';
 import { serve } from '../../src/server.ts';
-import { testEncryptionKeys } from '../support/lexbridge.ts';
 import { killAll, runLexbridge } from '../foundation/processes.ts';
+import { testEncryptionKeys } from '../support/lexbridge.ts';
 import { fillLoginForm, followFlow, freePort, TestBrowser } from './support/browser.ts';
 
 /**
@@ -54,8 +54,13 @@ describe('sessions across a restart', () => {
     const first = await start();
     let csrfToken: string;
     try {
-      await followFlow(browser, `${first.url}/api/auth/login`, { onPage: fillLoginForm('admin', 'lexbridge-admin'), stopAt: (u) => u === `${first.url}/` });
-      const res = await fetch(`${first.url}/api/me`, { headers: { cookie: browser.cookieHeader(first.url) } });
+      await followFlow(browser, `${first.url}/api/auth/login`, {
+        onPage: fillLoginForm('admin', 'lexbridge-admin'),
+        stopAt: (u) => u === `${first.url}/`,
+      });
+      const res = await fetch(`${first.url}/api/me`, {
+        headers: { cookie: browser.cookieHeader(first.url) },
+      });
       expect(res.status).toBe(200);
       csrfToken = ((await res.json()) as { csrfToken: string }).csrfToken;
     } finally {
@@ -64,7 +69,9 @@ describe('sessions across a restart', () => {
 
     const second = await start();
     try {
-      const res = await fetch(`${second.url}/api/me`, { headers: { cookie: browser.cookieHeader(second.url) } });
+      const res = await fetch(`${second.url}/api/me`, {
+        headers: { cookie: browser.cookieHeader(second.url) },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { user: { email: string; roles: string[] }; csrfToken: string };
       expect(body.user).toMatchObject({ email: 'admin@example.com', roles: ['ConnectorAdmin', 'Admin'] });
@@ -75,7 +82,11 @@ describe('sessions across a restart', () => {
   });
 
   it('refuses `lexbridge serve` with the embedded provider on a public address, naming the way out', async () => {
-    const { code, stderr } = await runLexbridge(['serve'], { ...env, PORT: '0', LEXBRIDGE_PUBLIC_URL: 'https://lexbridge.firm.example' });
+    const { code, stderr } = await runLexbridge(['serve'], {
+      ...env,
+      PORT: '0',
+      LEXBRIDGE_PUBLIC_URL: 'https://lexbridge.firm.example',
+    });
     expect(code).toBe(1);
     expect(stderr).toContain('[embedded_idp_not_allowed]');
     expect(stderr).toContain('LEXBRIDGE_OIDC_ISSUER');
@@ -84,7 +95,11 @@ describe('sessions across a restart', () => {
 
   it('refuses `lexbridge serve` with an issuer but no client id, before opening the data directory', async () => {
     const elsewhere = join(dataDir, 'never-created');
-    const { code, stderr } = await runLexbridge(['serve'], { ...env, LEXBRIDGE_DATA_DIR: elsewhere, LEXBRIDGE_OIDC_ISSUER: 'https://login.example/tenant/v2.0' });
+    const { code, stderr } = await runLexbridge(['serve'], {
+      ...env,
+      LEXBRIDGE_DATA_DIR: elsewhere,
+      LEXBRIDGE_OIDC_ISSUER: 'https://login.example/tenant/v2.0',
+    });
     expect(code).toBe(1);
     expect(stderr).toContain('[idp_misconfigured]');
     expect(stderr).toContain('LEXBRIDGE_OIDC_CLIENT_ID');

@@ -19,7 +19,14 @@ const minutes = (n: number) => n * 60_000;
 
 async function newUser(): Promise<string> {
   const id = randomUUID();
-  await server.lexbridge.store.db.insert(users).values({ id, issuer: 'https://idp.test', subject: id, email: `${id}@firm.test`, name: 'S', roles: ['User'] });
+  await server.lexbridge.store.db.insert(users).values({
+    id,
+    issuer: 'https://idp.test',
+    subject: id,
+    email: `${id}@firm.test`,
+    name: 'S',
+    roles: ['User'],
+  });
   return id;
 }
 
@@ -30,10 +37,16 @@ describe('session expiry', () => {
     const db = server.lexbridge.store.db;
     const t0 = new Date('2030-01-01T08:00:00Z');
     const session = await createSession(db, await newUser(), lifetime, {}, t0);
-    expect(await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + minutes(59)))).not.toBeNull();
+    expect(
+      await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + minutes(59))),
+    ).not.toBeNull();
     // That request slid the idle expiry to 59 + 60 minutes.
-    expect(await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + minutes(118)))).not.toBeNull();
-    expect(await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + minutes(118 + 61)))).toBeNull();
+    expect(
+      await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + minutes(118))),
+    ).not.toBeNull();
+    expect(
+      await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + minutes(118 + 61))),
+    ).toBeNull();
   });
 
   it('ends a session at the absolute limit however active it is', async () => {
@@ -45,7 +58,9 @@ describe('session expiry', () => {
       t += minutes(50);
       expect(await findActiveSession(db, session.token, lifetime, new Date(t))).not.toBeNull();
     }
-    expect(await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + 12 * 3_600_000 + 1000))).toBeNull();
+    expect(
+      await findActiveSession(db, session.token, lifetime, new Date(t0.getTime() + 12 * 3_600_000 + 1000)),
+    ).toBeNull();
   });
 
   it('knows nothing of an unknown token', async () => {
@@ -67,13 +82,23 @@ describe('GET /api/admin/audit', () => {
       await recordAudit(db, { action, outcome, actorUserId: actor, actorLabel: 'pat@firm.test' });
     }
     const get = async (query: string) => {
-      const res = await fetch(`${server.url}/api/admin/audit?${query}`, { headers: { cookie: admin.cookie } });
+      const res = await fetch(`${server.url}/api/admin/audit?${query}`, {
+        headers: { cookie: admin.cookie },
+      });
       expect(res.status).toBe(200);
-      return (await res.json()) as { events: { id: number; action: string; outcome: string; at: string }[]; nextBefore: number | null };
+      return (await res.json()) as {
+        events: { id: number; action: string; outcome: string; at: string }[];
+        nextBefore: number | null;
+      };
     };
 
     const mine = await get(`actorUserId=${actor}`);
-    expect(mine.events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['auth.sign_in:failure', 'access.denied:denied', 'auth.sign_out:success', 'auth.sign_in:success']);
+    expect(mine.events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'auth.sign_in:failure',
+      'access.denied:denied',
+      'auth.sign_out:success',
+      'auth.sign_in:success',
+    ]);
     expect(mine.nextBefore).toBeNull();
 
     const page1 = await get(`actorUserId=${actor}&action=auth.&limit=2`);
@@ -83,7 +108,9 @@ describe('GET /api/admin/audit', () => {
     expect(page2.events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['auth.sign_in:success']);
     expect(page2.nextBefore).toBeNull();
 
-    expect((await get(`actorUserId=${actor}&outcome=denied`)).events.map((e) => e.action)).toEqual(['access.denied']);
+    expect((await get(`actorUserId=${actor}&outcome=denied`)).events.map((e) => e.action)).toEqual([
+      'access.denied',
+    ]);
     expect((await get(`actorUserId=${actor}&action=auth.sign_out`)).events).toHaveLength(1);
     expect((await get(`actorUserId=${actor}&from=2999-01-01T00:00:00Z`)).events).toEqual([]);
     expect((await get(`actorUserId=${actor}&to=2000-01-01T00:00:00Z`)).events).toEqual([]);
@@ -92,8 +119,12 @@ describe('GET /api/admin/audit', () => {
 
   it('is open to Connector Admins and refuses bad filters with validation_failed', async () => {
     const connectorAdmin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
-    expect((await fetch(`${server.url}/api/admin/audit`, { headers: { cookie: connectorAdmin.cookie } })).status).toBe(200);
-    const bad = await fetch(`${server.url}/api/admin/audit?limit=0&outcome=maybe`, { headers: { cookie: connectorAdmin.cookie } });
+    expect(
+      (await fetch(`${server.url}/api/admin/audit`, { headers: { cookie: connectorAdmin.cookie } })).status,
+    ).toBe(200);
+    const bad = await fetch(`${server.url}/api/admin/audit?limit=0&outcome=maybe`, {
+      headers: { cookie: connectorAdmin.cookie },
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
   });

@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, sessions, signInAttempts, users } from '../../src/store/schema.ts';
 import { followFlow, freePort, TestBrowser } from './support/browser.ts';
-import { startIdentityServer, type IdentityTestServer } from './support/servers.ts';
+import { type IdentityTestServer, startIdentityServer } from './support/servers.ts';
 import { startTestIdp, type TestIdp } from './support/test-idp.ts';
 
 /**
@@ -26,7 +26,11 @@ beforeAll(async () => {
     },
   });
   lex = await startIdentityServer(
-    { LEXBRIDGE_OIDC_ISSUER: idp.issuer, LEXBRIDGE_OIDC_CLIENT_ID: idp.clientId, LEXBRIDGE_OIDC_CLIENT_SECRET: idp.clientSecret },
+    {
+      LEXBRIDGE_OIDC_ISSUER: idp.issuer,
+      LEXBRIDGE_OIDC_CLIENT_ID: idp.clientId,
+      LEXBRIDGE_OIDC_CLIENT_SECRET: idp.clientSecret,
+    },
     port,
   );
 });
@@ -37,22 +41,33 @@ afterAll(async () => {
 });
 
 const db = () => lex.lexbridge.store.db;
-const rowCount = async (table: typeof users | typeof sessions | typeof signInAttempts) => (await db().select({ n: count() }).from(table))[0]!.n;
+const rowCount = async (table: typeof users | typeof sessions | typeof signInAttempts) =>
+  (await db().select({ n: count() }).from(table))[0]!.n;
 
 /** Signs `account` in from a fresh browser; stops when Lexbridge sends the browser back into the app. */
 async function signInAs(account: string, returnTo = '/workflows') {
   idp.nextAccount = account;
   const browser = new TestBrowser();
-  const flow = await followFlow(browser, `${lex.url}/api/auth/login?returnTo=${encodeURIComponent(returnTo)}`, {
-    stopAt: (u) => u.startsWith(lex.url) && !/\/(signin-oidc|api\/auth\/login)/.test(u),
-  });
+  const flow = await followFlow(
+    browser,
+    `${lex.url}/api/auth/login?returnTo=${encodeURIComponent(returnTo)}`,
+    {
+      stopAt: (u) => u.startsWith(lex.url) && !/\/(signin-oidc|api\/auth\/login)/.test(u),
+    },
+  );
   const callbackUrl = flow.visited.find((u) => u.startsWith(`${lex.url}/signin-oidc`));
   return { browser, flow, callbackUrl };
 }
 
 async function me(browser: TestBrowser) {
   const res = await fetch(`${lex.url}/api/me`, { headers: { cookie: browser.cookieHeader(lex.url) } });
-  return { status: res.status, body: (await res.json()) as { user: { id: string; name: string; email: string; roles: string[] }; csrfToken: string } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      user: { id: string; name: string; email: string; roles: string[] };
+      csrfToken: string;
+    },
+  };
 }
 
 describe('sign-in with an Entra-like provider (roles claim)', () => {
@@ -85,9 +100,14 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
   it('ignores a returnTo that leaves the site', async () => {
     idp.nextAccount = 'alice';
     const browser = new TestBrowser();
-    const flow = await followFlow(browser, `${lex.url}/api/auth/login?returnTo=${encodeURIComponent('//evil.example/x')}`, {
-      stopAt: (u) => !u.startsWith(idp.issuer) && !u.includes('/signin-oidc') && !u.includes('/api/auth/login'),
-    });
+    const flow = await followFlow(
+      browser,
+      `${lex.url}/api/auth/login?returnTo=${encodeURIComponent('//evil.example/x')}`,
+      {
+        stopAt: (u) =>
+          !u.startsWith(idp.issuer) && !u.includes('/signin-oidc') && !u.includes('/api/auth/login'),
+      },
+    );
     expect(flow.finalUrl).toBe(`${lex.url}/`);
   });
 
@@ -103,7 +123,11 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
 
     const { status, body } = await me(browser);
     expect(status).toBe(200);
-    expect(body.user).toMatchObject({ name: 'Alice Admin', email: 'alice@firm.test', roles: ['ConnectorAdmin', 'Admin'] });
+    expect(body.user).toMatchObject({
+      name: 'Alice Admin',
+      email: 'alice@firm.test',
+      roles: ['ConnectorAdmin', 'Admin'],
+    });
     expect(body.csrfToken.length).toBeGreaterThan(20);
 
     const [row] = await db().select().from(users).where(eq(users.id, body.user.id));
@@ -129,21 +153,32 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
     const { status, body } = await me(browser);
     expect(status).toBe(200);
     expect(body.user.roles).toEqual([]);
-    const denied = await fetch(`${lex.url}/api/admin/audit`, { headers: { cookie: browser.cookieHeader(lex.url) } });
+    const denied = await fetch(`${lex.url}/api/admin/audit`, {
+      headers: { cookie: browser.cookieHeader(lex.url) },
+    });
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('forbidden');
     const events = await db().select().from(auditEvents).where(eq(auditEvents.actorUserId, body.user.id));
-    expect(events.find((e) => e.action === 'access.denied')).toMatchObject({ outcome: 'denied', targetId: 'GET /api/admin/audit' });
+    expect(events.find((e) => e.action === 'access.denied')).toMatchObject({
+      outcome: 'denied',
+      targetId: 'GET /api/admin/audit',
+    });
   });
 
   it('refuses a replayed callback (state already used) with oidc_state_invalid, as JSON or as a page', async () => {
     const { callbackUrl } = await signInAs('alice');
     const state = new URL(callbackUrl!).searchParams.get('state')!;
     const before = await rowCount(sessions);
-    const json = await fetch(callbackUrl!, { headers: { accept: 'application/json', cookie: `lexbridge_signin=${state}` }, redirect: 'manual' });
+    const json = await fetch(callbackUrl!, {
+      headers: { accept: 'application/json', cookie: `lexbridge_signin=${state}` },
+      redirect: 'manual',
+    });
     expect(json.status).toBe(400);
     expect(await json.json()).toMatchObject({ error: { code: 'oidc_state_invalid' } });
-    const page = await fetch(callbackUrl!, { headers: { accept: 'text/html', cookie: `lexbridge_signin=${state}` }, redirect: 'manual' });
+    const page = await fetch(callbackUrl!, {
+      headers: { accept: 'text/html', cookie: `lexbridge_signin=${state}` },
+      redirect: 'manual',
+    });
     expect(page.status).toBe(400);
     const html = await page.text();
     expect(html).toContain('oidc_state_invalid');
@@ -154,11 +189,16 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
   it('refuses a tampered state, and a callback without the sign-in cookie, creating nothing', async () => {
     idp.nextAccount = 'alice';
     const browser = new TestBrowser();
-    const flow = await followFlow(browser, `${lex.url}/api/auth/login`, { stopAt: (u) => u.startsWith(`${lex.url}/signin-oidc`) });
+    const flow = await followFlow(browser, `${lex.url}/api/auth/login`, {
+      stopAt: (u) => u.startsWith(`${lex.url}/signin-oidc`),
+    });
     const callback = new URL(flow.finalUrl);
     const sessionsBefore = await rowCount(sessions);
 
-    const noCookie = await fetch(callback.href, { headers: { accept: 'application/json' }, redirect: 'manual' });
+    const noCookie = await fetch(callback.href, {
+      headers: { accept: 'application/json' },
+      redirect: 'manual',
+    });
     expect(((await noCookie.json()) as { error: { code: string } }).error.code).toBe('oidc_state_invalid');
 
     callback.searchParams.set('state', 'tampered-state-value');
@@ -185,18 +225,27 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
     expect(body.error.details?.providerError).toBe('invalid_grant');
     expect(await rowCount(sessions)).toBe(sessionsBefore);
     const stateHash = createHash('sha256').update(state).digest('base64url');
-    expect(await db().select().from(signInAttempts).where(eq(signInAttempts.stateHash, stateHash))).toEqual([]);
+    expect(await db().select().from(signInAttempts).where(eq(signInAttempts.stateHash, stateHash))).toEqual(
+      [],
+    );
     const failures = await db().select().from(auditEvents).where(eq(auditEvents.action, 'auth.sign_in'));
-    expect(failures.some((e) => e.outcome === 'failure' && (e.details as { code?: string })?.code === 'oidc_callback_failed')).toBe(true);
+    expect(
+      failures.some(
+        (e) => e.outcome === 'failure' && (e.details as { code?: string })?.code === 'oidc_callback_failed',
+      ),
+    ).toBe(true);
   });
 
   it('reports an error the provider sent back (the person refused) with oidc_callback_failed', async () => {
     const browser = new TestBrowser();
     const start = await browser.request(`${lex.url}/api/auth/login`);
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const res = await browser.request(`${lex.url}/signin-oidc?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`, {
-      headers: { accept: 'application/json' },
-    });
+    const res = await browser.request(
+      `${lex.url}/signin-oidc?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`,
+      {
+        headers: { accept: 'application/json' },
+      },
+    );
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('oidc_callback_failed');
     expect(body.error.message).toMatch(/administrator/);
@@ -221,7 +270,10 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
     expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('csrf_token_invalid');
     expect((await me(browser)).status).toBe(200);
 
-    const res = await fetch(`${lex.url}/api/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': body.csrfToken } });
+    const res = await fetch(`${lex.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': body.csrfToken },
+    });
     expect(res.status).toBe(200);
     const { redirectTo } = (await res.json()) as { redirectTo: string };
     const endSession = new URL(redirectTo);
@@ -242,7 +294,9 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
     idp.nextAccount = 'alice';
     await followFlow(browser, `${lex.url}/api/auth/login`, { stopAt: (u) => u === `${lex.url}/` });
     expect(browser.cookie(lex.url, 'lexbridge_session')).not.toBe(before);
-    expect((await fetch(`${lex.url}/api/me`, { headers: { cookie: `lexbridge_session=${before}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${lex.url}/api/me`, { headers: { cookie: `lexbridge_session=${before}` } })).status,
+    ).toBe(401);
     expect((await me(browser)).status).toBe(200);
   });
 

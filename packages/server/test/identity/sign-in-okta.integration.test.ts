@@ -4,7 +4,7 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAttempts } from '../../src/store/schema.ts';
 import { followFlow, freePort, TestBrowser } from './support/browser.ts';
-import { startIdentityServer, startVariant, type IdentityTestServer } from './support/servers.ts';
+import { type IdentityTestServer, startIdentityServer, startVariant } from './support/servers.ts';
 import { startTestIdp, type TestIdp } from './support/test-idp.ts';
 
 /**
@@ -23,7 +23,11 @@ beforeAll(async () => {
     redirectUri: `${url}/signin-oidc`,
     postLogoutRedirectUri: `${url}/`,
     accounts: {
-      carol: { email: 'carol@firm.test', name: 'Carol', groups: ['Everyone', 'Admin', 'Lexbridge.ConnectorAdmin', 'lexbridge-plugin_user'] },
+      carol: {
+        email: 'carol@firm.test',
+        name: 'Carol',
+        groups: ['Everyone', 'Admin', 'Lexbridge.ConnectorAdmin', 'lexbridge-plugin_user'],
+      },
       dave: { email: 'dave@firm.test', name: 'Dave', groups: ['Everyone', 'Lexbridge.User'] },
       erin: { email: 'erin@firm.test', name: 'Erin', groups: ['Everyone', 'Admin', 'Finance'] },
     },
@@ -64,7 +68,9 @@ async function rolesAfterSignIn(account: string): Promise<string[]> {
 describe('sign-in with an Okta-like provider (groups claim with a prefix)', () => {
   it('asks for the configured scopes', async () => {
     const res = await fetch(`${lex.url}/api/auth/login`, { redirect: 'manual' });
-    expect(new URL(res.headers.get('location')!).searchParams.get('scope')).toBe('openid profile email groups');
+    expect(new URL(res.headers.get('location')!).searchParams.get('scope')).toBe(
+      'openid profile email groups',
+    );
   });
 
   it('maps prefixed groups to roles and ignores the other groups, even one called "Admin"', async () => {
@@ -82,14 +88,22 @@ describe('a provider that sends the e-mail address only from its userinfo endpoi
       accounts: { fay: { email: 'fay@firm.test', name: 'Fay' } },
       claimsIn: 'userinfo',
     });
-    const variant = await startVariant(lex.lexbridge, { LEXBRIDGE_OIDC_ISSUER: sparse.issuer, LEXBRIDGE_OIDC_CLIENT_ID: sparse.clientId, LEXBRIDGE_OIDC_CLIENT_SECRET: sparse.clientSecret });
+    const variant = await startVariant(lex.lexbridge, {
+      LEXBRIDGE_OIDC_ISSUER: sparse.issuer,
+      LEXBRIDGE_OIDC_CLIENT_ID: sparse.clientId,
+      LEXBRIDGE_OIDC_CLIENT_SECRET: sparse.clientSecret,
+    });
     try {
       sparse.nextAccount = 'fay';
       const browser = new TestBrowser();
-      const flow = await followFlow(browser, `${variant.url}/api/auth/login`, { stopAt: (u) => u.includes('/signin-oidc') });
+      const flow = await followFlow(browser, `${variant.url}/api/auth/login`, {
+        stopAt: (u) => u.includes('/signin-oidc'),
+      });
       const done = await browser.request(`${variant.url}/signin-oidc${new URL(flow.finalUrl).search}`);
       expect(done.status).toBe(302);
-      const res = await fetch(`${variant.url}/api/me`, { headers: { cookie: browser.cookieHeader(variant.url) } });
+      const res = await fetch(`${variant.url}/api/me`, {
+        headers: { cookie: browser.cookieHeader(variant.url) },
+      });
       expect(((await res.json()) as { user: { email: string } }).user.email).toBe('fay@firm.test');
     } finally {
       await variant.close();
@@ -101,13 +115,21 @@ describe('a provider that sends the e-mail address only from its userinfo endpoi
 describe('a provider that is down or misconfigured', () => {
   it('answers idp_unavailable (503) when the provider cannot be reached: a page for browsers, JSON otherwise, no attempt left', async () => {
     const closedPort = await freePort();
-    const down = await startVariant(lex.lexbridge, { LEXBRIDGE_OIDC_ISSUER: `http://127.0.0.1:${closedPort}` });
+    const down = await startVariant(lex.lexbridge, {
+      LEXBRIDGE_OIDC_ISSUER: `http://127.0.0.1:${closedPort}`,
+    });
     try {
       const before = (await lex.lexbridge.store.db.select({ n: count() }).from(signInAttempts))[0]!.n;
-      const json = await fetch(`${down.url}/api/auth/login`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+      const json = await fetch(`${down.url}/api/auth/login`, {
+        headers: { accept: 'application/json' },
+        redirect: 'manual',
+      });
       expect(json.status).toBe(503);
       expect(await json.json()).toMatchObject({ error: { code: 'idp_unavailable' } });
-      const page = await fetch(`${down.url}/api/auth/login`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
+      const page = await fetch(`${down.url}/api/auth/login`, {
+        headers: { accept: 'text/html,application/xhtml+xml' },
+        redirect: 'manual',
+      });
       expect(page.status).toBe(503);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       const html = await page.text();
@@ -120,11 +142,18 @@ describe('a provider that is down or misconfigured', () => {
   });
 
   it('answers idp_misconfigured (502) when the issuer has no discovery document or names another issuer', async () => {
-    const wrongPath = await startVariant(lex.lexbridge, { LEXBRIDGE_OIDC_ISSUER: `http://127.0.0.1:${(notOidc.address() as AddressInfo).port}` });
-    const wrongIssuer = await startVariant(lex.lexbridge, { LEXBRIDGE_OIDC_ISSUER: idp.issuer.replace('127.0.0.1', 'localhost') });
+    const wrongPath = await startVariant(lex.lexbridge, {
+      LEXBRIDGE_OIDC_ISSUER: `http://127.0.0.1:${(notOidc.address() as AddressInfo).port}`,
+    });
+    const wrongIssuer = await startVariant(lex.lexbridge, {
+      LEXBRIDGE_OIDC_ISSUER: idp.issuer.replace('127.0.0.1', 'localhost'),
+    });
     try {
       for (const variant of [wrongPath, wrongIssuer]) {
-        const res = await fetch(`${variant.url}/api/auth/login`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+        const res = await fetch(`${variant.url}/api/auth/login`, {
+          headers: { accept: 'application/json' },
+          redirect: 'manual',
+        });
         expect(res.status).toBe(502);
         expect(await res.json()).toMatchObject({ error: { code: 'idp_misconfigured' } });
       }
@@ -137,7 +166,10 @@ describe('a provider that is down or misconfigured', () => {
   it('refuses a plain-http issuer that is not on loopback', async () => {
     const insecure = await startVariant(lex.lexbridge, { LEXBRIDGE_OIDC_ISSUER: 'http://idp.firm.example' });
     try {
-      const res = await fetch(`${insecure.url}/api/auth/login`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+      const res = await fetch(`${insecure.url}/api/auth/login`, {
+        headers: { accept: 'application/json' },
+        redirect: 'manual',
+      });
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('idp_misconfigured');
       expect(body.error.message).toContain('https');
@@ -156,7 +188,9 @@ describe('a provider that is down or misconfigured', () => {
       });
       // The provider redirects to the registered redirect URI (the main server); replay it on the variant.
       const callback = new URL(flow.finalUrl);
-      const res = await browser.request(`${wrongSecret.url}/signin-oidc${callback.search}`, { headers: { accept: 'application/json' } });
+      const res = await browser.request(`${wrongSecret.url}/signin-oidc${callback.search}`, {
+        headers: { accept: 'application/json' },
+      });
       const body = (await res.json()) as { error: { code: string; details?: { providerError?: string } } };
       expect(body.error.code).toBe('oidc_callback_failed');
       expect(body.error.details?.providerError).toBe('invalid_client');

@@ -12,9 +12,13 @@ export async function usersCommand(args: string[]): Promise<number> {
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (!password) {
-    console.error('No password on standard input. Example: printf "%s" "the password" | lexbridge users hash-password');
+    console.error(
+      'No password on standard input. Example: printf "%s" "the password" | lexbridge users hash-password',
+    );
     return 2;
   }
   console.log(await hashPassword(password));

@@ -10,7 +10,9 @@ export async function firstPartyGrant(ctx: KoaContextWithOIDC) {
   const client = oidc.client!;
   const session = oidc.session!;
   const existingId = oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
-  const grant = (existingId ? await oidc.provider.Grant.find(existingId) : undefined) ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId! });
+  const grant =
+    (existingId ? await oidc.provider.Grant.find(existingId) : undefined) ??
+    new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId! });
   grant.addOIDCScope([...oidc.requestParamScopes].join(' '));
   const claims = [...oidc.requestParamClaims];
   if (claims.length) grant.addOIDCClaims(claims);

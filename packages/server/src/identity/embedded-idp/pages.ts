@@ -3,7 +3,10 @@
  * "Username" and "Password" and the button "Sign in" are stable: browser tests find them by name.
  */
 export const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 function layout(title: string, body: string): string {
   return `<!doctype html>
@@ -28,7 +31,9 @@ button{margin-top:1.5rem;width:100%;padding:.65rem;border:0;border-radius:4px;ba
 }
 
 export function loginPage(options: { action: string; username?: string; error?: string }): string {
-  const error = options.error ? `<div class="error" role="alert" id="login-error">${escapeHtml(options.error)}</div>` : '';
+  const error = options.error
+    ? `<div class="error" role="alert" id="login-error">${escapeHtml(options.error)}</div>`
+    : '';
   return layout(
     'Sign in',
     `<h1>Sign in to Lexbridge</h1>
@@ -55,5 +60,8 @@ ${form}
 }
 
 export function messagePage(title: string, message: string): string {
-  return layout(title, `<h1>${escapeHtml(title)}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">Back to Lexbridge</a></p>`);
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">Back to Lexbridge</a></p>`,
+  );
 }

@@ -24,9 +24,14 @@ export interface EmbeddedIdentityProvider {
   plugin(app: FastifyInstance): Promise<void>;
 }
 
-export function createEmbeddedIdentityProvider(settings: OidcSettings, usersFile: string, log: Logger): EmbeddedIdentityProvider {
+export function createEmbeddedIdentityProvider(
+  settings: OidcSettings,
+  usersFile: string,
+  log: Logger,
+): EmbeddedIdentityProvider {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const findUser = async (username: string) => (await readUsersFile(usersFile)).find((u) => u.username.toLowerCase() === username.toLowerCase());
+  const findUser = async (username: string) =>
+    (await readUsersFile(usersFile)).find((u) => u.username.toLowerCase() === username.toLowerCase());
   const provider = new Provider(settings.issuer, {
     clients: [
       {
@@ -39,13 +44,33 @@ export function createEmbeddedIdentityProvider(settings: OidcSettings, usersFile
       },
     ],
     adapter: createMemoryAdapter(),
-    jwks: { keys: [{ ...(privateKey.export({ format: 'jwk' }) as JWK), kid: randomBytes(6).toString('hex'), use: 'sig', alg: 'RS256' }] },
+    jwks: {
+      keys: [
+        {
+          ...(privateKey.export({ format: 'jwk' }) as JWK),
+          kid: randomBytes(6).toString('hex'),
+          use: 'sig',
+          alg: 'RS256',
+        },
+      ],
+    },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    claims: { openid: ['sub', 'roles'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    claims: {
+      openid: ['sub', 'roles'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'preferred_username'],
+    },
     scopes: ['openid', 'email', 'profile'],
     conformIdTokenClaims: false,
     pkce: { required: () => true },
-    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
@@ -66,20 +91,36 @@ export function createEmbeddedIdentityProvider(settings: OidcSettings, usersFile
       return {
         accountId: user.username,
         async claims() {
-          return { sub: user.username, preferred_username: user.username, name: user.name, email: user.email, email_verified: true, roles: user.roles };
+          return {
+            sub: user.username,
+            preferred_username: user.username,
+            name: user.name,
+            email: user.email,
+            email_verified: true,
+            roles: user.roles,
+          };
         },
       };
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = messagePage('Sign-in problem', String(out.error_description ?? out.error ?? 'The sign-in request is not valid.'));
+      ctx.body = messagePage(
+        'Sign-in problem',
+        String(out.error_description ?? out.error ?? 'The sign-in request is not valid.'),
+      );
     },
   });
   provider.proxy = true;
   provider.use(async (ctx, next) => {
     const match = /^\/interaction\/([^/]+)(\/login)?$/.exec(ctx.path);
     if (!match) return next();
-    await handleInteraction(ctx as unknown as KoaContextWithOIDC, provider, match[2] === '/login', findUser, log);
+    await handleInteraction(
+      ctx as unknown as KoaContextWithOIDC,
+      provider,
+      match[2] === '/login',
+      findUser,
+      log,
+    );
   });
   const callback = provider.callback();
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -108,10 +149,18 @@ export function createEmbeddedIdentityProvider(settings: OidcSettings, usersFile
   };
 }
 
-type FindUser = (username: string) => Promise<{ username: string; password?: string; passwordHash?: string } | undefined>;
+type FindUser = (
+  username: string,
+) => Promise<{ username: string; password?: string; passwordHash?: string } | undefined>;
 
 /** The login step: show the form, check the password against the users file, finish the interaction. */
-async function handleInteraction(ctx: KoaContextWithOIDC, provider: Provider, submitted: boolean, findUser: FindUser, log: Logger): Promise<void> {
+async function handleInteraction(
+  ctx: KoaContextWithOIDC,
+  provider: Provider,
+  submitted: boolean,
+  findUser: FindUser,
+  log: Logger,
+): Promise<void> {
   ctx.set('cache-control', 'no-store');
   let details: Awaited<ReturnType<Provider['interactionDetails']>>;
   try {
@@ -119,16 +168,27 @@ async function handleInteraction(ctx: KoaContextWithOIDC, provider: Provider, su
   } catch {
     ctx.status = 400;
     ctx.type = 'html';
-    ctx.body = messagePage('Sign-in expired', 'This sign-in page has expired. Go back to Lexbridge and sign in again.');
+    ctx.body = messagePage(
+      'Sign-in expired',
+      'This sign-in page has expired. Go back to Lexbridge and sign in again.',
+    );
     return;
   }
   const action = `${embeddedIdpPath}/interaction/${details.uid}/login`;
   if (details.prompt.name !== 'login') {
     // Consent is implied for Lexbridge, the provider's only client (see firstPartyGrant).
-    const grant = new provider.Grant({ accountId: details.session!.accountId!, clientId: String(details.params.client_id) });
+    const grant = new provider.Grant({
+      accountId: details.session!.accountId!,
+      clientId: String(details.params.client_id),
+    });
     grant.addOIDCScope(String(details.params.scope ?? 'openid'));
     ctx.respond = false;
-    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: true },
+    );
     return;
   }
   if (!submitted || ctx.method !== 'POST') {
@@ -156,7 +216,12 @@ async function handleInteraction(ctx: KoaContextWithOIDC, provider: Provider, su
     return;
   }
   ctx.respond = false;
-  await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+  await provider.interactionFinished(
+    ctx.req,
+    ctx.res,
+    { login: { accountId: user.username } },
+    { mergeWithLastSubmission: false },
+  );
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

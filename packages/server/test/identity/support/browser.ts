@@ -17,12 +17,20 @@ export class TestBrowser {
     return this.cookies.get(new URL(url).hostname)?.get(name);
   }
 
-  async request(url: string, init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
     const cookie = this.cookieHeader(url);
     if (cookie) headers.cookie = cookie;
     if (init.body) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body, redirect: 'manual' });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body,
+      redirect: 'manual',
+    });
     this.store(url, res.headers.getSetCookie());
     return res;
   }
@@ -110,6 +118,9 @@ export function fillLoginForm(username: string, password: string) {
   return (url: string, html: string) => {
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (!action || !html.includes('name="password"')) return undefined;
-    return { url: new URL(action.replace(/&amp;/g, '&'), url).href, body: new URLSearchParams({ username, password }) };
+    return {
+      url: new URL(action.replace(/&amp;/g, '&'), url).href,
+      body: new URLSearchParams({ username, password }),
+    };
   };
 }

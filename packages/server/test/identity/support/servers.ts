@@ -17,7 +17,10 @@ export interface IdentityTestServer {
  * A Lexbridge server whose public URL is known before it starts (identity providers need the redirect
  * URI up front), on a port that was free a moment ago.
  */
-export async function startIdentityServer(env: Record<string, string> = {}, port?: number): Promise<IdentityTestServer> {
+export async function startIdentityServer(
+  env: Record<string, string> = {},
+  port?: number,
+): Promise<IdentityTestServer> {
   const p = port ?? (await freePort());
   const url = `http://127.0.0.1:${p}`;
   const lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_PUBLIC_URL: url, ...env } });
@@ -36,7 +39,10 @@ export async function startIdentityServer(env: Record<string, string> = {}, port
  * Another HTTP front end on the same database with some settings changed (a provider that is down,
  * a wrong issuer…), without the cost of a second database.
  */
-export async function startVariant(lexbridge: Lexbridge, overrides: Partial<Config>): Promise<{ url: string; close(): Promise<void> }> {
+export async function startVariant(
+  lexbridge: Lexbridge,
+  overrides: Partial<Config>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = await buildHttpApp({ ...lexbridge, config: { ...lexbridge.config, ...overrides } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type JWK } from 'oidc-provider';
 import { firstPartyGrant } from '../../../src/identity/embedded-idp/first-party-grant.ts';
+import { createMemoryAdapter } from '../../../src/identity/embedded-idp/memory-adapter.ts';
 
 /**
  * A real oidc-provider on loopback playing the firm's identity provider. Its login step signs in
@@ -63,13 +64,27 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         token_endpoint_auth_method: 'client_secret_post',
       },
     ],
-    jwks: { keys: [{ ...(privateKey.export({ format: 'jwk' }) as JWK), kid: 'test', use: 'sig', alg: 'RS256' }] },
+    jwks: {
+      keys: [{ ...(privateKey.export({ format: 'jwk' }) as JWK), kid: 'test', use: 'sig', alg: 'RS256' }],
+    },
     cookies: { keys: ['test-idp-cookie-key'] },
-    claims: { openid: ['sub', 'roles'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
+    claims: {
+      openid: ['sub', 'roles'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      groups: ['groups'],
+    },
     scopes: ['openid', 'email', 'profile', 'groups'],
     conformIdTokenClaims: options.claimsIn === 'userinfo',
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    adapter: undefined,
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
+    adapter: createMemoryAdapter(),
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     loadExistingGrant: firstPartyGrant,
@@ -87,7 +102,12 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   provider.use(async (ctx, next) => {
     if (ctx.path.startsWith('/interaction/')) {
       ctx.respond = false;
-      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: idp.nextAccount } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: idp.nextAccount } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     await next();

@@ -13,7 +13,10 @@ export default defineRoute({
   tags: ['auth'],
   schema: {
     querystring: z.object({
-      returnTo: z.string().optional().describe('A relative path on this server to return to after sign-in; anything else means "/"'),
+      returnTo: z
+        .string()
+        .optional()
+        .describe('A relative path on this server to return to after sign-in; anything else means "/"'),
     }),
   },
   async handler(request, reply, lexbridge) {
