@@ -202,9 +202,25 @@ describe('publishing', () => {
     expect(files[`${folder.name}/${doc.name}.${doc.versions.at(-1)!.extension}`]).toBe(createHash('sha256').update('the revised engagement letter').digest('hex'));
   });
 
+  it('publishes selected documents (with or without a version in their id) straight into the destination', async () => {
+    const folder = emulator.store.subfolders(emulator.store.workspacesIn('ACTIVE')[1]!.id)[0]!;
+    const [a, b] = emulator.store.documentsIn(folder.id);
+    const ids = [`${a!.library}!${a!.number}.${a!.versions.at(-1)!.version}`, `${b!.library}!${b!.number}`];
+    const res = await fetch(`${server.url}/api/publish/runs`, json(publisher, { connectorId: imanageId, destinationId, ids }));
+    expect(res.status).toBe(202);
+    const done = await waitForPublish(server, publisher, ((await res.json()) as { id: string }).id);
+    expect(done.run.status).toBe('succeeded');
+    expect(done.itemIds).toEqual([`${a!.library}!${a!.number}`, `${b!.library}!${b!.number}`]);
+    const files = await filesUnder(join(portal, 'Acme'));
+    for (const doc of [a!, b!]) {
+      const latest = doc.versions.at(-1)!;
+      expect(files[`${doc.name}.${latest.extension}`]).toBe(emulator.store.checksum(latest).slice(7).toLowerCase());
+    }
+  });
+
   it('keeps each person\'s publishes to themselves, and refuses an unknown destination', async () => {
     const mine = (await (await get('/api/publish/runs', publisher)).json()) as { runs: { id: string }[] };
-    expect(mine.runs).toHaveLength(2);
+    expect(mine.runs).toHaveLength(3);
     const other = await signIn(server.lexbridge, { roles: ['User'] });
     expect((await get(`/api/publish/runs/${mine.runs[0]!.id}`, other)).status).toBe(404);
     expect(((await (await get('/api/publish/runs', other)).json()) as { runs: unknown[] }).runs).toEqual([]);

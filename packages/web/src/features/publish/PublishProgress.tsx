@@ -1,6 +1,7 @@
 import {
   Badge,
   Body1,
+  Caption1,
   Field,
   MessageBar,
   MessageBarBody,
@@ -24,6 +25,7 @@ const useStyles = makeStyles({
   numeric: { textAlign: 'right', whiteSpace: 'nowrap' },
   numericHeader: { '& > *': { justifyContent: 'flex-end', width: '100%' } },
   error: { color: tokens.colorPaletteRedForeground1 },
+  hint: { color: tokens.colorNeutralForeground3 },
 });
 
 const outcomeLabel = (
@@ -96,7 +98,10 @@ export function PublishProgress({ detail }: { detail: PublishRunDetail }) {
               const label = outcomeLabel(item);
               return (
                 <TableRow key={item.id}>
-                  <TableCell className={styles.path}>{item.targetPath || item.sourcePath}</TableCell>
+                  <TableCell className={styles.path}>
+                    {item.targetPath || item.sourcePath}
+                    {item.renamedFrom && <Caption1 block className={styles.hint}>Renamed from “{item.renamedFrom}”, which the destination cannot hold</Caption1>}
+                  </TableCell>
                   <TableCell>
                     <Badge appearance="tint" color={label.color}>
                       {label.text}
