@@ -48,7 +48,13 @@ export const publishDestinationBodySchema = z.object({
 });
 export type PublishDestinationBody = z.input<typeof publishDestinationBodySchema>;
 
-export const updatePublishDestinationBodySchema = publishDestinationBodySchema.partial();
+/** Only the fields sent change (no defaults here: a missing locationId must not mean the root). */
+export const updatePublishDestinationBodySchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  description: z.string().trim().max(1000).optional(),
+  connectorId: z.uuid().optional(),
+  locationId: z.string().max(2000).optional(),
+});
 export type UpdatePublishDestinationBody = z.input<typeof updatePublishDestinationBodySchema>;
 
 export const publishDestinationIdParamsSchema = z.object({ destinationId: z.uuid() });

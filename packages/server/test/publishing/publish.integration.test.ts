@@ -86,6 +86,15 @@ describe('publish destinations', () => {
 
     const listed = (await (await get('/api/publish-destinations', publisher)).json()) as { destinations: { id: string; name: string; connectorName: string }[] };
     expect(listed.destinations.map((d) => [d.name, d.connectorName])).toEqual([['Acme portal', 'Client portal']]);
+
+    const patch = (who: SignedIn, body: unknown) =>
+      fetch(`${server.url}/api/publish-destinations/${destinationId}`, { method: 'PATCH', headers: { ...who.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await patch(publisher, { name: 'Mine now' })).status).toBe(403);
+    const renamed = await patch(connectorAdmin, { name: 'Acme portal', description: 'Files Acme sees' });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ name: 'Acme portal', description: 'Files Acme sees', location: { id: 'Acme' } });
+    const gone = await fetch(`${server.url}/api/publish-destinations/00000000-0000-4000-8000-000000000000`, { method: 'DELETE', headers: connectorAdmin.headers });
+    expect(gone.status).toBe(404);
   });
 });
 
