@@ -11,7 +11,7 @@ import { openLexbridge, type Lexbridge } from '../../src/runtime.ts';
 import { itemLinks, workflowRuns } from '../../src/store/schema.ts';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import { signIn, testEncryptionKeys } from '../support/lexbridge.ts';
+import { createPostgresDatabase, signIn, testDatabaseUrl, testEncryptionKeys } from '../support/lexbridge.ts';
 import { createLocalConnector, createRoot, runNow, writeTree } from './helpers.ts';
 
 const script = fileURLToPath(new URL('./fixtures/perform-run.ts', import.meta.url));
@@ -27,10 +27,14 @@ async function listAll(base: string): Promise<string[]> {
   return (await readdir(base, { recursive: true })).map(String).sort();
 }
 
-describe('a worker killed with SIGKILL mid-run', () => {
+const backends = [{ name: 'embedded database' }, ...(testDatabaseUrl ? [{ name: 'PostgreSQL' }] : [])];
+
+describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name }) => {
   it('leaves a run that resumes without duplicate or partial files', async () => {
     root = await createRoot();
+    const database = name === 'PostgreSQL' ? await createPostgresDatabase() : undefined;
     const env = {
+      ...(database ? { DATABASE_URL: database.url } : {}),
       LEXBRIDGE_DATA_DIR: join(root, 'data'),
       LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
       LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
@@ -91,6 +95,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
       expect({ created: again.run.created, updated: again.run.updated, deleted: again.run.deleted }).toEqual({ created: 0, updated: 0, deleted: 0 });
     } finally {
       await lexbridge.close();
+      await database?.drop();
     }
   }, 180_000);
 });
