@@ -9,7 +9,7 @@ import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { isActiveRun, useWorkflows } from '../workflows/api.ts';
 import { RunTable } from '../workflows/RunHistory.tsx';
 
-const useStyles = makeStyles({ note: { color: tokens.colorNeutralForeground2 } });
+const useStyles = makeStyles({ note: { color: tokens.colorNeutralForeground2, marginTop: tokens.spacingVerticalM } });
 
 /** How many workflows (most recently run first) and runs the page gathers: it stays quick with many workflows. */
 const workflowsShown = 25;

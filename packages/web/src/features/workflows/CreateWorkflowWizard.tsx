@@ -116,7 +116,7 @@ export function CreateWorkflowWizard() {
   const onTargetLoaded = useCallback((l: LocationListing) => setTarget((s) => s && s.id === l.id ? { ...s, path: listingPath(l) } : s), []);
 
   const canContinue = [
-    type !== null,
+    type !== null && !typeBlocked,
     source?.path !== undefined && target?.path !== undefined && result !== undefined && !preflight.isFetching && !typeBlocked,
     name.trim() !== '',
     !typeBlocked && result !== undefined,
@@ -243,9 +243,10 @@ export function CreateWorkflowWizard() {
                 <MessageBar intent="error" layout="multiline">
                   <MessageBarBody>
                     {workflowTypeLabels[type!]} is blocked for these folders. Choose other folders, or{' '}
-                    <Button appearance="transparent" size="small" onClick={() => setStep(0)}>
+                    <FluentLink as="button" inline onClick={() => setStep(0)}>
                       choose another type
-                    </Button>
+                    </FluentLink>
+                    .
                   </MessageBarBody>
                 </MessageBar>
               )}

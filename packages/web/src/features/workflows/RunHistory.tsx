@@ -23,8 +23,12 @@ const useStyles = makeStyles({
   scroll: { overflowX: 'auto' },
   table: { minWidth: '52rem' },
   numeric: { textAlign: 'right', whiteSpace: 'nowrap' },
+  when: { width: '10rem' },
+  status: { width: '10rem' },
+  workflow: { width: '16rem', overflowWrap: 'anywhere' },
   failed: { color: tokens.colorPaletteRedForeground1 },
-  bar: { marginTop: tokens.spacingVerticalXS, maxWidth: '10rem' },
+  bar: { display: 'block', marginTop: tokens.spacingVerticalXS, maxWidth: '10rem' },
+  nowrap: { whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground2 },
 });
 
@@ -56,9 +60,9 @@ export function RunTable({
       <Table aria-label={label} className={styles.table} size="small">
         <TableHeader>
           <TableRow>
-            <TableHeaderCell>Started</TableHeaderCell>
-            {workflowName && <TableHeaderCell>Workflow</TableHeaderCell>}
-            <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell className={styles.when}>Started</TableHeaderCell>
+            {workflowName && <TableHeaderCell className={styles.workflow}>Workflow</TableHeaderCell>}
+            <TableHeaderCell className={styles.status}>Status</TableHeaderCell>
             <TableHeaderCell className={styles.numeric}>Created</TableHeaderCell>
             <TableHeaderCell className={styles.numeric}>Updated</TableHeaderCell>
             <TableHeaderCell className={styles.numeric}>Deleted</TableHeaderCell>
@@ -80,9 +84,9 @@ export function RunTable({
                   {run.dryRun ? ' · dry run' : ''}
                 </div>
               </TableCell>
-              {workflowName && <TableCell>{workflowName(run)}</TableCell>}
+              {workflowName && <TableCell className={styles.workflow}>{workflowName(run)}</TableCell>}
               <TableCell>
-                <Badge appearance="tint" color={runStatusColors[run.status]}>
+                <Badge appearance="tint" color={runStatusColors[run.status]} className={styles.nowrap}>
                   {runStatusLabels[run.status]}
                 </Badge>
                 {isActiveRun(run) && (

@@ -32,19 +32,20 @@ export function runFraction(run: WorkflowRun): number | undefined {
 export function progressSummary(run: WorkflowRun): string {
   if (run.status === 'queued') return 'Waiting for a worker to pick it up…';
   if (run.status === 'running' && run.planned === 0) return 'Listing the source and the target…';
+  if (run.dryRun && !isActiveRun(run)) return `${run.planned} item${run.planned === 1 ? '' : 's'} to act on · ${formatSize(run.bytesPlanned)} to copy`;
   const bytes = run.bytesPlanned > 0 ? ` · ${formatSize(run.bytes)} of ${formatSize(run.bytesPlanned)}` : '';
   return `${run.done} of ${run.planned} items${bytes}`;
 }
 
-/** A run's progress bar, its status, and its counts; `live` adds an aria-live region for screen readers. */
+/** A run's status, progress bar (its summary is announced politely as it changes) and counts. */
 export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun; label?: string }) {
   const styles = useStyles();
   const counts = [
-    ['Created', run.counts.created],
-    ['Updated', run.counts.updated],
-    ['Deleted', run.counts.deleted],
-    ['Skipped', run.counts.skipped],
-    ['Failed', run.counts.failed],
+    ['Created', 'Would create', run.counts.created],
+    ['Updated', 'Would update', run.counts.updated],
+    ['Deleted', 'Would delete', run.counts.deleted],
+    ['Skipped', 'Would skip', run.counts.skipped],
+    ['Failed', 'Failed', run.counts.failed],
   ] as const;
   const state = run.status === 'failed' ? 'error' : run.status === 'succeeded' ? 'success' : run.status === 'partial' ? 'warning' : 'none';
   return (
@@ -60,9 +61,9 @@ export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun;
         <ProgressBar value={runFraction(run)} max={1} thickness="large" aria-valuetext={progressSummary(run)} />
       </Field>
       <dl className={styles.counts} aria-label="Counts">
-        {counts.map(([name, value]) => (
+        {counts.map(([name, dryRunName, value]) => (
           <div key={name} className={styles.count}>
-            <dt className={styles.countLabel}>{run.dryRun ? `To be ${name.toLowerCase()}` : name}</dt>
+            <dt className={styles.countLabel}>{run.dryRun ? dryRunName : name}</dt>
             <dd className={styles.countValue} data-testid={`count-${name.toLowerCase()}`}>
               {value}
             </dd>

@@ -30,7 +30,10 @@ const useStyles = makeStyles({
   toolbar: { display: 'flex', justifyContent: 'flex-end', marginBottom: tokens.spacingVerticalM },
   scroll: { overflowX: 'auto' },
   table: { minWidth: '56rem' },
-  path: { overflowWrap: 'anywhere' },
+  path: { overflowWrap: 'anywhere', paddingTop: tokens.spacingVerticalS, paddingBottom: tokens.spacingVerticalS },
+  arrow: { display: 'block' },
+  wide: { width: '28%' },
+  nowrap: { whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground2 },
   empty: {
     padding: tokens.spacingHorizontalXL,
@@ -94,7 +97,7 @@ export function WorkflowListPage({ me }: { me: Me }) {
               <TableRow>
                 <TableHeaderCell>Name</TableHeaderCell>
                 <TableHeaderCell>Type</TableHeaderCell>
-                <TableHeaderCell>Source → Target</TableHeaderCell>
+                <TableHeaderCell className={styles.wide}>Source → Target</TableHeaderCell>
                 {showOwner && <TableHeaderCell>Owner</TableHeaderCell>}
                 <TableHeaderCell>Status</TableHeaderCell>
                 <TableHeaderCell>Last run</TableHeaderCell>
@@ -116,8 +119,12 @@ export function WorkflowListPage({ me }: { me: Me }) {
   );
 }
 
+/** "Office share / Matters": the path starts at the connector, whose name is prefixed when the path does not show it. */
 export function locationText(location: Workflow['source']): string {
-  return `${location.connectorName ?? 'Deleted connector'}: ${location.path || location.name || '/'}`;
+  const path = location.path || location.name;
+  const connector = location.connectorName ?? 'Deleted connector';
+  if (!path) return connector;
+  return path === connector || path.startsWith(`${connector} / `) ? path : `${connector}: ${path}`;
 }
 
 function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: boolean }) {
@@ -135,7 +142,12 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
       </TableCell>
       <TableCell>{workflowTypeLabels[workflow.type]}</TableCell>
       <TableCell className={styles.path}>
-        {locationText(workflow.source)} → {locationText(workflow.target)}
+        {locationText(workflow.source)}
+        <span className={styles.arrow}>
+          <span aria-hidden>→ </span>
+          <span className="visually-hidden">to </span>
+          {locationText(workflow.target)}
+        </span>
       </TableCell>
       {showOwner && <TableCell>{workflow.ownerName ?? '—'}</TableCell>}
       <TableCell>
@@ -146,7 +158,7 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
       <TableCell>
         {lastRun ? (
           <>
-            <Badge appearance="tint" color={runStatusColors[lastRun.status]}>
+            <Badge appearance="tint" color={runStatusColors[lastRun.status]} className={styles.nowrap}>
               {runStatusLabels[lastRun.status]}
               {isActiveRun(lastRun) && lastRun.planned > 0 ? ` ${Math.round((100 * lastRun.done) / lastRun.planned)}%` : ''}
             </Badge>
