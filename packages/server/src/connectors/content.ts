@@ -1,4 +1,6 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * What the workflow engine needs from a connected system, opened for one user's connection. Each
@@ -133,4 +135,19 @@ export class ContentError extends Error {
   get retryable(): boolean {
     return this.options.retryable ?? false;
   }
+}
+
+/** Streams `content` into `destination` and measures what passed: the size and sha256 of the bytes written. */
+export async function writeMeasured(content: Readable, destination: Writable, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(content, measure, destination, signal ? { signal } : {});
+  return { size, sha256: hash.digest('hex') };
 }

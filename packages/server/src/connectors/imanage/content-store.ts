@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../errors.ts';
 import type { Lexbridge } from '../../runtime.ts';
 import {
@@ -15,6 +14,7 @@ import {
   type ContentVersion,
   type WriteDocumentOptions,
   type WrittenDocument,
+  writeMeasured,
 } from '../content.ts';
 import { libraryOf, openWorkApiClient, type DocumentProfile, type WorkApiClient, type WorkProfile } from './work-api-client.ts';
 
@@ -274,17 +274,8 @@ export class ImanageContentStore implements ContentStore {
     const dir = await mkdtemp(join(tmpdir(), 'lexbridge-upload-'));
     const spool = join(dir, randomBytes(6).toString('hex'));
     try {
-      const hash = createHash('sha256');
-      let size = 0;
-      const measure = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      await pipeline(content, measure, createWriteStream(spool), options.signal ? { signal: options.signal } : {});
-      const written = { size, sha256: hash.digest('hex') };
+      const written = await writeMeasured(content, createWriteStream(spool), options.signal);
+      const { size } = written;
       await options.verify?.(written);
       const { name: stem, extension } = splitFileName(name);
       const upload = { extension, size, content: () => createReadStream(spool), ...(options.signal ? { signal: options.signal } : {}) };

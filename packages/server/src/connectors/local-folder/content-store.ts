@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { access, lstat, mkdir, opendir, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import {
   ContentError,
   type ContentItem,
@@ -11,6 +10,7 @@ import {
   type ContentStoreCapabilities,
   type WriteDocumentOptions,
   type WrittenDocument,
+  writeMeasured,
 } from '../content.ts';
 
 /** Temporary files are written beside their final name under this prefix, then renamed into place. */
@@ -112,18 +112,8 @@ export class LocalFolderContentStore implements ContentStore {
     const finalId = parentId ? `${parentId}/${name}` : name;
     const finalPath = this.pathOf(finalId);
     const temporary = join(dir, `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
     try {
-      await pipeline(content, measure, createWriteStream(temporary, { flags: 'wx' }), { signal: options.signal });
-      const written = { size, sha256: hash.digest('hex') };
+      const written = await writeMeasured(content, createWriteStream(temporary, { flags: 'wx' }), options.signal);
       await options.verify?.(written);
       const existing = await lstat(finalPath).catch(() => null);
       if (existing?.isDirectory()) throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
