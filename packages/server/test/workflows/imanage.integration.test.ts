@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflows } from '../../src/store/schema.ts';
-import { requestRun } from '../../src/workflows/runs.ts';
+import { workflowRuns, workflows } from '../../src/store/schema.ts';
+import { cancelRun, performRun, requestRun } from '../../src/workflows/runs.ts';
+import { createWorkflow } from '../../src/workflows/service.ts';
 import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, usePublicUrl } from '../connectors/support.ts';
 import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
 import { createAndRun, createLocalConnector, createRoot, finishRun, readTree, runNow } from './helpers.ts';
@@ -114,6 +115,31 @@ describe('iManage folder to local folder', () => {
       emulator.faults = {};
     }
     expect(await actualTree(target.path)).toEqual(expectedTree(sourceFolder));
+  });
+
+  it('cancels a running run after the items in flight', async () => {
+    const target = await createLocalConnector(server.lexbridge, root, 'cancel');
+    // A whole workspace with slow answers: many more items than fit between two progress checkpoints.
+    const workspace = emulator.store.workspacesIn('ACTIVE')[2]!.id;
+    const { run } = await createWorkflow(server.lexbridge, { id: user.userId, roles: ['User'] }, { name: 'cancel', type: 'copy', source: { connectorId: imanageId, id: workspace }, target: { connectorId: target.id, id: '' } });
+    emulator.faults = { latencyMs: 500 };
+    try {
+      const running = performRun(server.lexbridge, run!.id, { log: server.lexbridge.log });
+      // Cancel once the first items are recorded as done.
+      for (let polls = 0; polls < 2000; polls++) {
+        const [now] = await server.lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, run!.id));
+        if (now!.done > 0) {
+          await cancelRun(server.lexbridge, now!);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const final = await running;
+      expect(final!.status).toBe('cancelled');
+      expect(final!.done).toBeLessThan(final!.planned);
+    } finally {
+      emulator.faults = {};
+    }
   });
 
   it('pauses the workflow for re-authorisation when the tokens are revoked', async () => {
