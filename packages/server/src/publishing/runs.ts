@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { workflowOptionsSchema, workflowTriggersSchema, type CreatePublishBody, type PublishRun, type PublishRunDetail } from '@lexbridge/contracts';
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { ContentError, type ContentStore } from '../connectors/content.ts';
 import { imanageTypes } from '../connectors/imanage/server.ts';
@@ -18,6 +17,7 @@ import { activeRunStatuses, toRunItemResponse, toRunResponse, type RunRow } from
 import { planSync, type LinkRow } from '../workflows/planner.ts';
 import { RunRecorder } from '../workflows/recorder.ts';
 import { isRetryable } from '../workflows/retry.ts';
+import { claimRun } from '../workflows/runs.ts';
 import { destinationLocation, loadDestination, type DestinationRow } from './destinations.ts';
 import { normaliseSelection, SelectionContentStore, selectionRootId } from './selection.ts';
 
@@ -134,18 +134,7 @@ async function finish(lexbridge: Lexbridge, runId: string, status: string, error
 export async function performPublishRun(lexbridge: Lexbridge, runId: string, options: { log: Logger; signal?: AbortSignal }): Promise<RunRow | undefined> {
   const { log } = options;
   const { db } = lexbridge.store;
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const stale = lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS;
-  const [run] = await db
-    .update(workflowRuns)
-    .set({ status: 'running', leaseOwner: owner, heartbeatAt: new Date(), attempts: sql`${workflowRuns.attempts} + 1`, startedAt: sql`coalesce(${workflowRuns.startedAt}, now())` })
-    .where(
-      and(
-        eq(workflowRuns.id, runId),
-        sql`(${workflowRuns.status} = 'queued' OR (${workflowRuns.status} = 'running' AND (${workflowRuns.heartbeatAt} IS NULL OR ${workflowRuns.heartbeatAt} <= now() - make_interval(secs => ${stale}))))`,
-      ),
-    )
-    .returning();
+  const run = await claimRun(lexbridge, runId, lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS);
   if (!run) return undefined;
   const [publish] = await db.select().from(publishRuns).where(eq(publishRuns.runId, runId));
   const [destination] = publish ? await db.select().from(publishDestinations).where(eq(publishDestinations.id, publish.destinationId)) : [];

@@ -125,20 +125,29 @@ export interface PerformRunOptions {
  * call again for the same run after a crash: the links say what is already done, and a document left
  * in place but not linked is adopted rather than copied twice.
  */
-export async function performRun(lexbridge: Lexbridge, runId: string, options: PerformRunOptions): Promise<RunRow | undefined> {
-  const { log } = options;
+/**
+ * Takes a run for this process: a queued one, or a running one whose heartbeat is older than
+ * `staleSeconds` (its worker died). Undefined when the run is finished or another worker holds it.
+ * Also used by publish runs (publishing/runs.ts).
+ */
+export async function claimRun(lexbridge: Lexbridge, runId: string, staleSeconds: number): Promise<RunRow | undefined> {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const stale = options.staleAfterSeconds ?? lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS;
   const [run] = await lexbridge.store.db
     .update(workflowRuns)
     .set({ status: 'running', leaseOwner: owner, heartbeatAt: new Date(), attempts: sql`${workflowRuns.attempts} + 1`, startedAt: sql`coalesce(${workflowRuns.startedAt}, now())` })
     .where(
       and(
         eq(workflowRuns.id, runId),
-        sql`(${workflowRuns.status} = 'queued' OR (${workflowRuns.status} = 'running' AND (${workflowRuns.heartbeatAt} IS NULL OR ${workflowRuns.heartbeatAt} <= now() - make_interval(secs => ${stale}))))`,
+        sql`(${workflowRuns.status} = 'queued' OR (${workflowRuns.status} = 'running' AND (${workflowRuns.heartbeatAt} IS NULL OR ${workflowRuns.heartbeatAt} <= now() - make_interval(secs => ${staleSeconds}))))`,
       ),
     )
     .returning();
+  return run;
+}
+
+export async function performRun(lexbridge: Lexbridge, runId: string, options: PerformRunOptions): Promise<RunRow | undefined> {
+  const { log } = options;
+  const run = await claimRun(lexbridge, runId, options.staleAfterSeconds ?? lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS);
   if (!run) {
     log.info({ runId }, 'run is finished or held by another worker; nothing to do');
     return undefined;
