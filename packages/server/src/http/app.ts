@@ -65,6 +65,8 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   app.decorateRequest('user', null);
+  const routes = await loadRoutes();
+  const apiUrls = new Set(routes.map((r) => r.url));
   await app.register(cookie);
   await app.register(formbody);
   await app.register(swagger, {
@@ -82,10 +84,12 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
         },
       },
     },
-    transform: jsonSchemaTransform,
+    // The document describes the API: the route files' schemas. Routes that plugins add (the web app's
+    // pages, the embedded identity provider) are not part of it.
+    transform: (input) =>
+      apiUrls.has(input.url) ? jsonSchemaTransform(input) : { schema: { ...input.schema, hide: true }, url: input.url },
   });
 
-  const routes = await loadRoutes();
   for (const def of routes) {
     app.route({
       method: def.method,
