@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, errorCodes, type ErrorCode } from '../../src/errors.ts';
+import { jobDefinitions } from '../../src/jobs/queue.ts';
 import { serve, type RunningServer } from '../../src/server.ts';
 import { createTestLexbridge, type TestLexbridge } from '../support/lexbridge.ts';
 import { captureLog } from './capture.ts';
@@ -188,6 +189,17 @@ describe('logging', () => {
     expect(logRequest.req.url).toBe('/test/log?code=[Redacted]&state=[Redacted]&page=2');
     expect(logRequest.res.statusCode).toBe(200);
     expect(done.find((l) => l.req.url.startsWith('/api/no/where')).req.url).toBe('/api/no/where?access_token=[Redacted]');
+  });
+});
+
+describe('scheduled jobs', () => {
+  it('serve registers the cron schedule of every job definition that has one', async () => {
+    const schedules = await lexbridge.queue.boss.getSchedules();
+    const expected = jobDefinitions().filter((d) => d.schedule);
+    expect(expected.map((d) => d.name)).toContain('maintenance.purge-expired');
+    for (const def of expected) {
+      expect(schedules.find((s) => s.name === def.name), def.name).toMatchObject({ cron: def.schedule, timezone: 'UTC' });
+    }
   });
 });
 
