@@ -6,6 +6,8 @@
  *   node --import tsx bench/workflows-copy.ts [--small 5000] [--large 4] [--large-min-mb 50]
  *     [--large-max-mb 200] [--concurrency 4] [--rounds 2]
  *
+ * The emulator runs in a process of its own (as a real iManage server would be elsewhere), so both
+ * sides are measured with the same server and neither pays for the server's CPU time.
  * Each round runs the plain script and then the workflow (alternating which goes first), each into a
  * fresh folder; the best round of each is compared, as other work on the machine makes single runs noisy.
  *
@@ -58,14 +60,8 @@ async function viaWorkflow(setup: BenchSetup, folderId: string): Promise<Figures
 /** The baseline: list the folder, download every document with the same concurrency, write it to disk. */
 async function viaPlainScript(setup: BenchSetup, folderId: string): Promise<Figures> {
   const target = await setup.localFolder('plain');
-  const token = await (
-    await fetch(`${setup.emulator.url}/auth/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username: 'jsmith', password: 'password', client_id: 'lexbridge-bench', client_secret: 'bench-secret-bench-secret' }),
-    })
-  ).json();
-  const auth = { 'x-auth-token': (token as { access_token: string }).access_token };
-  const base = `${setup.emulator.url}/work/api/v2/customers/${setup.emulator.customerId}/libraries/ACTIVE`;
+  const auth = { 'x-auth-token': await setup.plainToken() };
+  const base = `${setup.emulatorUrl}/work/api/v2/customers/${setup.customerId}/libraries/ACTIVE`;
   const started = performance.now();
   const documents: { id: string; name: string }[] = [];
   for (let offset = 0; ; offset += 500) {
@@ -102,9 +98,10 @@ async function measure(label: string, documents: number, minSize: number, maxSiz
   const setup = await setupBench(
     { workspaces: 1, folderDepth: 1, foldersPerContainer: 1, documentsPerFolder: documents, minSize, maxSize },
     { LEXBRIDGE_WORKFLOW_CONCURRENCY: String(concurrency) },
+    { emulatorProcess: true },
   );
   try {
-    const folderId = setup.emulator.store.subfolders(setup.emulator.store.workspacesIn('ACTIVE')[0]!.id)[0]!.id;
+    const { folderId } = await setup.firstFolder();
     const plains: Figures[] = [];
     const workflows: Figures[] = [];
     for (let round = 0; round < Number(values.rounds); round++) {

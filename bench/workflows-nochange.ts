@@ -17,8 +17,8 @@ const { values } = parseArgs({ options: { documents: { type: 'string', default: 
 const folders = 110; // 10 folders with 10 subfolders each, all holding documents
 const setup = await setupBench({ workspaces: 1, folderDepth: 2, foldersPerContainer: 10, documentsPerFolder: Math.ceil(Number(values.documents) / folders), minSize: 512, maxSize: 2048 });
 try {
-  const workspaceId = setup.emulator.store.workspacesIn('ACTIVE')[0]!.id;
-  const total = setup.emulator.store.documents.size;
+  const workspaceId = setup.emulator!.store.workspacesIn('ACTIVE')[0]!.id;
+  const total = setup.emulator!.store.documents.size;
   const target = await setup.localFolder('mirror');
   const { workflow, run } = await createWorkflow(
     setup.lexbridge,
@@ -47,8 +47,8 @@ try {
   await measure('initial copy (full)', run!.id);
   const full = await measure('no change, full reconciliation', await again(true));
   const incremental = await measure('no change, incremental', await again(false));
-  const documents = [...setup.emulator.store.documents.values()].slice(0, Number(values.changes));
-  for (const document of documents) setup.emulator.addDocumentVersion(`${document.library}!${document.number}`, `changed ${document.number}`);
+  const documents = [...setup.emulator!.store.documents.values()].slice(0, Number(values.changes));
+  for (const document of documents) setup.emulator!.addDocumentVersion(`${document.library}!${document.number}`, `changed ${document.number}`);
   const changed = await measure(`${documents.length} changed, incremental`, await again(false));
   console.log(
     `ratios: incremental/full calls ${(incremental.calls / full.calls).toFixed(4)}, time ${(incremental.seconds / full.seconds).toFixed(3)}; ` +

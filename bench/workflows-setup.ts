@@ -3,13 +3,15 @@
  * user who authorised an iManage connector on an emulator through the real OAuth flow, and a counting
  * HTTP proxy in front of the emulator so that API calls can be counted on the wire.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type ContentOptions, type RunningEmulator } from '../packages/imanage-emulator/src/index.ts';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type ContentOptions, type EmulatorOptions, type RunningEmulator } from '../packages/imanage-emulator/src/index.ts';
 import { loadConfig } from '../packages/server/src/config/index.ts';
 import { createSession, sessionCookieName } from '../packages/server/src/identity/sessions.ts';
 import { createLogger } from '../packages/server/src/log.ts';
@@ -19,7 +21,15 @@ import { connectors, users } from '../packages/server/src/store/schema.ts';
 
 export interface BenchSetup {
   lexbridge: Lexbridge;
-  emulator: RunningEmulator;
+  /** The in-process emulator, to change its content; null when it runs in its own process. */
+  emulator: RunningEmulator | null;
+  /** Where clients reach the emulator (through the counting proxy). */
+  emulatorUrl: string;
+  customerId: number;
+  /** An access token of the emulator user, for plain scripts (password grant). */
+  plainToken(): Promise<string>;
+  /** The first folder of the first workspace, looked up through the Work API. */
+  firstFolder(): Promise<{ workspaceId: string; folderId: string }>;
   userId: string;
   imanageId: string;
   root: string;
@@ -51,7 +61,7 @@ async function startCountingProxy(): Promise<{ server: Server; url: string; setT
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, setTarget: (url) => (target = url), count: () => calls };
 }
 
-export async function setupBench(content: ContentOptions, env: Record<string, string> = {}): Promise<BenchSetup> {
+export async function setupBench(content: ContentOptions, env: Record<string, string> = {}, options: { emulatorProcess?: boolean } = {}): Promise<BenchSetup> {
   const root = await mkdtemp(join(tmpdir(), 'lexbridge-bench-'));
   const config = loadConfig({
     LEXBRIDGE_DATA_DIR: join(root, 'data'),
@@ -68,15 +78,50 @@ export async function setupBench(content: ContentOptions, env: Record<string, st
 
   const proxy = await startCountingProxy();
   const emulatorPort = await freePort();
-  const emulator = await startEmulator({
+  const emulatorOptions: EmulatorOptions = {
     port: emulatorPort,
     seed: 3,
     publicUrl: proxy.url,
     content,
     users: [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }],
     apps: [{ client_id: clientId, client_secret: clientSecret, name: 'Lexbridge', redirect_urls: [`${serverUrl}/api/connectors/authorised`], allow_refresh_token: true }],
-  });
+  };
+  let emulator: RunningEmulator | null = null;
+  let child: ChildProcess | null = null;
+  let customerId: number;
+  if (options.emulatorProcess) {
+    child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./workflows-emulator-process.ts', import.meta.url)), JSON.stringify(emulatorOptions)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    customerId = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child!.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const ready = /ready (\d+)/.exec(out);
+        if (ready) resolve(Number(ready[1]));
+      });
+      child!.on('exit', (code) => reject(new Error(`the emulator process exited (${code})`)));
+    });
+  } else {
+    emulator = await startEmulator(emulatorOptions);
+    customerId = emulator.customerId;
+  }
   proxy.setTarget(`http://127.0.0.1:${emulatorPort}`);
+  const plainToken = async () => {
+    const res = await fetch(`${proxy.url}/auth/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username: 'jsmith', password: 'password', client_id: clientId, client_secret: clientSecret }),
+    });
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  const firstFolder = async () => {
+    const headers = { 'x-auth-token': await plainToken() };
+    const base = `${proxy.url}/work/api/v2/customers/${customerId}/libraries/ACTIVE`;
+    const workspaces = (await (await fetch(`${base}/workspaces`, { headers })).json()) as { data: { results?: { id: string }[] } | { id: string }[] };
+    const workspaceId = (Array.isArray(workspaces.data) ? workspaces.data : (workspaces.data.results ?? []))[0]!.id;
+    const children = (await (await fetch(`${base}/workspaces/${workspaceId}/children`, { headers })).json()) as { data: { id: string }[] };
+    return { workspaceId, folderId: children.data[0]!.id };
+  };
 
   const userId = randomUUID();
   await lexbridge.store.db.insert(users).values({ id: userId, issuer: 'https://bench', subject: userId, name: 'Bench', email: 'bench@firm.test', roles: ['User', 'ConnectorAdmin'] });
@@ -95,6 +140,10 @@ export async function setupBench(content: ContentOptions, env: Record<string, st
   return {
     lexbridge,
     emulator,
+    emulatorUrl: proxy.url,
+    customerId,
+    plainToken,
+    firstFolder,
     userId,
     imanageId,
     root,
@@ -109,7 +158,12 @@ export async function setupBench(content: ContentOptions, env: Record<string, st
     async close() {
       await server.close();
       await lexbridge.close();
-      await emulator.close();
+      await emulator?.close();
+      if (child) {
+        const exited = new Promise((resolve) => child!.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       proxy.server.close();
       await rm(root, { recursive: true, force: true });
     },

@@ -115,9 +115,10 @@ export class LocalFolderContentStore implements ContentStore {
     try {
       const written = await writeMeasured(content, createWriteStream(temporary, { flags: 'wx' }), options.signal);
       await options.verify?.(written);
-      const existing = await lstat(finalPath).catch(() => null);
-      if (existing?.isDirectory()) throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
-      await rename(temporary, finalPath);
+      await rename(temporary, finalPath).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EISDIR' || err.code === 'ENOTEMPTY' || err.code === 'EEXIST') throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
+        throw err;
+      });
       const parts = finalId.split('/');
       return { item: { id: finalId, kind: 'document', name: parts.at(-1)!, parentId: parts.slice(0, -1).join('/'), size: written.size }, ...written };
     } catch (err) {
