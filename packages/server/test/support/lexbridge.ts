@@ -18,6 +18,8 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 /** describe() for suites that need PostgreSQL; reported as skipped, with the reason, without it. */
 export function describeWithPostgres(name: string, fn: () => void): void {
   if (!testDatabaseUrl) {
+    // Said on the console too: the default reporter shows skipped suites only as a count.
+    console.info(`skipped "${name}": needs PostgreSQL; set TEST_DATABASE_URL=postgres://… to run it`);
     describe.skip(`${name} (skipped: needs PostgreSQL; set TEST_DATABASE_URL=postgres://…)`, fn);
   } else {
     describe(name, fn);
