@@ -153,7 +153,7 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
       const expectedSha = !v && action.item.checksum?.toLowerCase().startsWith('sha256:') ? action.item.checksum.slice(7).toLowerCase() : undefined;
       written = await target.writeDocument(parentTarget, action.name, stream, {
         existingId,
-        asNewVersion: index > 0 || (action.type === 'update' && versions.length > 1),
+        asNewVersion: index > 0 || (action.type === 'update' && action.versions !== null),
         size: expectedSize,
         signal: input.signal,
         temporaryTag: input.runId,

@@ -150,7 +150,10 @@ export async function planSync(input: PlanInput): Promise<Plan> {
     if (!folder) {
       const choice = await chooseVersions(item);
       if (choice && contentChanged(item, link, choice.version)) {
-        if (on('fileUpdated')) actions.push({ type: 'update', ...placed, link, versions: choice.versions });
+        // Versions already copied are not copied again: only those after the linked one are added.
+        const newer = choice.versions?.filter((v) => link.sourceVersion === null || Number(v.version) > Number(link.sourceVersion)) ?? null;
+        const versions = newer && newer.length > 0 ? newer : choice.versions;
+        if (on('fileUpdated')) actions.push({ type: 'update', ...placed, link, versions });
         else actions.push({ type: 'skip', kind: 'document', sourceId: item.id, sourcePath, reason: 'The File Updated trigger is off.' });
       }
     }
