@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { eq } from 'drizzle-orm';
@@ -9,7 +9,7 @@ import { cancelRun, performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
 import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, usePublicUrl } from '../connectors/support.ts';
 import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
-import { createAndRun, createLocalConnector, createRoot, finishRun, readTree, runNow } from './helpers.ts';
+import { createAndRun, createLocalConnector, createRoot, finishRun, readTree, runNow, writeTree } from './helpers.ts';
 
 let server: TestServer;
 let emulator: RunningEmulator;
@@ -153,5 +153,28 @@ describe('iManage folder to local folder', () => {
     const [paused] = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'reauthorise' });
     await expect(requestRun(server.lexbridge, paused!, { trigger: 'manual' })).rejects.toMatchObject({ code: 'workflow_paused' });
+  });
+});
+
+describe('local folder to iManage folder', () => {
+  it('uploads a tree (folders, then verified documents), and a changed file becomes a new version', async () => {
+    const source = await createLocalConnector(server.lexbridge, root, 'upload');
+    await writeTree(source.path, { 'Engagement letter.docx': 'signed letter', 'Exhibits/Exhibit A.pdf': 'exhibit a' });
+    const workspace = emulator.store.workspacesIn('ACTIVE')[3]!;
+    const targetFolder = emulator.store.subfolders(workspace.id)[0]!;
+    const { workflow, run } = await createAndRun(server.lexbridge, user, { type: 'one_way_sync', source: { connectorId: source.id, id: '' }, target: { connectorId: imanageId, id: targetFolder.id } });
+    expect(run).toMatchObject({ status: 'succeeded', created: 3, failed: 0 });
+    const letter = emulator.store.documentsIn(targetFolder.id).find((d) => d.name === 'Engagement letter')!;
+    expect(letter.versions.map((v) => v.extension)).toEqual(['docx']);
+    const exhibits = emulator.store.subfolders(targetFolder.id).find((f) => f.name === 'Exhibits')!;
+    expect(emulator.store.documentsIn(exhibits.id).map((d) => d.name)).toEqual(['Exhibit A']);
+
+    await writeFile(join(source.path, 'Engagement letter.docx'), 'signed letter, countersigned');
+    const again = await runNow(server.lexbridge, workflow);
+    expect(again.run).toMatchObject({ status: 'succeeded', updated: 1, created: 0 });
+    expect(emulator.store.documentsIn(targetFolder.id).filter((d) => d.name === 'Engagement letter')).toHaveLength(1);
+    const latest = letter.versions.at(-1)!;
+    expect(letter.versions).toHaveLength(2);
+    expect(emulator.store.checksum(latest).slice(7).toLowerCase()).toBe(createHash('sha256').update('signed letter, countersigned').digest('hex'));
   });
 });
