@@ -158,6 +158,7 @@ describe('iManage folder to local folder', () => {
 
 describe('local folder to iManage folder', () => {
   it('uploads a tree (folders, then verified documents), and a changed file becomes a new version', async () => {
+    await authoriseThroughEmulator(server, user, imanageId); // the revocation test above expired the connection
     const source = await createLocalConnector(server.lexbridge, root, 'upload');
     await writeTree(source.path, { 'Engagement letter.docx': 'signed letter', 'Exhibits/Exhibit A.pdf': 'exhibit a' });
     const workspace = emulator.store.workspacesIn('ACTIVE')[3]!;
