@@ -185,6 +185,44 @@ export const preflightResultSchema = z.object({
 });
 export type PreflightResult = z.infer<typeof preflightResultSchema>;
 
+/** A run in the list across workflows (GET /api/workflow-runs): the run plus which workflow it belongs to. */
+export const workflowRunListEntrySchema = workflowRunSchema.extend({
+  workflowName: z.string(),
+  workflowType: workflowTypeSchema,
+  ownerId: z.uuid(),
+  ownerName: z.string().nullable(),
+});
+export type WorkflowRunListEntry = z.infer<typeof workflowRunListEntrySchema>;
+
+export const workflowRunListQuerySchema = z.object({
+  /** Only runs in these states, comma-separated: `status=running,queued`. */
+  status: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      const list = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+      const bad = list.filter((s) => !(runStatuses as readonly string[]).includes(s));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `Unknown run status ${bad.join(', ')}; use ${runStatuses.join(', ')}.` });
+        return z.NEVER;
+      }
+      return list as RunStatus[];
+    }),
+  /** The next page: `nextCursor` of the previous answer. */
+  cursor: z.string().max(200).optional(),
+  /** Only runs created before this instant (ISO 8601). */
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const workflowRunListSchema = z.object({
+  runs: z.array(workflowRunListEntrySchema),
+  /** Pass as `cursor` for the next (older) page; null when there is none. */
+  nextCursor: z.string().nullable(),
+});
+export type WorkflowRunList = z.infer<typeof workflowRunListSchema>;
+
 /** One server-sent event of GET /api/workflow-runs/{id}/events: the run as it is now. */
 export const runProgressEventSchema = workflowRunSchema;
 

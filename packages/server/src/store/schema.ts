@@ -135,7 +135,12 @@ export const workflows = pgTable(
     baselineTakenAt: ts('baseline_taken_at'),
     deletedAt: ts('deleted_at'),
   },
-  (t) => [index('workflows_source_connector').on(t.sourceConnectorId), index('workflows_target_connector').on(t.targetConnectorId)],
+  (t) => [
+    index('workflows_source_connector').on(t.sourceConnectorId),
+    index('workflows_target_connector').on(t.targetConnectorId),
+    // 0005_workflows_activity
+    index('workflows_owner').on(t.ownerId),
+  ],
 );
 
 /** One execution of a workflow (0002_workflows). At most one is queued or running per workflow. */
@@ -170,7 +175,11 @@ export const workflowRuns = pgTable(
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
   },
-  (t) => [index('workflow_runs_workflow').on(t.workflowId, t.createdAt)],
+  (t) => [
+    index('workflow_runs_workflow').on(t.workflowId, t.createdAt),
+    // 0005_workflows_activity: runs across workflows, newest first
+    index('workflow_runs_created').on(t.createdAt.desc(), t.id.desc()),
+  ],
 );
 
 /** What a run did to each item, with its error in plain words (0002_workflows). */

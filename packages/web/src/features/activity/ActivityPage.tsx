@@ -1,20 +1,21 @@
-import { Body1, Link as FluentLink, makeStyles, tokens } from '@fluentui/react-components';
-import type { Workflow, WorkflowRun } from '@lexbridge/contracts';
-import { useQueries } from '@tanstack/react-query';
+import { Body1, Button, Link as FluentLink, makeStyles, tokens } from '@fluentui/react-components';
+import type { WorkflowRunList, WorkflowRunListEntry } from '@lexbridge/contracts';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../../api/client.ts';
 import { hasRole, mayUseWorkflows, useMe } from '../../api/session.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
-import { isActiveRun, useWorkflows } from '../workflows/api.ts';
+import { isActiveRun } from '../workflows/api.ts';
 import { RunTable } from '../workflows/RunHistory.tsx';
 
-const useStyles = makeStyles({ note: { color: tokens.colorNeutralForeground2, marginTop: tokens.spacingVerticalM } });
+const useStyles = makeStyles({
+  note: { color: tokens.colorNeutralForeground2, marginTop: tokens.spacingVerticalM },
+  more: { marginTop: tokens.spacingVerticalM },
+});
 
-/** How many workflows (most recently run first) and runs the page gathers: it stays quick with many workflows. */
-const workflowsShown = 25;
-const runsPerWorkflow = 10;
-const runsShown = 50;
+/** Runs per page of GET /api/workflow-runs. */
+const pageSize = 50;
 
 /**
  * Recent runs across the workflows this person may see (their own; everyone's for Admins and Connector
@@ -36,32 +37,28 @@ export function ActivityPage() {
   );
 }
 
-const lastActivity = (w: Workflow) => w.lastRun?.createdAt ?? '';
+/** Runs across workflows, one request per page; refreshed every 3 s while any shown run is still going. */
+function useRecentRuns() {
+  return useInfiniteQuery({
+    queryKey: ['workflow-runs', 'recent', pageSize],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      api<WorkflowRunList>(
+        `/api/workflow-runs?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+        { signal },
+      ),
+    getNextPageParam: (last) => last.nextCursor,
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.runs.some(isActiveRun)) ? 3000 : false),
+  });
+}
 
 function RecentRuns({ showOwner }: { showOwner: boolean }) {
   const styles = useStyles();
-  const workflows = useWorkflows();
-  const recent = [...(workflows.data ?? [])]
-    .filter((w) => w.lastRun)
-    .sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)))
-    .slice(0, workflowsShown);
-  const runs = useQueries({
-    queries: recent.map((w) => ({
-      queryKey: ['workflows', w.id, 'runs', runsPerWorkflow],
-      queryFn: async ({ signal }: { signal: AbortSignal }) =>
-        (await api<{ runs: WorkflowRun[] }>(`/api/workflows/${encodeURIComponent(w.id)}/runs?limit=${runsPerWorkflow}`, { signal })).runs,
-      refetchInterval: (query: { state: { data?: WorkflowRun[] } }) => (query.state.data?.some(isActiveRun) ? 3000 : false),
-    })),
-  });
-  if (workflows.isPending || runs.some((r) => r.isPending)) return <LoadingRows label="Loading recent runs" rows={4} height={44} />;
-  if (workflows.isError) return <ErrorBlock title="The activity could not be loaded" error={workflows.error} onRetry={() => void workflows.refetch()} />;
-  const failed = runs.find((r) => r.isError);
-  if (failed) return <ErrorBlock title="Some runs could not be loaded" error={failed.error} onRetry={() => void failed.refetch()} />;
-  const byId = new Map(recent.map((w) => [w.id, w]));
-  const all = runs
-    .flatMap((r) => r.data ?? [])
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, runsShown);
+  const runs = useRecentRuns();
+  if (runs.isPending) return <LoadingRows label="Loading recent runs" rows={4} height={44} />;
+  if (runs.isError)
+    return <ErrorBlock title="The activity could not be loaded" error={runs.error} onRetry={() => void runs.refetch()} />;
+  const all = runs.data.pages.flatMap((p) => p.runs);
   if (all.length === 0) {
     return (
       <Body1 as="p">
@@ -72,6 +69,7 @@ function RecentRuns({ showOwner }: { showOwner: boolean }) {
       </Body1>
     );
   }
+  const byId = new Map<string, WorkflowRunListEntry>(all.map((run) => [run.id, run]));
   return (
     <>
       <RunTable
@@ -79,13 +77,18 @@ function RecentRuns({ showOwner }: { showOwner: boolean }) {
         label="Recent runs"
         linkTo={(run) => `/workflows/${run.workflowId}/runs/${run.id}`}
         workflowName={(run) => {
-          const w = byId.get(run.workflowId);
-          return w ? `${w.name}${showOwner && w.ownerName ? ` · ${w.ownerName}` : ''}` : 'Deleted workflow';
+          const entry = byId.get(run.id);
+          if (!entry) return '';
+          return `${entry.workflowName}${showOwner && entry.ownerName ? ` · ${entry.ownerName}` : ''}`;
         }}
       />
+      {runs.hasNextPage && (
+        <Button className={styles.more} disabled={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
+          {runs.isFetchingNextPage ? 'Loading older runs…' : 'Show older runs'}
+        </Button>
+      )}
       <Body1 as="p" className={styles.note}>
-        The latest {runsPerWorkflow} runs of each of your {workflowsShown} most recently run workflows. A workflow's page
-        has its whole history.
+        A workflow's page has its whole history.
       </Body1>
     </>
   );
