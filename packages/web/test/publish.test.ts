@@ -106,6 +106,9 @@ describe('publishing from the iManage context menu', () => {
 
     const imanage = await post('/api/connectors', { type: 'imanage-onprem', name: 'iManage', config: { clientId, secretKey: secret, scope: 'User', refreshToken: true, serverAddress: `${emulator.url}/` } });
     expect(imanage.status()).toBe(201);
+    // A second iManage connector (another server, first by name): the page must tell them apart by the iManage page the person came from.
+    const other = await post('/api/connectors', { type: 'imanage-onprem', name: 'Disaster recovery iManage', config: { clientId: 'dr-app', secretKey: 'dr-secret', scope: 'User', refreshToken: true, serverAddress: 'http://127.0.0.1:9/' } });
+    expect(other.status()).toBe(201);
     const local = await post('/api/connectors', { type: 'local-folder', name: 'Client portal', config: { path: portal } });
     expect(local.status()).toBe(201);
 
@@ -147,20 +150,26 @@ describe('publishing from the iManage context menu', () => {
     expect(landing.pathname).toBe('/publish');
     expect(landing.searchParams.get('ids')).toBe(folder.id);
     await shot(page, 'sign-in');
+    // The first load recorded the iManage page's origin in the address, so sign-in returns with it.
+    expect(landing.searchParams.get('from')).toBe(new URL(emulator.url).origin);
     await signInAtIdp(page, pluginUser);
     await page.getByRole('heading', { level: 1, name: 'Publish from iManage' }).waitFor();
     expect(new URL(page.url()).searchParams.get('ids')).toBe(folder.id);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(new URL(emulator.url).origin);
     // A Plugin User sees the publish page only.
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Publish']);
 
-    // Not authorised yet: authorise, and come back to the same selection.
-    const authorise = page.getByRole('button', { name: 'Authorise iManage' });
+    // Not authorised yet: authorise, and come back to the same selection. Of the two iManage connectors,
+    // the one whose server the person came from is chosen without asking.
+    const authorise = page.getByRole('button', { name: 'Authorise iManage', exact: true });
     await authorise.waitFor();
+    expect(await page.getByRole('heading', { name: 'Which iManage server are these items from?' }).count()).toBe(0);
     await shot(page, 'authorise');
     await authorise.click();
     await page.getByText('Authorised. Lexbridge now reads iManage as you.').waitFor();
     expect(new URL(page.url()).searchParams.get('ids')).toBe(folder.id);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(new URL(emulator.url).origin);
 
     // The selection and the destination.
     const table = page.getByRole('table', { name: 'Selected items' });

@@ -118,7 +118,8 @@ describe('arriving from the iManage context menu', () => {
     const before = (await (await get(`/api/publish/sources?customer_id=${emulator.customerId}&from=${encodeURIComponent(`${emulator.url}/work/web`)}`, publisher)).json()) as { sources: { connectorId: string; matched: boolean; connection: string }[] };
     expect(before.sources).toEqual([expect.objectContaining({ connectorId: imanageId, matched: true, connection: 'unauthorised' })]);
 
-    const selection = `/publish?customer_id=${emulator.customerId}&library=ACTIVE&ids=${encodeURIComponent(sampleFolder().id)}&user=jsmith`;
+    // The page puts the iManage origin into its address as `from` (web: features/publish/origin.ts); the return path keeps it.
+    const selection = `/publish?customer_id=${emulator.customerId}&library=ACTIVE&ids=${encodeURIComponent(sampleFolder().id)}&user=jsmith&from=${encodeURIComponent(new URL(emulator.url).origin)}`;
     const start = await fetch(`${server.url}/api/connectors/${imanageId}/authorise?returnTo=${encodeURIComponent(selection)}`, { headers: { cookie: publisher.cookie }, redirect: 'manual' });
     expect(start.status).toBe(302);
     const authorizeUrl = start.headers.get('location')!;
@@ -133,7 +134,7 @@ describe('arriving from the iManage context menu', () => {
     expect(callback.status).toBe(302);
     const landing = new URL(callback.headers.get('location')!, server.url);
     expect(landing.pathname).toBe('/publish');
-    expect(Object.fromEntries(landing.searchParams)).toEqual({ customer_id: String(emulator.customerId), library: 'ACTIVE', ids: sampleFolder().id, user: 'jsmith', authorised: imanageId });
+    expect(Object.fromEntries(landing.searchParams)).toEqual({ customer_id: String(emulator.customerId), library: 'ACTIVE', ids: sampleFolder().id, user: 'jsmith', from: new URL(emulator.url).origin, authorised: imanageId });
 
     // Now the customer id alone finds it, through the account the authorisation recorded.
     const after = (await (await get(`/api/publish/sources?customer_id=${emulator.customerId}`, publisher)).json()) as { sources: { matched: boolean; connection: string }[] };
@@ -151,6 +152,18 @@ describe('arriving from the iManage context menu', () => {
     ]);
     const unknown = (await (await get('/api/publish/sources?customer_id=999', publisher)).json()) as { sources: { matched: boolean }[] };
     expect(unknown.sources.map((s) => s.matched)).toEqual([false, false]);
+    // No customer id match (nobody has authorised that account yet): the origin of the iManage page decides.
+    const byOrigin = async (from: string) =>
+      ((await (await get(`/api/publish/sources?customer_id=999&from=${encodeURIComponent(from)}`, publisher)).json()) as { sources: { connectorId: string; matched: boolean }[] }).sources.map((s) => [s.connectorId, s.matched]);
+    expect(await byOrigin(new URL(emulator.url).origin)).toEqual([
+      [imanageId, true],
+      [other.id, false],
+    ]);
+    expect(await byOrigin('http://127.0.0.1:9')).toEqual([
+      [other.id, true],
+      [imanageId, false],
+    ]);
+    expect(await byOrigin('https://elsewhere.example')).toEqual(expect.arrayContaining([[imanageId, false], [other.id, false]]));
     const del = await fetch(`${server.url}/api/connectors/${other.id}`, { method: 'DELETE', headers: connectorAdmin.headers });
     expect(del.status).toBe(200);
   });

@@ -11,7 +11,7 @@ import {
   Subtitle1,
 } from '@fluentui/react-components';
 import type { PublishSource } from '@lexbridge/contracts';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
@@ -32,7 +32,7 @@ const resultParams = ['authorised', 'error', 'connector', 'warning'];
  */
 export function PublishPage() {
   const styles = usePublishStyles();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const ids = (params.get('ids') ?? '')
     .split(',')
     .map((id) => id.trim())
@@ -40,14 +40,7 @@ export function PublishPage() {
   const customerId = params.get('customer_id');
   const from = params.get('from');
 
-  // Remember which iManage page sent the person here: it identifies the server when no customer id matches yet.
-  useEffect(() => {
-    if (from || ids.length === 0 || !document.referrer || !URL.canParse(document.referrer)) return;
-    const origin = new URL(document.referrer).origin;
-    if (origin !== window.location.origin)
-      setParams((p) => ({ ...Object.fromEntries(p), from: origin }), { replace: true });
-  }, [from, ids.length, setParams]);
-
+  // `from` (the iManage page's origin) was put in the address before the app rendered: see origin.ts.
   const returnTo = (() => {
     const kept = new URLSearchParams(params);
     for (const key of resultParams) kept.delete(key);
