@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.ts';
 
 /**
@@ -40,34 +41,38 @@ export async function readLockOwner(dataDir: string): Promise<LockOwner | null> 
 }
 
 /**
- * Removes a lock whose owner no longer runs. Two processes may find the same stale lock at once: each
- * moves the file aside (atomic) and checks what it moved; one that moved a fresh lock (the other
- * process's, taken in between) puts it back, and then finds it held.
+ * Removes a lock whose owner no longer runs. Claimants that find the same stale lock take turns through
+ * a guard directory (mkdir is atomic), and each re-checks under the guard that the lock is still stale,
+ * so a fresh lock taken meanwhile is never removed. A guard left by a crashed process expires.
  */
-async function breakStaleLock(path: string): Promise<void> {
-  const stale = await readFile(path, 'utf8').catch(() => null);
-  if (stale === null) return;
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+async function breakStaleLock(dataDir: string, path: string): Promise<void> {
+  const guard = `${path}.takeover`;
   try {
-    await rename(path, aside);
+    await mkdir(guard);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const age = Date.now() - (await stat(guard).then((s) => s.mtimeMs, () => Date.now()));
+    if (age > 10_000) await rm(guard, { recursive: true, force: true });
+    else await sleep(20 + Math.random() * 30);
+    return;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => stale);
-  if (moved !== stale) await link(aside, path).catch(() => {});
-  await rm(aside, { force: true });
+  try {
+    if ((await readLockOwner(dataDir)) === null) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { recursive: true, force: true });
+  }
 }
 
 export async function acquireDataDirLock(dataDir: string, info: { port?: number } = {}): Promise<DataDirLock> {
   await mkdir(dataDir, { recursive: true });
   const path = join(dataDir, lockName);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    // Written aside, then linked into place: the lock never exists without its content.
+    const owner: LockOwner = { pid: process.pid, startedAt: new Date().toISOString(), ...info };
+    const candidate = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
+    await writeFile(candidate, JSON.stringify(owner), { mode: 0o600 });
     try {
-      const handle = await open(path, 'wx', 0o600);
-      const owner: LockOwner = { pid: process.pid, startedAt: new Date().toISOString(), ...info };
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
+      await link(candidate, path);
       let released = false;
       return {
         path,
@@ -79,20 +84,22 @@ export async function acquireDataDirLock(dataDir: string, info: { port?: number 
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = await readLockOwner(dataDir);
-      if (owner && owner.pid !== process.pid) {
+      const current = await readLockOwner(dataDir);
+      if (current && current.pid !== process.pid) {
         throw new AppError(
           'data_dir_locked',
-          `Another Lexbridge process (pid ${owner.pid}, started ${owner.startedAt}) is using the data directory ${dataDir}. ` +
+          `Another Lexbridge process (pid ${current.pid}, started ${current.startedAt}) is using the data directory ${dataDir}. ` +
             'Only one process may open the embedded database. Stop that process first, use a different LEXBRIDGE_DATA_DIR, ' +
             'or run on PostgreSQL (DATABASE_URL) to share one database between several processes.',
-          { pid: owner.pid },
+          { pid: current.pid },
         );
       }
-      if (owner && owner.pid === process.pid) {
+      if (current && current.pid === process.pid) {
         throw new AppError('data_dir_locked', `This process already holds the data directory ${dataDir}.`);
       }
-      await breakStaleLock(path);
+      await breakStaleLock(dataDir, path);
+    } finally {
+      await rm(candidate, { force: true });
     }
   }
   throw new AppError('data_dir_locked', `Could not take the lock on ${dataDir}.`);
