@@ -34,6 +34,28 @@ it('`lexbridge start` comes up on the embedded database, prints where, and is re
   expect(await res.json()).toMatchObject({ status: 'ready' });
 });
 
+it('bundles an iManage emulator with the demo application registered, as the banner tells', async () => {
+  const out = start.stdout();
+  const emulatorUrl = /iManage emulator:\s+(http:\/\/\S+)/.exec(out)?.[1];
+  expect(emulatorUrl, out).toBeDefined();
+  expect(out).toContain('Client Id lexbridge-demo, Secret Key lexbridge-demo-secret');
+  expect(out).toContain(`Local folders may be used under ${join(dataDir, 'folders')}`);
+  const token = await fetch(`${emulatorUrl}/auth/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      username: 'jsmith',
+      password: 'password',
+      client_id: 'lexbridge-demo',
+      client_secret: 'lexbridge-demo-secret',
+      scope: 'user',
+    }),
+  });
+  expect(token.status).toBe(200);
+  expect(((await token.json()) as { refresh_token?: string }).refresh_token).toBeTruthy();
+});
+
 it('stops on SIGTERM with status 0', async () => {
   expect(await start.stop()).toBe(0);
 });
