@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { checkAccess } from './access.ts';
 import { installErrorHandling } from './errors.ts';
@@ -69,6 +71,13 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
   const apiUrls = new Set(routes.map((r) => r.url));
   await app.register(cookie);
   await app.register(formbody);
+  // Limits apply only where a route asks for one (config.rateLimit): sign-in, the embedded provider's
+  // password form, and the calls that reach out to other servers on a person's behalf.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many attempts. Wait ${context.after} and try again.`, { retryAfter: context.after }),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

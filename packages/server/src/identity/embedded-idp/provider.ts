@@ -141,8 +141,15 @@ export function createEmbeddedIdentityProvider(
         // oidc-provider reads request bodies itself: leave them unread here.
         idp.removeAllContentTypeParsers();
         idp.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+        // Password guessing on the sign-in form is slowed down per address; the rest passes freely.
+        const limitPasswordTries = idp.rateLimit({ max: 10, timeWindow: '1 minute' });
+        const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+          if (request.method === 'POST' && /\/interaction\/[^/]+\/login$/.test(request.url.split('?')[0]!)) {
+            await limitPasswordTries.call(idp, request, reply);
+          }
+        };
         for (const url of [embeddedIdpPath, `${embeddedIdpPath}/*`]) {
-          idp.route({ method: ['GET', 'POST', 'OPTIONS'], url, schema: { hide: true }, handler: forward });
+          idp.route({ method: ['GET', 'POST', 'OPTIONS'], url, schema: { hide: true }, onRequest, handler: forward });
         }
       });
     },

@@ -8,6 +8,7 @@ import { defineRoute } from '../../route.ts';
 export default defineRoute({
   method: 'GET',
   url: '/signin-oidc',
+  config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
   access: 'public',
   summary: 'Where the identity provider returns after sign-in (OpenID Connect redirect URI)',
   tags: ['auth'],

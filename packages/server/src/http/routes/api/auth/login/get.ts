@@ -8,6 +8,7 @@ import { defineRoute } from '../../../../route.ts';
 export default defineRoute({
   method: 'GET',
   url: '/api/auth/login',
+  config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
   access: 'public',
   summary: "Start signing in: redirects to the firm's identity provider (authorization code with PKCE)",
   tags: ['auth'],

@@ -6,6 +6,7 @@ import { defineRoute } from '../../../../../route.ts';
 export default defineRoute({
   method: 'GET',
   url: '/api/connectors/:connectorId/authorise',
+  config: { rateLimit: { max: 20, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request: { user?: { id: string } | null; ip: string }) => request.user?.id ?? request.ip } },
   access: 'signed-in',
   summary: 'Start authorising this connector as the signed-in user: redirects (302) to the iManage sign-in page',
   tags: ['connectors'],
