@@ -100,7 +100,13 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
   const [searchParams] = useSearchParams();
   const [followRunId, setFollowRunId] = useState<string | null>(searchParams.get('follow'));
   const paused = workflow.status === 'paused';
-  const activeRun = runs.data?.find(isActiveRun) ?? (isActiveRun(workflow.lastRun) ? workflow.lastRun : null);
+  // The run history is fresher than the workflow's "last run" (it refreshes while a run is going), so it
+  // decides once loaded; a run that ended before any page saw it running must not leave Run now disabled.
+  const activeRun = runs.data
+    ? (runs.data.find(isActiveRun) ?? null)
+    : isActiveRun(workflow.lastRun)
+      ? workflow.lastRun
+      : null;
   const shownRunId = followRunId ?? activeRun?.id ?? null;
   const busy = runNow.isPending || activeRun !== null;
   const open = (kind: 'edit' | 'delete') => setDialog((d) => ({ kind, open: true, seq: (d?.seq ?? 0) + 1 }));

@@ -37,6 +37,7 @@ export function useWorkflow(id: string) {
   return useQuery({
     queryKey: workflowKey(id),
     queryFn: ({ signal }) => api<Workflow>(`/api/workflows/${path(id)}`, { signal }),
+    refetchInterval: (query) => (isActiveRun(query.state.data?.lastRun) ? 3000 : false),
   });
 }
 
