@@ -1,20 +1,54 @@
 /**
  * Libraries, workspaces and folders: get, search by name, children, create, rename, delete when empty.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
-import { latestVersion } from '../model.ts';
+import { type AccessLevel, type Container, latestVersion } from '../model.ts';
 import { EmulatorError } from '../store.ts';
-import { callerOf, optionalString, requireAccess, requiredName, visibleContainer } from './guard.ts';
-import { parsePaging } from './paging.ts';
+import { callerOf, changeableContainer, optionalString, requiredName, visibleContainer } from './guard.ts';
+import { pageOf, parsePaging } from './paging.ts';
 import { documentProfile, folderProfile, workspaceProfile } from './profiles.ts';
 
 type LibraryParams = { library: string };
 type ItemParams = { library: string; id: string };
 type Query = Record<string, string | undefined>;
+type ContainerKind = 'workspace' | 'folder';
 
 export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): void {
   const { store } = ctx;
+
+  /** The workspace or folder named by the path's :library and :id, as the caller sees it. */
+  const pathContainer = <K extends ContainerKind>(
+    request: FastifyRequest<{ Params: ItemParams }>,
+    kind: K | 'any',
+  ) => visibleContainer(ctx, callerOf(request), request.params.library, request.params.id, kind);
+
+  /** Same, for a change: the caller needs `required` access to it. */
+  const changeablePathContainer = <K extends ContainerKind>(
+    request: FastifyRequest<{ Params: ItemParams }>,
+    kind: K,
+    required: AccessLevel = 'read_write',
+  ) => changeableContainer(ctx, callerOf(request), request.params.library, request.params.id, kind, required);
+
+  /** POST …/workspaces/:id/folders and POST …/folders/:id/subfolders: a new folder inside the container. */
+  const createFolderIn =
+    (kind: ContainerKind) => async (request: FastifyRequest<{ Params: ItemParams }>, reply: FastifyReply) => {
+      const { container, access } = changeablePathContainer(request, kind);
+      const folder = store.createFolder(container.id, {
+        name: requiredName(request.body),
+        description: optionalString(request.body, 'description') ?? '',
+        owner: callerOf(request).user.id,
+      });
+      return reply.code(201).send({ data: folderProfile(ctx, folder, access) });
+    };
+
+  /** PATCH of a workspace or folder: rename and/or change the description. */
+  const renameContainerAt =
+    (kind: ContainerKind) => async (request: FastifyRequest<{ Params: ItemParams }>) => {
+      const { container, access } = changeablePathContainer(request, kind);
+      store.renameContainer(container.id, renameFields(request.body));
+      return { data: containerProfile(ctx, container, access) };
+    };
 
   api.get('/libraries', async () => ({
     data: [...store.libraries.values()].map((library) => ({
@@ -40,7 +74,7 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
             access !== 'no_access' && (!wanted || workspace.name.toLowerCase().includes(wanted)),
         )
         .sort((a, b) => a.workspace.number - b.workspace.number);
-      const page = matches.slice(paging.offset, paging.offset + paging.limit);
+      const page = pageOf(matches, paging);
       return {
         data: {
           results: page.map(({ workspace, access }) => workspaceProfile(ctx, workspace, access)),
@@ -63,56 +97,15 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
   });
 
   api.get<{ Params: ItemParams }>('/libraries/:library/workspaces/:id', async (request) => {
-    const { container, access } = visibleContainer(
-      ctx,
-      callerOf(request),
-      request.params.library,
-      request.params.id,
-      'workspace',
-    );
+    const { container, access } = pathContainer(request, 'workspace');
     return { data: workspaceProfile(ctx, container, access) };
   });
 
-  api.patch<{ Params: ItemParams }>('/libraries/:library/workspaces/:id', async (request) => {
-    const { container, access } = visibleContainer(
-      ctx,
-      callerOf(request),
-      request.params.library,
-      request.params.id,
-      'workspace',
-    );
-    requireAccess(access, 'read_write', container.id);
-    store.renameContainer(container.id, renameFields(request.body));
-    return { data: workspaceProfile(ctx, container, access) };
-  });
-
-  api.post<{ Params: ItemParams }>('/libraries/:library/workspaces/:id/folders', async (request, reply) => {
-    const caller = callerOf(request);
-    const { container, access } = visibleContainer(
-      ctx,
-      caller,
-      request.params.library,
-      request.params.id,
-      'workspace',
-    );
-    requireAccess(access, 'read_write', container.id);
-    const folder = store.createFolder(container.id, {
-      name: requiredName(request.body),
-      description: optionalString(request.body, 'description') ?? '',
-      owner: caller.user.id,
-    });
-    return reply.code(201).send({ data: folderProfile(ctx, folder, access) });
-  });
+  api.patch<{ Params: ItemParams }>('/libraries/:library/workspaces/:id', renameContainerAt('workspace'));
+  api.post<{ Params: ItemParams }>('/libraries/:library/workspaces/:id/folders', createFolderIn('workspace'));
 
   const listChildren = async (request: FastifyRequest<{ Params: ItemParams; Querystring: Query }>) => {
-    const caller = callerOf(request);
-    const { container, access } = visibleContainer(
-      ctx,
-      caller,
-      request.params.library,
-      request.params.id,
-      'any',
-    );
+    const { container, access } = pathContainer(request, 'any');
     const paging = parsePaging(request.query);
     const folders = store.subfolders(container.id).sort((a, b) => a.number - b.number);
     const documents =
@@ -123,19 +116,13 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
       ...folders.map((folder) => folderProfile(ctx, folder, access)),
       ...documents.map((document) => documentProfile(ctx, document, latestVersion(document), access)),
     ];
-    return { data: children.slice(paging.offset, paging.offset + paging.limit) };
+    return { data: pageOf(children, paging) };
   };
   api.get('/libraries/:library/workspaces/:id/children', listChildren);
   api.get('/libraries/:library/folders/:id/children', listChildren);
 
   api.get<{ Params: ItemParams }>('/libraries/:library/folders/:id', async (request) => {
-    const { container, access } = visibleContainer(
-      ctx,
-      callerOf(request),
-      request.params.library,
-      request.params.id,
-      'folder',
-    );
+    const { container, access } = pathContainer(request, 'folder');
     return { data: folderProfile(ctx, container, access) };
   });
 
@@ -156,56 +143,26 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
       const ids = [...store.subtreeIds(container.id)].filter((id) => id !== container.id);
       const folders = ids.map((id) => store.folder(id)).sort((a, b) => a.number - b.number);
       return {
-        data: folders
-          .slice(paging.offset, paging.offset + paging.limit)
-          .map((f) => folderProfile(ctx, f, access)),
+        data: pageOf(folders, paging).map((f) => folderProfile(ctx, f, access)),
       };
     },
   );
 
-  api.post<{ Params: ItemParams }>('/libraries/:library/folders/:id/subfolders', async (request, reply) => {
-    const caller = callerOf(request);
-    const { container, access } = visibleContainer(
-      ctx,
-      caller,
-      request.params.library,
-      request.params.id,
-      'folder',
-    );
-    requireAccess(access, 'read_write', container.id);
-    const folder = store.createFolder(container.id, {
-      name: requiredName(request.body),
-      description: optionalString(request.body, 'description') ?? '',
-      owner: caller.user.id,
-    });
-    return reply.code(201).send({ data: folderProfile(ctx, folder, access) });
-  });
-
-  api.patch<{ Params: ItemParams }>('/libraries/:library/folders/:id', async (request) => {
-    const { container, access } = visibleContainer(
-      ctx,
-      callerOf(request),
-      request.params.library,
-      request.params.id,
-      'folder',
-    );
-    requireAccess(access, 'read_write', container.id);
-    store.renameContainer(container.id, renameFields(request.body));
-    return { data: folderProfile(ctx, container, access) };
-  });
+  api.post<{ Params: ItemParams }>('/libraries/:library/folders/:id/subfolders', createFolderIn('folder'));
+  api.patch<{ Params: ItemParams }>('/libraries/:library/folders/:id', renameContainerAt('folder'));
 
   api.delete<{ Params: ItemParams }>('/libraries/:library/folders/:id', async (request, reply) => {
-    const { container, access } = visibleContainer(
-      ctx,
-      callerOf(request),
-      request.params.library,
-      request.params.id,
-      'folder',
-    );
-    requireAccess(access, 'full_access', container.id);
+    const { container } = changeablePathContainer(request, 'folder', 'full_access');
     store.deleteFolder(container.id);
     return reply.code(204).send();
   });
+}
+
+/** The profile of a workspace or a folder, whichever it is. */
+function containerProfile(ctx: EmulatorContext, container: Container, access: AccessLevel) {
+  return container.kind === 'workspace'
+    ? workspaceProfile(ctx, container, access)
+    : folderProfile(ctx, container, access);
 }
 
 function renameFields(body: unknown): { name?: string; description?: string } {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { EmulatorError } from '../store.ts';
 import { sendDocumentContent } from './download.ts';
-import { callerOf, requireAccess, visibleContainer, visibleDocument } from './guard.ts';
+import { callerOf, changeableContainer, requireAccess, visibleDocument } from './guard.ts';
 import { documentProfile } from './profiles.ts';
 import { readUpload, splitFileName, type UploadedDocument } from './upload.ts';
 
@@ -138,14 +138,13 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
 
   api.post<{ Params: ItemParams }>('/libraries/:library/folders/:id/documents', async (request, reply) => {
     const caller = callerOf(request);
-    const { container, access } = visibleContainer(
+    const { container, access } = changeableContainer(
       ctx,
       caller,
       request.params.library,
       request.params.id,
       'folder',
     );
-    requireAccess(access, 'read_write', container.id);
     const { input, warnings } = describeUpload(await readUpload(request, ctx.uploadDir));
     const document = store.createDocument(container.id, caller.user.id, input);
     const version = document.versions[0];

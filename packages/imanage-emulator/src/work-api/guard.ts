@@ -61,6 +61,23 @@ export function visibleContainer<K extends Container['kind']>(
   return { container: container as Extract<Container, { kind: K }>, access };
 }
 
+/**
+ * A container the caller can see and must be allowed to change: 404 when it is not visible to them,
+ * 403 when their access is below `required`.
+ */
+export function changeableContainer<K extends Container['kind']>(
+  ctx: EmulatorContext,
+  caller: Caller,
+  library: string,
+  id: string,
+  kind: K | 'any',
+  required: AccessLevel = 'read_write',
+): { container: Extract<Container, { kind: K }>; access: AccessLevel } {
+  const found = visibleContainer(ctx, caller, library, id, kind);
+  requireAccess(found.access, required, found.container.id);
+  return found;
+}
+
 export function visibleDocument(
   ctx: EmulatorContext,
   caller: Caller,

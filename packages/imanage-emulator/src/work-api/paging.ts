@@ -57,3 +57,8 @@ export function parsePaging(query: Record<string, string | undefined>): Paging {
     after: mode === 'standard_cursor' && query.cursor ? decodeCursor(query.cursor) : -1,
   };
 }
+
+/** The offset-mode page of `items` (in cursor mode offset is 0, so this is the first `limit` items). */
+export function pageOf<T>(items: readonly T[], paging: Paging): T[] {
+  return items.slice(paging.offset, paging.offset + paging.limit);
+}
