@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp, type HttpAppOptions } from './http/app.ts';
@@ -54,6 +55,14 @@ export interface ServeOptions {
 export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): Promise<RunningServer> {
   const dataDir = lexbridge.store.dataDir;
   const localAdminToken = dataDir ? randomBytes(32).toString('base64url') : undefined;
+  const host = options.host ?? lexbridge.config.HOST;
+  let listenPort = options.port ?? lexbridge.config.PORT;
+  if (listenPort === 0 && !lexbridge.config.LEXBRIDGE_PUBLIC_URL) {
+    // Sign-in and authorisation redirects need the public URL before the server listens: with "any
+    // free port" and no public URL set, choose the port first so the URL names the real one.
+    listenPort = await findFreePort(host);
+    lexbridge.config.publicUrl = `http://localhost:${listenPort}`;
+  }
   const identity = await setUpIdentity(lexbridge);
   const app = await buildHttpApp(lexbridge, {
     localAdminToken,
@@ -62,8 +71,7 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
   });
   if (options.workers !== false) await lexbridge.queue.startWorkers(lexbridge);
   await lexbridge.queue.scheduleJobs();
-  const host = options.host ?? lexbridge.config.HOST;
-  await app.listen({ port: options.port ?? lexbridge.config.PORT, host });
+  await app.listen({ port: listenPort, host });
   const { port } = app.server.address() as { port: number };
   const url = `http://localhost:${port}`;
   if (dataDir && localAdminToken) {
@@ -88,4 +96,15 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
       return closing;
     },
   };
+}
+
+function findFreePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
