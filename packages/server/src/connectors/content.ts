@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { addAbortSignal, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -149,5 +150,43 @@ export async function writeMeasured(content: Readable, destination: Writable, si
     },
   });
   await pipeline(content, measure, destination, signal ? { signal } : {});
+  return { size, sha256: hash.digest('hex') };
+}
+
+/**
+ * Writes `content` to a new file at `path` (`flags` as for fs.open, e.g. 'wx') and measures it like
+ * writeMeasured. Writes each chunk through one file handle as it arrives (hashing it on the way), which
+ * costs noticeably less per file than a write stream behind a transform: it matters when copying many
+ * small documents. Backpressure is the await on each write; the content stream is destroyed on failure
+ * or when `signal` aborts (rejecting with an AbortError). The file is left in place on failure: the
+ * caller removes it.
+ */
+export async function writeMeasuredFile(content: Readable, path: string, flags: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  // The content may fail while the file is being opened: keep that from becoming an uncaught
+  // 'error' event (the loop below reports it, as the stream stays errored).
+  const ignore = () => undefined;
+  content.on('error', ignore);
+  const file = await open(path, flags).catch((err: unknown) => {
+    content.off('error', ignore);
+    content.destroy();
+    throw err;
+  });
+  try {
+    if (signal) addAbortSignal(signal, content);
+    for await (const chunk of content as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      hash.update(bytes);
+      size += bytes.length;
+      for (let offset = 0; offset < bytes.length; ) offset += (await file.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    }
+  } catch (err) {
+    content.destroy();
+    throw err;
+  } finally {
+    content.off('error', ignore);
+    await file.close();
+  }
   return { size, sha256: hash.digest('hex') };
 }

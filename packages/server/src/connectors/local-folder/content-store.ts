@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { access, lstat, mkdir, opendir, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import {
   type ContentStoreCapabilities,
   type WriteDocumentOptions,
   type WrittenDocument,
-  writeMeasured,
+  writeMeasuredFile,
 } from '../content.ts';
 
 /** Temporary files are written beside their final name under this prefix, then renamed into place. */
@@ -113,7 +113,7 @@ export class LocalFolderContentStore implements ContentStore {
     const finalPath = this.pathOf(finalId);
     const temporary = join(dir, `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`);
     try {
-      const written = await writeMeasured(content, createWriteStream(temporary, { flags: 'wx' }), options.signal);
+      const written = await writeMeasuredFile(content, temporary, 'wx', options.signal);
       await options.verify?.(written);
       await rename(temporary, finalPath).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'EISDIR' || err.code === 'ENOTEMPTY' || err.code === 'EEXIST') throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
