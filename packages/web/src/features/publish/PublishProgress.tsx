@@ -17,7 +17,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { PublishRunDetail, RunItem } from '@lexbridge/contracts';
-import { formatSize } from './api.ts';
+import { formatSize } from '../../ui/format.ts';
 
 const useStyles = makeStyles({
   wrap: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },

@@ -11,7 +11,7 @@ import {
 } from '@fluentui/react-components';
 import { DocumentRegular, FolderRegular, WarningRegular } from '@fluentui/react-icons';
 import type { SelectedItem } from '@lexbridge/contracts';
-import { formatSize } from './api.ts';
+import { formatSize } from '../../ui/format.ts';
 
 const useStyles = makeStyles({
   name: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-word' },

@@ -104,17 +104,3 @@ export function authoriseAndReturn(connectorId: string, returnTo: string): void 
     `/api/connectors/${encodeURIComponent(connectorId)}/authorise?returnTo=${encodeURIComponent(returnTo)}`,
   );
 }
-
-/** "12.3 KB" */
-export function formatSize(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

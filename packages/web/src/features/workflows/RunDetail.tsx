@@ -23,7 +23,7 @@ import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
-import { formatSize } from '../publish/api.ts';
+import { formatSize } from '../../ui/format.ts';
 import { formatWhen, isActiveRun, useCancelRun, useRunItems, useWorkflow } from './api.ts';
 import { useLiveRun } from './live-run.ts';
 import { RunProgress } from './RunProgress.tsx';

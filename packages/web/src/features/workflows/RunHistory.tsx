@@ -15,7 +15,7 @@ import {
 } from '@fluentui/react-components';
 import type { WorkflowRun } from '@lexbridge/contracts';
 import { Link } from 'react-router';
-import { formatSize } from '../publish/api.ts';
+import { formatSize } from '../../ui/format.ts';
 import { formatDuration, formatWhen, isActiveRun, runStatusColors, runStatusLabels } from './api.ts';
 import { runFraction } from './RunProgress.tsx';
 

@@ -1,6 +1,6 @@
 import { Badge, Caption1, Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, tokens } from '@fluentui/react-components';
 import type { WorkflowRun } from '@lexbridge/contracts';
-import { formatSize } from '../publish/api.ts';
+import { formatSize } from '../../ui/format.ts';
 import { formatDuration, isActiveRun, runStatusColors, runStatusLabels } from './api.ts';
 
 const useStyles = makeStyles({
