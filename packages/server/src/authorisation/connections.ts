@@ -57,6 +57,11 @@ export function connectionView(row: ConnectionRow | undefined): Connection {
   };
 }
 
+/** The condition "this workflow reads from or writes to the connector". */
+export function usesConnector(connectorId: string) {
+  return or(eq(workflows.sourceConnectorId, connectorId), eq(workflows.targetConnectorId, connectorId));
+}
+
 /** Pauses the workflows of `ownerId` (or of every owner) that read from or write to the connector. */
 export async function pauseWorkflowsUsing(tx: DbOrTx, connectorId: string, ownerId?: string): Promise<{ id: string; name: string }[]> {
   return tx
@@ -64,7 +69,7 @@ export async function pauseWorkflowsUsing(tx: DbOrTx, connectorId: string, owner
     .set({ status: 'paused', pauseReason: pauseReasonReauthorise, updatedAt: new Date() })
     .where(
       and(
-        or(eq(workflows.sourceConnectorId, connectorId), eq(workflows.targetConnectorId, connectorId)),
+        usesConnector(connectorId),
         eq(workflows.status, 'active'),
         ownerId ? eq(workflows.ownerId, ownerId) : sql`true`,
       ),
@@ -79,7 +84,7 @@ export async function resumeWorkflowsUsing(tx: DbOrTx, connectorId: string, owne
     .set({ status: 'active', pauseReason: null, updatedAt: new Date() })
     .where(
       and(
-        or(eq(workflows.sourceConnectorId, connectorId), eq(workflows.targetConnectorId, connectorId)),
+        usesConnector(connectorId),
         eq(workflows.ownerId, ownerId),
         eq(workflows.status, 'paused'),
         eq(workflows.pauseReason, pauseReasonReauthorise),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Connector, ConnectorTypeId } from '@lexbridge/contracts';
-import { and, eq, isNull, ne, or } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
-import { connectionView, expiredColumns, pauseWorkflowsUsing, type ConnectionRow } from '../authorisation/connections.ts';
+import { connectionView, expiredColumns, pauseWorkflowsUsing, type ConnectionRow, usesConnector } from '../authorisation/connections.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
@@ -175,7 +175,7 @@ export async function deleteConnector(lexbridge: Lexbridge, id: string, options:
     const using = await tx
       .select({ id: workflows.id, name: workflows.name, ownerId: workflows.ownerId, status: workflows.status })
       .from(workflows)
-      .where(and(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)), isNull(workflows.deletedAt), ne(workflows.type, 'publish')));
+      .where(and(usesConnector(id), isNull(workflows.deletedAt), ne(workflows.type, 'publish')));
     if (using.length > 0 && !options.force) {
       throw new AppError(
         'connector_in_use',
@@ -188,11 +188,11 @@ export async function deleteConnector(lexbridge: Lexbridge, id: string, options:
         ? await tx
             .update(workflows)
             .set({ status: 'paused', pauseReason: 'connector_deleted', updatedAt: new Date() })
-            .where(and(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)), isNull(workflows.deletedAt), ne(workflows.type, 'publish')))
+            .where(and(usesConnector(id), isNull(workflows.deletedAt), ne(workflows.type, 'publish')))
             .returning({ id: workflows.id })
         : [];
     // Publish channels (publishing/runs.ts) go with the connector, as its destinations and publish runs do.
-    await tx.delete(workflows).where(and(or(eq(workflows.sourceConnectorId, id), eq(workflows.targetConnectorId, id)), eq(workflows.type, 'publish')));
+    await tx.delete(workflows).where(and(usesConnector(id), eq(workflows.type, 'publish')));
     await tx.delete(connectors).where(eq(connectors.id, id));
     await recordAudit(tx, {
       action: 'connector.delete',
