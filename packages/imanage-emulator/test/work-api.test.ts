@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/index.ts';
 import { apiBase, getJson, passwordToken, sendJson, startTestEmulator, uploadForm } from './helpers.ts';
-import { profileProblems } from './swagger-profiles.ts';
+import { profileProblems } from './profile-fields.ts';
 
 let emulator: RunningEmulator;
 let base: string;
@@ -51,7 +51,7 @@ describe('workspaces', () => {
       expect(workspace.name.toLowerCase()).toContain('acme');
       expect(workspace.effective_security).toBe('read_write');
       expect(workspace.id).toMatch(/^ACTIVE!\d+$/);
-      expect(profileProblems('WorkspaceProfile', workspace)).toEqual([]);
+      expect(profileProblems('workspace', workspace)).toEqual([]);
     }
   });
 
@@ -76,7 +76,7 @@ describe('workspaces', () => {
       wstype: 'workspace',
       effective_security: 'full_access',
     });
-    expect(profileProblems('WorkspaceProfile', created.body.data)).toEqual([]);
+    expect(profileProblems('workspace', created.body.data)).toEqual([]);
     const missingName = await sendJson('POST', `${base}/workspaces`, jsmith, {});
     expect(missingName.status).toBe(400);
     expect(missingName.body.error.code).toBe('InvalidParameter');
@@ -88,7 +88,7 @@ describe('folders', () => {
     const workspaceChildren = await getJson(`${base}/workspaces/${firstWorkspace}/children`, jsmith);
     expect(workspaceChildren.body.data).toHaveLength(2);
     const folder = workspaceChildren.body.data[0];
-    expect(profileProblems('FolderProfile', folder)).toEqual([]);
+    expect(profileProblems('folder', folder)).toEqual([]);
     expect(folder).toMatchObject({
       wstype: 'folder',
       parent_id: firstWorkspace,
@@ -158,7 +158,7 @@ describe('documents', () => {
     });
     expect(profile.size).toBe(Buffer.byteLength(content));
     expect(profile.checksum).toBe(`SHA256:${sha256(Buffer.from(content))}`);
-    expect(profileProblems('FullDocumentProfile', profile)).toEqual([]);
+    expect(profileProblems('document', profile)).toEqual([]);
 
     const download = await fetch(`${base}/documents/${profile.id}/download`, {
       headers: { 'x-auth-token': jsmith },
@@ -227,7 +227,7 @@ describe('documents', () => {
       jsmith,
     );
     const profile = search.body.data.results[0];
-    expect(profileProblems('FullDocumentProfile', profile)).toEqual([]);
+    expect(profileProblems('document', profile)).toEqual([]);
     const download = await fetch(`${base}/documents/${profile.id}/download`, {
       headers: { 'x-auth-token': jsmith },
     });
