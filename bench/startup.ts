@@ -30,7 +30,9 @@ async function untilAnswers(url: string, deadline = Date.now() + 120_000): Promi
 async function load(base: string): Promise<void> {
   const paths = ['/healthz', '/readyz', '/api/openapi.json', '/api/no-such-thing'];
   for (let i = 0; i < requests; i += 10) {
-    await Promise.all(paths.concat(paths, paths.slice(0, 2)).map((p) => fetch(`${base}${p}`).then((r) => r.arrayBuffer())));
+    await Promise.all(
+      paths.concat(paths, paths.slice(0, 2)).map((p) => fetch(`${base}${p}`).then((r) => r.arrayBuffer())),
+    );
   }
 }
 
@@ -41,7 +43,9 @@ async function baseline(): Promise<{ startMs: number; rss: number; rssAfter: num
     "s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
   const t0 = performance.now();
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   const base = `http://127.0.0.1:${port}`;
   await untilAnswers(`${base}/readyz`);
   const startMs = performance.now() - t0;
@@ -61,7 +65,8 @@ async function lexbridgeStart(dataDir: string): Promise<{ startMs: number; rss: 
     for (;;) {
       const info = await readFile(join(dataDir, 'admin-api.json'), 'utf8').catch(() => undefined);
       if (info) return (JSON.parse(info) as { url: string }).url;
-      if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`serve did not start:\n${server.stderr()}`);
+      if (Date.now() > deadline || server.child.exitCode !== null)
+        throw new Error(`serve did not start:\n${server.stderr()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -77,7 +82,11 @@ async function lexbridgeStart(dataDir: string): Promise<{ startMs: number; rss: 
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const runs = { baseline: [] as Awaited<ReturnType<typeof baseline>>[], first: [] as Awaited<ReturnType<typeof baseline>>[], restart: [] as Awaited<ReturnType<typeof baseline>>[] };
+const runs = {
+  baseline: [] as Awaited<ReturnType<typeof baseline>>[],
+  first: [] as Awaited<ReturnType<typeof baseline>>[],
+  restart: [] as Awaited<ReturnType<typeof baseline>>[],
+};
 for (let round = 0; round < rounds; round++) {
   runs.baseline.push(await baseline());
   const dataDir = await mkdtemp(join(tmpdir(), 'lexbridge-bench-'));
@@ -96,11 +105,31 @@ const base = {
 };
 const row = (name: string, value: number, unit: string, reference: number) =>
   `${name.padEnd(46)} ${value.toFixed(unit === 'ms' ? 0 : 1).padStart(8)} ${unit.padEnd(4)} ${(value / reference).toFixed(1).padStart(6)}×`;
-console.log(`node ${process.version}, ${rounds} rounds, medians; ratio against the bare node:http server of the same round set`);
+console.log(
+  `node ${process.version}, ${rounds} rounds, medians; ratio against the bare node:http server of the same round set`,
+);
 console.log(row('baseline: bare node:http server, start → 200', base.startMs, 'ms', base.startMs));
-console.log(row('lexbridge serve, first start (fresh dir) → /readyz', median(runs.first.map((r) => r.startMs)), 'ms', base.startMs));
-console.log(row('lexbridge serve, restart → /readyz', median(runs.restart.map((r) => r.startMs)), 'ms', base.startMs));
+console.log(
+  row(
+    'lexbridge serve, first start (fresh dir) → /readyz',
+    median(runs.first.map((r) => r.startMs)),
+    'ms',
+    base.startMs,
+  ),
+);
+console.log(
+  row('lexbridge serve, restart → /readyz', median(runs.restart.map((r) => r.startMs)), 'ms', base.startMs),
+);
 console.log(row('baseline RSS after start', base.rss, 'MiB', base.rss));
-console.log(row('lexbridge RSS after start (restart)', median(runs.restart.map((r) => r.rss)), 'MiB', base.rss));
+console.log(
+  row('lexbridge RSS after start (restart)', median(runs.restart.map((r) => r.rss)), 'MiB', base.rss),
+);
 console.log(row(`baseline RSS after ${requests} requests`, base.rssAfter, 'MiB', base.rssAfter));
-console.log(row(`lexbridge RSS after ${requests} requests`, median(runs.restart.map((r) => r.rssAfter)), 'MiB', base.rssAfter));
+console.log(
+  row(
+    `lexbridge RSS after ${requests} requests`,
+    median(runs.restart.map((r) => r.rssAfter)),
+    'MiB',
+    base.rssAfter,
+  ),
+);

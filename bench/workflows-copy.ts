@@ -21,7 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { performRun } from '../packages/server/src/workflows/runs.ts';
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
-import { setupBench, type BenchSetup } from './workflows-setup.ts';
+import { type BenchSetup, setupBench } from './workflows-setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +48,12 @@ async function viaWorkflow(setup: BenchSetup, folderId: string): Promise<Figures
   const { run } = await createWorkflow(
     setup.lexbridge,
     { id: setup.userId, roles: ['User'] },
-    { name: 'bench', type: 'copy', source: { connectorId: setup.imanageId, id: folderId }, target: { connectorId: target.id, id: '' } },
+    {
+      name: 'bench',
+      type: 'copy',
+      source: { connectorId: setup.imanageId, id: folderId },
+      target: { connectorId: target.id, id: '' },
+    },
   );
   const started = performance.now();
   const done = await performRun(setup.lexbridge, run!.id, { log: setup.lexbridge.log });
@@ -65,8 +70,11 @@ async function viaPlainScript(setup: BenchSetup, folderId: string): Promise<Figu
   const started = performance.now();
   const documents: { id: string; name: string }[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = (await (await fetch(`${base}/folders/${folderId}/children?limit=500&offset=${offset}`, { headers: auth })).json()) as { data: { id: string; wstype: string; full_file_name: string }[] };
-    for (const item of page.data) if (item.wstype === 'document') documents.push({ id: item.id, name: item.full_file_name });
+    const page = (await (
+      await fetch(`${base}/folders/${folderId}/children?limit=500&offset=${offset}`, { headers: auth })
+    ).json()) as { data: { id: string; wstype: string; full_file_name: string }[] };
+    for (const item of page.data)
+      if (item.wstype === 'document') documents.push({ id: item.id, name: item.full_file_name });
     if (page.data.length < 500) break;
   }
   await mkdir(target.path, { recursive: true });
@@ -87,8 +95,11 @@ async function viaPlainScript(setup: BenchSetup, folderId: string): Promise<Figu
 }
 
 function report(label: string, workflow: Figures, plain: Figures): void {
-  const rate = (f: Figures) => `${(f.documents / f.seconds).toFixed(1).padStart(7)} docs/s ${(f.bytes / MB / f.seconds).toFixed(1).padStart(7)} MB/s`;
-  console.log(`${label.padEnd(6)} ${String(workflow.documents).padStart(5)} docs ${(workflow.bytes / MB).toFixed(1).padStart(8)} MB`);
+  const rate = (f: Figures) =>
+    `${(f.documents / f.seconds).toFixed(1).padStart(7)} docs/s ${(f.bytes / MB / f.seconds).toFixed(1).padStart(7)} MB/s`;
+  console.log(
+    `${label.padEnd(6)} ${String(workflow.documents).padStart(5)} docs ${(workflow.bytes / MB).toFixed(1).padStart(8)} MB`,
+  );
   console.log(`  workflow ${workflow.seconds.toFixed(2).padStart(7)} s ${rate(workflow)}`);
   console.log(`  plain    ${plain.seconds.toFixed(2).padStart(7)} s ${rate(plain)}`);
   console.log(`  ratio workflow/plain (throughput): ${(plain.seconds / workflow.seconds).toFixed(2)}`);
@@ -96,7 +107,14 @@ function report(label: string, workflow: Figures, plain: Figures): void {
 
 async function measure(label: string, documents: number, minSize: number, maxSize: number): Promise<void> {
   const setup = await setupBench(
-    { workspaces: 1, folderDepth: 1, foldersPerContainer: 1, documentsPerFolder: documents, minSize, maxSize },
+    {
+      workspaces: 1,
+      folderDepth: 1,
+      foldersPerContainer: 1,
+      documentsPerFolder: documents,
+      minSize,
+      maxSize,
+    },
     { LEXBRIDGE_WORKFLOW_CONCURRENCY: String(concurrency) },
     { emulatorProcess: true },
   );
@@ -112,7 +130,9 @@ async function measure(label: string, documents: number, minSize: number, maxSiz
         workflows.push(await viaWorkflow(setup, folderId));
         plains.push(await viaPlainScript(setup, folderId));
       }
-      console.log(`  round ${round + 1}: workflow ${workflows.at(-1)!.seconds.toFixed(2)} s, plain ${plains.at(-1)!.seconds.toFixed(2)} s`);
+      console.log(
+        `  round ${round + 1}: workflow ${workflows.at(-1)!.seconds.toFixed(2)} s, plain ${plains.at(-1)!.seconds.toFixed(2)} s`,
+      );
     }
     const best = (all: Figures[]) => all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     report(label, best(workflows), best(plains));
@@ -123,4 +143,10 @@ async function measure(label: string, documents: number, minSize: number, maxSiz
 
 console.log(`node ${process.version}, concurrency ${concurrency}, embedded database`);
 if (Number(values.small) > 0) await measure('small', Number(values.small), 1024, 64 * 1024);
-if (Number(values.large) > 0) await measure('large', Number(values.large), Number(values['large-min-mb']) * MB, Number(values['large-max-mb']) * MB);
+if (Number(values.large) > 0)
+  await measure(
+    'large',
+    Number(values.large),
+    Number(values['large-min-mb']) * MB,
+    Number(values['large-max-mb']) * MB,
+  );

@@ -14,14 +14,30 @@ import { setupBench } from './workflows-setup.ts';
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '1024' } } });
 const MB = 1024 * 1024;
 const size = Number(values.mb) * MB;
-const setup = await setupBench({ workspaces: 1, folderDepth: 1, foldersPerContainer: 1, documentsPerFolder: 1, minSize: size, maxSize: size }, {}, { emulatorProcess: true });
+const setup = await setupBench(
+  {
+    workspaces: 1,
+    folderDepth: 1,
+    foldersPerContainer: 1,
+    documentsPerFolder: 1,
+    minSize: size,
+    maxSize: size,
+  },
+  {},
+  { emulatorProcess: true },
+);
 try {
   const { folderId } = await setup.firstFolder();
   const target = await setup.localFolder('large');
   const { run } = await createWorkflow(
     setup.lexbridge,
     { id: setup.userId, roles: ['User'] },
-    { name: 'bench', type: 'copy', source: { connectorId: setup.imanageId, id: folderId }, target: { connectorId: target.id, id: '' } },
+    {
+      name: 'bench',
+      type: 'copy',
+      source: { connectorId: setup.imanageId, id: folderId },
+      target: { connectorId: target.id, id: '' },
+    },
   );
   (globalThis as { gc?: () => void }).gc?.();
   await new Promise((r) => setTimeout(r, 200));
@@ -37,8 +53,12 @@ try {
   const done = await performRun(setup.lexbridge, run!.id, { log: setup.lexbridge.log });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  console.log(`node ${process.version}; one document of ${(size / MB).toFixed(0)} MB, run ${done!.status}, ${(Number(done!.bytes) / MB).toFixed(0)} MB copied in ${seconds.toFixed(1)} s (${(Number(done!.bytes) / MB / seconds).toFixed(0)} MB/s)`);
-  console.log(`idle rss ${(idle.rss / MB).toFixed(0)} MB; peak rss ${(peakRss / MB).toFixed(0)} MB; peak above idle ${((peakRss - idle.rss) / MB).toFixed(0)} MB (heap: idle ${(idle.heapUsed / MB).toFixed(0)} MB, peak ${(peakHeap / MB).toFixed(0)} MB)`);
+  console.log(
+    `node ${process.version}; one document of ${(size / MB).toFixed(0)} MB, run ${done!.status}, ${(Number(done!.bytes) / MB).toFixed(0)} MB copied in ${seconds.toFixed(1)} s (${(Number(done!.bytes) / MB / seconds).toFixed(0)} MB/s)`,
+  );
+  console.log(
+    `idle rss ${(idle.rss / MB).toFixed(0)} MB; peak rss ${(peakRss / MB).toFixed(0)} MB; peak above idle ${((peakRss - idle.rss) / MB).toFixed(0)} MB (heap: idle ${(idle.heapUsed / MB).toFixed(0)} MB, peak ${(peakHeap / MB).toFixed(0)} MB)`,
+  );
   console.log(`ratio peak-above-idle / document size: ${((peakRss - idle.rss) / size).toFixed(4)}`);
 } finally {
   await setup.close();

@@ -13,9 +13,18 @@ import { performRun, requestRun } from '../packages/server/src/workflows/runs.ts
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
 import { setupBench } from './workflows-setup.ts';
 
-const { values } = parseArgs({ options: { documents: { type: 'string', default: '20000' }, changes: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { documents: { type: 'string', default: '20000' }, changes: { type: 'string', default: '10' } },
+});
 const folders = 110; // 10 folders with 10 subfolders each, all holding documents
-const setup = await setupBench({ workspaces: 1, folderDepth: 2, foldersPerContainer: 10, documentsPerFolder: Math.ceil(Number(values.documents) / folders), minSize: 512, maxSize: 2048 });
+const setup = await setupBench({
+  workspaces: 1,
+  folderDepth: 2,
+  foldersPerContainer: 10,
+  documentsPerFolder: Math.ceil(Number(values.documents) / folders),
+  minSize: 512,
+  maxSize: 2048,
+});
 try {
   const workspaceId = setup.emulator!.store.workspacesIn('ACTIVE')[0]!.id;
   const total = setup.emulator!.store.documents.size;
@@ -23,7 +32,12 @@ try {
   const { workflow, run } = await createWorkflow(
     setup.lexbridge,
     { id: setup.userId, roles: ['User'] },
-    { name: 'bench', type: 'one_way_sync', source: { connectorId: setup.imanageId, id: workspaceId }, target: { connectorId: target.id, id: '' } },
+    {
+      name: 'bench',
+      type: 'one_way_sync',
+      source: { connectorId: setup.imanageId, id: workspaceId },
+      target: { connectorId: target.id, id: '' },
+    },
   );
 
   const measure = async (label: string, runId: string) => {
@@ -39,7 +53,10 @@ try {
     return { calls: used, seconds };
   };
   const again = async (fullReconcile: boolean) => {
-    const [row] = await setup.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
+    const [row] = await setup.lexbridge.store.db
+      .select()
+      .from(workflows)
+      .where(eq(workflows.id, workflow.id));
     return (await requestRun(setup.lexbridge, row!, { trigger: 'schedule', fullReconcile })).id;
   };
 
@@ -48,7 +65,11 @@ try {
   const full = await measure('no change, full reconciliation', await again(true));
   const incremental = await measure('no change, incremental', await again(false));
   const documents = [...setup.emulator!.store.documents.values()].slice(0, Number(values.changes));
-  for (const document of documents) setup.emulator!.addDocumentVersion(`${document.library}!${document.number}`, `changed ${document.number}`);
+  for (const document of documents)
+    setup.emulator!.addDocumentVersion(
+      `${document.library}!${document.number}`,
+      `changed ${document.number}`,
+    );
   const changed = await measure(`${documents.length} changed, incremental`, await again(false));
   console.log(
     `ratios: incremental/full calls ${(incremental.calls / full.calls).toFixed(4)}, time ${(incremental.seconds / full.seconds).toFixed(3)}; ` +

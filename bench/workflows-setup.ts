@@ -3,7 +3,7 @@
  * user who authorised an iManage connector on an emulator through the real OAuth flow, and a counting
  * HTTP proxy in front of the emulator so that API calls can be counted on the wire.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -11,11 +11,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, type ContentOptions, type EmulatorOptions, type RunningEmulator } from '../packages/imanage-emulator/src/index.ts';
+import {
+  type ContentOptions,
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '../packages/imanage-emulator/src/index.ts';
 import { loadConfig } from '../packages/server/src/config/index.ts';
 import { createSession, sessionCookieName } from '../packages/server/src/identity/sessions.ts';
 import { createLogger } from '../packages/server/src/log.ts';
-import { openLexbridge, type Lexbridge } from '../packages/server/src/runtime.ts';
+import { type Lexbridge, openLexbridge } from '../packages/server/src/runtime.ts';
 import { serve } from '../packages/server/src/server.ts';
 import { connectors, users } from '../packages/server/src/store/schema.ts';
 
@@ -43,25 +48,43 @@ const clientId = 'lexbridge-bench';
 const clientSecret = 'bench-secret-bench-secret';
 
 /** A proxy that forwards everything to `target` and counts Work API requests. */
-async function startCountingProxy(): Promise<{ server: Server; url: string; setTarget(url: string): void; count(): number }> {
+async function startCountingProxy(): Promise<{
+  server: Server;
+  url: string;
+  setTarget(url: string): void;
+  count(): number;
+}> {
   let target = '';
   let calls = 0;
   const server = createServer((req, res) => {
     if (req.url?.includes('/work/api/v2/customers/')) calls++;
     const upstream = new URL(req.url ?? '/', target);
-    const forward = httpRequest(upstream, { method: req.method, headers: { ...req.headers, host: upstream.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      upstream,
+      { method: req.method, headers: { ...req.headers, host: upstream.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, setTarget: (url) => (target = url), count: () => calls };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    setTarget: (url) => (target = url),
+    count: () => calls,
+  };
 }
 
-export async function setupBench(content: ContentOptions, env: Record<string, string> = {}, options: { emulatorProcess?: boolean } = {}): Promise<BenchSetup> {
+export async function setupBench(
+  content: ContentOptions,
+  env: Record<string, string> = {},
+  options: { emulatorProcess?: boolean } = {},
+): Promise<BenchSetup> {
   const root = await mkdtemp(join(tmpdir(), 'lexbridge-bench-'));
   const config = loadConfig({
     LEXBRIDGE_DATA_DIR: join(root, 'data'),
@@ -84,15 +107,32 @@ export async function setupBench(content: ContentOptions, env: Record<string, st
     publicUrl: proxy.url,
     content,
     users: [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }],
-    apps: [{ client_id: clientId, client_secret: clientSecret, name: 'Lexbridge', redirect_urls: [`${serverUrl}/api/connectors/authorised`], allow_refresh_token: true }],
+    apps: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        name: 'Lexbridge',
+        redirect_urls: [`${serverUrl}/api/connectors/authorised`],
+        allow_refresh_token: true,
+      },
+    ],
   };
   let emulator: RunningEmulator | null = null;
   let child: ChildProcess | null = null;
   let customerId: number;
   if (options.emulatorProcess) {
-    child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./workflows-emulator-process.ts', import.meta.url)), JSON.stringify(emulatorOptions)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./workflows-emulator-process.ts', import.meta.url)),
+        JSON.stringify(emulatorOptions),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     customerId = await new Promise<number>((resolve, reject) => {
       let out = '';
       child!.stdout!.on('data', (chunk: Buffer) => {
@@ -110,28 +150,57 @@ export async function setupBench(content: ContentOptions, env: Record<string, st
   const plainToken = async () => {
     const res = await fetch(`${proxy.url}/auth/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username: 'jsmith', password: 'password', client_id: clientId, client_secret: clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: 'jsmith',
+        password: 'password',
+        client_id: clientId,
+        client_secret: clientSecret,
+      }),
     });
     return ((await res.json()) as { access_token: string }).access_token;
   };
   const firstFolder = async () => {
     const headers = { 'x-auth-token': await plainToken() };
     const base = `${proxy.url}/work/api/v2/customers/${customerId}/libraries/ACTIVE`;
-    const workspaces = (await (await fetch(`${base}/workspaces`, { headers })).json()) as { data: { results?: { id: string }[] } | { id: string }[] };
-    const workspaceId = (Array.isArray(workspaces.data) ? workspaces.data : (workspaces.data.results ?? []))[0]!.id;
-    const children = (await (await fetch(`${base}/workspaces/${workspaceId}/children`, { headers })).json()) as { data: { id: string }[] };
+    const workspaces = (await (await fetch(`${base}/workspaces`, { headers })).json()) as {
+      data: { results?: { id: string }[] } | { id: string }[];
+    };
+    const workspaceId = (
+      Array.isArray(workspaces.data) ? workspaces.data : (workspaces.data.results ?? [])
+    )[0]!.id;
+    const children = (await (
+      await fetch(`${base}/workspaces/${workspaceId}/children`, { headers })
+    ).json()) as { data: { id: string }[] };
     return { workspaceId, folderId: children.data[0]!.id };
   };
 
   const userId = randomUUID();
-  await lexbridge.store.db.insert(users).values({ id: userId, issuer: 'https://bench', subject: userId, name: 'Bench', email: 'bench@firm.test', roles: ['User', 'ConnectorAdmin'] });
+  await lexbridge.store.db.insert(users).values({
+    id: userId,
+    issuer: 'https://bench',
+    subject: userId,
+    name: 'Bench',
+    email: 'bench@firm.test',
+    roles: ['User', 'ConnectorAdmin'],
+  });
   const session = await createSession(lexbridge.store.db, userId, { idleMinutes: 600, absoluteHours: 12 });
   const headers = { cookie: `${sessionCookieName}=${session.token}`, 'x-csrf-token': session.csrfToken };
 
   const created = await fetch(`${serverUrl}/api/connectors`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'imanage-onprem', name: 'iManage (emulator)', config: { clientId, secretKey: clientSecret, scope: 'User', refreshToken: true, serverAddress: `${proxy.url}/` } }),
+    body: JSON.stringify({
+      type: 'imanage-onprem',
+      name: 'iManage (emulator)',
+      config: {
+        clientId,
+        secretKey: clientSecret,
+        scope: 'User',
+        refreshToken: true,
+        serverAddress: `${proxy.url}/`,
+      },
+    }),
   });
   if (created.status !== 201) throw new Error(`create connector: ${created.status} ${await created.text()}`);
   const imanageId = ((await created.json()) as { id: string }).id;
@@ -152,7 +221,9 @@ export async function setupBench(content: ContentOptions, env: Record<string, st
       const path = join(root, `${name}-${randomUUID().slice(0, 8)}`);
       await mkdir(path, { recursive: true });
       const id = randomUUID();
-      await lexbridge.store.db.insert(connectors).values({ id, type: 'local-folder', name, config: { path } });
+      await lexbridge.store.db
+        .insert(connectors)
+        .values({ id, type: 'local-folder', name, config: { path } });
       return { id, path };
     },
     async close() {
@@ -181,11 +252,19 @@ async function freePort(): Promise<number> {
 
 /** The browser's part of the authorisation: Lexbridge → emulator sign-in form → callback. */
 async function authorise(serverUrl: string, cookie: string, connectorId: string): Promise<void> {
-  const start = await fetch(`${serverUrl}/api/connectors/${connectorId}/authorise`, { headers: { cookie }, redirect: 'manual' });
+  const start = await fetch(`${serverUrl}/api/connectors/${connectorId}/authorise`, {
+    headers: { cookie },
+    redirect: 'manual',
+  });
   const authorizeUrl = start.headers.get('location');
   if (start.status !== 302 || !authorizeUrl) throw new Error(`authorise: ${start.status}`);
   const form = await (await fetch(authorizeUrl)).text();
-  const fields = Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')]));
+  const fields = Object.fromEntries(
+    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1]!,
+      m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+    ]),
+  );
   const posted = await fetch(new URL('/auth/oauth2/authorize', authorizeUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -75,7 +75,11 @@ export const connectorSchema = z.object({
 });
 export type Connector = z.infer<typeof connectorSchema>;
 
-export const connectorNameSchema = z.string().trim().min(1, 'enter a name').max(100, 'at most 100 characters');
+export const connectorNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter a name')
+  .max(100, 'at most 100 characters');
 
 export const createConnectorBodySchema = z.object({
   type: z.string().min(1),
@@ -91,7 +95,9 @@ export const updateConnectorBodySchema = z.object({
 });
 export type UpdateConnectorBody = z.input<typeof updateConnectorBodySchema>;
 
-export const connectorIdParamsSchema = z.object({ connectorId: z.uuid({ message: 'expected a connector id' }) });
+export const connectorIdParamsSchema = z.object({
+  connectorId: z.uuid({ message: 'expected a connector id' }),
+});
 
 export const deleteConnectorQuerySchema = z.object({
   force: z.enum(['true', 'false']).optional(),
@@ -128,22 +134,30 @@ export const authorisationResultCodes = [
 export const authorisationResultCodeSchema = z.enum(authorisationResultCodes);
 export type AuthorisationResultCode = z.infer<typeof authorisationResultCodeSchema>;
 
-export const authorisationResultMessages: Record<AuthorisationResultCode, { message: string; nextStep: string }> = {
+export const authorisationResultMessages: Record<
+  AuthorisationResultCode,
+  { message: string; nextStep: string }
+> = {
   access_denied: {
     message: 'Authorisation was cancelled, or your account may not use this application.',
-    nextStep: 'Choose Authorise again and sign in. If it is refused again, ask your iManage administrator to give you access to the application in Control Center.',
+    nextStep:
+      'Choose Authorise again and sign in. If it is refused again, ask your iManage administrator to give you access to the application in Control Center.',
   },
   invalid_client: {
-    message: 'The iManage server did not accept the connector\'s Client Id or Secret Key.',
-    nextStep: 'A Connector Admin should copy the Client Id and generate a new Secret Key in Control Center (Settings > Applications), save them on the connector, and authorise again.',
+    message: "The iManage server did not accept the connector's Client Id or Secret Key.",
+    nextStep:
+      'A Connector Admin should copy the Client Id and generate a new Secret Key in Control Center (Settings > Applications), save them on the connector, and authorise again.',
   },
   invalid_grant: {
-    message: 'The iManage server refused the sign-in code (it expired, was used already, or the redirect URL differs).',
-    nextStep: 'Choose Authorise again. If it keeps failing, check that the application\'s Redirect URL in Control Center is exactly this server\'s redirect URL.',
+    message:
+      'The iManage server refused the sign-in code (it expired, was used already, or the redirect URL differs).',
+    nextStep:
+      "Choose Authorise again. If it keeps failing, check that the application's Redirect URL in Control Center is exactly this server's redirect URL.",
   },
   unauthorized_client: {
     message: 'The application is disabled or not allowed to use this kind of sign-in.',
-    nextStep: 'Ask your iManage administrator to tick "Enable Application" for it in Control Center, then authorise again.',
+    nextStep:
+      'Ask your iManage administrator to tick "Enable Application" for it in Control Center, then authorise again.',
   },
   invalid_scope: {
     message: 'The iManage server did not accept the Scope.',
@@ -151,7 +165,8 @@ export const authorisationResultMessages: Record<AuthorisationResultCode, { mess
   },
   invalid_request: {
     message: 'The iManage server rejected the request as malformed.',
-    nextStep: 'Check the connector\'s Server Address, then authorise again. If it persists, send the server log to your administrator.',
+    nextStep:
+      "Check the connector's Server Address, then authorise again. If it persists, send the server log to your administrator.",
   },
   unsupported_response_type: {
     message: 'The server does not support the authorisation-code sign-in that Lexbridge uses.',
@@ -166,8 +181,10 @@ export const authorisationResultMessages: Record<AuthorisationResultCode, { mess
     nextStep: 'Wait a few minutes and authorise again.',
   },
   state_invalid: {
-    message: 'This authorisation answer does not belong to an authorisation in progress, or was already used.',
-    nextStep: 'Start again with Authorise on the Connectors page; do not use the browser\'s back button during sign-in.',
+    message:
+      'This authorisation answer does not belong to an authorisation in progress, or was already used.',
+    nextStep:
+      "Start again with Authorise on the Connectors page; do not use the browser's back button during sign-in.",
   },
   attempt_expired: {
     message: 'The authorisation took longer than 10 minutes.',
@@ -179,15 +196,18 @@ export const authorisationResultMessages: Record<AuthorisationResultCode, { mess
   },
   server_unreachable: {
     message: 'Lexbridge could not reach the iManage server to finish the authorisation.',
-    nextStep: 'Run Test on the connector to see whether this server can reach iManage (public URL, Application Proxy, IP allowlist, certificates).',
+    nextStep:
+      'Run Test on the connector to see whether this server can reach iManage (public URL, Application Proxy, IP allowlist, certificates).',
   },
   account_lookup_failed: {
     message: 'Signed in, but the iManage server did not say which account and library the token belongs to.',
-    nextStep: 'Run Test on the connector; check that the Server Address is the iManage Work Server and that it is version 10 or later.',
+    nextStep:
+      'Run Test on the connector; check that the Server Address is the iManage Work Server and that it is version 10 or later.',
   },
   refresh_token_not_issued: {
     message: 'Authorised, but iManage issued no refresh token, so access stops when the token expires.',
-    nextStep: 'Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then authorise again.',
+    nextStep:
+      'Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then authorise again.',
   },
   unknown_error: {
     message: 'The authorisation failed for an unexpected reason.',

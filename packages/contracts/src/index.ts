@@ -1,5 +1,5 @@
 // The shared HTTP API contracts. Each area adds its module here.
 export * from './connectors.ts';
 export * from './identity.ts';
-export * from './workflows.ts';
 export * from './publishing.ts';
+export * from './workflows.ts';

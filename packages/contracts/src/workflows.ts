@@ -44,7 +44,10 @@ export type WorkflowTrigger = (typeof workflowTriggerNames)[number];
 
 /** Every trigger is on unless turned off. */
 export const workflowTriggersSchema = z.object(
-  Object.fromEntries(workflowTriggerNames.map((name) => [name, z.boolean().default(true)])) as Record<WorkflowTrigger, z.ZodDefault<z.ZodBoolean>>,
+  Object.fromEntries(workflowTriggerNames.map((name) => [name, z.boolean().default(true)])) as Record<
+    WorkflowTrigger,
+    z.ZodDefault<z.ZodBoolean>
+  >,
 );
 export type WorkflowTriggers = z.infer<typeof workflowTriggersSchema>;
 
@@ -65,7 +68,16 @@ export type WorkflowLocation = z.infer<typeof workflowLocationSchema>;
 
 export const workflowStatusSchema = z.enum(['active', 'paused', 'completed']);
 
-export const runStatuses = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'paused', 'interrupted'] as const;
+export const runStatuses = [
+  'queued',
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'cancelled',
+  'paused',
+  'interrupted',
+] as const;
 export const runStatusSchema = z.enum(runStatuses);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
@@ -201,10 +213,20 @@ export const workflowRunListQuerySchema = z.object({
     .optional()
     .transform((value, ctx) => {
       if (!value) return undefined;
-      const list = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+      const list = [
+        ...new Set(
+          value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       const bad = list.filter((s) => !(runStatuses as readonly string[]).includes(s));
       if (bad.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `Unknown run status ${bad.join(', ')}; use ${runStatuses.join(', ')}.` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `Unknown run status ${bad.join(', ')}; use ${runStatuses.join(', ')}.`,
+        });
         return z.NEVER;
       }
       return list as RunStatus[];
@@ -244,10 +266,17 @@ export const runItemsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-export const runItemsPageSchema = z.object({ items: z.array(runItemSchema), nextAfter: z.number().nullable() });
+export const runItemsPageSchema = z.object({
+  items: z.array(runItemSchema),
+  nextAfter: z.number().nullable(),
+});
 
 /** A folder in the location browser of the creation wizard. */
-export const locationEntrySchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(['folder', 'document']) });
+export const locationEntrySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['folder', 'document']),
+});
 export const locationListingSchema = z.object({
   connectorId: z.uuid(),
   id: z.string(),

@@ -40,7 +40,9 @@ export function profileProblems(kind: ProfileKind, profile: Record<string, unkno
     const value = profile[field];
     if (value === undefined || value === null) continue;
     if (!hasType(value, type)) {
-      problems.push(`${field}: expected ${Array.isArray(type) ? 'string' : type}, got ${JSON.stringify(value)}`);
+      problems.push(
+        `${field}: expected ${Array.isArray(type) ? 'string' : type}, got ${JSON.stringify(value)}`,
+      );
     } else if (Array.isArray(type) && !type.includes(value as string)) {
       problems.push(`${field}: ${JSON.stringify(value)} is not one of ${type.join(', ')}`);
     }

@@ -64,7 +64,8 @@ export function renderErrorsDoc(): string {
     out.push('');
   }
   const missed = Object.keys(errorCodes).filter((c) => !listed.has(c));
-  if (missed.length > 0) throw new Error(`errors.ts could not be read for sections; codes not found: ${missed.join(', ')}`);
+  if (missed.length > 0)
+    throw new Error(`errors.ts could not be read for sections; codes not found: ${missed.join(', ')}`);
   return out.join('\n');
 }
 

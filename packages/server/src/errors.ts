@@ -6,7 +6,11 @@
  */
 export const errorCodes = {
   // Foundation: HTTP, configuration, database, job queue, secrets and access checks.
-  internal_error: { status: 500, message: 'Something went wrong on the server. Try again; if it persists, ask your administrator to check the server log.' },
+  internal_error: {
+    status: 500,
+    message:
+      'Something went wrong on the server. Try again; if it persists, ask your administrator to check the server log.',
+  },
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'Nothing exists at this address.' },
   method_not_allowed: { status: 405, message: 'This address does not accept that method.' },
@@ -17,68 +21,228 @@ export const errorCodes = {
   database_unavailable: { status: 503, message: 'The database is not reachable.' },
   queue_unavailable: { status: 503, message: 'The job queue is not ready.' },
   not_ready: { status: 503, message: 'The server is starting or shutting down.' },
-  encryption_key_missing: { status: 500, message: 'A value was encrypted with a key that is not configured. Add the key to LEXBRIDGE_ENCRYPTION_KEYS.' },
+  encryption_key_missing: {
+    status: 500,
+    message:
+      'A value was encrypted with a key that is not configured. Add the key to LEXBRIDGE_ENCRYPTION_KEYS.',
+  },
   secret_tampered: { status: 500, message: 'A stored secret failed its integrity check and was not used.' },
   admin_token_invalid: { status: 401, message: 'The local admin token is missing or wrong.' },
-  worker_requires_postgres: { status: 400, message: 'Separate worker processes need PostgreSQL: set DATABASE_URL. On the embedded database, `lexbridge serve` runs the workers itself.' },
-  admin_api_unavailable: { status: 503, message: 'A Lexbridge server holds the data directory but its admin API did not answer. Stop it and run the command again.' },
+  worker_requires_postgres: {
+    status: 400,
+    message:
+      'Separate worker processes need PostgreSQL: set DATABASE_URL. On the embedded database, `lexbridge serve` runs the workers itself.',
+  },
+  admin_api_unavailable: {
+    status: 503,
+    message:
+      'A Lexbridge server holds the data directory but its admin API did not answer. Stop it and run the command again.',
+  },
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
-  forbidden: { status: 403, message: 'Your roles do not allow this. Ask your administrator for the role you need.' },
-  csrf_token_invalid: { status: 403, message: 'The request is missing its security token. Reload the page and try again.' },
+  forbidden: {
+    status: 403,
+    message: 'Your roles do not allow this. Ask your administrator for the role you need.',
+  },
+  csrf_token_invalid: {
+    status: 403,
+    message: 'The request is missing its security token. Reload the page and try again.',
+  },
   // Identity: sign-in through the firm's identity provider, and the embedded one (identity/).
-  oidc_state_invalid: { status: 400, message: 'This sign-in link has expired, was already used or belongs to another browser. Start signing in again.' },
-  oidc_callback_failed: { status: 400, message: 'The identity provider did not confirm the sign-in. Start signing in again; if it persists, ask your administrator to check the identity provider settings.' },
-  oidc_claims_missing: { status: 502, message: 'The identity provider did not send the claims Lexbridge needs (a subject and an e-mail address). Ask your administrator to add them to the ID token.' },
-  idp_unavailable: { status: 503, message: 'The identity provider cannot be reached. Try again in a moment; if it persists, ask your administrator to check LEXBRIDGE_OIDC_ISSUER.' },
-  idp_misconfigured: { status: 502, message: 'The identity provider settings are wrong. Ask your administrator to check LEXBRIDGE_OIDC_ISSUER, LEXBRIDGE_OIDC_CLIENT_ID and LEXBRIDGE_OIDC_CLIENT_SECRET.' },
-  embedded_idp_not_allowed: { status: 500, message: 'The embedded identity provider is for local use only. Set LEXBRIDGE_OIDC_ISSUER to use the firm\'s identity provider, or set LEXBRIDGE_ALLOW_EMBEDDED_IDP=true.' },
-  users_file_invalid: { status: 500, message: 'The users file of the embedded identity provider is not valid. See docs/identity-provider.md for its format.' },
+  oidc_state_invalid: {
+    status: 400,
+    message:
+      'This sign-in link has expired, was already used or belongs to another browser. Start signing in again.',
+  },
+  oidc_callback_failed: {
+    status: 400,
+    message:
+      'The identity provider did not confirm the sign-in. Start signing in again; if it persists, ask your administrator to check the identity provider settings.',
+  },
+  oidc_claims_missing: {
+    status: 502,
+    message:
+      'The identity provider did not send the claims Lexbridge needs (a subject and an e-mail address). Ask your administrator to add them to the ID token.',
+  },
+  idp_unavailable: {
+    status: 503,
+    message:
+      'The identity provider cannot be reached. Try again in a moment; if it persists, ask your administrator to check LEXBRIDGE_OIDC_ISSUER.',
+  },
+  idp_misconfigured: {
+    status: 502,
+    message:
+      'The identity provider settings are wrong. Ask your administrator to check LEXBRIDGE_OIDC_ISSUER, LEXBRIDGE_OIDC_CLIENT_ID and LEXBRIDGE_OIDC_CLIENT_SECRET.',
+  },
+  embedded_idp_not_allowed: {
+    status: 500,
+    message:
+      "The embedded identity provider is for local use only. Set LEXBRIDGE_OIDC_ISSUER to use the firm's identity provider, or set LEXBRIDGE_ALLOW_EMBEDDED_IDP=true.",
+  },
+  users_file_invalid: {
+    status: 500,
+    message:
+      'The users file of the embedded identity provider is not valid. See docs/identity-provider.md for its format.',
+  },
   // Connectors, per-user authorisation, tokens and the iManage client (connectors/, authorisation/).
-  connector_not_found: { status: 404, message: 'No connector has this id. It may have been deleted; reload the Connectors page.' },
-  connector_type_unknown: { status: 400, message: 'There is no connector type of that name. GET /api/connector-types lists the available ones.' },
-  connector_config_invalid: { status: 400, message: 'The connector settings are not valid. Correct the fields named in the message and save again.' },
-  connector_type_not_configured: { status: 409, message: 'This connector type needs server settings that the operator has not set.' },
-  connector_in_use: { status: 409, message: 'Workflows use this connector. Delete or change them first, or delete with force=true, which pauses them.' },
-  local_folder_root_not_allowed: { status: 400, message: 'That folder is not under a root the operator allows in LEXBRIDGE_LOCAL_FOLDER_ROOTS.' },
-  oauth_state_invalid: { status: 400, message: 'The authorisation answer does not match an authorisation this server started, or was already used. Start again from the Connectors page.' },
-  oauth_attempt_expired: { status: 400, message: 'The authorisation took longer than 10 minutes. Start again from the Connectors page.' },
-  oauth_session_mismatch: { status: 400, message: 'The authorisation was started in another sign-in session. Start again from the Connectors page in this browser.' },
-  oauth_provider_error: { status: 502, message: 'The authorisation server refused the request. The message says why.' },
-  connection_not_authorised: { status: 409, message: 'You have not authorised this connector yet. Choose Authorise on the Connectors page.' },
-  connection_expired: { status: 409, message: 'Your authorisation of this connector has expired or was revoked. Choose Re-authorise on the Connectors page.' },
-  refresh_token_not_issued: { status: 409, message: 'The server issued no refresh token, so access ends when the token expires. Turn on "Allow refresh token" for the application in iManage Control Center, then re-authorise.' },
-  token_refresh_failed: { status: 502, message: 'The authorisation server could not renew the access token just now. Try again shortly.' },
+  connector_not_found: {
+    status: 404,
+    message: 'No connector has this id. It may have been deleted; reload the Connectors page.',
+  },
+  connector_type_unknown: {
+    status: 400,
+    message: 'There is no connector type of that name. GET /api/connector-types lists the available ones.',
+  },
+  connector_config_invalid: {
+    status: 400,
+    message: 'The connector settings are not valid. Correct the fields named in the message and save again.',
+  },
+  connector_type_not_configured: {
+    status: 409,
+    message: 'This connector type needs server settings that the operator has not set.',
+  },
+  connector_in_use: {
+    status: 409,
+    message:
+      'Workflows use this connector. Delete or change them first, or delete with force=true, which pauses them.',
+  },
+  local_folder_root_not_allowed: {
+    status: 400,
+    message: 'That folder is not under a root the operator allows in LEXBRIDGE_LOCAL_FOLDER_ROOTS.',
+  },
+  oauth_state_invalid: {
+    status: 400,
+    message:
+      'The authorisation answer does not match an authorisation this server started, or was already used. Start again from the Connectors page.',
+  },
+  oauth_attempt_expired: {
+    status: 400,
+    message: 'The authorisation took longer than 10 minutes. Start again from the Connectors page.',
+  },
+  oauth_session_mismatch: {
+    status: 400,
+    message:
+      'The authorisation was started in another sign-in session. Start again from the Connectors page in this browser.',
+  },
+  oauth_provider_error: {
+    status: 502,
+    message: 'The authorisation server refused the request. The message says why.',
+  },
+  connection_not_authorised: {
+    status: 409,
+    message: 'You have not authorised this connector yet. Choose Authorise on the Connectors page.',
+  },
+  connection_expired: {
+    status: 409,
+    message:
+      'Your authorisation of this connector has expired or was revoked. Choose Re-authorise on the Connectors page.',
+  },
+  refresh_token_not_issued: {
+    status: 409,
+    message:
+      'The server issued no refresh token, so access ends when the token expires. Turn on "Allow refresh token" for the application in iManage Control Center, then re-authorise.',
+  },
+  token_refresh_failed: {
+    status: 502,
+    message: 'The authorisation server could not renew the access token just now. Try again shortly.',
+  },
   imanage_api_error: { status: 502, message: 'The iManage server answered with an error.' },
-  imanage_rate_limited: { status: 429, message: 'The iManage server is limiting requests. Wait a moment and try again.' },
-  imanage_unreachable: { status: 502, message: 'The iManage server could not be reached. Run the connector test (or `lexbridge doctor`) to see why.' },
+  imanage_rate_limited: {
+    status: 429,
+    message: 'The iManage server is limiting requests. Wait a moment and try again.',
+  },
+  imanage_unreachable: {
+    status: 502,
+    message:
+      'The iManage server could not be reached. Run the connector test (or `lexbridge doctor`) to see why.',
+  },
   imanage_not_found: { status: 404, message: 'The iManage item does not exist or you have no access to it.' },
   // Workflows: copy, one-way sync and move between connectors; runs and their items.
   workflow_not_found: { status: 404, message: 'This workflow does not exist, or it is not yours to see.' },
-  workflow_run_not_found: { status: 404, message: 'This workflow run does not exist, or it is not yours to see.' },
-  workflow_preflight_failed: { status: 409, message: 'The pre-flight checks block this workflow type. See the reasons given and fix them first.' },
-  workflow_run_in_progress: { status: 409, message: 'This workflow is already running. Wait for the run to finish, or cancel it.' },
-  workflow_paused: { status: 409, message: 'This workflow is paused. Resume it (re-authorise its connections if asked) and try again.' },
-  workflow_location_unavailable: { status: 422, message: 'A location of this workflow cannot be opened. Check the connector and the folder still exist.' },
-  workflow_location_invalid: { status: 400, message: 'The chosen location is not a folder you can use. Choose a folder or workspace.' },
-  workflow_run_failed: { status: 500, message: 'The workflow run failed. Its run history says why; it will be tried again.' },
+  workflow_run_not_found: {
+    status: 404,
+    message: 'This workflow run does not exist, or it is not yours to see.',
+  },
+  workflow_preflight_failed: {
+    status: 409,
+    message: 'The pre-flight checks block this workflow type. See the reasons given and fix them first.',
+  },
+  workflow_run_in_progress: {
+    status: 409,
+    message: 'This workflow is already running. Wait for the run to finish, or cancel it.',
+  },
+  workflow_paused: {
+    status: 409,
+    message: 'This workflow is paused. Resume it (re-authorise its connections if asked) and try again.',
+  },
+  workflow_location_unavailable: {
+    status: 422,
+    message: 'A location of this workflow cannot be opened. Check the connector and the folder still exist.',
+  },
+  workflow_location_invalid: {
+    status: 400,
+    message: 'The chosen location is not a folder you can use. Choose a folder or workspace.',
+  },
+  workflow_run_failed: {
+    status: 500,
+    message: 'The workflow run failed. Its run history says why; it will be tried again.',
+  },
   workflow_item_failed: { status: 500, message: 'An item could not be copied.' },
-  workflow_item_verification_failed: { status: 500, message: 'A copied item did not match its source and was discarded.' },
-  workflow_item_skipped: { status: 200, message: 'An item was skipped (a trigger is off, or it has no major version).' },
-  workflow_deletes_held: { status: 200, message: 'Deletes were held back because items failed earlier in the same run.' },
-  workflow_max_deletes_exceeded: { status: 200, message: 'Deletes were refused because the run would delete more than the maximum allowed.' },
-  content_not_found: { status: 404, message: 'The item does not exist (any more), or you have no access to it.' },
+  workflow_item_verification_failed: {
+    status: 500,
+    message: 'A copied item did not match its source and was discarded.',
+  },
+  workflow_item_skipped: {
+    status: 200,
+    message: 'An item was skipped (a trigger is off, or it has no major version).',
+  },
+  workflow_deletes_held: {
+    status: 200,
+    message: 'Deletes were held back because items failed earlier in the same run.',
+  },
+  workflow_max_deletes_exceeded: {
+    status: 200,
+    message: 'Deletes were refused because the run would delete more than the maximum allowed.',
+  },
+  content_not_found: {
+    status: 404,
+    message: 'The item does not exist (any more), or you have no access to it.',
+  },
   content_access_denied: { status: 403, message: 'Your account in the connected system may not do this.' },
   content_conflict: { status: 409, message: 'Something with that name is already there.' },
-  content_unavailable: { status: 503, message: 'The connected system could not be reached. The run will try again.' },
-  content_reauthorise: { status: 401, message: 'The connection has expired. Re-authorise it on the Connectors page.' },
+  content_unavailable: {
+    status: 503,
+    message: 'The connected system could not be reached. The run will try again.',
+  },
+  content_reauthorise: {
+    status: 401,
+    message: 'The connection has expired. Re-authorise it on the Connectors page.',
+  },
   content_invalid: { status: 400, message: 'The item or name is not valid in the connected system.' },
   // Publishing: the iManage "Publish with Lexbridge" command, publish destinations and publish runs (publishing/).
-  publish_destination_not_found: { status: 404, message: 'This publish destination does not exist (any more). Reload the page and choose another.' },
-  publish_destination_invalid: { status: 400, message: 'The destination location is not a folder Lexbridge can write to. Choose a folder of the connector.' },
-  publish_source_invalid: { status: 400, message: 'Items can be published only from an iManage connector. Choose the iManage connector the items come from.' },
-  publish_selection_invalid: { status: 400, message: 'The selection holds no iManage document or folder ids. Start again from iManage: select documents or folders and choose Publish with Lexbridge.' },
+  publish_destination_not_found: {
+    status: 404,
+    message: 'This publish destination does not exist (any more). Reload the page and choose another.',
+  },
+  publish_destination_invalid: {
+    status: 400,
+    message:
+      'The destination location is not a folder Lexbridge can write to. Choose a folder of the connector.',
+  },
+  publish_source_invalid: {
+    status: 400,
+    message:
+      'Items can be published only from an iManage connector. Choose the iManage connector the items come from.',
+  },
+  publish_selection_invalid: {
+    status: 400,
+    message:
+      'The selection holds no iManage document or folder ids. Start again from iManage: select documents or folders and choose Publish with Lexbridge.',
+  },
   publish_run_not_found: { status: 404, message: 'This publish does not exist, or it is not yours to see.' },
-  publish_in_progress: { status: 409, message: 'Someone is publishing to this destination right now. Wait a moment and publish again.' },
+  publish_in_progress: {
+    status: 409,
+    message: 'Someone is publishing to this destination right now. Wait a moment and publish again.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -99,7 +263,9 @@ export class AppError extends Error {
   }
 
   toJSON(): { error: { code: string; message: string; details?: Record<string, unknown> } } {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
+    };
   }
 }
 

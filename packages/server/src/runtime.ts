@@ -32,7 +32,12 @@ export interface OpenLexbridgeOptions {
   inMemory?: boolean;
 }
 
-export async function openLexbridge({ config, log, store: given, inMemory }: OpenLexbridgeOptions): Promise<Lexbridge> {
+export async function openLexbridge({
+  config,
+  log,
+  store: given,
+  inMemory,
+}: OpenLexbridgeOptions): Promise<Lexbridge> {
   const store =
     given ??
     (await openStore({
@@ -49,7 +54,11 @@ export async function openLexbridge({ config, log, store: given, inMemory }: Ope
         'On PostgreSQL every Lexbridge process must use the same encryption keys: set LEXBRIDGE_ENCRYPTION_KEYS (see docs/configuration.md). A key file in a local data directory is only for the embedded database.',
       );
     }
-    const { keys, source } = await loadKeys({ envKeys: config.LEXBRIDGE_ENCRYPTION_KEYS, dataDir: config.dataDir, log });
+    const { keys, source } = await loadKeys({
+      envKeys: config.LEXBRIDGE_ENCRYPTION_KEYS,
+      dataDir: config.dataDir,
+      log,
+    });
     const secrets = new SecretBox(keys);
     const queue = await openQueue(store, log, { concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY });
     let closed = false;

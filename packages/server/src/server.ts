@@ -67,7 +67,11 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
   const app = await buildHttpApp(lexbridge, {
     localAdminToken,
     // The web app last: its catch-all GET /* answers only what no API route or plugin claims.
-    plugins: [...identity.plugins, ...(options.plugins ?? []), webApp({ publicUrl: lexbridge.config.publicUrl })],
+    plugins: [
+      ...identity.plugins,
+      ...(options.plugins ?? []),
+      webApp({ publicUrl: lexbridge.config.publicUrl }),
+    ],
   });
   if (options.workers !== false) await lexbridge.queue.startWorkers(lexbridge);
   await lexbridge.queue.scheduleJobs();

@@ -14,8 +14,20 @@ import { type LexbridgeProcess, startLexbridge, type TestPerson } from './suppor
 // that a Connector Admin set up as a destination, and finds the files there. After a new version in
 // iManage, publishing again replaces the file and adds nothing else.
 
-const connectorAdmin: TestPerson = { username: 'cara', password: 'cara-password-1', name: 'Cara Admin', email: 'cara@firm.example', roles: ['Connector.Admin'] };
-const pluginUser: TestPerson = { username: 'pete', password: 'pete-password-1', name: 'Pete Plugin', email: 'pete@firm.example', roles: ['PluginUser'] };
+const connectorAdmin: TestPerson = {
+  username: 'cara',
+  password: 'cara-password-1',
+  name: 'Cara Admin',
+  email: 'cara@firm.example',
+  roles: ['Connector.Admin'],
+};
+const pluginUser: TestPerson = {
+  username: 'pete',
+  password: 'pete-password-1',
+  name: 'Pete Plugin',
+  email: 'pete@firm.example',
+  roles: ['PluginUser'],
+};
 
 /** Every file under a folder: relative path → sha256. */
 async function filesUnder(base: string): Promise<Record<string, string>> {
@@ -23,7 +35,9 @@ async function filesUnder(base: string): Promise<Record<string, string>> {
   for (const entry of await readdir(base, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
-    out[full.slice(base.length + 1)] = createHash('sha256').update(await readFile(full)).digest('hex');
+    out[full.slice(base.length + 1)] = createHash('sha256')
+      .update(await readFile(full))
+      .digest('hex');
   }
   return out;
 }
@@ -41,8 +55,22 @@ describe('publishing from the iManage context menu', () => {
     root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-publish-'));
     portal = join(root, 'portal');
     await mkdir(join(portal, 'Acme'), { recursive: true });
-    emulator = await startEmulator({ port: 0, seed: 21, content: { workspaces: 2, folderDepth: 2, foldersPerContainer: 2, documentsPerFolder: 2, minSize: 200, maxSize: 4000 } });
-    lexbridge = await startLexbridge([connectorAdmin, pluginUser], { logName: 'publish', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
+    emulator = await startEmulator({
+      port: 0,
+      seed: 21,
+      content: {
+        workspaces: 2,
+        folderDepth: 2,
+        foldersPerContainer: 2,
+        documentsPerFolder: 2,
+        minSize: 200,
+        maxSize: 4000,
+      },
+    });
+    lexbridge = await startLexbridge([connectorAdmin, pluginUser], {
+      logName: 'publish',
+      env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root },
+    });
     browser = await launchBrowser();
   });
 
@@ -70,9 +98,13 @@ describe('publishing from the iManage context menu', () => {
     const out: Record<string, string> = {};
     for (const doc of emulator.store.documentsIn(folderId)) {
       const latest = doc.versions.at(-1)!;
-      out[`${prefix}/${doc.name}.${latest.extension}`] = emulator.store.checksum(latest).slice(7).toLowerCase();
+      out[`${prefix}/${doc.name}.${latest.extension}`] = emulator.store
+        .checksum(latest)
+        .slice(7)
+        .toLowerCase();
     }
-    for (const sub of emulator.store.subfolders(folderId)) Object.assign(out, expectedFiles(sub.id, `${prefix}/${sub.name}`));
+    for (const sub of emulator.store.subfolders(folderId))
+      Object.assign(out, expectedFiles(sub.id, `${prefix}/${sub.name}`));
     return out;
   }
 
@@ -83,33 +115,75 @@ describe('publishing from the iManage context menu', () => {
     await page.goto(`${lexbridge.url}/admin`);
     await signInAtIdp(page, connectorAdmin);
     await page.waitForURL(`${lexbridge.url}/admin`);
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as { csrfToken: string };
-    const post = (path: string, data: unknown) => page.request.post(`${lexbridge.url}${path}`, { data, headers: { 'x-csrf-token': csrfToken } });
+    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+      csrfToken: string;
+    };
+    const post = (path: string, data: unknown) =>
+      page.request.post(`${lexbridge.url}${path}`, { data, headers: { 'x-csrf-token': csrfToken } });
 
     // Control Center: the package from Lexbridge, uploaded, given a secret and the server URL, enabled.
-    const zip = await (await page.request.get(`${lexbridge.url}/api/integrations/imanage/package?flavour=on-premises`)).body();
+    const zip = await (
+      await page.request.get(`${lexbridge.url}/api/integrations/imanage/package?flavour=on-premises`)
+    ).body();
     const signIn = await fetch(`${emulator.url}/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ username: 'admin', password: 'admin' }),
       redirect: 'manual',
     });
-    ccCookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const uploaded = await fetch(`${emulator.url}/cc/api/applications/package`, { method: 'POST', headers: { cookie: ccCookie, 'content-type': 'application/zip' }, body: new Uint8Array(zip) });
+    ccCookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const uploaded = await fetch(`${emulator.url}/cc/api/applications/package`, {
+      method: 'POST',
+      headers: { cookie: ccCookie, 'content-type': 'application/zip' },
+      body: new Uint8Array(zip),
+    });
     expect(uploaded.status).toBe(201);
     clientId = ((await uploaded.json()) as { data: { client_id: string } }).data.client_id;
     const cc = (path: string, method: string, json?: unknown) =>
-      fetch(`${emulator.url}/cc/api/applications/${clientId}${path}`, { method, headers: { cookie: ccCookie, ...(json ? { 'content-type': 'application/json' } : {}) }, ...(json ? { body: JSON.stringify(json) } : {}) });
-    const secret = ((await (await cc('/client-secret', 'POST')).json()) as { data: { client_secret: string } }).data.client_secret;
+      fetch(`${emulator.url}/cc/api/applications/${clientId}${path}`, {
+        method,
+        headers: { cookie: ccCookie, ...(json ? { 'content-type': 'application/json' } : {}) },
+        ...(json ? { body: JSON.stringify(json) } : {}),
+      });
+    const secret = (
+      (await (await cc('/client-secret', 'POST')).json()) as { data: { client_secret: string } }
+    ).data.client_secret;
     expect((await cc('/settings', 'PUT', { imanage_server_url: emulator.url })).status).toBe(200);
     expect((await cc('/enable', 'POST')).status).toBe(200);
 
-    const imanage = await post('/api/connectors', { type: 'imanage-onprem', name: 'iManage', config: { clientId, secretKey: secret, scope: 'User', refreshToken: true, serverAddress: `${emulator.url}/` } });
+    const imanage = await post('/api/connectors', {
+      type: 'imanage-onprem',
+      name: 'iManage',
+      config: {
+        clientId,
+        secretKey: secret,
+        scope: 'User',
+        refreshToken: true,
+        serverAddress: `${emulator.url}/`,
+      },
+    });
     expect(imanage.status()).toBe(201);
     // A second iManage connector (another server, first by name): the page must tell them apart by the iManage page the person came from.
-    const other = await post('/api/connectors', { type: 'imanage-onprem', name: 'Disaster recovery iManage', config: { clientId: 'dr-app', secretKey: 'dr-secret', scope: 'User', refreshToken: true, serverAddress: 'http://127.0.0.1:9/' } });
+    const other = await post('/api/connectors', {
+      type: 'imanage-onprem',
+      name: 'Disaster recovery iManage',
+      config: {
+        clientId: 'dr-app',
+        secretKey: 'dr-secret',
+        scope: 'User',
+        refreshToken: true,
+        serverAddress: 'http://127.0.0.1:9/',
+      },
+    });
     expect(other.status()).toBe(201);
-    const local = await post('/api/connectors', { type: 'local-folder', name: 'Client portal', config: { path: portal } });
+    const local = await post('/api/connectors', {
+      type: 'local-folder',
+      name: 'Client portal',
+      config: { path: portal },
+    });
     expect(local.status()).toBe(201);
 
     // The destination through the Admin page's form.
@@ -164,7 +238,9 @@ describe('publishing from the iManage context menu', () => {
     // the one whose server the person came from is chosen without asking.
     const authorise = page.getByRole('button', { name: 'Authorise iManage', exact: true });
     await authorise.waitFor();
-    expect(await page.getByRole('heading', { name: 'Which iManage server are these items from?' }).count()).toBe(0);
+    expect(
+      await page.getByRole('heading', { name: 'Which iManage server are these items from?' }).count(),
+    ).toBe(0);
     await shot(page, 'authorise');
     await authorise.click();
     await page.getByText('Authorised. Lexbridge now reads iManage as you.').waitFor();
@@ -187,22 +263,39 @@ describe('publishing from the iManage context menu', () => {
 
     // A new version in iManage; publish again: the file is replaced, nothing is added.
     const doc = emulator.store.documentsIn(folder.id)[0]!;
-    emulator.addDocumentVersion(`${doc.library}!${doc.number}`, 'Revised: the second version of this document.');
+    emulator.addDocumentVersion(
+      `${doc.library}!${doc.number}`,
+      'Revised: the second version of this document.',
+    );
     await page.getByRole('button', { name: 'Publish again' }).click();
     await page.getByText('0 new, 1 updated.').waitFor();
     await page.getByText('Published to Acme client portal').waitFor();
     await shot(page, 'published-again');
     const second = await filesUnder(join(portal, 'Acme'));
     expect(Object.keys(second).sort()).toEqual(Object.keys(first).sort());
-    expect(second[`${folder.name}/${doc.name}.${doc.versions.at(-1)!.extension}`]).toBe(createHash('sha256').update('Revised: the second version of this document.').digest('hex'));
+    expect(second[`${folder.name}/${doc.name}.${doc.versions.at(-1)!.extension}`]).toBe(
+      createHash('sha256').update('Revised: the second version of this document.').digest('hex'),
+    );
     expect(second).toEqual(expectedFiles(folder.id, folder.name));
 
     // Disabling the application in Control Center takes the command out of the context menu.
-    expect((await fetch(`${emulator.url}/cc/api/applications/${clientId}/disable`, { method: 'POST', headers: { cookie: ccCookie } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${emulator.url}/cc/api/applications/${clientId}/disable`, {
+          method: 'POST',
+          headers: { cookie: ccCookie },
+        })
+      ).status,
+    ).toBe(200);
     await work.reload();
     await work.locator(`tr[data-item-id="${folder.id}"]`).click({ button: 'right' });
     await work.locator(`tr[data-item-id="${folder.id}"] [role=menu]`).waitFor({ state: 'attached' });
-    expect(await work.locator(`tr[data-item-id="${folder.id}"]`).getByRole('menuitem', { name: 'Publish with Lexbridge' }).count()).toBe(0);
+    expect(
+      await work
+        .locator(`tr[data-item-id="${folder.id}"]`)
+        .getByRole('menuitem', { name: 'Publish with Lexbridge' })
+        .count(),
+    ).toBe(0);
     await shot(work, 'work-menu-after-disable');
 
     // Workflows are not for Plugin Users, even by address.

@@ -11,7 +11,13 @@ import { type LexbridgeProcess, startLexbridge, type TestPerson } from './suppor
 // made through the wizard with its folder browsers and pre-flight banner, a dry run, Run now with the
 // live progress bar, the run's per-item log, and the files in the target folder.
 
-const admin: TestPerson = { username: 'cara', password: 'cara-password-1', name: 'Cara Admin', email: 'cara@firm.example', roles: ['Connector.Admin'] };
+const admin: TestPerson = {
+  username: 'cara',
+  password: 'cara-password-1',
+  name: 'Cara Admin',
+  email: 'cara@firm.example',
+  roles: ['Connector.Admin'],
+};
 
 const sourceFiles: Record<string, string> = {
   'Acme/Engagement letter.txt': 'Dear Acme, thank you for instructing us.',
@@ -73,8 +79,13 @@ describe('workflows in the web app', () => {
     await shot(page, 'empty-no-connectors');
 
     // Two local-folder connectors through the API, as the Connector Admin.
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as { csrfToken: string };
-    for (const [name, folder] of [['Office share', 'office'], ['Archive', 'archive']] as const) {
+    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+      csrfToken: string;
+    };
+    for (const [name, folder] of [
+      ['Office share', 'office'],
+      ['Archive', 'archive'],
+    ] as const) {
       const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
         data: { type: 'local-folder', name, config: { path: join(root, folder) } },
         headers: { 'x-csrf-token': csrfToken },
@@ -100,7 +111,9 @@ describe('workflows in the web app', () => {
     await source.getByRole('button', { name: 'Open Matters' }).click();
     await expect.poll(() => source.getByTestId('source-chosen').textContent()).toBe('Office share / Matters');
     // The browser lists folders only, lazily: Matters shows its sub-folder, not its files.
-    expect(await source.getByRole('list', { name: 'Folders in Matters' }).getByRole('button').allTextContents()).toEqual(['Acme']);
+    expect(
+      await source.getByRole('list', { name: 'Folders in Matters' }).getByRole('button').allTextContents(),
+    ).toEqual(['Acme']);
     await target.getByLabel('Target connector').selectOption(connectorIds.Archive!);
     await target.getByRole('button', { name: 'Open Clients' }).click();
     await expect.poll(() => target.getByTestId('target-chosen').textContent()).toBe('Archive / Clients');
@@ -111,7 +124,8 @@ describe('workflows in the web app', () => {
     // Step 3: the name (suggested from the folders), options and triggers, all triggers on.
     await page.getByRole('heading', { name: 'Step 3 of 4: Options' }).waitFor();
     expect(await page.getByRole('textbox', { name: /^Name/ }).inputValue()).toBe('Matters to Clients');
-    for (const trigger of ['File Created', 'File Deleted', 'Folder Moved']) expect(await page.getByRole('checkbox', { name: trigger }).isChecked()).toBe(true);
+    for (const trigger of ['File Created', 'File Deleted', 'Folder Moved'])
+      expect(await page.getByRole('checkbox', { name: trigger }).isChecked()).toBe(true);
     await page.getByRole('textbox', { name: /^Name/ }).fill('Matters to the archive');
     await shot(page, 'wizard-options');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -122,7 +136,9 @@ describe('workflows in the web app', () => {
     await page.getByRole('button', { name: 'Create and preview (dry run)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Matters to the archive' }).waitFor();
     const dryRun = page.getByRole('group', { name: 'Dry run' });
-    await expect.poll(() => dryRun.getByTestId('run-status').textContent(), { timeout: 20_000 }).toBe('Succeeded');
+    await expect
+      .poll(() => dryRun.getByTestId('run-status').textContent(), { timeout: 20_000 })
+      .toBe('Succeeded');
     expect(Number(await dryRun.getByTestId('count-created').textContent())).toBeGreaterThanOrEqual(3);
     expect(await filesUnder(join(root, 'archive'))).toEqual({});
     await shot(page, 'detail-dry-run');
@@ -132,9 +148,13 @@ describe('workflows in the web app', () => {
     await page.getByRole('button', { name: 'Run now' }).click();
     const current = page.getByRole('group', { name: 'Current run' });
     await current.getByRole('progressbar').waitFor();
-    await expect.poll(() => current.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('Succeeded');
+    await expect
+      .poll(() => current.getByTestId('run-status').textContent(), { timeout: 30_000 })
+      .toBe('Succeeded');
     expect(await current.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
-    expect(await current.getByTestId('count-created').textContent()).toBe(String(Object.keys(sourceFiles).length + 2));
+    expect(await current.getByTestId('count-created').textContent()).toBe(
+      String(Object.keys(sourceFiles).length + 2),
+    );
     expect(await current.getByTestId('count-failed').textContent()).toBe('0');
     // The run history follows: the run and the dry run, both finished, and Run now is available again.
     const history = page.getByRole('table', { name: 'Run history' });
@@ -148,7 +168,8 @@ describe('workflows in the web app', () => {
     await current.getByRole('link', { name: 'Open run details' }).click();
     await page.getByRole('heading', { level: 1, name: 'Run of Matters to the archive' }).waitFor();
     const items = page.getByRole('table', { name: 'Items of this run' });
-    for (const path of Object.keys(sourceFiles)) await items.getByRole('cell', { name: new RegExp(path.split('/').at(-1)!) }).waitFor();
+    for (const path of Object.keys(sourceFiles))
+      await items.getByRole('cell', { name: new RegExp(path.split('/').at(-1)!) }).waitFor();
     expect(await items.getByText('Done', { exact: true }).count()).toBe(Object.keys(sourceFiles).length + 2);
     await shot(page, 'run-detail');
     await page.getByRole('switch', { name: 'Failures only' }).check();
@@ -166,7 +187,10 @@ describe('workflows in the web app', () => {
 
     await page.getByRole('link', { name: 'Activity' }).click();
     const recent = page.getByRole('table', { name: 'Recent runs' });
-    await recent.getByRole('cell', { name: /Matters to the archive/ }).first().waitFor();
+    await recent
+      .getByRole('cell', { name: /Matters to the archive/ })
+      .first()
+      .waitFor();
     expect(await recent.getByRole('row').count()).toBe(3);
     await shot(page, 'activity');
 
@@ -178,7 +202,10 @@ describe('workflows in the web app', () => {
     await source.getByLabel('Source connector').selectOption(connectorIds['Office share']!);
     await source.getByRole('button', { name: 'Open Matters' }).click();
     await source.getByRole('button', { name: 'Open Acme' }).click();
-    await page.getByRole('region', { name: 'Target' }).getByLabel('Target connector').selectOption(connectorIds.Archive!);
+    await page
+      .getByRole('region', { name: 'Target' })
+      .getByLabel('Target connector')
+      .selectOption(connectorIds.Archive!);
     const banner = page.getByTestId('preflight-banner');
     await banner.getByText('Blocked: One-way sync, Move').waitFor();
     await banner.getByText('Workflow Conflict', { exact: false }).waitFor();

@@ -39,7 +39,10 @@ export async function startAuthorisation(
 ): Promise<string> {
   const row = await getConnectorRow(lexbridge.store.db, connectorId);
   if (!imanageTypes.has(row.type)) {
-    throw new AppError('connector_config_invalid', `The connector "${row.name}" (${row.type}) needs no authorisation.`);
+    throw new AppError(
+      'connector_config_invalid',
+      `The connector "${row.name}" (${row.type}) needs no authorisation.`,
+    );
   }
   const server = imanageServerFor(lexbridge, row);
   const state = oidc.randomState();
@@ -54,7 +57,11 @@ export async function startAuthorisation(
       sessionIdHash: user.sessionIdHash,
       userId: user.id,
       connectorId,
-      codeVerifier: lexbridge.secrets.seal(verifier, { table: 'oauth_attempts', rowId: id, column: 'code_verifier' }),
+      codeVerifier: lexbridge.secrets.seal(verifier, {
+        table: 'oauth_attempts',
+        rowId: id,
+        column: 'code_verifier',
+      }),
       redirectUri,
       returnTo: options.returnTo ? safeReturnTo(options.returnTo) : null,
       expiresAt: new Date(Date.now() + attemptLifetimeMs),

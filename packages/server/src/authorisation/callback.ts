@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AuthorisationResultCode, authorisationResultCodes } from '@lexbridge/contracts';
-import * as oidc from 'openid-client';
 import { and, eq, isNull } from 'drizzle-orm';
+import * as oidc from 'openid-client';
 import { recordAudit } from '../audit/record.ts';
 import { lookUpAccount } from '../connectors/imanage/discovery.ts';
 import { imanageServerFor } from '../connectors/imanage/server.ts';
@@ -41,7 +41,12 @@ function page(params: Record<string, string | undefined>, returnTo?: string | nu
   return `${url.pathname}${url.search}`;
 }
 
-export async function completeAuthorisation(lexbridge: Lexbridge, query: CallbackQuery, user: RequestUser | null, ip?: string): Promise<string> {
+export async function completeAuthorisation(
+  lexbridge: Lexbridge,
+  query: CallbackQuery,
+  user: RequestUser | null,
+  ip?: string,
+): Promise<string> {
   const { db } = lexbridge.store;
   let returnTo: string | null = null;
   const fail = async (code: AuthorisationResultCode, connectorId: string | undefined, detail: string) => {
@@ -67,44 +72,59 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
   if (!attempt) return fail('state_invalid', undefined, 'unknown or already used state');
   const connectorId = attempt.connectorId;
   returnTo = attempt.returnTo;
-  if (attempt.expiresAt.getTime() <= Date.now()) return fail('attempt_expired', connectorId, 'attempt older than 10 minutes');
+  if (attempt.expiresAt.getTime() <= Date.now())
+    return fail('attempt_expired', connectorId, 'attempt older than 10 minutes');
   if (!user || user.sessionIdHash !== attempt.sessionIdHash || user.id !== attempt.userId) {
     return fail('session_mismatch', connectorId, user ? 'another session' : 'not signed in');
   }
   if (query.error) {
     const code = serverErrors.has(query.error) ? (query.error as AuthorisationResultCode) : 'unknown_error';
-    return fail(code, connectorId, `server answered ${query.error}${query.error_description ? `: ${query.error_description}` : ''}`);
+    return fail(
+      code,
+      connectorId,
+      `server answered ${query.error}${query.error_description ? `: ${query.error_description}` : ''}`,
+    );
   }
 
-  let connector;
-  let server;
+  let server: ReturnType<typeof imanageServerFor>;
   try {
-    connector = await getConnectorRow(db, connectorId);
-    server = imanageServerFor(lexbridge, connector);
+    server = imanageServerFor(lexbridge, await getConnectorRow(db, connectorId));
   } catch (err) {
     return fail('unknown_error', connectorId, (err as Error).message);
   }
-  const verifier = lexbridge.secrets.open(attempt.codeVerifier, { table: 'oauth_attempts', rowId: attempt.id, column: 'code_verifier' });
+  const verifier = lexbridge.secrets.open(attempt.codeVerifier, {
+    table: 'oauth_attempts',
+    rowId: attempt.id,
+    column: 'code_verifier',
+  });
   const callbackUrl = new URL(attempt.redirectUri);
   for (const [k, v] of Object.entries(query)) if (typeof v === 'string') callbackUrl.searchParams.set(k, v);
 
   let tokens: oidc.TokenEndpointResponse;
   try {
-    tokens = await oidc.authorizationCodeGrant(oauthConfiguration(server), callbackUrl, { pkceCodeVerifier: verifier, expectedState: query.state });
+    tokens = await oidc.authorizationCodeGrant(oauthConfiguration(server), callbackUrl, {
+      pkceCodeVerifier: verifier,
+      expectedState: query.state,
+    });
   } catch (err) {
     const code = oauthErrorCode(err);
     if (code) {
       const known = serverErrors.has(code) ? (code as AuthorisationResultCode) : 'unknown_error';
-      return fail(known, connectorId, `token endpoint answered ${code}${oauthErrorDescription(err) ? `: ${oauthErrorDescription(err)}` : ''}`);
+      return fail(
+        known,
+        connectorId,
+        `token endpoint answered ${code}${oauthErrorDescription(err) ? `: ${oauthErrorDescription(err)}` : ''}`,
+      );
     }
     return fail('server_unreachable', connectorId, `code exchange failed: ${(err as Error).message}`);
   }
 
-  let account;
+  let account: Awaited<ReturnType<typeof lookUpAccount>>;
   try {
     account = await lookUpAccount(server, tokens.access_token);
   } catch (err) {
-    const code = isAppError(err) && err.code === 'imanage_unreachable' ? 'server_unreachable' : 'account_lookup_failed';
+    const code =
+      isAppError(err) && err.code === 'imanage_unreachable' ? 'server_unreachable' : 'account_lookup_failed';
     return fail(code, connectorId, (err as Error).message);
   }
 
@@ -117,7 +137,13 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
     const id = existing?.id ?? randomUUID();
     const now = new Date();
     const values = {
-      ...sealedTokenColumns(lexbridge, id, { ...tokens, refresh_token: tokens.refresh_token ?? undefined }, undefined, now),
+      ...sealedTokenColumns(
+        lexbridge,
+        id,
+        { ...tokens, refresh_token: tokens.refresh_token ?? undefined },
+        undefined,
+        now,
+      ),
       status: 'authorised',
       scope: tokens.scope ?? server.scope,
       externalAccount: account as unknown as Record<string, unknown>,
@@ -132,7 +158,9 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
         .set({ ...values, createdAt: now, tokenVersion: existing.tokenVersion + 1 })
         .where(eq(connections.id, id));
     } else {
-      await tx.insert(connections).values({ id, connectorId, userId: attempt.userId, ...values, createdAt: now, tokenVersion: 1 });
+      await tx
+        .insert(connections)
+        .values({ id, connectorId, userId: attempt.userId, ...values, createdAt: now, tokenVersion: 1 });
     }
     const resumed = await resumeWorkflowsUsing(tx, connectorId, attempt.userId);
     await recordAudit(tx, {
@@ -151,5 +179,8 @@ export async function completeAuthorisation(lexbridge: Lexbridge, query: Callbac
       },
     });
   });
-  return page({ authorised: connectorId, warning: noRefresh ? 'refresh_token_not_issued' : undefined }, returnTo);
+  return page(
+    { authorised: connectorId, warning: noRefresh ? 'refresh_token_not_issued' : undefined },
+    returnTo,
+  );
 }

@@ -28,7 +28,11 @@ export interface ExternalAccount {
 
 export const pauseReasonReauthorise = 'reauthorise';
 
-export async function findConnection(db: DbOrTx, connectorId: string, userId: string): Promise<ConnectionRow | undefined> {
+export async function findConnection(
+  db: DbOrTx,
+  connectorId: string,
+  userId: string,
+): Promise<ConnectionRow | undefined> {
   const rows = await db
     .select()
     .from(connections)
@@ -40,7 +44,8 @@ export async function findConnection(db: DbOrTx, connectorId: string, userId: st
 /** What the user sees of their connection; never tokens. */
 export function connectionView(row: ConnectionRow | undefined): Connection {
   if (!row) return { status: 'unauthorised' };
-  const status = (['unauthorised', 'authorised', 'expired', 'error'] as const).find((s) => s === row.status) ?? 'error';
+  const status =
+    (['unauthorised', 'authorised', 'expired', 'error'] as const).find((s) => s === row.status) ?? 'error';
   const account = row.externalAccount as ExternalAccount | null;
   const expiresAt = row.refreshToken ? row.refreshTokenExpiresAt : row.accessTokenExpiresAt;
   return {
@@ -50,7 +55,14 @@ export function connectionView(row: ConnectionRow | undefined): Connection {
     ...(row.lastError ? { reason: row.lastError } : {}),
     ...(row.lastErrorCode ? { reasonCode: row.lastErrorCode } : {}),
     ...(account && status !== 'unauthorised'
-      ? { account: { userId: account.userId, name: account.name, customerId: account.customerId, dmsVersion: account.dmsVersion } }
+      ? {
+          account: {
+            userId: account.userId,
+            name: account.name,
+            customerId: account.customerId,
+            dmsVersion: account.dmsVersion,
+          },
+        }
       : {}),
     ...(expiresAt && status === 'authorised' ? { expiresAt: expiresAt.toISOString() } : {}),
     ...(status === 'authorised' ? { authorisedAt: row.createdAt.toISOString() } : {}),
@@ -63,7 +75,11 @@ export function usesConnector(connectorId: string) {
 }
 
 /** Pauses the workflows of `ownerId` (or of every owner) that read from or write to the connector. */
-export async function pauseWorkflowsUsing(tx: DbOrTx, connectorId: string, ownerId?: string): Promise<{ id: string; name: string }[]> {
+export async function pauseWorkflowsUsing(
+  tx: DbOrTx,
+  connectorId: string,
+  ownerId?: string,
+): Promise<{ id: string; name: string }[]> {
   return tx
     .update(workflows)
     .set({ status: 'paused', pauseReason: pauseReasonReauthorise, updatedAt: new Date() })
@@ -78,7 +94,11 @@ export async function pauseWorkflowsUsing(tx: DbOrTx, connectorId: string, owner
 }
 
 /** Resumes the owner's workflows paused only because this connection needed re-authorisation. */
-export async function resumeWorkflowsUsing(tx: DbOrTx, connectorId: string, ownerId: string): Promise<{ id: string }[]> {
+export async function resumeWorkflowsUsing(
+  tx: DbOrTx,
+  connectorId: string,
+  ownerId: string,
+): Promise<{ id: string }[]> {
   return tx
     .update(workflows)
     .set({ status: 'active', pauseReason: null, updatedAt: new Date() })
@@ -127,12 +147,22 @@ export async function expireConnection(
     targetType: 'connection',
     targetId: row.id,
     outcome: 'failure',
-    details: { connectorId: row.connectorId, userId: row.userId, code: reason.code, pausedWorkflows: paused.map((w) => w.id) },
+    details: {
+      connectorId: row.connectorId,
+      userId: row.userId,
+      code: reason.code,
+      pausedWorkflows: paused.map((w) => w.id),
+    },
   });
 }
 
 /** Disconnects: deletes the user's connection and its tokens. */
-export async function disconnect(lexbridge: Lexbridge, connectorId: string, userId: string, ip?: string): Promise<boolean> {
+export async function disconnect(
+  lexbridge: Lexbridge,
+  connectorId: string,
+  userId: string,
+  ip?: string,
+): Promise<boolean> {
   return lexbridge.store.db.transaction(async (tx) => {
     const removed = await tx
       .delete(connections)

@@ -16,7 +16,10 @@ export const keepAliveJobName = 'connections.keep-alive';
 export const keepAliveSchedule = '*/5 * * * *';
 export const keepAliveWindowMs = 10 * 60_000;
 
-export async function keepConnectionsAlive(lexbridge: Lexbridge, now = new Date()): Promise<{ renewed: number; expired: number; failed: number }> {
+export async function keepConnectionsAlive(
+  lexbridge: Lexbridge,
+  now = new Date(),
+): Promise<{ renewed: number; expired: number; failed: number }> {
   const due = await lexbridge.store.db
     .select({ connectorId: connections.connectorId, userId: connections.userId })
     .from(connections)
@@ -33,10 +36,14 @@ export async function keepConnectionsAlive(lexbridge: Lexbridge, now = new Date(
       await refreshConnection(lexbridge, key, { margin: keepAliveWindowMs });
       result.renewed++;
     } catch (err) {
-      if (isAppError(err) && (err.code === 'connection_expired' || err.code === 'refresh_token_not_issued')) result.expired++;
+      if (isAppError(err) && (err.code === 'connection_expired' || err.code === 'refresh_token_not_issued'))
+        result.expired++;
       else {
         result.failed++;
-        lexbridge.log.warn({ connectorId: key.connectorId, userId: key.userId, code: isAppError(err) ? err.code : undefined }, 'keep-alive could not renew a connection');
+        lexbridge.log.warn(
+          { connectorId: key.connectorId, userId: key.userId, code: isAppError(err) ? err.code : undefined },
+          'keep-alive could not renew a connection',
+        );
       }
     }
   }

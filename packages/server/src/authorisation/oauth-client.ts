@@ -16,7 +16,9 @@ export function oauthConfiguration(server: ImanageServer): oidc.Configuration {
     token_endpoint: `${server.serverAddress}/auth/oauth2/token`,
   };
   const clientAuth =
-    server.clientAuthentication === 'client_secret_basic' ? oidc.ClientSecretBasic(server.clientSecret) : oidc.ClientSecretPost(server.clientSecret);
+    server.clientAuthentication === 'client_secret_basic'
+      ? oidc.ClientSecretBasic(server.clientSecret)
+      : oidc.ClientSecretPost(server.clientSecret);
   const config = new oidc.Configuration(metadata, server.clientId, undefined, clientAuth);
   config[oidc.customFetch] = ((url: string, options: Parameters<typeof undiciFetch>[1]) =>
     undiciFetch(url, { ...options, dispatcher: server.dispatcher })) as unknown as oidc.CustomFetch;
@@ -27,7 +29,8 @@ export function oauthConfiguration(server: ImanageServer): oidc.Configuration {
 
 /** The OAuth error code of a failed token or authorisation call, or undefined for transport failures. */
 export function oauthErrorCode(err: unknown): string | undefined {
-  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) return err.error;
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError)
+    return err.error;
   if (err instanceof oidc.WWWAuthenticateChallengeError) {
     // A 401 with a challenge (HTTP Basic client authentication failed) is invalid_client (RFC 6749 §5.2).
     const named = err.cause.map((c) => c.parameters.error).find(Boolean);
@@ -37,6 +40,7 @@ export function oauthErrorCode(err: unknown): string | undefined {
 }
 
 export function oauthErrorDescription(err: unknown): string | undefined {
-  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) return err.error_description;
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError)
+    return err.error_description;
   return undefined;
 }

@@ -1,5 +1,5 @@
-import * as oidc from 'openid-client';
 import { and, eq, sql } from 'drizzle-orm';
+import * as oidc from 'openid-client';
 import { imanageServerFor } from '../connectors/imanage/server.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import { AppError } from '../errors.ts';
@@ -47,23 +47,35 @@ export const refreshMarginMs = 2 * 60_000;
 /** When a token response has no expires_in, assume iManage's default idle time. */
 const defaultLifetimeSeconds = 30 * 60;
 
-const slot = (rowId: string, column: 'access_token' | 'refresh_token') => ({ table: 'connections', rowId, column });
+const slot = (rowId: string, column: 'access_token' | 'refresh_token') => ({
+  table: 'connections',
+  rowId,
+  column,
+});
 
 /** The sealed token columns for a token endpoint response, ready for an insert or update. */
 export function sealedTokenColumns(
   lexbridge: Pick<Lexbridge, 'secrets'>,
   connectionId: string,
-  tokens: Pick<oidc.TokenEndpointResponse, 'access_token' | 'refresh_token' | 'expires_in' | 'scope'> & { refresh_expires_in?: unknown },
+  tokens: Pick<oidc.TokenEndpointResponse, 'access_token' | 'refresh_token' | 'expires_in' | 'scope'> & {
+    refresh_expires_in?: unknown;
+  },
   previous?: { refreshToken: string | null; refreshTokenExpiresAt: Date | null },
   now = new Date(),
 ) {
-  const lifetime = typeof tokens.expires_in === 'number' && tokens.expires_in > 0 ? tokens.expires_in : defaultLifetimeSeconds;
-  const refreshLifetime = typeof tokens.refresh_expires_in === 'number' ? tokens.refresh_expires_in : undefined;
+  const lifetime =
+    typeof tokens.expires_in === 'number' && tokens.expires_in > 0
+      ? tokens.expires_in
+      : defaultLifetimeSeconds;
+  const refreshLifetime =
+    typeof tokens.refresh_expires_in === 'number' ? tokens.refresh_expires_in : undefined;
   return {
     accessToken: lexbridge.secrets.seal(tokens.access_token, slot(connectionId, 'access_token')),
     accessTokenExpiresAt: new Date(now.getTime() + lifetime * 1000),
     // A server that does not rotate may omit the refresh token from a refresh answer: keep ours.
-    refreshToken: tokens.refresh_token ? lexbridge.secrets.seal(tokens.refresh_token, slot(connectionId, 'refresh_token')) : (previous?.refreshToken ?? null),
+    refreshToken: tokens.refresh_token
+      ? lexbridge.secrets.seal(tokens.refresh_token, slot(connectionId, 'refresh_token'))
+      : (previous?.refreshToken ?? null),
     refreshTokenExpiresAt: tokens.refresh_token
       ? refreshLifetime
         ? new Date(now.getTime() + refreshLifetime * 1000)
@@ -85,20 +97,36 @@ function grantFrom(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectionRow): A
 function assertUsable(row: ConnectionRow | undefined): asserts row is ConnectionRow {
   if (!row || row.status === 'unauthorised') throw new AppError('connection_not_authorised');
   if (row.status !== 'authorised') {
-    throw new AppError('connection_expired', row.lastError ? `${row.lastError}` : undefined, { reasonCode: row.lastErrorCode ?? undefined });
+    throw new AppError('connection_expired', row.lastError ? `${row.lastError}` : undefined, {
+      reasonCode: row.lastErrorCode ?? undefined,
+    });
   }
 }
 
 /** Whether the stored token can be used as is (`stale`: a token the caller saw rejected). */
-function usable(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectionRow, options: { stale?: string; margin: number }, now = Date.now()): boolean {
+function usable(
+  lexbridge: Pick<Lexbridge, 'secrets'>,
+  row: ConnectionRow,
+  options: { stale?: string; margin: number },
+  now = Date.now(),
+): boolean {
   if (row.status !== 'authorised' || !row.accessToken || !row.accessTokenExpiresAt) return false;
   if (row.accessTokenExpiresAt.getTime() - now <= options.margin) return false;
-  return !options.stale || lexbridge.secrets.open(row.accessToken, slot(row.id, 'access_token')) !== options.stale;
+  return (
+    !options.stale || lexbridge.secrets.open(row.accessToken, slot(row.id, 'access_token')) !== options.stale
+  );
 }
 
 /** Fresh enough; or, with no refresh token to renew it, still valid at all. */
-function needsNoRefresh(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectionRow, options: { stale?: string; margin: number }): boolean {
-  return usable(lexbridge, row, options) || (!row.refreshToken && usable(lexbridge, row, { ...options, margin: 0 }));
+function needsNoRefresh(
+  lexbridge: Pick<Lexbridge, 'secrets'>,
+  row: ConnectionRow,
+  options: { stale?: string; margin: number },
+): boolean {
+  return (
+    usable(lexbridge, row, options) ||
+    (!row.refreshToken && usable(lexbridge, row, { ...options, margin: 0 }))
+  );
 }
 
 /**
@@ -120,21 +148,35 @@ const inFlight = new WeakMap<object, Map<string, Promise<AccessTokenGrant>>>();
  * Refreshes the connection's access token (single-flight, see above) and returns the new one. Pass
  * `staleAccessToken` after a 401 to force a refresh unless someone already replaced that token.
  */
-export function refreshConnection(lexbridge: Lexbridge, key: ConnectionKey, options: { staleAccessToken?: string; margin?: number } = {}): Promise<AccessTokenGrant> {
+export function refreshConnection(
+  lexbridge: Lexbridge,
+  key: ConnectionKey,
+  options: { staleAccessToken?: string; margin?: number } = {},
+): Promise<AccessTokenGrant> {
   let flights = inFlight.get(lexbridge.store);
-  if (!flights) inFlight.set(lexbridge.store, (flights = new Map()));
+  if (!flights) {
+    flights = new Map();
+    inFlight.set(lexbridge.store, flights);
+  }
   const flightKey = `${key.connectorId}:${key.userId}`;
   const existing = flights.get(flightKey);
   if (existing) return existing;
   const run = lexbridge.store.kind === 'postgres' ? refreshUnderRowLock : refreshWithCompareAndSwap;
-  const promise = run(lexbridge, key, { stale: options.staleAccessToken, margin: options.margin ?? refreshMarginMs }).finally(() => flights.delete(flightKey));
+  const promise = run(lexbridge, key, {
+    stale: options.staleAccessToken,
+    margin: options.margin ?? refreshMarginMs,
+  }).finally(() => flights.delete(flightKey));
   flights.set(flightKey, promise);
   return promise;
 }
 
 type Outcome = { grant: AccessTokenGrant } | { fail: AppError };
 
-async function refreshUnderRowLock(lexbridge: Lexbridge, key: ConnectionKey, options: { stale?: string; margin: number }): Promise<AccessTokenGrant> {
+async function refreshUnderRowLock(
+  lexbridge: Lexbridge,
+  key: ConnectionKey,
+  options: { stale?: string; margin: number },
+): Promise<AccessTokenGrant> {
   const outcome = await lexbridge.store.db.transaction(async (tx): Promise<Outcome> => {
     const [row] = await tx
       .select()
@@ -150,7 +192,11 @@ async function refreshUnderRowLock(lexbridge: Lexbridge, key: ConnectionKey, opt
   return outcome.grant;
 }
 
-async function refreshWithCompareAndSwap(lexbridge: Lexbridge, key: ConnectionKey, options: { stale?: string; margin: number }): Promise<AccessTokenGrant> {
+async function refreshWithCompareAndSwap(
+  lexbridge: Lexbridge,
+  key: ConnectionKey,
+  options: { stale?: string; margin: number },
+): Promise<AccessTokenGrant> {
   const { db } = lexbridge.store;
   const row = await findConnection(db, key.connectorId, key.userId);
   assertUsable(row);
@@ -161,7 +207,9 @@ async function refreshWithCompareAndSwap(lexbridge: Lexbridge, key: ConnectionKe
   return outcome.grant;
 }
 
-type TokenCall = { tokens: oidc.TokenEndpointResponse } | { error: AppError; expire?: { code: string; message: string } };
+type TokenCall =
+  | { tokens: oidc.TokenEndpointResponse }
+  | { error: AppError; expire?: { code: string; message: string } };
 
 async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Promise<TokenCall> {
   const connector = await getConnectorRow(lexbridge.store.db, row.connectorId);
@@ -170,7 +218,10 @@ async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Prom
     const message = server.wantsRefreshToken
       ? `Your access to "${connector.name}" has run out and iManage issued no refresh token to renew it. Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then re-authorise.`
       : `Your access to "${connector.name}" has run out. Refresh Token is off on this connector, so Lexbridge cannot renew access: re-authorise, or ask a Connector Admin to turn Refresh Token on (and "Allow refresh token" in Control Center).`;
-    return { error: new AppError('refresh_token_not_issued', message), expire: { code: 'refresh_token_not_issued', message } };
+    return {
+      error: new AppError('refresh_token_not_issued', message),
+      expire: { code: 'refresh_token_not_issued', message },
+    };
   }
   const refreshToken = lexbridge.secrets.open(row.refreshToken, slot(row.id, 'refresh_token'));
   try {
@@ -179,19 +230,43 @@ async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Prom
     const code = oauthErrorCode(err);
     if (code === 'invalid_grant') {
       const message = `iManage no longer accepts your authorisation of "${connector.name}" (${oauthErrorDescription(err) ?? 'it was revoked or has expired'}). Re-authorise on the Connectors page.`;
-      return { error: new AppError('connection_expired', message, { reasonCode: 'invalid_grant' }), expire: { code: 'invalid_grant', message } };
+      return {
+        error: new AppError('connection_expired', message, { reasonCode: 'invalid_grant' }),
+        expire: { code: 'invalid_grant', message },
+      };
     }
     if (code) {
       return {
-        error: new AppError('oauth_provider_error', `iManage refused to renew the access token of "${connector.name}": ${code}${oauthErrorDescription(err) ? ` (${oauthErrorDescription(err)})` : ''}.`, { oauthError: code }, { cause: err }),
+        error: new AppError(
+          'oauth_provider_error',
+          `iManage refused to renew the access token of "${connector.name}": ${code}${oauthErrorDescription(err) ? ` (${oauthErrorDescription(err)})` : ''}.`,
+          { oauthError: code },
+          { cause: err },
+        ),
       };
     }
-    lexbridge.log.warn({ connectionId: row.id, err: { message: (err as Error).message } }, 'token refresh failed');
-    return { error: new AppError('token_refresh_failed', `The token endpoint of ${server.serverAddress} did not answer: ${(err as Error).message}. Try again shortly.`, undefined, { cause: err }) };
+    lexbridge.log.warn(
+      { connectionId: row.id, err: { message: (err as Error).message } },
+      'token refresh failed',
+    );
+    return {
+      error: new AppError(
+        'token_refresh_failed',
+        `The token endpoint of ${server.serverAddress} did not answer: ${(err as Error).message}. Try again shortly.`,
+        undefined,
+        { cause: err },
+      ),
+    };
   }
 }
 
-async function applyResult(lexbridge: Lexbridge, tx: DbOrTx, row: ConnectionRow, result: TokenCall, locked: boolean): Promise<Outcome> {
+async function applyResult(
+  lexbridge: Lexbridge,
+  tx: DbOrTx,
+  row: ConnectionRow,
+  result: TokenCall,
+  locked: boolean,
+): Promise<Outcome> {
   if ('error' in result) {
     if (result.expire) await expireConnection(tx, row, result.expire);
     else {
@@ -213,10 +288,19 @@ async function applyResult(lexbridge: Lexbridge, tx: DbOrTx, row: ConnectionRow,
       tokenVersion: sql`${connections.tokenVersion} + 1`,
       updatedAt: now,
     })
-    .where(locked ? eq(connections.id, row.id) : and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)))
+    .where(
+      locked
+        ? eq(connections.id, row.id)
+        : and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)),
+    )
     .returning();
   if (!updated) {
-    return { fail: new AppError('token_refresh_failed', 'The authorisation changed while its token was being renewed. Try again.') };
+    return {
+      fail: new AppError(
+        'token_refresh_failed',
+        'The authorisation changed while its token was being renewed. Try again.',
+      ),
+    };
   }
   return { grant: grantFrom(lexbridge, updated) };
 }

@@ -3,12 +3,12 @@ import type { Config } from '../config/index.ts';
 import { rotateKeys } from '../crypto/rotate-keys.ts';
 import { AppError } from '../errors.ts';
 import { assertIdentityConfig } from '../identity/index.ts';
+import { migrateQueue } from '../jobs/queue.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { readAdminApi, serve } from '../server.ts';
 import { readLockOwner } from '../store/data-dir-lock.ts';
 import { openStore } from '../store/db.ts';
-import { migrateQueue } from '../jobs/queue.ts';
 import { startLocal } from './start-local.ts';
 
 /** A `lexbridge` sub-command. Returns the exit code, or -1 to keep running (servers). */
@@ -65,9 +65,17 @@ async function viaRunningServer(config: Config, path: string): Promise<unknown |
   }
   let res: Response;
   try {
-    res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'x-lexbridge-admin-token': api.token } });
+    res = await fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'x-lexbridge-admin-token': api.token },
+    });
   } catch (err) {
-    throw new AppError('admin_api_unavailable', `Lexbridge (pid ${owner.pid}) did not answer at ${api.url}: ${(err as Error).message}.`, undefined, { cause: err });
+    throw new AppError(
+      'admin_api_unavailable',
+      `Lexbridge (pid ${owner.pid}) did not answer at ${api.url}: ${(err as Error).message}.`,
+      undefined,
+      { cause: err },
+    );
   }
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message: string } };
   if (!res.ok) throw new Error(`the running server refused: ${body.error?.message ?? `HTTP ${res.status}`}`);
@@ -83,11 +91,13 @@ export const commands: Record<string, Command> = {
       assertIdentityConfig(config!);
       const log = createLogger({ level: config!.LOG_LEVEL });
       const lexbridge = await openLexbridge({ config: config!, log });
-      const server = await serve(lexbridge, { workers: !values['no-workers'] }).catch(async (err: unknown) => {
-        // Release the database (and its lock) so the process can exit with the message.
-        await lexbridge.close();
-        throw err;
-      });
+      const server = await serve(lexbridge, { workers: !values['no-workers'] }).catch(
+        async (err: unknown) => {
+          // Release the database (and its lock) so the process can exit with the message.
+          await lexbridge.close();
+          throw err;
+        },
+      );
       log.info({ url: server.url, database: lexbridge.store.kind }, 'Lexbridge is listening');
       closeOnSignal(async () => {
         await server.close();
@@ -118,13 +128,17 @@ export const commands: Record<string, Command> = {
     async run(_args, config) {
       const owner = config!.embedded ? await readLockOwner(config!.dataDir) : null;
       if (owner) {
-        console.log(`The running server (pid ${owner.pid}) applied all migrations when it started; nothing to do.`);
+        console.log(
+          `The running server (pid ${owner.pid}) applied all migrations when it started; nothing to do.`,
+        );
         return 0;
       }
       const store = await openStore({ databaseUrl: config!.DATABASE_URL, dataDir: config!.dataDir });
       try {
         await migrateQueue(store);
-        console.log(store.applied.length ? `Applied: ${store.applied.join(', ')}` : 'The database is up to date.');
+        console.log(
+          store.applied.length ? `Applied: ${store.applied.join(', ')}` : 'The database is up to date.',
+        );
       } finally {
         await store.close();
       }
@@ -149,10 +163,17 @@ export const commands: Record<string, Command> = {
             await lexbridge.close();
           }
         })());
-      const r = report as { primaryKeyId: string; reencrypted: number; alreadyCurrent: number; skippedConcurrent: number };
+      const r = report as {
+        primaryKeyId: string;
+        reencrypted: number;
+        alreadyCurrent: number;
+        skippedConcurrent: number;
+      };
       console.log(
         `Secrets re-encrypted under key ${r.primaryKeyId}: ${r.reencrypted} rewritten, ${r.alreadyCurrent} already current` +
-          (r.skippedConcurrent ? `, ${r.skippedConcurrent} changed meanwhile (run again to include them)` : '') +
+          (r.skippedConcurrent
+            ? `, ${r.skippedConcurrent} changed meanwhile (run again to include them)`
+            : '') +
           '.',
       );
       return 0;

@@ -43,7 +43,10 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
 /** The application a firm would register in Control Center, already registered in the bundled emulator. */
 export const demoApplication = { clientId: 'lexbridge-demo', clientSecret: 'lexbridge-demo-secret' } as const;
 
-async function startBundledEmulator(log: ReturnType<typeof createLogger>, config: Config): Promise<{ url: string; close(): Promise<void> } | undefined> {
+async function startBundledEmulator(
+  log: ReturnType<typeof createLogger>,
+  config: Config,
+): Promise<{ url: string; close(): Promise<void> } | undefined> {
   try {
     const { startEmulator } = await import('@lexbridge/imanage-emulator');
     const manifest = buildManifest(config, 'on-premises');
@@ -90,6 +93,10 @@ function describeEmulator(url: string, demoFolders: string | undefined): string[
     '  Try it: sign in as admin, open Connectors, press + on iManage and enter',
     `    Client Id ${demoApplication.clientId}, Secret Key ${demoApplication.clientSecret}, Scope user, Server Address ${url};`,
     '    press Authorise and sign in to iManage as jsmith.',
-    ...(demoFolders ? [`  Local folders may be used under ${demoFolders} (set LEXBRIDGE_LOCAL_FOLDER_ROOTS to choose others).`] : []),
+    ...(demoFolders
+      ? [
+          `  Local folders may be used under ${demoFolders} (set LEXBRIDGE_LOCAL_FOLDER_ROOTS to choose others).`,
+        ]
+      : []),
   ];
 }

@@ -42,7 +42,9 @@ export const configSchema = z.object({
     })
     .optional(),
   LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' })
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
     .default('info'),
   LEXBRIDGE_WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
   LEXBRIDGE_EMULATOR_PORT: wholeNumber(0, 65535).default(8090),
@@ -60,11 +62,33 @@ export const configSchema = z.object({
   LEXBRIDGE_SESSION_IDLE_MINUTES: wholeNumber(1, 7 * 24 * 60).default(60),
   LEXBRIDGE_SESSION_ABSOLUTE_HOURS: wholeNumber(1, 24 * 90).default(12),
   LEXBRIDGE_LOCAL_FOLDER_ROOTS: csv.default([]),
-  LEXBRIDGE_MAX_DELETES: z.coerce.number({ message: 'expected a whole number of deletes, 0 or more' }).int().min(0).default(100),
-  LEXBRIDGE_WORKFLOW_CONCURRENCY: z.coerce.number({ message: 'expected a whole number from 1 to 64' }).int().min(1).max(64).default(4),
-  LEXBRIDGE_CONNECTOR_CONCURRENCY: z.coerce.number({ message: 'expected a whole number from 1 to 256' }).int().min(1).max(256).default(8),
-  LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES: z.coerce.number({ message: 'expected a whole number of minutes, 1 or more' }).int().min(1).default(60),
-  LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS: z.coerce.number({ message: 'expected a whole number of seconds, 10 or more' }).int().min(10).default(120),
+  LEXBRIDGE_MAX_DELETES: z.coerce
+    .number({ message: 'expected a whole number of deletes, 0 or more' })
+    .int()
+    .min(0)
+    .default(100),
+  LEXBRIDGE_WORKFLOW_CONCURRENCY: z.coerce
+    .number({ message: 'expected a whole number from 1 to 64' })
+    .int()
+    .min(1)
+    .max(64)
+    .default(4),
+  LEXBRIDGE_CONNECTOR_CONCURRENCY: z.coerce
+    .number({ message: 'expected a whole number from 1 to 256' })
+    .int()
+    .min(1)
+    .max(256)
+    .default(8),
+  LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES: z.coerce
+    .number({ message: 'expected a whole number of minutes, 1 or more' })
+    .int()
+    .min(1)
+    .default(60),
+  LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS: z.coerce
+    .number({ message: 'expected a whole number of seconds, 10 or more' })
+    .int()
+    .min(10)
+    .default(120),
   LEXBRIDGE_EGRESS_IPS: csv.default([]),
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET: z.string().min(1).optional(),
@@ -99,7 +123,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const input: Record<string, string> = {};
   for (const key of Object.keys(configSchema.shape)) {
-    const value = env[key] ?? (key === 'HTTPS_PROXY' || key === 'NO_PROXY' ? env[key.toLowerCase()] : undefined);
+    const value =
+      env[key] ?? (key === 'HTTPS_PROXY' || key === 'NO_PROXY' ? env[key.toLowerCase()] : undefined);
     if (value !== undefined && value !== '') input[key] = value;
   }
   const parsed = configSchema.safeParse(input);
@@ -112,7 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const raw = parsed.data;
-  const dataDir = isAbsolute(raw.LEXBRIDGE_DATA_DIR) ? raw.LEXBRIDGE_DATA_DIR : resolve(cwd, raw.LEXBRIDGE_DATA_DIR);
+  const dataDir = isAbsolute(raw.LEXBRIDGE_DATA_DIR)
+    ? raw.LEXBRIDGE_DATA_DIR
+    : resolve(cwd, raw.LEXBRIDGE_DATA_DIR);
   const publicUrl = (raw.LEXBRIDGE_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   return { ...raw, dataDir, publicUrl, embedded: !raw.DATABASE_URL };
 }

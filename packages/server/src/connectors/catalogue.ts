@@ -1,8 +1,18 @@
 import type { ConnectorField, ConnectorType, ConnectorTypeId } from '@lexbridge/contracts';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../errors.ts';
-import { imanageCloudAvailability, imanageFields, parseImanageSettings, type ImanageConfig } from './imanage/settings.ts';
-import { localFolderAvailability, localFolderFields, parseLocalFolderSettings, type LocalFolderConfig } from './local-folder/settings.ts';
+import {
+  type ImanageConfig,
+  imanageCloudAvailability,
+  imanageFields,
+  parseImanageSettings,
+} from './imanage/settings.ts';
+import {
+  type LocalFolderConfig,
+  localFolderAvailability,
+  localFolderFields,
+  parseLocalFolderSettings,
+} from './local-folder/settings.ts';
 
 /**
  * The connector types this server offers, each with its form fields and the validation of its
@@ -30,19 +40,24 @@ const definitions: ConnectorTypeDefinition[] = [
   {
     id: 'imanage-onprem',
     label: 'iManage',
-    description: 'An iManage Work Server 10.2 or later on your premises or in iManage classic cloud, with your own application registered in Control Center.',
+    description:
+      'An iManage Work Server 10.2 or later on your premises or in iManage classic cloud, with your own application registered in Control Center.',
     perUserAuthorisation: true,
     fields: imanageFields,
     availability: () => ({ available: true }),
     async parse(input, _config, previous) {
-      const parsed = parseImanageSettings(input, previous as { config: ImanageConfig; secrets: { secretKey?: string } } | undefined);
+      const parsed = parseImanageSettings(
+        input,
+        previous as { config: ImanageConfig; secrets: { secretKey?: string } } | undefined,
+      );
       return { config: { ...parsed.config }, secrets: parsed.secrets };
     },
   },
   {
     id: 'imanage-cloud',
     label: 'iManage Cloud',
-    description: 'iManage Cloud (cloudimanage.com), with the application iManage registered for your firm. Nothing to fill in: the operator configures the application.',
+    description:
+      'iManage Cloud (cloudimanage.com), with the application iManage registered for your firm. Nothing to fill in: the operator configures the application.',
     perUserAuthorisation: true,
     fields: [
       {
@@ -65,12 +80,17 @@ const definitions: ConnectorTypeDefinition[] = [
   {
     id: 'local-folder',
     label: 'Local folder',
-    description: 'A folder on the Lexbridge server, under the roots the operator allows. Useful as a workflow target and for trying Lexbridge out.',
+    description:
+      'A folder on the Lexbridge server, under the roots the operator allows. Useful as a workflow target and for trying Lexbridge out.',
     perUserAuthorisation: false,
     fields: localFolderFields,
     availability: localFolderAvailability,
     async parse(input, config, previous) {
-      const parsed = await parseLocalFolderSettings(input, config, previous?.config as LocalFolderConfig | undefined);
+      const parsed = await parseLocalFolderSettings(
+        input,
+        config,
+        previous?.config as LocalFolderConfig | undefined,
+      );
       return { config: { ...parsed.config }, secrets: {} };
     },
   },
@@ -83,9 +103,13 @@ export function connectorTypeDefinitions(): ConnectorTypeDefinition[] {
 export function connectorTypeDefinition(type: string): ConnectorTypeDefinition {
   const found = definitions.find((d) => d.id === type);
   if (!found) {
-    throw new AppError('connector_type_unknown', `There is no connector type "${type}". Available: ${definitions.map((d) => d.id).join(', ')}.`, {
-      available: definitions.map((d) => d.id),
-    });
+    throw new AppError(
+      'connector_type_unknown',
+      `There is no connector type "${type}". Available: ${definitions.map((d) => d.id).join(', ')}.`,
+      {
+        available: definitions.map((d) => d.id),
+      },
+    );
   }
   return found;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { addAbortSignal, Transform, type Readable, type Writable } from 'node:stream';
+import { addAbortSignal, type Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -102,15 +102,30 @@ export interface ContentStore {
   changesSince?(
     rootId: string,
     since: Date,
-    options?: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined | Promise<string | null | undefined> },
+    options?: {
+      signal?: AbortSignal;
+      knownParent?(id: string): string | null | undefined | Promise<string | null | undefined>;
+    },
   ): AsyncIterable<ContentItem>;
-  openRead(item: ContentItem, options?: { versionId?: string; signal?: AbortSignal }): Promise<{ stream: Readable; size?: number }>;
+  openRead(
+    item: ContentItem,
+    options?: { versionId?: string; signal?: AbortSignal },
+  ): Promise<{ stream: Readable; size?: number }>;
   /** Writes a document; it appears only once complete and verified. */
-  writeDocument(parentId: string, name: string, content: Readable, options?: WriteDocumentOptions): Promise<WrittenDocument>;
+  writeDocument(
+    parentId: string,
+    name: string,
+    content: Readable,
+    options?: WriteDocumentOptions,
+  ): Promise<WrittenDocument>;
   /** Creates a folder, or returns the existing folder of that name (so a rerun does not duplicate it). */
   createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem>;
   /** Renames and/or moves an item. */
-  relocate(item: ContentItem, target: { parentId: string; name: string }, signal?: AbortSignal): Promise<ContentItem>;
+  relocate(
+    item: ContentItem,
+    target: { parentId: string; name: string },
+    signal?: AbortSignal,
+  ): Promise<ContentItem>;
   delete(item: ContentItem, signal?: AbortSignal): Promise<void>;
   /** The user's effective rights on a location. */
   rights(id: string, signal?: AbortSignal): Promise<{ read: boolean; write: boolean }>;
@@ -126,7 +141,13 @@ export interface ContentStore {
  */
 export class ContentError extends Error {
   constructor(
-    readonly code: 'content_not_found' | 'content_access_denied' | 'content_conflict' | 'content_unavailable' | 'content_reauthorise' | 'content_invalid',
+    readonly code:
+      | 'content_not_found'
+      | 'content_access_denied'
+      | 'content_conflict'
+      | 'content_unavailable'
+      | 'content_reauthorise'
+      | 'content_invalid',
     message: string,
     readonly options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
   ) {
@@ -139,7 +160,11 @@ export class ContentError extends Error {
 }
 
 /** Streams `content` into `destination` and measures what passed: the size and sha256 of the bytes written. */
-export async function writeMeasured(content: Readable, destination: Writable, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+export async function writeMeasured(
+  content: Readable,
+  destination: Writable,
+  signal?: AbortSignal,
+): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
   const measure = new Transform({
@@ -161,7 +186,12 @@ export async function writeMeasured(content: Readable, destination: Writable, si
  * or when `signal` aborts (rejecting with an AbortError). The file is left in place on failure: the
  * caller removes it.
  */
-export async function writeMeasuredFile(content: Readable, path: string, flags: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+export async function writeMeasuredFile(
+  content: Readable,
+  path: string,
+  flags: string,
+  signal?: AbortSignal,
+): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
   // The content may fail while the file is being opened: keep that from becoming an uncaught
@@ -179,7 +209,8 @@ export async function writeMeasuredFile(content: Readable, path: string, flags: 
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       hash.update(bytes);
       size += bytes.length;
-      for (let offset = 0; offset < bytes.length; ) offset += (await file.write(bytes, offset, bytes.length - offset)).bytesWritten;
+      for (let offset = 0; offset < bytes.length; )
+        offset += (await file.write(bytes, offset, bytes.length - offset)).bytesWritten;
     }
   } catch (err) {
     content.destroy();

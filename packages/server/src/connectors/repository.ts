@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Connector, ConnectorTypeId } from '@lexbridge/contracts';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
-import { connectionView, expiredColumns, pauseWorkflowsUsing, type ConnectionRow, usesConnector } from '../authorisation/connections.ts';
+import {
+  type ConnectionRow,
+  connectionView,
+  expiredColumns,
+  pauseWorkflowsUsing,
+  usesConnector,
+} from '../authorisation/connections.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
@@ -33,11 +39,20 @@ export async function getConnectorRow(db: DbOrTx, id: string): Promise<Connector
   return rows[0];
 }
 
-export function openConnectorSecrets(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectorRow): Record<string, string> {
-  return row.secretConfig ? lexbridge.secrets.openJson<Record<string, string>>(row.secretConfig, secretSlot(row.id)) : {};
+export function openConnectorSecrets(
+  lexbridge: Pick<Lexbridge, 'secrets'>,
+  row: ConnectorRow,
+): Record<string, string> {
+  return row.secretConfig
+    ? lexbridge.secrets.openJson<Record<string, string>>(row.secretConfig, secretSlot(row.id))
+    : {};
 }
 
-export function connectorView(row: ConnectorRow, connection: ConnectionRow | undefined, secrets: Record<string, string> = {}): Connector {
+export function connectorView(
+  row: ConnectorRow,
+  connection: ConnectionRow | undefined,
+  secrets: Record<string, string> = {},
+): Connector {
   return {
     id: row.id,
     type: row.type as ConnectorTypeId,
@@ -87,13 +102,20 @@ function withoutName(config: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export async function createConnector(lexbridge: Lexbridge, input: { type: string; name: string; config: Record<string, unknown> }, actor: Actor): Promise<Connector> {
+export async function createConnector(
+  lexbridge: Lexbridge,
+  input: { type: string; name: string; config: Record<string, unknown> },
+  actor: Actor,
+): Promise<Connector> {
   const definition = connectorTypeDefinition(input.type);
   const parsed = await definition.parse(withoutName(input.config), lexbridge.config);
   const name = nameFrom(input.name, input.config);
   if (!name) throw new AppError('connector_config_invalid', 'name: enter a name', { field: 'name' });
   const id = randomUUID();
-  const secretConfig = Object.keys(parsed.secrets).length > 0 ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id)) : null;
+  const secretConfig =
+    Object.keys(parsed.secrets).length > 0
+      ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id))
+      : null;
   const row = await lexbridge.store.db.transaction(async (tx) => {
     const [inserted] = await tx
       .insert(connectors)
@@ -129,7 +151,10 @@ export async function updateConnector(
   );
   const secretChanged = JSON.stringify(previous.secrets) !== JSON.stringify(parsed.secrets);
   const invalidates = changed.filter((k) => identitySettings.includes(k));
-  const secretConfig = Object.keys(parsed.secrets).length > 0 ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id)) : null;
+  const secretConfig =
+    Object.keys(parsed.secrets).length > 0
+      ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id))
+      : null;
   const row = await db.transaction(async (tx) => {
     const [updated] = await tx
       .update(connectors)
@@ -169,11 +194,21 @@ export async function updateConnector(
  * Deletes a connector. Refused with connector_in_use (listing the workflows) while workflows use it,
  * unless `force`, which pauses those workflows first; the connector's connections go with it.
  */
-export async function deleteConnector(lexbridge: Lexbridge, id: string, options: { force: boolean }, actor: Actor): Promise<{ pausedWorkflows: string[] }> {
+export async function deleteConnector(
+  lexbridge: Lexbridge,
+  id: string,
+  options: { force: boolean },
+  actor: Actor,
+): Promise<{ pausedWorkflows: string[] }> {
   return lexbridge.store.db.transaction(async (tx) => {
     await getConnectorRow(tx, id);
     const using = await tx
-      .select({ id: workflows.id, name: workflows.name, ownerId: workflows.ownerId, status: workflows.status })
+      .select({
+        id: workflows.id,
+        name: workflows.name,
+        ownerId: workflows.ownerId,
+        status: workflows.status,
+      })
       .from(workflows)
       .where(and(usesConnector(id), isNull(workflows.deletedAt), ne(workflows.type, 'publish')));
     if (using.length > 0 && !options.force) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
+import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -24,7 +24,10 @@ export function parseKeyList(value: string): SecretKey[] {
 }
 
 export function newKeyId(): string {
-  return `k${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}${randomBytes(2).toString('hex')}`;
+  return `k${new Date()
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14)}${randomBytes(2).toString('hex')}`;
 }
 
 export async function loadKeys(options: {
@@ -34,7 +37,10 @@ export async function loadKeys(options: {
 }): Promise<{ keys: SecretKey[]; source: 'environment' | 'key-file' }> {
   if (options.envKeys) return { keys: parseKeyList(options.envKeys), source: 'environment' };
   if (!options.dataDir) {
-    throw new AppError('encryption_key_missing', 'LEXBRIDGE_ENCRYPTION_KEYS is not set and there is no data directory to keep a key file in. Set LEXBRIDGE_ENCRYPTION_KEYS.');
+    throw new AppError(
+      'encryption_key_missing',
+      'LEXBRIDGE_ENCRYPTION_KEYS is not set and there is no data directory to keep a key file in. Set LEXBRIDGE_ENCRYPTION_KEYS.',
+    );
   }
   const file = join(options.dataDir, keyFileName);
   let content: KeyFile;
@@ -42,21 +48,32 @@ export async function loadKeys(options: {
     content = JSON.parse(await readFile(file, 'utf8')) as KeyFile;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    content = { keys: [{ id: newKeyId(), key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() }] };
+    content = {
+      keys: [
+        { id: newKeyId(), key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() },
+      ],
+    };
     await writeKeyFile(file, content);
     options.log?.warn(
       { file },
       'LEXBRIDGE_ENCRYPTION_KEYS is not set: generated an encryption key file in the data directory. Fine for local use; in production set LEXBRIDGE_ENCRYPTION_KEYS from a secret store.',
     );
   }
-  return { keys: content.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })), source: 'key-file' };
+  return {
+    keys: content.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+    source: 'key-file',
+  };
 }
 
 /** Adds a new primary key to the local key file and returns the new key list (primary first). */
 export async function addKeyToFile(dataDir: string): Promise<SecretKey[]> {
   const file = join(dataDir, keyFileName);
   const content = JSON.parse(await readFile(file, 'utf8')) as KeyFile;
-  content.keys.unshift({ id: newKeyId(), key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() });
+  content.keys.unshift({
+    id: newKeyId(),
+    key: randomBytes(32).toString('base64'),
+    createdAt: new Date().toISOString(),
+  });
   await writeKeyFile(file, content);
   return content.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') }));
 }

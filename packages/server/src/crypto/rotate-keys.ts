@@ -13,6 +13,9 @@ export async function rotateKeys(lexbridge: Lexbridge): Promise<RotationReport &
     lexbridge.secrets = new SecretBox(await addKeyToFile(lexbridge.config.dataDir));
   }
   const report = await rotateSecrets(lexbridge.store.sql, lexbridge.secrets);
-  lexbridge.log.info({ ...report, primaryKeyId: lexbridge.secrets.primary.id }, 'secrets re-encrypted under the primary key');
+  lexbridge.log.info(
+    { ...report, primaryKeyId: lexbridge.secrets.primary.id },
+    'secrets re-encrypted under the primary key',
+  );
   return { ...report, primaryKeyId: lexbridge.secrets.primary.id };
 }

@@ -20,7 +20,11 @@ export interface RotateOptions {
   beforeWrite?: (slot: SecretSlot) => Promise<void>;
 }
 
-export async function rotateSecrets(sql: SqlRunner, box: SecretBox, options: RotateOptions = {}): Promise<RotationReport> {
+export async function rotateSecrets(
+  sql: SqlRunner,
+  box: SecretBox,
+  options: RotateOptions = {},
+): Promise<RotationReport> {
   const batchSize = options.batchSize ?? 200;
   const report: RotationReport = { reencrypted: 0, alreadyCurrent: 0, skippedConcurrent: 0 };
   const currentPrefix = `lb1.${box.primary.id}.%`;

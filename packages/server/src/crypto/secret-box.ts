@@ -50,7 +50,10 @@ export class SecretBox {
   open(sealed: string, slot: SecretSlot): string {
     const parts = sealed.split('.');
     if (parts.length !== 4 || parts[0] !== PREFIX) {
-      throw new AppError('secret_tampered', `The stored secret ${describe(slot)} is not in the expected format.`);
+      throw new AppError(
+        'secret_tampered',
+        `The stored secret ${describe(slot)} is not in the expected format.`,
+      );
     }
     const [, keyId, ivText, bodyText] = parts as [string, string, string, string];
     const key = this.keys.get(keyId);
@@ -62,12 +65,15 @@ export class SecretBox {
       );
     }
     const body = Buffer.from(bodyText, 'base64url');
-    if (body.length < 16) throw new AppError('secret_tampered', `The stored secret ${describe(slot)} is truncated.`);
+    if (body.length < 16)
+      throw new AppError('secret_tampered', `The stored secret ${describe(slot)} is truncated.`);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
       decipher.setAAD(aad(slot));
       decipher.setAuthTag(body.subarray(body.length - 16));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch (err) {
       throw new AppError(
         'secret_tampered',

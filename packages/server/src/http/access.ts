@@ -43,19 +43,31 @@ export async function checkAccess(
   if (!user) throw new AppError('unauthenticated');
   if (def.access === 'signed-in') {
     if (user.roles.length === 0) {
-      throw await auditAccessDenied(request, lexbridge, new AppError('forbidden', 'You are signed in but have no Lexbridge role. Ask your administrator for the User role.'));
+      throw await auditAccessDenied(
+        request,
+        lexbridge,
+        new AppError(
+          'forbidden',
+          'You are signed in but have no Lexbridge role. Ask your administrator for the User role.',
+        ),
+      );
     }
   } else if (!def.access.some((role) => user.roles.includes(role))) {
     throw await auditAccessDenied(
       request,
       lexbridge,
-      new AppError('forbidden', `This needs one of these roles: ${def.access.join(', ')}. Ask your administrator for it.`, {
-        requiredRoles: def.access,
-      }),
+      new AppError(
+        'forbidden',
+        `This needs one of these roles: ${def.access.join(', ')}. Ask your administrator for it.`,
+        {
+          requiredRoles: def.access,
+        },
+      ),
     );
   }
   if (unsafeMethods.has(request.method) && !def.csrfExempt) {
     const token = request.headers['x-csrf-token'];
-    if (typeof token !== 'string' || !safeEqual(token, user.csrfToken)) throw await auditAccessDenied(request, lexbridge, new AppError('csrf_token_invalid'));
+    if (typeof token !== 'string' || !safeEqual(token, user.csrfToken))
+      throw await auditAccessDenied(request, lexbridge, new AppError('csrf_token_invalid'));
   }
 }

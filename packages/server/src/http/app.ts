@@ -5,7 +5,13 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
@@ -27,9 +33,17 @@ export interface HttpAppOptions {
 class RequestLog extends LogController {
   override incomingRequest(): void {}
 
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
     const probe = request.url === '/healthz' || request.url === '/readyz';
-    const line = { req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) };
+    const line = {
+      req: request,
+      res: { statusCode: reply.statusCode },
+      responseTime: Math.round(reply.elapsedTime),
+    };
     if (error) request.log.error({ ...line, err: error }, 'request failed');
     else request.log[probe && reply.statusCode < 400 ? 'debug' : 'info'](line, 'request completed');
   }
@@ -55,7 +69,10 @@ export async function loadRoutes(dir = routesDir): Promise<RouteDefinition[]> {
 }
 
 /** Builds the HTTP app: plugins, error handling, the access check and every route. */
-export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+export async function buildHttpApp(
+  lexbridge: Lexbridge,
+  options: HttpAppOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: lexbridge.log as FastifyBaseLogger,
     trustProxy: true,
@@ -76,7 +93,9 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many attempts. Wait ${context.after} and try again.`, { retryAfter: context.after }),
+      new AppError('rate_limited', `Too many attempts. Wait ${context.after} and try again.`, {
+        retryAfter: context.after,
+      }),
   });
   await app.register(swagger, {
     openapi: {
@@ -84,7 +103,8 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
       info: {
         title: 'Lexbridge API',
         version: '1',
-        description: 'Connectors, workflows and administration of a Lexbridge server. Errors are {"error":{"code","message"}}; see docs/errors.md.',
+        description:
+          'Connectors, workflows and administration of a Lexbridge server. Errors are {"error":{"code","message"}}; see docs/errors.md.',
       },
       components: {
         securitySchemes: {
@@ -96,7 +116,9 @@ export async function buildHttpApp(lexbridge: Lexbridge, options: HttpAppOptions
     // The document describes the API: the route files' schemas. Routes that plugins add (the web app's
     // pages, the embedded identity provider) are not part of it.
     transform: (input) =>
-      apiUrls.has(input.url) ? jsonSchemaTransform(input) : { schema: { ...input.schema, hide: true }, url: input.url },
+      apiUrls.has(input.url)
+        ? jsonSchemaTransform(input)
+        : { schema: { ...input.schema, hide: true }, url: input.url },
   });
 
   for (const def of routes) {

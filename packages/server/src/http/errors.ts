@@ -27,10 +27,25 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(500).send(new AppError('internal_error').toJSON());
     }
     const code: ErrorCode =
-      status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : status === 405 ? 'method_not_allowed' : 'validation_failed';
+      status === 404
+        ? 'not_found'
+        : status === 413
+          ? 'payload_too_large'
+          : status === 429
+            ? 'rate_limited'
+            : status === 405
+              ? 'method_not_allowed'
+              : 'validation_failed';
     return reply.status(status).send(new AppError(code, error.message).toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(new AppError('not_found', `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`).toJSON());
+    reply
+      .status(404)
+      .send(
+        new AppError(
+          'not_found',
+          `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`,
+        ).toJSON(),
+      );
   });
 }

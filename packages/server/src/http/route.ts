@@ -34,7 +34,11 @@ type Schema = {
   response?: Record<number, z.ZodType>;
 };
 
-type Infer<S, K extends keyof Schema> = S extends { [P in K]: infer T } ? (T extends z.ZodType ? z.infer<T> : unknown) : unknown;
+type Infer<S, K extends keyof Schema> = S extends { [P in K]: infer T }
+  ? T extends z.ZodType
+    ? z.infer<T>
+    : unknown
+  : unknown;
 
 export type TypedRequest<S extends Schema> = FastifyRequest<{
   Params: Infer<S, 'params'>;

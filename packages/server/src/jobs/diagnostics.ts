@@ -24,7 +24,9 @@ export const echoJob = defineJob<EchoJobData>({
     const { marker, failTimes = 0, delayMs = 0 } = job.data;
     if (delayMs > 0) await sleep(Math.min(delayMs, 5000), undefined, { signal });
     if (job.retryCount < Math.min(failTimes, 5)) {
-      throw new Error(`diagnostics.echo ${marker}: failing attempt ${job.retryCount + 1} of ${failTimes} on purpose`);
+      throw new Error(
+        `diagnostics.echo ${marker}: failing attempt ${job.retryCount + 1} of ${failTimes} on purpose`,
+      );
     }
     await recordAudit(lexbridge.store.db, {
       action: 'diagnostics.echo',

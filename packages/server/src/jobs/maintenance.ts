@@ -1,10 +1,13 @@
-import { lt, or, isNotNull } from 'drizzle-orm';
-import { defineJob } from './queue.ts';
-import { oauthAttempts, sessions } from '../store/schema.ts';
+import { isNotNull, lt, or } from 'drizzle-orm';
 import type { Lexbridge } from '../runtime.ts';
+import { oauthAttempts, sessions } from '../store/schema.ts';
+import { defineJob } from './queue.ts';
 
 /** Removes expired sessions and spent or expired authorisation attempts. Scheduled hourly. */
-export async function purgeExpired(lexbridge: Pick<Lexbridge, 'store'>, now = new Date()): Promise<{ sessions: number; attempts: number }> {
+export async function purgeExpired(
+  lexbridge: Pick<Lexbridge, 'store'>,
+  now = new Date(),
+): Promise<{ sessions: number; attempts: number }> {
   const { db } = lexbridge.store;
   const s = await db
     .delete(sessions)

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, PgBoss, type ConstructorOptions, type Job, type SendOptions, type WorkOptions } from 'pg-boss';
+import {
+  type ConstructorOptions,
+  fromDrizzle,
+  fromPglite,
+  type Job,
+  PgBoss,
+  type SendOptions,
+  type WorkOptions,
+} from 'pg-boss';
 import type { Logger } from '../log.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx, Store } from '../store/db.ts';
@@ -46,7 +54,11 @@ export interface Queue {
    * Enqueues a job; pass the transaction (`{ tx }`) to make the job part of it: a rollback leaves no
    * job. Returns the job id.
    */
-  send<T extends object>(name: string, data: T, options?: SendOptions & { tx?: DbOrTx }): Promise<string | null>;
+  send<T extends object>(
+    name: string,
+    data: T,
+    options?: SendOptions & { tx?: DbOrTx },
+  ): Promise<string | null>;
   /** Starts processing every registered job type in this process. */
   startWorkers(lexbridge: Lexbridge): Promise<void>;
   /** Registers the cron schedules of job definitions that have one (idempotent; any process may call it). */
@@ -68,7 +80,12 @@ function createBoss(store: Store, extra: ConstructorOptions = {}): PgBoss {
   const common: ConstructorOptions = { schema: 'pgboss', superviseIntervalSeconds: 30, ...extra };
   return store.kind === 'embedded'
     ? new PgBoss({ ...common, db: fromPglite(store.pglite!), backend: 'pglite' })
-    : new PgBoss({ ...common, connectionString: store.connectionString!, max: 4, application_name: 'lexbridge-queue' });
+    : new PgBoss({
+        ...common,
+        connectionString: store.connectionString!,
+        max: 4,
+        application_name: 'lexbridge-queue',
+      });
 }
 
 /** Creates or upgrades the queue's own tables (schema pgboss) and exits; `lexbridge migrate` runs it. */
@@ -92,7 +109,8 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
     async send(name, data, sendOptions = {}) {
       const { tx, ...rest } = sendOptions;
       const def = definitions.get(name);
-      if (!def) throw new Error(`job ${name} is not defined: defineJob it and import its module from jobs/index.ts`);
+      if (!def)
+        throw new Error(`job ${name} is not defined: defineJob it and import its module from jobs/index.ts`);
       const opts: SendOptions = { ...retryOptions(def), ...rest };
       if (tx) return boss.send(name, data, { ...opts, db: fromDrizzle(tx as never, sql as never) });
       return boss.send(name, data, opts);
@@ -110,7 +128,11 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
           for (const job of jobs) {
             const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.retryCount + 1 });
             try {
-              await def.handler(job as Job<never>, { lexbridge, log: jobLog, signal: AbortSignal.any([abort.signal, job.signal]) });
+              await def.handler(job as Job<never>, {
+                lexbridge,
+                log: jobLog,
+                signal: AbortSignal.any([abort.signal, job.signal]),
+              });
             } catch (err) {
               jobLog.warn({ err }, 'job failed; it is retried with backoff until its retry limit');
               throw err;
@@ -121,7 +143,8 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
     },
     async scheduleJobs() {
       for (const def of definitions.values()) {
-        if (def.schedule) await boss.schedule(def.name, def.schedule, null, { ...retryOptions(def), tz: 'UTC' });
+        if (def.schedule)
+          await boss.schedule(def.name, def.schedule, null, { ...retryOptions(def), tz: 'UTC' });
       }
     },
     async ready() {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  publishDestinationBodySchema,
   type PublishDestination,
   type PublishDestinationBody,
+  publishDestinationBodySchema,
   type UpdatePublishDestinationBody,
 } from '@lexbridge/contracts';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
@@ -39,7 +39,11 @@ export function destinationLocation(row: Pick<DestinationRow, 'location'>): Dest
 
 /** Every destination that has not been deleted, by name, as the API shows them. */
 export async function listDestinations(db: DbOrTx): Promise<PublishDestination[]> {
-  const rows = await db.select().from(publishDestinations).where(isNull(publishDestinations.deletedAt)).orderBy(asc(publishDestinations.name));
+  const rows = await db
+    .select()
+    .from(publishDestinations)
+    .where(isNull(publishDestinations.deletedAt))
+    .orderBy(asc(publishDestinations.name));
   return toDestinationResponses(db, rows);
 }
 
@@ -52,9 +56,17 @@ export async function loadDestination(db: DbOrTx, id: string): Promise<Destinati
   return row;
 }
 
-export async function toDestinationResponses(db: DbOrTx, rows: DestinationRow[]): Promise<PublishDestination[]> {
+export async function toDestinationResponses(
+  db: DbOrTx,
+  rows: DestinationRow[],
+): Promise<PublishDestination[]> {
   const ids = [...new Set(rows.map((r) => r.connectorId))];
-  const found = ids.length ? await db.select({ id: connectors.id, name: connectors.name, type: connectors.type }).from(connectors).where(inArray(connectors.id, ids)) : [];
+  const found = ids.length
+    ? await db
+        .select({ id: connectors.id, name: connectors.name, type: connectors.type })
+        .from(connectors)
+        .where(inArray(connectors.id, ids))
+    : [];
   const byId = new Map(found.map((c) => [c.id, c]));
   return rows.map((row) => ({
     id: row.id,
@@ -73,36 +85,70 @@ export async function toDestinationResponses(db: DbOrTx, rows: DestinationRow[])
  * Opens the location as the admin sees it and checks it is a folder they may write to; returns what
  * to store. Local folders are checked against LEXBRIDGE_LOCAL_FOLDER_ROOTS by openContentStore.
  */
-async function resolveLocation(lexbridge: Lexbridge, userId: string, connectorId: string, locationId: string): Promise<DestinationLocation> {
-  const [connector] = await lexbridge.store.db.select().from(connectors).where(eq(connectors.id, connectorId));
-  if (!connector) throw new AppError('connector_not_found', 'The chosen connector does not exist (any more).', { field: 'connectorId' });
+async function resolveLocation(
+  lexbridge: Lexbridge,
+  userId: string,
+  connectorId: string,
+  locationId: string,
+): Promise<DestinationLocation> {
+  const [connector] = await lexbridge.store.db
+    .select()
+    .from(connectors)
+    .where(eq(connectors.id, connectorId));
+  if (!connector)
+    throw new AppError('connector_not_found', 'The chosen connector does not exist (any more).', {
+      field: 'connectorId',
+    });
   try {
     const store = await openContentStore(lexbridge, { connectorId, userId });
     try {
       const item = await store.getItem(locationId);
-      if (item.kind !== 'folder') throw new AppError('publish_destination_invalid', `"${item.name}" is a document, not a folder.`, { field: 'locationId' });
+      if (item.kind !== 'folder')
+        throw new AppError('publish_destination_invalid', `"${item.name}" is a document, not a folder.`, {
+          field: 'locationId',
+        });
       const ancestors = await store.ancestors(locationId);
       const names = [...ancestors, item].map((a) => a.name).filter(Boolean);
       const rights = await store.rights(locationId).catch(() => ({ read: true, write: true }));
-      if (!rights.write) throw new AppError('publish_destination_invalid', `Your account may not write to "${item.name || connector.name}".`, { field: 'locationId' });
+      if (!rights.write)
+        throw new AppError(
+          'publish_destination_invalid',
+          `Your account may not write to "${item.name || connector.name}".`,
+          { field: 'locationId' },
+        );
       return { id: item.id, name: item.name || connector.name, path: [connector.name, ...names].join(' / ') };
     } finally {
       await store.close?.();
     }
   } catch (err) {
-    if (err instanceof ContentError) throw new AppError('publish_destination_invalid', `The location cannot be used: ${err.message}`, { field: 'locationId' });
-    if (isAppError(err) && err.code === 'workflow_location_unavailable') throw new AppError('publish_destination_invalid', err.message, { field: 'connectorId' });
+    if (err instanceof ContentError)
+      throw new AppError('publish_destination_invalid', `The location cannot be used: ${err.message}`, {
+        field: 'locationId',
+      });
+    if (isAppError(err) && err.code === 'workflow_location_unavailable')
+      throw new AppError('publish_destination_invalid', err.message, { field: 'connectorId' });
     throw err;
   }
 }
 
-export async function createDestination(lexbridge: Lexbridge, body: PublishDestinationBody, actor: Actor): Promise<PublishDestination> {
+export async function createDestination(
+  lexbridge: Lexbridge,
+  body: PublishDestinationBody,
+  actor: Actor,
+): Promise<PublishDestination> {
   const input = publishDestinationBodySchema.parse(body);
   const location = await resolveLocation(lexbridge, actor.userId, input.connectorId, input.locationId);
   const row = await lexbridge.store.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(publishDestinations)
-      .values({ id: randomUUID(), name: input.name, description: input.description, connectorId: input.connectorId, location: { ...location }, createdBy: actor.userId })
+      .values({
+        id: randomUUID(),
+        name: input.name,
+        description: input.description,
+        connectorId: input.connectorId,
+        location: { ...location },
+        createdBy: actor.userId,
+      })
       .returning();
     await recordAudit(tx, {
       action: 'publish_destination.create',
@@ -121,12 +167,19 @@ export async function createDestination(lexbridge: Lexbridge, body: PublishDesti
  * Changes a destination. Moving it to another connector or location starts a new record of what was
  * published: the next publish there copies afresh (the old copies stay where they are).
  */
-export async function updateDestination(lexbridge: Lexbridge, id: string, body: UpdatePublishDestinationBody, actor: Actor): Promise<PublishDestination> {
+export async function updateDestination(
+  lexbridge: Lexbridge,
+  id: string,
+  body: UpdatePublishDestinationBody,
+  actor: Actor,
+): Promise<PublishDestination> {
   const current = await loadDestination(lexbridge.store.db, id);
   const connectorId = body.connectorId ?? current.connectorId;
   const locationId = body.locationId ?? destinationLocation(current).id;
   const moved = connectorId !== current.connectorId || locationId !== destinationLocation(current).id;
-  const location = moved ? await resolveLocation(lexbridge, actor.userId, connectorId, locationId) : destinationLocation(current);
+  const location = moved
+    ? await resolveLocation(lexbridge, actor.userId, connectorId, locationId)
+    : destinationLocation(current);
   const row = await lexbridge.store.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(publishDestinations)
@@ -160,7 +213,10 @@ export async function updateDestination(lexbridge: Lexbridge, id: string, body: 
 export async function deleteDestination(lexbridge: Lexbridge, id: string, actor: Actor): Promise<void> {
   const current = await loadDestination(lexbridge.store.db, id);
   await lexbridge.store.db.transaction(async (tx) => {
-    await tx.update(publishDestinations).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(publishDestinations.id, id));
+    await tx
+      .update(publishDestinations)
+      .set({ deletedAt: new Date(), updatedAt: new Date() })
+      .where(eq(publishDestinations.id, id));
     await recordAudit(tx, {
       action: 'publish_destination.delete',
       actorUserId: actor.userId,

@@ -27,7 +27,11 @@ export function normaliseSelection(ids: Iterable<string>): string[] {
   for (const raw of ids) {
     const id = raw.trim();
     if (!id) continue;
-    if (!/^[^!\s]+![0-9]+(\.[0-9]+)?$/.test(id)) throw new AppError('publish_selection_invalid', `"${id}" is not an iManage document or folder id (LIBRARY!number).`);
+    if (!/^[^!\s]+![0-9]+(\.[0-9]+)?$/.test(id))
+      throw new AppError(
+        'publish_selection_invalid',
+        `"${id}" is not an iManage document or folder id (LIBRARY!number).`,
+      );
     out.add(documentKey(id));
   }
   if (out.size === 0) throw new AppError('publish_selection_invalid');
@@ -106,7 +110,11 @@ export class SelectionContentStore implements ContentStore {
  * documents and folders they hold and their total size (counted up to a limit). An item that cannot
  * be read is reported with the reason rather than failing the whole selection.
  */
-export async function describeSelection(source: ContentStore, ids: readonly string[], signal?: AbortSignal): Promise<SelectedItem[]> {
+export async function describeSelection(
+  source: ContentStore,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<SelectedItem[]> {
   const items: SelectedItem[] = [];
   for (const id of ids) {
     let item: ContentItem;
@@ -114,21 +122,56 @@ export async function describeSelection(source: ContentStore, ids: readonly stri
       item = await source.getItem(id, signal);
     } catch (err) {
       if (!(err instanceof ContentError) || err.code === 'content_reauthorise') throw err;
-      items.push({ id, kind: 'document', name: id, size: null, version: null, documentCount: null, folderCount: null, countComplete: true, error: err.message });
+      items.push({
+        id,
+        kind: 'document',
+        name: id,
+        size: null,
+        version: null,
+        documentCount: null,
+        folderCount: null,
+        countComplete: true,
+        error: err.message,
+      });
       continue;
     }
     if (item.kind === 'document') {
-      items.push({ id: item.id, kind: 'document', name: item.name, size: item.size ?? null, version: item.version ?? null, documentCount: null, folderCount: null, countComplete: true, error: null });
+      items.push({
+        id: item.id,
+        kind: 'document',
+        name: item.name,
+        size: item.size ?? null,
+        version: item.version ?? null,
+        documentCount: null,
+        folderCount: null,
+        countComplete: true,
+        error: null,
+      });
       continue;
     }
     const count = { documents: 0, folders: 0, bytes: 0 };
     const complete = await countInside(source, item.id, count, signal);
-    items.push({ id: item.id, kind: 'folder', name: item.name, size: count.bytes, version: null, documentCount: count.documents, folderCount: count.folders, countComplete: complete, error: null });
+    items.push({
+      id: item.id,
+      kind: 'folder',
+      name: item.name,
+      size: count.bytes,
+      version: null,
+      documentCount: count.documents,
+      folderCount: count.folders,
+      countComplete: complete,
+      error: null,
+    });
   }
   return items;
 }
 
-async function countInside(source: ContentStore, folderId: string, count: { documents: number; folders: number; bytes: number }, signal?: AbortSignal): Promise<boolean> {
+async function countInside(
+  source: ContentStore,
+  folderId: string,
+  count: { documents: number; folders: number; bytes: number },
+  signal?: AbortSignal,
+): Promise<boolean> {
   const pending = [folderId];
   while (pending.length > 0) {
     for await (const child of source.listChildren(pending.shift()!, signal)) {
@@ -149,17 +192,24 @@ async function countInside(source: ContentStore, folderId: string, count: { docu
 export const publisherRoles = ['User', 'PluginUser', 'Admin', 'ConnectorAdmin'] as const;
 
 /** Reads a selection through the person's own connection to the iManage connector it came from. */
-export async function readSelection(lexbridge: Lexbridge, userId: string, connectorId: string, rawIds: readonly string[]): Promise<SelectedItem[]> {
+export async function readSelection(
+  lexbridge: Lexbridge,
+  userId: string,
+  connectorId: string,
+  rawIds: readonly string[],
+): Promise<SelectedItem[]> {
   const ids = normaliseSelection(rawIds);
   const connector = await getConnectorRow(lexbridge.store.db, connectorId);
-  if (!imanageTypes.has(connector.type)) throw new AppError('publish_source_invalid', undefined, { connectorId });
+  if (!imanageTypes.has(connector.type))
+    throw new AppError('publish_source_invalid', undefined, { connectorId });
   const usable = await connectionUsable(lexbridge, { connectorId, userId });
   if (!usable.usable) throw new AppError('connection_not_authorised', usable.reason, { connectorId });
   const store = await openContentStore(lexbridge, { connectorId, userId });
   try {
     return await describeSelection(store, ids);
   } catch (err) {
-    if (err instanceof ContentError && err.code === 'content_reauthorise') throw new AppError('connection_expired', err.message, { connectorId });
+    if (err instanceof ContentError && err.code === 'content_reauthorise')
+      throw new AppError('connection_expired', err.message, { connectorId });
     throw err;
   } finally {
     await store.close?.();

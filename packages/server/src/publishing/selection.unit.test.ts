@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ContentError, type ContentItem, type ContentStore } from '../connectors/content.ts';
-import { describeSelection, normaliseSelection, SelectionContentStore, selectionRootId } from './selection.ts';
+import {
+  describeSelection,
+  normaliseSelection,
+  SelectionContentStore,
+  selectionRootId,
+} from './selection.ts';
 
 /** A small in-memory tree standing in for iManage. */
 function memoryStore(items: ContentItem[]): ContentStore {
   const byId = new Map(items.map((i) => [i.id, i]));
   return {
-    capabilities: { versions: true, changeQuery: true, replacesByName: false, names: { windows: false, maxBytes: 255 } },
+    capabilities: {
+      versions: true,
+      changeQuery: true,
+      replacesByName: false,
+      names: { windows: false, maxBytes: 255 },
+    },
     async getItem(id) {
       const item = byId.get(id);
       if (!item) throw new ContentError('content_not_found', `${id} does not exist.`);
@@ -46,17 +56,29 @@ const tree: ContentItem[] = [
   { id: 'ACTIVE!10', kind: 'folder', name: 'Pleadings', parentId: 'ACTIVE!1' },
   { id: 'ACTIVE!11', kind: 'folder', name: 'Drafts', parentId: 'ACTIVE!10' },
   { id: 'ACTIVE!500', kind: 'document', name: 'Claim.docx', parentId: 'ACTIVE!10', size: 1200, version: '3' },
-  { id: 'ACTIVE!501', kind: 'document', name: 'Defence.docx', parentId: 'ACTIVE!11', size: 800, version: '1' },
+  {
+    id: 'ACTIVE!501',
+    kind: 'document',
+    name: 'Defence.docx',
+    parentId: 'ACTIVE!11',
+    size: 800,
+    version: '1',
+  },
 ];
 
 describe('normaliseSelection', () => {
   it('keys documents without their version, drops blanks and duplicates', () => {
-    expect(normaliseSelection(['ACTIVE!500.3', ' ACTIVE!10 ', '', 'ACTIVE!500', 'ACTIVE!500.2'])).toEqual(['ACTIVE!500', 'ACTIVE!10']);
+    expect(normaliseSelection(['ACTIVE!500.3', ' ACTIVE!10 ', '', 'ACTIVE!500', 'ACTIVE!500.2'])).toEqual([
+      'ACTIVE!500',
+      'ACTIVE!10',
+    ]);
   });
 
   it('refuses what is not an iManage id, and an empty selection', () => {
     expect(() => normaliseSelection(['../etc/passwd'])).toThrow(/not an iManage document or folder id/);
-    expect(() => normaliseSelection([' ', ''])).toThrow(expect.objectContaining({ code: 'publish_selection_invalid' }));
+    expect(() => normaliseSelection([' ', ''])).toThrow(
+      expect.objectContaining({ code: 'publish_selection_invalid' }),
+    );
   });
 });
 
@@ -81,9 +103,39 @@ describe('describeSelection', () => {
   it('counts what folders hold, gives document sizes, and reports unreadable items instead of failing', async () => {
     const items = await describeSelection(memoryStore(tree), ['ACTIVE!10', 'ACTIVE!500', 'ACTIVE!999']);
     expect(items).toEqual([
-      { id: 'ACTIVE!10', kind: 'folder', name: 'Pleadings', size: 2000, version: null, documentCount: 2, folderCount: 1, countComplete: true, error: null },
-      { id: 'ACTIVE!500', kind: 'document', name: 'Claim.docx', size: 1200, version: '3', documentCount: null, folderCount: null, countComplete: true, error: null },
-      { id: 'ACTIVE!999', kind: 'document', name: 'ACTIVE!999', size: null, version: null, documentCount: null, folderCount: null, countComplete: true, error: 'ACTIVE!999 does not exist.' },
+      {
+        id: 'ACTIVE!10',
+        kind: 'folder',
+        name: 'Pleadings',
+        size: 2000,
+        version: null,
+        documentCount: 2,
+        folderCount: 1,
+        countComplete: true,
+        error: null,
+      },
+      {
+        id: 'ACTIVE!500',
+        kind: 'document',
+        name: 'Claim.docx',
+        size: 1200,
+        version: '3',
+        documentCount: null,
+        folderCount: null,
+        countComplete: true,
+        error: null,
+      },
+      {
+        id: 'ACTIVE!999',
+        kind: 'document',
+        name: 'ACTIVE!999',
+        size: null,
+        version: null,
+        documentCount: null,
+        folderCount: null,
+        countComplete: true,
+        error: 'ACTIVE!999 does not exist.',
+      },
     ]);
   });
 });

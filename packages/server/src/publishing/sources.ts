@@ -12,8 +12,14 @@ import { connections, connectors } from '../store/schema.ts';
  * Every iManage connector is returned, matches first, each with the caller's own connection, so the
  * page can pick the single match, let the person choose among several, or ask them to authorise.
  */
-export async function findPublishSources(db: DbOrTx, userId: string, hints: { customerId?: string; from?: string }): Promise<PublishSource[]> {
-  const rows = (await db.select().from(connectors).orderBy(asc(connectors.name))).filter((c) => imanageTypes.has(c.type));
+export async function findPublishSources(
+  db: DbOrTx,
+  userId: string,
+  hints: { customerId?: string; from?: string },
+): Promise<PublishSource[]> {
+  const rows = (await db.select().from(connectors).orderBy(asc(connectors.name))).filter((c) =>
+    imanageTypes.has(c.type),
+  );
   if (rows.length === 0) return [];
   const links = await db
     .select()
@@ -35,8 +41,17 @@ export async function findPublishSources(db: DbOrTx, userId: string, hints: { cu
         .map(String),
     );
     const serverAddress = typeof row.config.serverAddress === 'string' ? row.config.serverAddress : null;
-    const matched = (!!hints.customerId && customerIds.has(hints.customerId)) || (!!fromOrigin && originOf(serverAddress ?? undefined) === fromOrigin);
-    return { connectorId: row.id, name: row.name, type: row.type, serverAddress, matched, connection: connectionView(own).status };
+    const matched =
+      (!!hints.customerId && customerIds.has(hints.customerId)) ||
+      (!!fromOrigin && originOf(serverAddress ?? undefined) === fromOrigin);
+    return {
+      connectorId: row.id,
+      name: row.name,
+      type: row.type,
+      serverAddress,
+      matched,
+      connection: connectionView(own).status,
+    };
   });
   return sources.sort((a, b) => Number(b.matched) - Number(a.matched));
 }

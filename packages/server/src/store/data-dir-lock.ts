@@ -51,7 +51,12 @@ async function breakStaleLock(dataDir: string, path: string): Promise<void> {
     await mkdir(guard);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const age = Date.now() - (await stat(guard).then((s) => s.mtimeMs, () => Date.now()));
+    const age =
+      Date.now() -
+      (await stat(guard).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      ));
     if (age > 10_000) await rm(guard, { recursive: true, force: true });
     else await sleep(20 + Math.random() * 30);
     return;
@@ -63,7 +68,10 @@ async function breakStaleLock(dataDir: string, path: string): Promise<void> {
   }
 }
 
-export async function acquireDataDirLock(dataDir: string, info: { port?: number } = {}): Promise<DataDirLock> {
+export async function acquireDataDirLock(
+  dataDir: string,
+  info: { port?: number } = {},
+): Promise<DataDirLock> {
   await mkdir(dataDir, { recursive: true });
   const path = join(dataDir, lockName);
   for (let attempt = 0; attempt < 100; attempt++) {

@@ -46,7 +46,9 @@ export interface OpenStoreOptions {
 
 /** Opens the database, taking the data-directory lock on the embedded back end, and migrates it. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.poolSize ?? 10) : await openEmbedded(options);
+  const store = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : await openEmbedded(options);
   try {
     if (options.migrate !== false) store.applied = await migrate(store.sql);
   } catch (err) {
@@ -68,7 +70,12 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
       await pglite.waitReady;
     } catch (err) {
       await lock.release();
-      throw new AppError('database_unavailable', `The embedded database in ${pgdata} could not be opened.`, undefined, { cause: err });
+      throw new AppError(
+        'database_unavailable',
+        `The embedded database in ${pgdata} could not be opened.`,
+        undefined,
+        { cause: err },
+      );
     }
   } else {
     pglite = new PGlite();

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, primaryKey, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The database schema as drizzle sees it. The SQL that creates it lives in ./migrations (applied in
@@ -233,7 +246,10 @@ export const itemLinks = pgTable(
     lastRunId: uuid('last_run_id'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workflowId, t.sourceId] }), index('item_links_target').on(t.workflowId, t.targetId)],
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.sourceId] }),
+    index('item_links_target').on(t.workflowId, t.targetId),
+  ],
 );
 
 export const auditEvents = pgTable(

@@ -1,4 +1,4 @@
-import { workflowTypes, type RunStatus, type WorkflowRunList, type WorkflowType } from '@lexbridge/contracts';
+import { type RunStatus, type WorkflowRunList, type WorkflowType, workflowTypes } from '@lexbridge/contracts';
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
@@ -30,7 +30,11 @@ function encodeCursor(position: Position): string {
 function decodeCursor(cursor: string): Position {
   const [micros, id] = Buffer.from(cursor, 'base64url').toString().split('.');
   if (!micros || !/^\d{1,19}$/.test(micros) || !id || !uuidPattern.test(id)) {
-    throw new AppError('validation_failed', 'The cursor is not one this server gave out; start again without it.', { field: 'cursor' });
+    throw new AppError(
+      'validation_failed',
+      'The cursor is not one this server gave out; start again without it.',
+      { field: 'cursor' },
+    );
   }
   return { micros, id };
 }
@@ -41,7 +45,11 @@ function decodeCursor(cursor: string): Position {
  * owners), served by workflow_runs_created (0005). Publish channels' runs are not workflow runs and
  * are left out, as are runs of deleted workflows.
  */
-export async function listRunsAcrossWorkflows(db: DbOrTx, user: Pick<RequestUser, 'id' | 'roles'>, options: RunListOptions): Promise<WorkflowRunList> {
+export async function listRunsAcrossWorkflows(
+  db: DbOrTx,
+  user: Pick<RequestUser, 'id' | 'roles'>,
+  options: RunListOptions,
+): Promise<WorkflowRunList> {
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   const rows = await db
     .select({
@@ -79,6 +87,7 @@ export async function listRunsAcrossWorkflows(db: DbOrTx, user: Pick<RequestUser
       ownerId: row.ownerId,
       ownerName: row.ownerName,
     })),
-    nextCursor: rows.length > options.limit && last ? encodeCursor({ micros: last.micros, id: last.run.id }) : null,
+    nextCursor:
+      rows.length > options.limit && last ? encodeCursor({ micros: last.micros, id: last.run.id }) : null,
   };
 }

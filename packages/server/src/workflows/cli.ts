@@ -1,6 +1,6 @@
+import { parseArgs } from 'node:util';
 import type { WorkflowRun } from '@lexbridge/contracts';
 import { and, eq, isNull } from 'drizzle-orm';
-import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../log.ts';
@@ -51,7 +51,11 @@ async function follow(read: () => Promise<WorkflowRun>, until?: Promise<unknown>
 
 /** `lexbridge workflows run <id> [--dry-run]`: runs a workflow now and shows its progress. */
 export async function workflowsCommand(args: string[], config: Config): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean', default: false } },
+  });
   const [sub, workflowId] = positionals;
   if (sub !== 'run' || !workflowId) {
     console.error(usage);
@@ -64,14 +68,27 @@ export async function workflowsCommand(args: string[], config: Config): Promise<
   if (owner) {
     // The running server holds the embedded database: ask it through its local admin API.
     const api = await readAdminApi(config.dataDir);
-    if (!api) throw new AppError('admin_api_unavailable', `Lexbridge (pid ${owner.pid}) holds ${config.dataDir} but does not offer its admin API yet. Try again in a moment.`);
+    if (!api)
+      throw new AppError(
+        'admin_api_unavailable',
+        `Lexbridge (pid ${owner.pid}) holds ${config.dataDir} but does not offer its admin API yet. Try again in a moment.`,
+      );
     const call = async (method: string, path: string) => {
-      const res = await fetch(`${api.url}${path}`, { method, headers: { 'x-lexbridge-admin-token': api.token } });
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers: { 'x-lexbridge-admin-token': api.token },
+      });
       const body = (await res.json()) as WorkflowRun & { error?: { code: string; message: string } };
-      if (!res.ok) throw new Error(`${body.error?.message ?? `HTTP ${res.status}`}${body.error ? ` [${body.error.code}]` : ''}`);
+      if (!res.ok)
+        throw new Error(
+          `${body.error?.message ?? `HTTP ${res.status}`}${body.error ? ` [${body.error.code}]` : ''}`,
+        );
       return body;
     };
-    const run = await call('POST', `/api/admin/workflows/${encodeURIComponent(workflowId)}/run${dryRun ? '?dryRun=true' : ''}`);
+    const run = await call(
+      'POST',
+      `/api/admin/workflows/${encodeURIComponent(workflowId)}/run${dryRun ? '?dryRun=true' : ''}`,
+    );
     console.log(`Run ${run.id} queued on the running server (pid ${owner.pid}).`);
     final = await follow(() => call('GET', `/api/admin/workflow-runs/${run.id}`));
   } else {
@@ -79,12 +96,18 @@ export async function workflowsCommand(args: string[], config: Config): Promise<
     // job finds the run held and leaves it alone.
     const lexbridge = await openLexbridge({ config, log: createLogger({ level: 'warn' }) });
     try {
-      const [row] = await lexbridge.store.db.select().from(workflows).where(and(eq(workflows.id, workflowId), isNull(workflows.deletedAt)));
+      const [row] = await lexbridge.store.db
+        .select()
+        .from(workflows)
+        .where(and(eq(workflows.id, workflowId), isNull(workflows.deletedAt)));
       if (!row) throw new AppError('workflow_not_found', `No workflow has the id ${workflowId}.`);
       const run = await requestRun(lexbridge, row, { trigger: 'cli', dryRun });
       console.log(`Running "${row.name}" (run ${run.id}).`);
       const execution = performRun(lexbridge, run.id, { log: lexbridge.log });
-      const read = async () => toRunResponse((await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, run.id)))[0]!);
+      const read = async () =>
+        toRunResponse(
+          (await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, run.id)))[0]!,
+        );
       final = await follow(read, execution);
       await execution;
       final = await read();
@@ -93,6 +116,9 @@ export async function workflowsCommand(args: string[], config: Config): Promise<
     }
   }
   if (final.error) console.log(`${final.error}${final.errorCode ? ` [${final.errorCode}]` : ''}`);
-  if (final.counts.failed > 0) console.log('Some items failed; the web app lists each with its reason (GET /api/workflow-runs/{id}/items?outcome=failed).');
+  if (final.counts.failed > 0)
+    console.log(
+      'Some items failed; the web app lists each with its reason (GET /api/workflow-runs/{id}/items?outcome=failed).',
+    );
   return final.status === 'succeeded' ? 0 : 1;
 }

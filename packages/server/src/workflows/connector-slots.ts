@@ -12,7 +12,10 @@ const slots = new Map<string, Slot>();
 
 async function acquire(id: string, limit: number): Promise<void> {
   let slot = slots.get(id);
-  if (!slot) slots.set(id, (slot = { active: 0, waiting: [] }));
+  if (!slot) {
+    slot = { active: 0, waiting: [] };
+    slots.set(id, slot);
+  }
   if (slot.active < limit) {
     slot.active++;
     return;
@@ -28,7 +31,11 @@ function release(id: string): void {
 }
 
 /** Runs fn holding one slot of each connector. */
-export async function withConnectorSlots<T>(connectorIds: string[], limit: number, fn: () => Promise<T>): Promise<T> {
+export async function withConnectorSlots<T>(
+  connectorIds: string[],
+  limit: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   const ids = [...new Set(connectorIds)].sort();
   const held: string[] = [];
   try {

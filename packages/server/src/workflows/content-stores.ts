@@ -26,16 +26,28 @@ function within(root: string, candidate: string): boolean {
  * open, so removing a root from the configuration stops workflows that use it.
  */
 export async function openContentStore(lexbridge: Lexbridge, key: ConnectionKey): Promise<ContentStore> {
-  const [connector] = await lexbridge.store.db.select().from(connectors).where(eq(connectors.id, key.connectorId));
-  if (!connector) throw new AppError('connector_not_found', 'The workflow uses a connector that no longer exists.');
+  const [connector] = await lexbridge.store.db
+    .select()
+    .from(connectors)
+    .where(eq(connectors.id, key.connectorId));
+  if (!connector)
+    throw new AppError('connector_not_found', 'The workflow uses a connector that no longer exists.');
   if (connector.type === 'local-folder') {
     const path = String(connector.config.path ?? '');
     const real = await realpath(path).catch(() => {
-      throw new AppError('workflow_location_unavailable', `The folder ${path} of connector "${connector.name}" does not exist any more.`);
+      throw new AppError(
+        'workflow_location_unavailable',
+        `The folder ${path} of connector "${connector.name}" does not exist any more.`,
+      );
     });
-    const roots = await Promise.all(lexbridge.config.LEXBRIDGE_LOCAL_FOLDER_ROOTS.map((r) => realpath(r).catch(() => r)));
+    const roots = await Promise.all(
+      lexbridge.config.LEXBRIDGE_LOCAL_FOLDER_ROOTS.map((r) => realpath(r).catch(() => r)),
+    );
     if (!roots.some((root) => within(root, real))) {
-      throw new AppError('workflow_location_unavailable', `The folder of connector "${connector.name}" is not under LEXBRIDGE_LOCAL_FOLDER_ROOTS any more.`);
+      throw new AppError(
+        'workflow_location_unavailable',
+        `The folder of connector "${connector.name}" is not under LEXBRIDGE_LOCAL_FOLDER_ROOTS any more.`,
+      );
     }
     return new LocalFolderContentStore(real);
   }
@@ -43,18 +55,31 @@ export async function openContentStore(lexbridge: Lexbridge, key: ConnectionKey)
     const { openImanageContentStore } = await import('../connectors/imanage/content-store.ts');
     return openImanageContentStore(lexbridge, key);
   }
-  throw new AppError('workflow_location_unavailable', `Connectors of type ${connector.type} cannot be used in workflows yet.`);
+  throw new AppError(
+    'workflow_location_unavailable',
+    `Connectors of type ${connector.type} cannot be used in workflows yet.`,
+  );
 }
 
 /** Whether the user can use the connector now: authorised (or needing no authorisation). */
-export async function connectionUsable(lexbridge: Lexbridge, key: ConnectionKey): Promise<{ usable: boolean; reason?: string; connectorName?: string }> {
-  const [connector] = await lexbridge.store.db.select().from(connectors).where(eq(connectors.id, key.connectorId));
+export async function connectionUsable(
+  lexbridge: Lexbridge,
+  key: ConnectionKey,
+): Promise<{ usable: boolean; reason?: string; connectorName?: string }> {
+  const [connector] = await lexbridge.store.db
+    .select()
+    .from(connectors)
+    .where(eq(connectors.id, key.connectorId));
   if (!connector) return { usable: false, reason: 'The connector does not exist.' };
   let perUser = true;
   try {
     perUser = connectorTypeDefinition(connector.type).perUserAuthorisation;
   } catch {
-    return { usable: false, reason: `Connector "${connector.name}" has an unknown type.`, connectorName: connector.name };
+    return {
+      usable: false,
+      reason: `Connector "${connector.name}" has an unknown type.`,
+      connectorName: connector.name,
+    };
   }
   if (!perUser) return { usable: true, connectorName: connector.name };
   const connection = await findConnection(lexbridge.store.db, key.connectorId, key.userId);

@@ -1,7 +1,12 @@
-import { ContentError, type ContentItem, type ContentStore, type ContentVersion } from '../connectors/content.ts';
+import {
+  ContentError,
+  type ContentItem,
+  type ContentStore,
+  type ContentVersion,
+} from '../connectors/content.ts';
 import type { Logger } from '../log.ts';
 import { withConnectorSlots } from './connector-slots.ts';
-import { ROOT_PARENT, type Action, type LinkRow } from './planner.ts';
+import { type Action, type LinkRow, ROOT_PARENT } from './planner.ts';
 import type { Counter, RunItemRecord, RunRecorder } from './recorder.ts';
 import { withRetries } from './retry.ts';
 
@@ -58,7 +63,8 @@ const counterOf: Partial<Record<Action['type'], Counter>> = {
 
 /** Plain words for an item's failure, with a stable code. */
 export function describeFailure(err: unknown): { errorCode: string; error: string } {
-  if (err instanceof VerificationFailed) return { errorCode: 'workflow_item_verification_failed', error: err.message };
+  if (err instanceof VerificationFailed)
+    return { errorCode: 'workflow_item_verification_failed', error: err.message };
   if (err instanceof ContentError) return { errorCode: err.code, error: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { errorCode: 'workflow_item_failed', error: `The item could not be copied: ${message}` };
@@ -73,7 +79,8 @@ export function describeFailure(err: unknown): { errorCode: string; error: strin
 export async function executePlan(input: ExecuteInput): Promise<void> {
   const { actions, links, recorder, target, source } = input;
   const targetOf = (sourceId: string): string | undefined => {
-    if (sourceId === ROOT_PARENT || (sourceId === input.sourceRootId && !input.includeSelectContainer)) return input.targetRootId;
+    if (sourceId === ROOT_PARENT || (sourceId === input.sourceRootId && !input.includeSelectContainer))
+      return input.targetRootId;
     const link = links.get(sourceId);
     return link?.state === 'linked' ? (link.targetId ?? undefined) : undefined;
   };
@@ -86,7 +93,8 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     }
     return names.join('/');
   };
-  const record = (action: Action, item: Omit<RunItemRecord, 'action'>, counter: Counter | null) => recorder.record({ action: action.type, ...item }, counter);
+  const record = (action: Action, item: Omit<RunItemRecord, 'action'>, counter: Counter | null) =>
+    recorder.record({ action: action.type, ...item }, counter);
 
   const setLink = (link: LinkRow) => {
     links.set(link.sourceId, link);
@@ -118,17 +126,26 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
   });
 
   /** Runs one action, retrying transient failures, and records its outcome (work may report a skip). */
-  const perform = async (action: Action, work: () => Promise<Partial<Omit<RunItemRecord, 'action' | 'kind'>> | void>, base: Omit<RunItemRecord, 'action' | 'outcome'>) => {
+  const perform = async (
+    action: Action,
+    work: () => Promise<Partial<Omit<RunItemRecord, 'action' | 'kind'>> | void>,
+    base: Omit<RunItemRecord, 'action' | 'outcome'>,
+  ) => {
     if (input.signal.aborted) return;
     if (input.dryRun) return record(action, { ...base, outcome: 'planned' }, counterOf[action.type] ?? null);
     try {
       const result = await withRetries(() => work(), {
         attempts: input.attempts ?? 5,
         signal: input.signal,
-        onRetry: (err, attempt, delayMs) => input.log.warn({ err, attempt, delayMs, item: base.sourcePath }, 'retrying an item'),
+        onRetry: (err, attempt, delayMs) =>
+          input.log.warn({ err, attempt, delayMs, item: base.sourcePath }, 'retrying an item'),
       });
       const outcome = result?.outcome ?? 'done';
-      record(action, { ...base, ...(result ?? {}), outcome }, outcome === 'skipped' ? 'skipped' : (counterOf[action.type] ?? null));
+      record(
+        action,
+        { ...base, ...(result ?? {}), outcome },
+        outcome === 'skipped' ? 'skipped' : (counterOf[action.type] ?? null),
+      );
     } catch (err) {
       if (input.signal.aborted) return;
       if (err instanceof ContentError && err.code === 'content_reauthorise') throw new ReauthoriseNeeded(err);
@@ -139,7 +156,11 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
 
   const copyDocument = async (action: Extract<Action, { type: 'create' | 'update' }>) => {
     const parentTarget = targetOf(action.parentSourceId);
-    if (parentTarget === undefined) throw new ContentError('content_not_found', 'Its folder could not be created on the target, so the document was not copied.');
+    if (parentTarget === undefined)
+      throw new ContentError(
+        'content_not_found',
+        'Its folder could not be created on the target, so the document was not copied.',
+      );
     const versions: (ContentVersion | null)[] = action.versions ?? [null];
     const link = links.get(action.item.id) ?? action.link;
     let existingId = link?.state === 'linked' ? (link.targetId ?? undefined) : undefined;
@@ -147,10 +168,17 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     let version = action.item.version;
     for (const [index, v] of versions.entries()) {
       // Adopt a document of this name left by a run that was killed before linking it: never a second copy.
-      if (!target.capabilities.replacesByName) existingId ??= (await target.findChild(parentTarget, action.name, input.signal))?.id;
-      const { stream, size: streamSize } = await source.openRead(action.item, { versionId: v?.id, signal: input.signal });
+      if (!target.capabilities.replacesByName)
+        existingId ??= (await target.findChild(parentTarget, action.name, input.signal))?.id;
+      const { stream, size: streamSize } = await source.openRead(action.item, {
+        versionId: v?.id,
+        signal: input.signal,
+      });
       const expectedSize = v ? v.size : (action.item.size ?? streamSize);
-      const expectedSha = !v && action.item.checksum?.toLowerCase().startsWith('sha256:') ? action.item.checksum.slice(7).toLowerCase() : undefined;
+      const expectedSha =
+        !v && action.item.checksum?.toLowerCase().startsWith('sha256:')
+          ? action.item.checksum.slice(7).toLowerCase()
+          : undefined;
       written = await target.writeDocument(parentTarget, action.name, stream, {
         existingId,
         asNewVersion: index > 0 || (action.type === 'update' && action.versions !== null),
@@ -159,9 +187,14 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
         temporaryTag: input.runId,
         verify: (w) => {
           if (expectedSize !== undefined && w.size !== expectedSize) {
-            throw new VerificationFailed(`The copy has ${w.size} bytes but the source has ${expectedSize}; it was discarded and will be tried again on the next run.`);
+            throw new VerificationFailed(
+              `The copy has ${w.size} bytes but the source has ${expectedSize}; it was discarded and will be tried again on the next run.`,
+            );
           }
-          if (expectedSha && w.sha256 !== expectedSha) throw new VerificationFailed('The copy does not match the source checksum; it was discarded and will be tried again on the next run.');
+          if (expectedSha && w.sha256 !== expectedSha)
+            throw new VerificationFailed(
+              'The copy does not match the source checksum; it was discarded and will be tried again on the next run.',
+            );
         },
       });
       existingId = written.item.id;
@@ -180,7 +213,10 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
   };
 
   /** Re-keys a link whose source id changed (path-addressed sources) and records the new source state. */
-  const relink = (action: Extract<Action, { type: 'rename' | 'move' }>, target: { targetId: string; targetParentId: string | null }) => {
+  const relink = (
+    action: Extract<Action, { type: 'rename' | 'move' }>,
+    target: { targetId: string; targetParentId: string | null },
+  ) => {
     if (action.link.sourceId !== action.item.id) forget(action.link.sourceId);
     setLink({
       ...action.link,
@@ -198,13 +234,25 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
   const relocate = async (action: Extract<Action, { type: 'rename' | 'move' }>) => {
     const current = links.get(action.link.sourceId) ?? action.link;
     if (action.implicit) {
-      relink({ ...action, link: current }, { targetId: current.targetId!, targetParentId: current.targetParentId });
+      relink(
+        { ...action, link: current },
+        { targetId: current.targetId!, targetParentId: current.targetParentId },
+      );
       return { targetId: current.targetId };
     }
     action = { ...action, link: current };
     const parentTarget = targetOf(action.parentSourceId);
-    if (parentTarget === undefined || !action.link.targetId) throw new ContentError('content_not_found', 'Its new folder is not on the target, so it was not moved.');
-    const before: ContentItem = { id: action.link.targetId, kind: action.item.kind, name: action.link.targetName ?? action.item.name, parentId: action.link.targetParentId };
+    if (parentTarget === undefined || !action.link.targetId)
+      throw new ContentError(
+        'content_not_found',
+        'Its new folder is not on the target, so it was not moved.',
+      );
+    const before: ContentItem = {
+      id: action.link.targetId,
+      kind: action.item.kind,
+      name: action.link.targetName ?? action.item.name,
+      parentId: action.link.targetParentId,
+    };
     const after = await target.relocate(before, { parentId: parentTarget, name: action.name }, input.signal);
     relink(action, { targetId: after.id, targetParentId: parentTarget });
     if (after.id !== before.id) {
@@ -214,7 +262,9 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
           setLink({
             ...link,
             targetId: after.id + link.targetId.slice(before.id.length),
-            targetParentId: link.targetParentId?.startsWith(before.id) ? after.id + link.targetParentId.slice(before.id.length) : link.targetParentId,
+            targetParentId: link.targetParentId?.startsWith(before.id)
+              ? after.id + link.targetParentId.slice(before.id.length)
+              : link.targetParentId,
           });
         }
       }
@@ -234,7 +284,10 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
   const deletes: Extract<Action, { type: 'delete' | 'delete_source' }>[] = [];
   recorder.setPlanned(
     actions.filter((a) => a.type !== 'ignore' && a.type !== 'forget').length,
-    actions.reduce((sum, a) => sum + ((a.type === 'create' || a.type === 'update') && a.item.size ? a.item.size : 0), 0),
+    actions.reduce(
+      (sum, a) => sum + ((a.type === 'create' || a.type === 'update') && a.item.size ? a.item.size : 0),
+      0,
+    ),
   );
 
   // 1. Folders, in plan order (parents first), and bookkeeping actions.
@@ -246,7 +299,11 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
           action,
           async () => {
             const parentTarget = targetOf(action.parentSourceId);
-            if (parentTarget === undefined) throw new ContentError('content_not_found', 'Its parent folder could not be created on the target.');
+            if (parentTarget === undefined)
+              throw new ContentError(
+                'content_not_found',
+                'Its parent folder could not be created on the target.',
+              );
             const folder = await target.createFolder(parentTarget, action.name, input.signal);
             setLink(newLink(action, { targetId: folder.id, targetParentId: parentTarget }));
             return { targetId: folder.id };
@@ -257,11 +314,23 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
       case 'rename':
       case 'move':
         if (action.implicit && !input.dryRun) await relocate(action);
-        else if (action.item.kind === 'folder') await perform(action, () => relocate(action), placedBase(action));
+        else if (action.item.kind === 'folder')
+          await perform(action, () => relocate(action), placedBase(action));
         else documents.push(action);
         break;
       case 'skip':
-        record(action, { kind: action.kind, outcome: 'skipped', sourceId: action.sourceId, sourcePath: action.sourcePath, error: action.reason, errorCode: 'workflow_item_skipped' }, 'skipped');
+        record(
+          action,
+          {
+            kind: action.kind,
+            outcome: 'skipped',
+            sourceId: action.sourceId,
+            sourcePath: action.sourcePath,
+            error: action.reason,
+            errorCode: 'workflow_item_skipped',
+          },
+          'skipped',
+        );
         break;
       case 'ignore':
         if (!input.dryRun) setLink(newLink(action, { state: 'ignored', targetName: null }));
@@ -280,15 +349,26 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
 
   // 2. Documents: renames and moves first (they free names), then content, with bounded concurrency.
   const relocations = documents.filter((a) => a.type === 'rename' || a.type === 'move');
-  for (const action of relocations) if (action.type === 'rename' || action.type === 'move') await perform(action, () => relocate(action), placedBase(action));
-  const copies = documents.filter((a): a is Extract<Action, { type: 'create' | 'update' }> => a.type === 'create' || a.type === 'update');
+  for (const action of relocations)
+    if (action.type === 'rename' || action.type === 'move')
+      await perform(action, () => relocate(action), placedBase(action));
+  const copies = documents.filter(
+    (a): a is Extract<Action, { type: 'create' | 'update' }> => a.type === 'create' || a.type === 'update',
+  );
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(input.concurrency, copies.length)) }, async () => {
       while (next < copies.length && !input.signal.aborted) {
         const action = copies[next++]!;
         const slots = input.connectorSlots;
-        await perform(action, () => (slots ? withConnectorSlots(slots.ids, slots.limit, () => copyDocument(action)) : copyDocument(action)), placedBase(action));
+        await perform(
+          action,
+          () =>
+            slots
+              ? withConnectorSlots(slots.ids, slots.limit, () => copyDocument(action))
+              : copyDocument(action),
+          placedBase(action),
+        );
       }
     }),
   );
@@ -297,13 +377,21 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
   if (input.signal.aborted || deletes.length === 0) return;
   const hold = (reason: string, errorCode: string) => {
     for (const action of deletes) {
-      const kind = action.type === 'delete_source' ? action.item.kind : (action.link.kind as 'folder' | 'document');
+      const kind =
+        action.type === 'delete_source' ? action.item.kind : (action.link.kind as 'folder' | 'document');
       const sourceId = action.type === 'delete_source' ? action.item.id : action.link.sourceId;
-      record(action, { kind, outcome: 'skipped', sourceId, sourcePath: action.sourcePath, error: reason, errorCode }, 'skipped');
+      record(
+        action,
+        { kind, outcome: 'skipped', sourceId, sourcePath: action.sourcePath, error: reason, errorCode },
+        'skipped',
+      );
     }
   };
   if (recorder.counts.failed > 0) {
-    return hold(`Not deleted: ${recorder.counts.failed} item(s) failed earlier in this run, and deletes wait for a run without errors.`, 'workflow_deletes_held');
+    return hold(
+      `Not deleted: ${recorder.counts.failed} item(s) failed earlier in this run, and deletes wait for a run without errors.`,
+      'workflow_deletes_held',
+    );
   }
   const targetDeletes = deletes.filter((a) => a.type === 'delete').length;
   if (targetDeletes > input.maxDeletes) {
@@ -319,11 +407,24 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
       await perform(
         action,
         async () => {
-          await target.delete({ id: link.targetId!, kind: link.kind as 'folder' | 'document', name: link.targetName ?? link.sourceName, parentId: link.targetParentId }, input.signal);
+          await target.delete(
+            {
+              id: link.targetId!,
+              kind: link.kind as 'folder' | 'document',
+              name: link.targetName ?? link.sourceName,
+              parentId: link.targetParentId,
+            },
+            input.signal,
+          );
           forget(link.sourceId);
           return { targetId: link.targetId };
         },
-        { kind: link.kind, sourceId: link.sourceId, sourcePath: action.sourcePath, targetPath: targetPathOf(link.sourceId) },
+        {
+          kind: link.kind,
+          sourceId: link.sourceId,
+          sourcePath: action.sourcePath,
+          targetPath: targetPathOf(link.sourceId),
+        },
       );
     } else if (action.type === 'delete_source') {
       if (action.item.id === input.sourceRootId) continue;
@@ -334,12 +435,23 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
         async () => {
           if (action.item.kind === 'folder') {
             for await (const _left of source.listChildren(action.item.id, input.signal)) {
-              return { outcome: 'skipped', errorCode: 'workflow_item_skipped', error: 'The folder was kept: it still holds items that were not moved.' };
+              return {
+                outcome: 'skipped',
+                errorCode: 'workflow_item_skipped',
+                error: 'The folder was kept: it still holds items that were not moved.',
+              };
             }
           }
           const copy = await target.getItem(link.targetId!, input.signal);
-          if (copy.kind === 'document' && link.size !== null && copy.size !== undefined && copy.size !== Number(link.size)) {
-            throw new VerificationFailed('The copy on the target no longer matches what was copied, so the source was kept.');
+          if (
+            copy.kind === 'document' &&
+            link.size !== null &&
+            copy.size !== undefined &&
+            copy.size !== Number(link.size)
+          ) {
+            throw new VerificationFailed(
+              'The copy on the target no longer matches what was copied, so the source was kept.',
+            );
           }
           await source.delete(action.item, input.signal);
           forget(link.sourceId);

@@ -22,7 +22,10 @@ export const workflowRunJob = defineJob<{ runId: string }>({
  * Every minute: enqueues a run for each active one-way sync whose poll is due, and gives runs whose
  * worker died (no heartbeat for LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS) a new job, which resumes them.
  */
-export async function scheduleDueRuns(lexbridge: Lexbridge, now = new Date()): Promise<{ started: number; resumed: number }> {
+export async function scheduleDueRuns(
+  lexbridge: Lexbridge,
+  now = new Date(),
+): Promise<{ started: number; resumed: number }> {
   const { db } = lexbridge.store;
   const due = await db
     .select()

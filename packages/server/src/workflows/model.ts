@@ -1,19 +1,19 @@
 import {
-  workflowTypes,
-  workflowOptionsSchema,
-  workflowTriggersSchema,
   type RunItem,
   type Workflow,
   type WorkflowOptions,
   type WorkflowRun,
   type WorkflowTriggers,
   type WorkflowType,
+  workflowOptionsSchema,
+  workflowTriggersSchema,
+  workflowTypes,
 } from '@lexbridge/contracts';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
 import type { DbOrTx } from '../store/db.ts';
-import { connectors, runItems, users, workflowRuns, workflows } from '../store/schema.ts';
+import { connectors, type runItems, users, workflowRuns, workflows } from '../store/schema.ts';
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type RunRow = typeof workflowRuns.$inferSelect;
@@ -56,11 +56,17 @@ export function seesAllWorkflows(user: Pick<RequestUser, 'roles'>): boolean {
  * Loads a workflow the user may see, or throws workflow_not_found (also for others' workflows, so ids
  * do not leak). Rows of other types (publishing's backing channels) are not workflows to the API.
  */
-export async function loadWorkflowFor(db: DbOrTx, user: Pick<RequestUser, 'id' | 'roles'>, id: string): Promise<WorkflowRow> {
+export async function loadWorkflowFor(
+  db: DbOrTx,
+  user: Pick<RequestUser, 'id' | 'roles'>,
+  id: string,
+): Promise<WorkflowRow> {
   const [row] = await db
     .select()
     .from(workflows)
-    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt), inArray(workflows.type, [...workflowTypes])));
+    .where(
+      and(eq(workflows.id, id), isNull(workflows.deletedAt), inArray(workflows.type, [...workflowTypes])),
+    );
   if (!row || (!seesAllWorkflows(user) && row.ownerId !== user.id)) {
     throw new AppError('workflow_not_found', 'This workflow does not exist, or it is not yours to see.');
   }
@@ -68,7 +74,11 @@ export async function loadWorkflowFor(db: DbOrTx, user: Pick<RequestUser, 'id' |
 }
 
 /** Loads a run of a workflow the user may see, or throws workflow_run_not_found. */
-export async function loadRunFor(db: DbOrTx, user: Pick<RequestUser, 'id' | 'roles'>, runId: string): Promise<RunRow> {
+export async function loadRunFor(
+  db: DbOrTx,
+  user: Pick<RequestUser, 'id' | 'roles'>,
+  runId: string,
+): Promise<RunRow> {
   const [run] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
   if (run) {
     try {
@@ -90,7 +100,13 @@ export function toRunResponse(run: RunRow): WorkflowRun {
     trigger: run.trigger as WorkflowRun['trigger'],
     dryRun: run.dryRun,
     fullReconcile: run.fullReconcile,
-    counts: { created: run.created, updated: run.updated, deleted: run.deleted, skipped: run.skipped, failed: run.failed },
+    counts: {
+      created: run.created,
+      updated: run.updated,
+      deleted: run.deleted,
+      skipped: run.skipped,
+      failed: run.failed,
+    },
     planned: run.planned,
     done: run.done,
     bytes: Number(run.bytes),
@@ -124,21 +140,45 @@ export function toRunItemResponse(item: RunItemRow): RunItem {
 export async function toWorkflowResponses(db: DbOrTx, rows: WorkflowRow[]): Promise<Workflow[]> {
   if (rows.length === 0) return [];
   const ownerIds = [...new Set(rows.map((r) => r.ownerId))];
-  const connectorIds = [...new Set(rows.flatMap((r) => [r.sourceConnectorId, r.targetConnectorId]).filter((id): id is string => !!id))];
-  const owners = new Map((await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ownerIds))).map((u) => [u.id, u.name]));
+  const connectorIds = [
+    ...new Set(
+      rows.flatMap((r) => [r.sourceConnectorId, r.targetConnectorId]).filter((id): id is string => !!id),
+    ),
+  ];
+  const owners = new Map(
+    (await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ownerIds))).map(
+      (u) => [u.id, u.name],
+    ),
+  );
   const names = new Map(
     connectorIds.length
-      ? (await db.select({ id: connectors.id, name: connectors.name }).from(connectors).where(inArray(connectors.id, connectorIds))).map((c) => [c.id, c.name])
+      ? (
+          await db
+            .select({ id: connectors.id, name: connectors.name })
+            .from(connectors)
+            .where(inArray(connectors.id, connectorIds))
+        ).map((c) => [c.id, c.name])
       : [],
   );
   const lastRuns = new Map<string, RunRow>();
   for (const row of rows) {
-    const [run] = await db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, row.id)).orderBy(desc(workflowRuns.createdAt)).limit(1);
+    const [run] = await db
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.workflowId, row.id))
+      .orderBy(desc(workflowRuns.createdAt))
+      .limit(1);
     if (run) lastRuns.set(row.id, run);
   }
   const location = (connectorId: string | null, value: Record<string, unknown>) => {
     const loc = storedLocation(value);
-    return { connectorId: connectorId ?? '00000000-0000-0000-0000-000000000000', id: loc.id, name: loc.name, path: loc.path, connectorName: (connectorId && names.get(connectorId)) || null };
+    return {
+      connectorId: connectorId ?? '00000000-0000-0000-0000-000000000000',
+      id: loc.id,
+      name: loc.name,
+      path: loc.path,
+      connectorName: (connectorId && names.get(connectorId)) || null,
+    };
   };
   return rows.map((row) => {
     const lastRun = lastRuns.get(row.id);

@@ -57,11 +57,13 @@ export interface Plan {
   examined: number;
 }
 
-const sameTime = (a: Date | null | undefined, b: Date | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+const sameTime = (a: Date | null | undefined, b: Date | undefined) =>
+  (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** True when the source document differs from what was last copied. */
 function contentChanged(item: ContentItem, link: LinkRow, version: string | undefined): boolean {
-  if (version !== undefined || link.sourceVersion !== null) return link.sourceVersion !== (version ?? null) || link.sourceSize !== (item.size ?? null);
+  if (version !== undefined || link.sourceVersion !== null)
+    return link.sourceVersion !== (version ?? null) || link.sourceSize !== (item.size ?? null);
   return link.sourceSize !== (item.size ?? null) || !sameTime(link.sourceModifiedAt, item.modifiedAt);
 }
 
@@ -95,18 +97,32 @@ export async function planSync(input: PlanInput): Promise<Plan> {
     actions.push({ type: 'create_folder', ...folder });
   };
 
-  const chooseVersions = async (item: ContentItem): Promise<{ version?: string; versions: ContentVersion[] | null } | null> => {
-    if (!source.capabilities.versions || !source.listVersions || (options.latestVersionOnly && !options.syncMajorVersionsOnly)) {
+  const chooseVersions = async (
+    item: ContentItem,
+  ): Promise<{ version?: string; versions: ContentVersion[] | null } | null> => {
+    if (
+      !source.capabilities.versions ||
+      !source.listVersions ||
+      (options.latestVersionOnly && !options.syncMajorVersionsOnly)
+    ) {
       return { version: item.version, versions: null };
     }
     let versions = await source.listVersions(item, input.signal);
     if (options.syncMajorVersionsOnly) versions = versions.filter((v) => v.major);
     if (versions.length === 0) return null;
     const latest = versions.at(-1)!;
-    return { version: latest.version, versions: options.latestVersionOnly || !input.targetVersions ? [latest] : versions };
+    return {
+      version: latest.version,
+      versions: options.latestVersionOnly || !input.targetVersions ? [latest] : versions,
+    };
   };
 
-  const visit = async (item: ContentItem, parentSourceId: string, name: string, sourcePath: string): Promise<void> => {
+  const visit = async (
+    item: ContentItem,
+    parentSourceId: string,
+    name: string,
+    sourcePath: string,
+  ): Promise<void> => {
     examined++;
     seen.add(item.id);
     const link = links.get(item.id);
@@ -116,8 +132,16 @@ export async function planSync(input: PlanInput): Promise<Plan> {
 
     if (!link || link.state === 'ignored') {
       if (folder) {
-        if (ignoreExisting || link) return void (link ? undefined : actions.push({ type: 'ignore', ...placed }));
-        if (!on('folderCreated')) return void actions.push({ type: 'skip', kind: 'folder', sourceId: item.id, sourcePath, reason: 'The Folder Created trigger is off.' });
+        if (ignoreExisting || link)
+          return void (link ? undefined : actions.push({ type: 'ignore', ...placed }));
+        if (!on('folderCreated'))
+          return void actions.push({
+            type: 'skip',
+            kind: 'folder',
+            sourceId: item.id,
+            sourcePath,
+            reason: 'The Folder Created trigger is off.',
+          });
         ensureFolder(item.id);
         if (move) deferred.push({ type: 'delete_source', ...placed, link: { sourceId: item.id } as LinkRow });
         return;
@@ -125,11 +149,26 @@ export async function planSync(input: PlanInput): Promise<Plan> {
       if (ignoreExisting) return void actions.push({ type: 'ignore', ...placed });
       const choice = await chooseVersions(item);
       if (link && choice && !contentChanged(item, link, choice.version)) return; // still unchanged since the baseline
-      if (!choice) return void actions.push({ type: 'skip', kind: 'document', sourceId: item.id, sourcePath, reason: 'The document has no major version yet.' });
-      if (!on('fileCreated')) return void actions.push({ type: 'skip', kind: 'document', sourceId: item.id, sourcePath, reason: 'The File Created trigger is off.' });
+      if (!choice)
+        return void actions.push({
+          type: 'skip',
+          kind: 'document',
+          sourceId: item.id,
+          sourcePath,
+          reason: 'The document has no major version yet.',
+        });
+      if (!on('fileCreated'))
+        return void actions.push({
+          type: 'skip',
+          kind: 'document',
+          sourceId: item.id,
+          sourcePath,
+          reason: 'The File Created trigger is off.',
+        });
       ensureFolder(parentSourceId);
       actions.push({ type: 'create', ...placed, versions: choice.versions });
-      if (move) deferred.push({ type: 'delete_source', ...placed, link: link ?? ({ sourceId: item.id } as LinkRow) });
+      if (move)
+        deferred.push({ type: 'delete_source', ...placed, link: link ?? ({ sourceId: item.id } as LinkRow) });
       return;
     }
 
@@ -138,12 +177,24 @@ export async function planSync(input: PlanInput): Promise<Plan> {
       const moved = (link.sourceParentId ?? '') !== parentSourceId;
       const renamed = link.sourceName !== item.name;
       if (moved || renamed) {
-        const trigger = moved ? (folder ? 'folderMoved' : 'fileMoved') : folder ? 'folderRenamed' : 'fileRenamed';
+        const trigger = moved
+          ? folder
+            ? 'folderMoved'
+            : 'fileMoved'
+          : folder
+            ? 'folderRenamed'
+            : 'fileRenamed';
         if (on(trigger)) {
           ensureFolder(parentSourceId);
           actions.push({ type: moved ? 'move' : 'rename', ...placed, link });
         } else {
-          actions.push({ type: 'skip', kind: item.kind, sourceId: item.id, sourcePath, reason: `The ${triggerLabel(trigger)} trigger is off.` });
+          actions.push({
+            type: 'skip',
+            kind: item.kind,
+            sourceId: item.id,
+            sourcePath,
+            reason: `The ${triggerLabel(trigger)} trigger is off.`,
+          });
         }
       }
     }
@@ -151,10 +202,20 @@ export async function planSync(input: PlanInput): Promise<Plan> {
       const choice = await chooseVersions(item);
       if (choice && contentChanged(item, link, choice.version)) {
         // Versions already copied are not copied again: only those after the linked one are added.
-        const newer = choice.versions?.filter((v) => link.sourceVersion === null || Number(v.version) > Number(link.sourceVersion)) ?? null;
+        const newer =
+          choice.versions?.filter(
+            (v) => link.sourceVersion === null || Number(v.version) > Number(link.sourceVersion),
+          ) ?? null;
         const versions = newer && newer.length > 0 ? newer : choice.versions;
         if (on('fileUpdated')) actions.push({ type: 'update', ...placed, link, versions });
-        else actions.push({ type: 'skip', kind: 'document', sourceId: item.id, sourcePath, reason: 'The File Updated trigger is off.' });
+        else
+          actions.push({
+            type: 'skip',
+            kind: 'document',
+            sourceId: item.id,
+            sourcePath,
+            reason: 'The File Updated trigger is off.',
+          });
       }
     }
     if (move) deferred.push({ type: 'delete_source', ...placed, link });
@@ -167,7 +228,12 @@ export async function planSync(input: PlanInput): Promise<Plan> {
     const fresh: ContentItem[] = [];
     for (const child of children) {
       const link = links.get(child.id);
-      if (link?.targetName && link.sourceName === child.name && (link.sourceParentId ?? '') === parentSourceId) keep.add(link.targetName);
+      if (
+        link?.targetName &&
+        link.sourceName === child.name &&
+        (link.sourceParentId ?? '') === parentSourceId
+      )
+        keep.add(link.targetName);
       else fresh.push(child);
     }
     const safe = assignSafeNames(fresh, input.targetNames, keep);
@@ -201,7 +267,14 @@ export async function planSync(input: PlanInput): Promise<Plan> {
       const trigger = link.kind === 'folder' ? 'folderDeleted' : 'fileDeleted';
       const sourcePath = linkPath(link, links);
       if (on(trigger)) deferred.push({ type: 'delete', link, sourcePath });
-      else actions.push({ type: 'skip', kind: link.kind as 'folder' | 'document', sourceId: link.sourceId, sourcePath, reason: `The ${triggerLabel(trigger)} trigger is off.` });
+      else
+        actions.push({
+          type: 'skip',
+          kind: link.kind as 'folder' | 'document',
+          sourceId: link.sourceId,
+          sourcePath,
+          reason: `The ${triggerLabel(trigger)} trigger is off.`,
+        });
     }
   }
   return { actions: [...actions, ...orderDeletes(deferred)], examined };
@@ -223,13 +296,24 @@ async function planChanges(
     }
     return link?.state === 'linked' ? link.sourceParentId : undefined;
   };
-  for await (const item of source.changesSince!(input.sourceRootId, input.changedSince!, { knownParent, ...(input.signal ? { signal: input.signal } : {}) })) {
+  for await (const item of source.changesSince!(input.sourceRootId, input.changedSince!, {
+    knownParent,
+    ...(input.signal ? { signal: input.signal } : {}),
+  })) {
     if (item.kind !== 'document') continue;
     await knownParent(item.id);
     const known = links.get(item.id);
-    if (known?.state === 'linked' && known.sourceParentId !== null && item.parentId === known.sourceParentId && (materialised.has(known.sourceParentId) || links.get(known.sourceParentId)?.state === 'linked')) {
+    if (
+      known?.state === 'linked' &&
+      known.sourceParentId !== null &&
+      item.parentId === known.sourceParentId &&
+      (materialised.has(known.sourceParentId) || links.get(known.sourceParentId)?.state === 'linked')
+    ) {
       materialised.add(known.sourceParentId);
-      const name = known.sourceName === item.name && known.targetName ? known.targetName : assignSafeNames([item], input.targetNames).get(item.id)!;
+      const name =
+        known.sourceName === item.name && known.targetName
+          ? known.targetName
+          : assignSafeNames([item], input.targetNames).get(item.id)!;
       await visit(item, known.sourceParentId, name, linkPath({ ...known, sourceName: item.name }, links));
       continue;
     }
@@ -253,7 +337,10 @@ async function planChanges(
       parentSourceId = folder.id;
     }
     const link = links.get(item.id);
-    const name = link?.targetName && link.sourceName === item.name ? link.targetName : assignSafeNames([item], input.targetNames).get(item.id)!;
+    const name =
+      link?.targetName && link.sourceName === item.name
+        ? link.targetName
+        : assignSafeNames([item], input.targetNames).get(item.id)!;
     await visit(item, parentSourceId, name, [...names, item.name].join('/'));
   }
 }
@@ -264,10 +351,16 @@ async function planChanges(
  * so folders still come before their contents); contents that simply travelled with their folder are
  * marked implicit.
  */
-function recogniseRelocations(actions: Action[], links: Map<string, LinkRow>, seen: Set<string>, on: (t: keyof WorkflowTriggers) => boolean): void {
+function recogniseRelocations(
+  actions: Action[],
+  links: Map<string, LinkRow>,
+  seen: Set<string>,
+  on: (t: keyof WorkflowTriggers) => boolean,
+): void {
   const unseen = new Map<string, LinkRow>();
   for (const link of links.values()) {
-    if (!seen.has(link.sourceId) && link.state === 'linked' && link.sourceIdentity) unseen.set(`${link.kind}:${link.sourceIdentity}`, link);
+    if (!seen.has(link.sourceId) && link.state === 'linked' && link.sourceIdentity)
+      unseen.set(`${link.kind}:${link.sourceIdentity}`, link);
   }
   if (unseen.size === 0) return;
   const renamed = new Map<string, string>();
@@ -275,7 +368,13 @@ function recogniseRelocations(actions: Action[], links: Map<string, LinkRow>, se
     if ((action.type !== 'create' && action.type !== 'create_folder') || !action.item.identity) continue;
     const link = unseen.get(`${action.item.kind}:${action.item.identity}`);
     // Identities (inode numbers) are reused after deletes: a document must also keep its size and time.
-    if (!link || (action.item.kind === 'document' && (link.sourceSize !== (action.item.size ?? null) || !sameTime(link.sourceModifiedAt, action.item.modifiedAt)))) continue;
+    if (
+      !link ||
+      (action.item.kind === 'document' &&
+        (link.sourceSize !== (action.item.size ?? null) ||
+          !sameTime(link.sourceModifiedAt, action.item.modifiedAt)))
+    )
+      continue;
     const oldParent = link.sourceParentId ?? '';
     const moved = (renamed.get(oldParent) ?? oldParent) !== action.parentSourceId;
     const folder = action.item.kind === 'folder';
@@ -285,7 +384,15 @@ function recogniseRelocations(actions: Action[], links: Map<string, LinkRow>, se
     unseen.delete(`${action.item.kind}:${action.item.identity}`);
     seen.add(link.sourceId);
     renamed.set(link.sourceId, action.item.id);
-    const relocation: Action = { type: moved ? 'move' : 'rename', item: action.item, parentSourceId: action.parentSourceId, name: action.name, sourcePath: action.sourcePath, link, implicit };
+    const relocation: Action = {
+      type: moved ? 'move' : 'rename',
+      item: action.item,
+      parentSourceId: action.parentSourceId,
+      name: action.name,
+      sourcePath: action.sourcePath,
+      link,
+      implicit,
+    };
     actions[index] = relocation;
   }
 }

@@ -1,19 +1,31 @@
 import { workflowOptionsSchema, workflowTriggersSchema } from '@lexbridge/contracts';
 import { describe, expect, it } from 'vitest';
 import type { ContentItem, ContentStore, ContentVersion } from '../connectors/content.ts';
-import { planSync, type LinkRow } from './planner.ts';
+import { type LinkRow, planSync } from './planner.ts';
 
 /** A source with one folder holding one document with three versions (2 is minor). */
 function versionedSource(): ContentStore {
   const root: ContentItem = { id: 'R', kind: 'folder', name: 'Root', parentId: null };
-  const doc: ContentItem = { id: 'D', kind: 'document', name: 'memo.docx', parentId: 'R', size: 30, version: '3' };
+  const doc: ContentItem = {
+    id: 'D',
+    kind: 'document',
+    name: 'memo.docx',
+    parentId: 'R',
+    size: 30,
+    version: '3',
+  };
   const versions: ContentVersion[] = [
     { id: 'D.1', version: '1', major: true, size: 10 },
     { id: 'D.2', version: '2', major: false, size: 20 },
     { id: 'D.3', version: '3', major: true, size: 30 },
   ];
   return {
-    capabilities: { versions: true, changeQuery: false, names: { windows: false, maxBytes: 254 }, replacesByName: false },
+    capabilities: {
+      versions: true,
+      changeQuery: false,
+      names: { windows: false, maxBytes: 254 },
+      replacesByName: false,
+    },
     getItem: async () => root,
     ancestors: async () => [],
     async *listChildren(id: string) {
@@ -34,7 +46,11 @@ function versionedSource(): ContentStore {
   };
 }
 
-async function plan(options: Record<string, unknown>, targetVersions: boolean, links = new Map<string, LinkRow>()) {
+async function plan(
+  options: Record<string, unknown>,
+  targetVersions: boolean,
+  links = new Map<string, LinkRow>(),
+) {
   const { actions } = await planSync({
     type: 'one_way_sync',
     options: workflowOptionsSchema.parse(options),
@@ -68,12 +84,48 @@ describe('planSync versions', () => {
   });
 
   it('sees nothing to do when the linked version is the current one', async () => {
-    const link = { workflowId: 'w', sourceId: 'D', kind: 'document', state: 'linked', sourceParentId: 'R', sourceName: 'memo.docx', sourceVersion: '3', sourceSize: 30, sourceModifiedAt: null, sourceIdentity: null, targetId: 'T', targetParentId: '', targetName: 'memo.docx', size: 30, sha256: null, lastRunId: null, updatedAt: new Date() } satisfies LinkRow;
+    const link = {
+      workflowId: 'w',
+      sourceId: 'D',
+      kind: 'document',
+      state: 'linked',
+      sourceParentId: 'R',
+      sourceName: 'memo.docx',
+      sourceVersion: '3',
+      sourceSize: 30,
+      sourceModifiedAt: null,
+      sourceIdentity: null,
+      targetId: 'T',
+      targetParentId: '',
+      targetName: 'memo.docx',
+      size: 30,
+      sha256: null,
+      lastRunId: null,
+      updatedAt: new Date(),
+    } satisfies LinkRow;
     expect(await plan({ latestVersionOnly: false }, true, new Map([['D', link]]))).toEqual([]);
   });
 
   it('adds only the versions after the linked one on an update', async () => {
-    const link = { workflowId: 'w', sourceId: 'D', kind: 'document', state: 'linked', sourceParentId: 'R', sourceName: 'memo.docx', sourceVersion: '1', sourceSize: 10, sourceModifiedAt: null, sourceIdentity: null, targetId: 'T', targetParentId: '', targetName: 'memo.docx', size: 10, sha256: null, lastRunId: null, updatedAt: new Date() } satisfies LinkRow;
+    const link = {
+      workflowId: 'w',
+      sourceId: 'D',
+      kind: 'document',
+      state: 'linked',
+      sourceParentId: 'R',
+      sourceName: 'memo.docx',
+      sourceVersion: '1',
+      sourceSize: 10,
+      sourceModifiedAt: null,
+      sourceIdentity: null,
+      targetId: 'T',
+      targetParentId: '',
+      targetName: 'memo.docx',
+      size: 10,
+      sha256: null,
+      lastRunId: null,
+      updatedAt: new Date(),
+    } satisfies LinkRow;
     const [action] = await plan({ latestVersionOnly: false }, true, new Map([['D', link]]));
     expect(action?.type === 'update' && action.versions?.map((v) => v.version)).toEqual(['2', '3']);
   });

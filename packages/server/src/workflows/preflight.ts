@@ -1,10 +1,15 @@
-import { workflowTypes, type PreflightResult, type WorkflowLocationInput, type WorkflowType } from '@lexbridge/contracts';
+import {
+  type PreflightResult,
+  type WorkflowLocationInput,
+  type WorkflowType,
+  workflowTypes,
+} from '@lexbridge/contracts';
 import { and, inArray, isNull, ne, or } from 'drizzle-orm';
 import { ContentError, type ContentStore } from '../connectors/content.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
-import { storedLocation, type StoredLocation } from './model.ts';
+import { type StoredLocation, storedLocation } from './model.ts';
 
 type Check = PreflightResult['checks'][number];
 
@@ -13,12 +18,22 @@ export interface PreflightOutcome extends PreflightResult {
   resolved?: { source: StoredLocation; target: StoredLocation };
 }
 
-async function resolveLocation(store: ContentStore, id: string, connectorName: string): Promise<StoredLocation> {
+async function resolveLocation(
+  store: ContentStore,
+  id: string,
+  connectorName: string,
+): Promise<StoredLocation> {
   const item = await store.getItem(id);
-  if (item.kind !== 'folder') throw new ContentError('content_invalid', `"${item.name}" is a document; choose a folder or workspace.`);
+  if (item.kind !== 'folder')
+    throw new ContentError('content_invalid', `"${item.name}" is a document; choose a folder or workspace.`);
   const ancestors = await store.ancestors(id);
   const names = [...ancestors, item].map((a) => a.name || connectorName).filter(Boolean);
-  return { id: item.id, name: item.name || connectorName, path: names.join(' / '), ancestors: ancestors.map((a) => a.id) };
+  return {
+    id: item.id,
+    name: item.name || connectorName,
+    path: names.join(' / '),
+    ancestors: ancestors.map((a) => a.id),
+  };
 }
 
 /** True when two locations on the same connector are the same, or one lies inside the other. */
@@ -44,12 +59,17 @@ export async function runPreflight(
   const all = [...workflowTypes];
   const syncing: WorkflowType[] = ['one_way_sync', 'move'];
 
-  const usable = await Promise.all([input.source, input.target].map((loc) => connectionUsable(lexbridge, { connectorId: loc.connectorId, userId: ownerId })));
+  const usable = await Promise.all(
+    [input.source, input.target].map((loc) =>
+      connectionUsable(lexbridge, { connectorId: loc.connectorId, userId: ownerId }),
+    ),
+  );
   const unusable = usable.filter((u) => !u.usable);
   checks.push({
     check: 'connection',
     ok: unusable.length === 0,
-    message: unusable.length === 0 ? 'Both connections are authorised.' : unusable.map((u) => u.reason).join(' '),
+    message:
+      unusable.length === 0 ? 'Both connections are authorised.' : unusable.map((u) => u.reason).join(' '),
     blocks: unusable.length === 0 ? [] : all,
   });
   if (unusable.length) return summarise(checks);
@@ -58,8 +78,15 @@ export async function runPreflight(
   const problems: string[] = [];
   let moveProblem: string | undefined;
   try {
-    const [source, target] = await Promise.all([input.source, input.target].map((loc) => openContentStore(lexbridge, { connectorId: loc.connectorId, userId: ownerId })));
-    const [sourceRights, targetRights] = await Promise.all([source!.rights(input.source.id), target!.rights(input.target.id)]);
+    const [source, target] = await Promise.all(
+      [input.source, input.target].map((loc) =>
+        openContentStore(lexbridge, { connectorId: loc.connectorId, userId: ownerId }),
+      ),
+    );
+    const [sourceRights, targetRights] = await Promise.all([
+      source!.rights(input.source.id),
+      target!.rights(input.target.id),
+    ]);
     const [sourceLocation, targetLocation] = await Promise.all([
       resolveLocation(source!, input.source.id, usable[0]!.connectorName ?? ''),
       resolveLocation(target!, input.target.id, usable[1]!.connectorName ?? ''),
@@ -67,7 +94,8 @@ export async function runPreflight(
     resolved = { source: sourceLocation, target: targetLocation };
     if (!sourceRights.read) problems.push(`You may not read "${sourceLocation.path}".`);
     if (!targetRights.write) problems.push(`You may not add items to "${targetLocation.path}".`);
-    if (!sourceRights.write) moveProblem = `Move deletes the source after copying, and you may not delete in "${sourceLocation.path}".`;
+    if (!sourceRights.write)
+      moveProblem = `Move deletes the source after copying, and you may not delete in "${sourceLocation.path}".`;
     await Promise.all([source!.close?.(), target!.close?.()]);
   } catch (err) {
     problems.push(err instanceof ContentError || err instanceof Error ? err.message : String(err));
@@ -77,14 +105,23 @@ export async function runPreflight(
     ok: problems.length === 0 && !moveProblem,
     message:
       problems.length || moveProblem
-        ? [...problems, moveProblem].filter(Boolean).join(' ') + ' Ask a colleague who has these rights to create the workflow, or ask for the rights.'
+        ? [...problems, moveProblem].filter(Boolean).join(' ') +
+          ' Ask a colleague who has these rights to create the workflow, or ask for the rights.'
         : 'You may read the source and write to the target.',
     blocks: problems.length ? all : moveProblem ? ['move'] : [],
   });
   if (!resolved) return summarise(checks);
 
   const others = await lexbridge.store.db
-    .select({ id: workflows.id, name: workflows.name, type: workflows.type, s: workflows.sourceConnectorId, t: workflows.targetConnectorId, sl: workflows.sourceLocation, tl: workflows.targetLocation })
+    .select({
+      id: workflows.id,
+      name: workflows.name,
+      type: workflows.type,
+      s: workflows.sourceConnectorId,
+      t: workflows.targetConnectorId,
+      sl: workflows.sourceLocation,
+      tl: workflows.targetLocation,
+    })
     .from(workflows)
     .where(
       and(
@@ -107,10 +144,14 @@ export async function runPreflight(
       [
         { connectorId: other.s, location: storedLocation(other.sl) },
         { connectorId: other.t, location: storedLocation(other.tl) },
-      ].some((theirs) => theirs.connectorId === end.connectorId && locationsOverlap(end.location, theirs.location)),
+      ].some(
+        (theirs) => theirs.connectorId === end.connectorId && locationsOverlap(end.location, theirs.location),
+      ),
     ),
   );
-  const selfOverlap = input.source.connectorId === input.target.connectorId && locationsOverlap(resolved.source, resolved.target);
+  const selfOverlap =
+    input.source.connectorId === input.target.connectorId &&
+    locationsOverlap(resolved.source, resolved.target);
   const names = conflicts.map((c) => `"${c.name}"`).join(', ');
   checks.push({
     check: 'workflow_conflict',
@@ -121,7 +162,9 @@ export async function runPreflight(
         ? `The source or target overlaps the folders of active workflow(s) ${names}. Only one sync or move may use a folder tree at a time: delete or change that workflow first. Copy is still possible.`
         : 'No other active sync or move uses these folders.',
     blocks: selfOverlap ? all : conflicts.length ? syncing : [],
-    ...(conflicts.length ? { conflicts: conflicts.map((c) => ({ id: c.id, name: c.name, type: c.type as WorkflowType })) } : {}),
+    ...(conflicts.length
+      ? { conflicts: conflicts.map((c) => ({ id: c.id, name: c.name, type: c.type as WorkflowType })) }
+      : {}),
   });
   return { ...summarise(checks), resolved };
 }
@@ -130,5 +173,9 @@ function summarise(checks: Check[]): PreflightOutcome {
   const blockedTypes = workflowTypes
     .map((type) => ({ type, reasons: checks.filter((c) => c.blocks.includes(type)).map((c) => c.message) }))
     .filter((b) => b.reasons.length > 0);
-  return { checks, allowedTypes: workflowTypes.filter((t) => !blockedTypes.some((b) => b.type === t)), blockedTypes };
+  return {
+    checks,
+    allowedTypes: workflowTypes.filter((t) => !blockedTypes.some((b) => b.type === t)),
+    blockedTypes,
+  };
 }

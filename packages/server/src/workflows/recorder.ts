@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { itemLinks, type runItems, workflowRuns } from '../store/schema.ts';
 import type { LinkRow } from './planner.ts';
@@ -83,10 +83,14 @@ export class RunRecorder {
       const cancel = await this.db.transaction(async (tx) => {
         // One JSON parameter per batch (jsonb_to_recordset): several times faster than a multi-row
         // VALUES list with a parameter per column, which matters for many small documents.
-        for (let i = 0; i < items.length; i += 2000) await tx.execute(insertItems(this.runId, items.slice(i, i + 2000)));
-        for (let i = 0; i < upserts.length; i += 2000) await tx.execute(upsertLinks(this.workflowId, upserts.slice(i, i + 2000)));
+        for (let i = 0; i < items.length; i += 2000)
+          await tx.execute(insertItems(this.runId, items.slice(i, i + 2000)));
+        for (let i = 0; i < upserts.length; i += 2000)
+          await tx.execute(upsertLinks(this.workflowId, upserts.slice(i, i + 2000)));
         if (forgets.length) {
-          await tx.delete(itemLinks).where(and(eq(itemLinks.workflowId, this.workflowId), inArray(itemLinks.sourceId, forgets)));
+          await tx
+            .delete(itemLinks)
+            .where(and(eq(itemLinks.workflowId, this.workflowId), inArray(itemLinks.sourceId, forgets)));
         }
         const [row] = await tx
           .update(workflowRuns)
@@ -108,7 +112,9 @@ export class RunRecorder {
     } catch (err) {
       // Put the batch back so the next flush retries it rather than losing results.
       this.items = [...items, ...this.items];
-      for (const link of upserts) if (!this.upserts.has(link.sourceId) && !this.forgets.has(link.sourceId)) this.upserts.set(link.sourceId, link);
+      for (const link of upserts)
+        if (!this.upserts.has(link.sourceId) && !this.forgets.has(link.sourceId))
+          this.upserts.set(link.sourceId, link);
       for (const id of forgets) if (!this.upserts.has(id)) this.forgets.add(id);
       if (planned && !this.planned) this.planned = planned;
       throw err;

@@ -9,8 +9,15 @@ import type { Lexbridge } from '../runtime.ts';
 import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
 import { executePlan, ReauthoriseNeeded } from './executor.ts';
-import { activeRunStatuses, storedLocation, workflowOptions, workflowTriggers, type RunRow, type WorkflowRow } from './model.ts';
-import { planSync, type LinkRow } from './planner.ts';
+import {
+  activeRunStatuses,
+  type RunRow,
+  storedLocation,
+  type WorkflowRow,
+  workflowOptions,
+  workflowTriggers,
+} from './model.ts';
+import { type LinkRow, planSync } from './planner.ts';
 import { RunRecorder } from './recorder.ts';
 import { isRetryable } from './retry.ts';
 
@@ -32,7 +39,11 @@ export interface RequestRunOptions {
  * queued or running (a unique index makes that hold across processes), except that a running run
  * whose heartbeat stopped (its worker died) is marked interrupted and replaced.
  */
-export async function requestRun(lexbridge: Lexbridge, workflow: WorkflowRow, options: RequestRunOptions): Promise<RunRow> {
+export async function requestRun(
+  lexbridge: Lexbridge,
+  workflow: WorkflowRow,
+  options: RequestRunOptions,
+): Promise<RunRow> {
   if (workflow.status === 'paused') {
     throw new AppError(
       'workflow_paused',
@@ -44,19 +55,29 @@ export async function requestRun(lexbridge: Lexbridge, workflow: WorkflowRow, op
   }
   const staleBefore = new Date(Date.now() - lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS * 1000);
   const reconcileDue =
-    !workflow.lastReconciledAt || workflow.lastReconciledAt.getTime() < Date.now() - lexbridge.config.LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES * 60_000;
+    !workflow.lastReconciledAt ||
+    workflow.lastReconciledAt.getTime() <
+      Date.now() - lexbridge.config.LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES * 60_000;
   try {
     return await lexbridge.store.db.transaction(async (tx) => {
       const [active] = await tx
         .select()
         .from(workflowRuns)
-        .where(and(eq(workflowRuns.workflowId, workflow.id), inArray(workflowRuns.status, [...activeRunStatuses])));
+        .where(
+          and(eq(workflowRuns.workflowId, workflow.id), inArray(workflowRuns.status, [...activeRunStatuses])),
+        );
       if (active) {
-        const stale = active.status === 'running' && (!active.heartbeatAt || active.heartbeatAt < staleBefore);
+        const stale =
+          active.status === 'running' && (!active.heartbeatAt || active.heartbeatAt < staleBefore);
         if (!stale) throw new AppError('workflow_run_in_progress', undefined, { runId: active.id });
         await tx
           .update(workflowRuns)
-          .set({ status: 'interrupted', finishedAt: new Date(), errorCode: 'workflow_run_failed', error: 'The worker running this stopped unexpectedly; a new run took over.' })
+          .set({
+            status: 'interrupted',
+            finishedAt: new Date(),
+            errorCode: 'workflow_run_failed',
+            error: 'The worker running this stopped unexpectedly; a new run took over.',
+          })
           .where(eq(workflowRuns.id, active.id));
       }
       const [run] = await tx
@@ -66,7 +87,9 @@ export async function requestRun(lexbridge: Lexbridge, workflow: WorkflowRow, op
           workflowId: workflow.id,
           trigger: options.trigger,
           dryRun: options.dryRun ?? false,
-          fullReconcile: options.fullReconcile ?? (options.trigger !== 'schedule' || options.dryRun === true || reconcileDue),
+          fullReconcile:
+            options.fullReconcile ??
+            (options.trigger !== 'schedule' || options.dryRun === true || reconcileDue),
           requestedBy: options.requestedBy ?? null,
         })
         .returning();
@@ -95,19 +118,38 @@ export async function cancelRun(lexbridge: Lexbridge, run: RunRow): Promise<RunR
   return updated ?? run;
 }
 
-async function finish(lexbridge: Lexbridge, runId: string, status: string, error?: { errorCode: string; error: string }): Promise<void> {
+async function finish(
+  lexbridge: Lexbridge,
+  runId: string,
+  status: string,
+  error?: { errorCode: string; error: string },
+): Promise<void> {
   await lexbridge.store.db
     .update(workflowRuns)
     .set({ status, finishedAt: new Date(), leaseOwner: null, ...(error ?? {}) })
     .where(eq(workflowRuns.id, runId));
 }
 
-async function pauseForReauthorisation(lexbridge: Lexbridge, workflowId: string, runId: string, message: string): Promise<void> {
+async function pauseForReauthorisation(
+  lexbridge: Lexbridge,
+  workflowId: string,
+  runId: string,
+  message: string,
+): Promise<void> {
   await lexbridge.store.db.transaction(async (tx) => {
-    await tx.update(workflows).set({ status: 'paused', pauseReason: pauseReasonReauthorise, updatedAt: new Date() }).where(eq(workflows.id, workflowId));
+    await tx
+      .update(workflows)
+      .set({ status: 'paused', pauseReason: pauseReasonReauthorise, updatedAt: new Date() })
+      .where(eq(workflows.id, workflowId));
     await tx
       .update(workflowRuns)
-      .set({ status: 'paused', finishedAt: new Date(), leaseOwner: null, errorCode: 'content_reauthorise', error: message })
+      .set({
+        status: 'paused',
+        finishedAt: new Date(),
+        leaseOwner: null,
+        errorCode: 'content_reauthorise',
+        error: message,
+      })
       .where(eq(workflowRuns.id, runId));
   });
 }
@@ -130,11 +172,21 @@ export interface PerformRunOptions {
  * `staleSeconds` (its worker died). Undefined when the run is finished or another worker holds it.
  * Also used by publish runs (publishing/runs.ts).
  */
-export async function claimRun(lexbridge: Lexbridge, runId: string, staleSeconds: number): Promise<RunRow | undefined> {
+export async function claimRun(
+  lexbridge: Lexbridge,
+  runId: string,
+  staleSeconds: number,
+): Promise<RunRow | undefined> {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const [run] = await lexbridge.store.db
     .update(workflowRuns)
-    .set({ status: 'running', leaseOwner: owner, heartbeatAt: new Date(), attempts: sql`${workflowRuns.attempts} + 1`, startedAt: sql`coalesce(${workflowRuns.startedAt}, now())` })
+    .set({
+      status: 'running',
+      leaseOwner: owner,
+      heartbeatAt: new Date(),
+      attempts: sql`${workflowRuns.attempts} + 1`,
+      startedAt: sql`coalesce(${workflowRuns.startedAt}, now())`,
+    })
     .where(
       and(
         eq(workflowRuns.id, runId),
@@ -145,20 +197,34 @@ export async function claimRun(lexbridge: Lexbridge, runId: string, staleSeconds
   return run;
 }
 
-export async function performRun(lexbridge: Lexbridge, runId: string, options: PerformRunOptions): Promise<RunRow | undefined> {
+export async function performRun(
+  lexbridge: Lexbridge,
+  runId: string,
+  options: PerformRunOptions,
+): Promise<RunRow | undefined> {
   const { log } = options;
-  const run = await claimRun(lexbridge, runId, options.staleAfterSeconds ?? lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS);
+  const run = await claimRun(
+    lexbridge,
+    runId,
+    options.staleAfterSeconds ?? lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS,
+  );
   if (!run) {
     log.info({ runId }, 'run is finished or held by another worker; nothing to do');
     return undefined;
   }
-  const [workflow] = await lexbridge.store.db.select().from(workflows).where(eq(workflows.id, run.workflowId));
+  const [workflow] = await lexbridge.store.db
+    .select()
+    .from(workflows)
+    .where(eq(workflows.id, run.workflowId));
   if (!workflow || workflow.deletedAt || run.cancelRequested) {
     await finish(lexbridge, runId, 'cancelled');
     return undefined;
   }
   if (workflow.status === 'paused') {
-    await finish(lexbridge, runId, 'paused', { errorCode: 'workflow_paused', error: 'The workflow was paused before this run started.' });
+    await finish(lexbridge, runId, 'paused', {
+      errorCode: 'workflow_paused',
+      error: 'The workflow was paused before this run started.',
+    });
     return undefined;
   }
 
@@ -169,12 +235,23 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
   let target: ContentStore | undefined;
   try {
     for (const connectorId of [workflow.sourceConnectorId, workflow.targetConnectorId]) {
-      if (!connectorId) throw new AppError('workflow_location_unavailable', 'A connector of this workflow was deleted.');
+      if (!connectorId)
+        throw new AppError('workflow_location_unavailable', 'A connector of this workflow was deleted.');
       const usable = await connectionUsable(lexbridge, { connectorId, userId: workflow.ownerId });
-      if (!usable.usable) throw new ContentError('content_reauthorise', usable.reason ?? 'A connection needs re-authorisation.');
+      if (!usable.usable)
+        throw new ContentError(
+          'content_reauthorise',
+          usable.reason ?? 'A connection needs re-authorisation.',
+        );
     }
-    source = await openContentStore(lexbridge, { connectorId: workflow.sourceConnectorId!, userId: workflow.ownerId });
-    target = await openContentStore(lexbridge, { connectorId: workflow.targetConnectorId!, userId: workflow.ownerId });
+    source = await openContentStore(lexbridge, {
+      connectorId: workflow.sourceConnectorId!,
+      userId: workflow.ownerId,
+    });
+    target = await openContentStore(lexbridge, {
+      connectorId: workflow.targetConnectorId!,
+      userId: workflow.ownerId,
+    });
     const sourceRoot = storedLocation(workflow.sourceLocation);
     const targetRoot = storedLocation(workflow.targetLocation);
     const options_ = workflowOptions(workflow);
@@ -185,11 +262,21 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
         await lexbridge.store.db
           .select()
           .from(itemLinks)
-          .where(and(eq(itemLinks.workflowId, workflow.id), incremental ? eq(itemLinks.kind, 'folder') : undefined))
+          .where(
+            and(
+              eq(itemLinks.workflowId, workflow.id),
+              incremental ? eq(itemLinks.kind, 'folder') : undefined,
+            ),
+          )
       ).map((l) => [l.sourceId, l]),
     );
     const loadLink = async (sourceId: string) =>
-      (await lexbridge.store.db.select().from(itemLinks).where(and(eq(itemLinks.workflowId, workflow.id), eq(itemLinks.sourceId, sourceId))))[0];
+      (
+        await lexbridge.store.db
+          .select()
+          .from(itemLinks)
+          .where(and(eq(itemLinks.workflowId, workflow.id), eq(itemLinks.sourceId, sourceId)))
+      )[0];
     if (!run.dryRun && target.removeLeftovers) {
       const others = await lexbridge.store.db
         .select({ id: workflowRuns.id })
@@ -227,7 +314,10 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
       actions: plan.actions,
       links,
       concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
-      connectorSlots: { ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!], limit: lexbridge.config.LEXBRIDGE_CONNECTOR_CONCURRENCY },
+      connectorSlots: {
+        ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!],
+        limit: lexbridge.config.LEXBRIDGE_CONNECTOR_CONCURRENCY,
+      },
       maxDeletes: options_.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES,
       signal,
       recorder,
@@ -236,41 +326,67 @@ export async function performRun(lexbridge: Lexbridge, runId: string, options: P
     await recorder.stop();
     if (options.signal?.aborted && !cancel.signal.aborted) {
       // Shutting down: leave the run to be resumed by the next attempt.
-      await lexbridge.store.db.update(workflowRuns).set({ status: 'queued', heartbeatAt: null, leaseOwner: null }).where(eq(workflowRuns.id, runId));
+      await lexbridge.store.db
+        .update(workflowRuns)
+        .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
+        .where(eq(workflowRuns.id, runId));
       throw new Error('worker stopping; the run resumes on another attempt');
     }
     const status = cancel.signal.aborted ? 'cancelled' : recorder.counts.failed > 0 ? 'partial' : 'succeeded';
     await lexbridge.store.db.transaction(async (tx) => {
-      await tx.update(workflowRuns).set({ status, finishedAt: new Date(), leaseOwner: null }).where(eq(workflowRuns.id, runId));
+      await tx
+        .update(workflowRuns)
+        .set({ status, finishedAt: new Date(), leaseOwner: null })
+        .where(eq(workflowRuns.id, runId));
       if (run.dryRun || status === 'cancelled') return;
       const now = new Date();
       await tx
         .update(workflows)
         .set({
           baselineTakenAt: workflow.baselineTakenAt ?? now,
-          ...(recorder.counts.failed === 0 ? { changeWatermark: new Date(plannedAt.getTime() - watermarkOverlapMs) } : {}),
+          ...(recorder.counts.failed === 0
+            ? { changeWatermark: new Date(plannedAt.getTime() - watermarkOverlapMs) }
+            : {}),
           ...(incremental ? {} : { lastReconciledAt: now }),
-          ...(workflow.type === 'one_way_sync' ? { nextRunAt: new Date(now.getTime() + workflow.intervalMinutes * 60_000) } : {}),
+          ...(workflow.type === 'one_way_sync'
+            ? { nextRunAt: new Date(now.getTime() + workflow.intervalMinutes * 60_000) }
+            : {}),
           ...(workflow.type !== 'one_way_sync' && status === 'succeeded' ? { status: 'completed' } : {}),
           updatedAt: now,
         })
         .where(and(eq(workflows.id, workflow.id), ne(workflows.status, 'paused')));
     });
   } catch (err) {
-    await recorder.stop().catch((flushErr: unknown) => log.warn({ err: flushErr }, 'could not record the last results'));
-    const reauthorise = err instanceof ReauthoriseNeeded ? err.cause : err instanceof ContentError && err.code === 'content_reauthorise' ? err : null;
+    await recorder
+      .stop()
+      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'could not record the last results'));
+    const reauthorise =
+      err instanceof ReauthoriseNeeded
+        ? err.cause
+        : err instanceof ContentError && err.code === 'content_reauthorise'
+          ? err
+          : null;
     if (reauthorise) {
       log.warn({ runId }, 'connection needs re-authorisation: workflow paused');
       await pauseForReauthorisation(lexbridge, workflow.id, runId, reauthorise.message);
     } else if (options.signal?.aborted) {
       throw err;
     } else if (isRetryable(err) && run.attempts < maxRunAttempts) {
-      await lexbridge.store.db.update(workflowRuns).set({ status: 'queued', heartbeatAt: null, leaseOwner: null }).where(eq(workflowRuns.id, runId));
+      await lexbridge.store.db
+        .update(workflowRuns)
+        .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
+        .where(eq(workflowRuns.id, runId));
       throw err; // the job queue retries with backoff
     } else {
       log.error({ err, runId }, 'workflow run failed');
-      const message = err instanceof AppError || err instanceof ContentError ? err.message : 'The run stopped on an unexpected error; the server log has the details.';
-      await finish(lexbridge, runId, 'failed', { errorCode: err instanceof AppError || err instanceof ContentError ? err.code : 'workflow_run_failed', error: message });
+      const message =
+        err instanceof AppError || err instanceof ContentError
+          ? err.message
+          : 'The run stopped on an unexpected error; the server log has the details.';
+      await finish(lexbridge, runId, 'failed', {
+        errorCode: err instanceof AppError || err instanceof ContentError ? err.code : 'workflow_run_failed',
+        error: message,
+      });
     }
   } finally {
     await source?.close?.();

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { NameRules } from '../connectors/content.ts';
 
-const windowsForbidden = /[<>:"/\\|?*\u0000-\u001f]/g;
+const windowsForbidden = new Set('<>:"/\\|?*');
 const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+/** Replaces each character that `forbidden` says no to (and every control character) with `_`. */
+function replaceForbidden(name: string, forbidden: (ch: string) => boolean): string {
+  let out = '';
+  for (const ch of name) out += (ch.codePointAt(0) as number) < 0x20 || forbidden(ch) ? '_' : ch;
+  return out;
+}
 
 /** A short, stable tag of the original name, so two names that become alike stay distinct. */
 export function nameTag(original: string): string {
@@ -38,7 +45,9 @@ function truncateUtf8(text: string, maxBytes: number): string {
  * On every target `/` is replaced, as no system can hold it in a name.
  */
 export function makeSafeName(name: string, rules: NameRules): string {
-  let safe = rules.windows ? name.replace(windowsForbidden, '_') : name.replace(/[/\u0000]/g, '_');
+  let safe = rules.windows
+    ? replaceForbidden(name, (ch) => windowsForbidden.has(ch))
+    : name.replaceAll('/', '_').replaceAll('\0', '_');
   if (rules.windows) {
     safe = safe.replace(/[. ]+$/, (tail) => '_'.repeat(tail.length));
     const [stem, ext] = splitExtension(safe);
@@ -58,7 +67,11 @@ export function makeSafeName(name: string, rules: NameRules): string {
  * target). Names are processed in a stable order (by source id); a safe name already taken gets `~tag`
  * before its extension. Windows targets compare names without case.
  */
-export function assignSafeNames<T extends { id: string; name: string }>(siblings: T[], rules: NameRules, alreadyTaken: Iterable<string> = []): Map<string, string> {
+export function assignSafeNames<T extends { id: string; name: string }>(
+  siblings: T[],
+  rules: NameRules,
+  alreadyTaken: Iterable<string> = [],
+): Map<string, string> {
   const result = new Map<string, string>();
   const key = (n: string) => (rules.windows ? n.toLowerCase() : n);
   const taken = new Set([...alreadyTaken].map(key));

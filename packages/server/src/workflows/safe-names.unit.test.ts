@@ -28,7 +28,9 @@ describe('makeSafeName', () => {
 
   it('leaves acceptable names alone, and keeps only / out where the target is not Windows', () => {
     expect(makeSafeName('Contract v2 (signed).docx', windows)).toBe('Contract v2 (signed).docx');
-    expect(makeSafeName('What? Yes: "this".txt', { windows: false, maxBytes: 254 })).toBe('What? Yes: "this".txt');
+    expect(makeSafeName('What? Yes: "this".txt', { windows: false, maxBytes: 254 })).toBe(
+      'What? Yes: "this".txt',
+    );
     expect(makeSafeName('a/b', { windows: false, maxBytes: 254 })).toBe('a_b');
   });
 });

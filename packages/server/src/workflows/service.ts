@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type CreateWorkflowBody,
   createWorkflowBodySchema,
+  type UpdateWorkflowBody,
   workflowOptionsSchema,
   workflowTriggersSchema,
-  type CreateWorkflowBody,
-  type UpdateWorkflowBody,
 } from '@lexbridge/contracts';
 import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
@@ -14,7 +14,14 @@ import type { RequestUser } from '../http/route.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable } from './content-stores.ts';
-import { activeRunStatuses, seesAllWorkflows, workflowOptions, workflowTriggers, type RunRow, type WorkflowRow } from './model.ts';
+import {
+  activeRunStatuses,
+  type RunRow,
+  seesAllWorkflows,
+  type WorkflowRow,
+  workflowOptions,
+  workflowTriggers,
+} from './model.ts';
 import { runPreflight } from './preflight.ts';
 import { cancelRun, requestRun } from './runs.ts';
 
@@ -24,12 +31,21 @@ type Actor = Pick<RequestUser, 'id' | 'roles'> & { ip?: string };
  * Creates a workflow after its pre-flight checks pass for its type, and starts its first run. The
  * owner is the creator: the workflow runs with the creator's connections.
  */
-export async function createWorkflow(lexbridge: Lexbridge, actor: Actor, body: CreateWorkflowBody, options: { startNow?: boolean } = {}): Promise<{ workflow: WorkflowRow; run: RunRow | null }> {
+export async function createWorkflow(
+  lexbridge: Lexbridge,
+  actor: Actor,
+  body: CreateWorkflowBody,
+  options: { startNow?: boolean } = {},
+): Promise<{ workflow: WorkflowRow; run: RunRow | null }> {
   const input = createWorkflowBodySchema.parse(body);
   const preflight = await runPreflight(lexbridge, actor.id, { source: input.source, target: input.target });
   const blocked = preflight.blockedTypes.find((b) => b.type === input.type);
   if (blocked || !preflight.resolved) {
-    throw new AppError('workflow_preflight_failed', blocked?.reasons.join(' ') ?? 'The locations could not be checked.', { checks: preflight.checks });
+    throw new AppError(
+      'workflow_preflight_failed',
+      blocked?.reasons.join(' ') ?? 'The locations could not be checked.',
+      { checks: preflight.checks },
+    );
   }
   const now = new Date();
   const workflow = await lexbridge.store.db.transaction(async (tx) => {
@@ -47,46 +63,88 @@ export async function createWorkflow(lexbridge: Lexbridge, actor: Actor, body: C
         options: workflowOptionsSchema.parse(input.options ?? {}),
         triggers: workflowTriggersSchema.parse(input.triggers ?? {}),
         intervalMinutes: input.intervalMinutes,
-        nextRunAt: input.type === 'one_way_sync' ? new Date(now.getTime() + input.intervalMinutes * 60_000) : null,
+        nextRunAt:
+          input.type === 'one_way_sync' ? new Date(now.getTime() + input.intervalMinutes * 60_000) : null,
         createdAt: now,
         updatedAt: now,
       })
       .returning();
-    await recordAudit(tx, { action: 'workflow.create', actorUserId: actor.id, targetType: 'workflow', targetId: row!.id, ip: actor.ip ?? null, details: { type: input.type, name: input.name } });
+    await recordAudit(tx, {
+      action: 'workflow.create',
+      actorUserId: actor.id,
+      targetType: 'workflow',
+      targetId: row!.id,
+      ip: actor.ip ?? null,
+      details: { type: input.type, name: input.name },
+    });
     return row!;
   });
-  const run = options.startNow === false ? null : await requestRun(lexbridge, workflow, { trigger: 'manual', requestedBy: actor.id });
+  const run =
+    options.startNow === false
+      ? null
+      : await requestRun(lexbridge, workflow, { trigger: 'manual', requestedBy: actor.id });
   return { workflow, run };
 }
 
 /** The workflows the user may see: their own, or all for Admins and Connector Admins. */
-export async function listWorkflows(lexbridge: Lexbridge, user: Pick<RequestUser, 'id' | 'roles'>): Promise<WorkflowRow[]> {
-  return lexbridge.store.db
-    .select()
-    .from(workflows)
-    // Publish channels (type 'publish', publishing/runs.ts) use workflow rows for their links and runs but are not workflows.
-    .where(and(isNull(workflows.deletedAt), ne(workflows.type, 'publish'), seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id)))
-    .orderBy(desc(workflows.createdAt));
+export async function listWorkflows(
+  lexbridge: Lexbridge,
+  user: Pick<RequestUser, 'id' | 'roles'>,
+): Promise<WorkflowRow[]> {
+  return (
+    lexbridge.store.db
+      .select()
+      .from(workflows)
+      // Publish channels (type 'publish', publishing/runs.ts) use workflow rows for their links and runs but are not workflows.
+      .where(
+        and(
+          isNull(workflows.deletedAt),
+          ne(workflows.type, 'publish'),
+          seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id),
+        ),
+      )
+      .orderBy(desc(workflows.createdAt))
+  );
 }
 
 /** Changes name, options, triggers, interval or pause state. Resuming needs usable connections. */
-export async function updateWorkflow(lexbridge: Lexbridge, actor: Actor, row: WorkflowRow, body: UpdateWorkflowBody): Promise<WorkflowRow> {
+export async function updateWorkflow(
+  lexbridge: Lexbridge,
+  actor: Actor,
+  row: WorkflowRow,
+  body: UpdateWorkflowBody,
+): Promise<WorkflowRow> {
   const changes: Partial<typeof workflows.$inferInsert> = { updatedAt: new Date() };
   if (body.name !== undefined) changes.name = body.name;
-  if (body.options) changes.options = workflowOptionsSchema.parse({ ...workflowOptions(row), ...body.options });
-  if (body.triggers) changes.triggers = workflowTriggersSchema.parse({ ...workflowTriggers(row), ...body.triggers });
+  if (body.options)
+    changes.options = workflowOptionsSchema.parse({ ...workflowOptions(row), ...body.options });
+  if (body.triggers)
+    changes.triggers = workflowTriggersSchema.parse({ ...workflowTriggers(row), ...body.triggers });
   if (body.intervalMinutes !== undefined) changes.intervalMinutes = body.intervalMinutes;
-  if (body.status === 'paused' && row.status !== 'paused') Object.assign(changes, { status: 'paused', pauseReason: 'user' });
+  if (body.status === 'paused' && row.status !== 'paused')
+    Object.assign(changes, { status: 'paused', pauseReason: 'user' });
   if (body.status === 'active' && row.status === 'paused') {
     for (const connectorId of [row.sourceConnectorId, row.targetConnectorId]) {
-      const usable = connectorId ? await connectionUsable(lexbridge, { connectorId, userId: row.ownerId }) : { usable: false, reason: 'A connector was deleted.' };
-      if (!usable.usable) throw new AppError('workflow_paused', `The workflow stays paused: ${usable.reason}`, { pauseReason: pauseReasonReauthorise });
+      const usable = connectorId
+        ? await connectionUsable(lexbridge, { connectorId, userId: row.ownerId })
+        : { usable: false, reason: 'A connector was deleted.' };
+      if (!usable.usable)
+        throw new AppError('workflow_paused', `The workflow stays paused: ${usable.reason}`, {
+          pauseReason: pauseReasonReauthorise,
+        });
     }
     Object.assign(changes, { status: 'active', pauseReason: null, nextRunAt: new Date() });
   }
   return lexbridge.store.db.transaction(async (tx) => {
     const [updated] = await tx.update(workflows).set(changes).where(eq(workflows.id, row.id)).returning();
-    await recordAudit(tx, { action: 'workflow.update', actorUserId: actor.id, targetType: 'workflow', targetId: row.id, ip: actor.ip ?? null, details: { fields: Object.keys(body) } });
+    await recordAudit(tx, {
+      action: 'workflow.update',
+      actorUserId: actor.id,
+      targetType: 'workflow',
+      targetId: row.id,
+      ip: actor.ip ?? null,
+      details: { fields: Object.keys(body) },
+    });
     return updated!;
   });
 }
@@ -99,7 +157,17 @@ export async function deleteWorkflow(lexbridge: Lexbridge, actor: Actor, row: Wo
     .where(and(eq(workflowRuns.workflowId, row.id), inArray(workflowRuns.status, [...activeRunStatuses])));
   for (const run of active) await cancelRun(lexbridge, run);
   await lexbridge.store.db.transaction(async (tx) => {
-    await tx.update(workflows).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(workflows.id, row.id));
-    await recordAudit(tx, { action: 'workflow.delete', actorUserId: actor.id, targetType: 'workflow', targetId: row.id, ip: actor.ip ?? null, details: { name: row.name } });
+    await tx
+      .update(workflows)
+      .set({ deletedAt: new Date(), updatedAt: new Date() })
+      .where(eq(workflows.id, row.id));
+    await recordAudit(tx, {
+      action: 'workflow.delete',
+      actorUserId: actor.id,
+      targetType: 'workflow',
+      targetId: row.id,
+      ip: actor.ip ?? null,
+      details: { name: row.name },
+    });
   });
 }

@@ -5,8 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepConnectionsAlive } from '../../src/authorisation/keep-alive.ts';
 import { getAccessToken } from '../../src/authorisation/tokens.ts';
 import { auditEvents, connections, connectors, oauthAttempts, workflows } from '../../src/store/schema.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
-import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, testClientSecret, usePublicUrl } from './support.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
+import {
+  authoriseThroughEmulator,
+  createImanageConnector,
+  startEmulatorFor,
+  testClientSecret,
+  usePublicUrl,
+} from './support.ts';
 
 let server: TestServer;
 let emulator: RunningEmulator;
@@ -39,14 +45,26 @@ async function connectionOf(userId: string) {
 }
 
 async function status(who: SignedIn): Promise<Record<string, unknown>> {
-  const res = await fetch(`${server.url}/api/connectors/${connectorId}/connection`, { headers: { cookie: who.cookie } });
+  const res = await fetch(`${server.url}/api/connectors/${connectorId}/connection`, {
+    headers: { cookie: who.cookie },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown>;
 }
 
 async function addWorkflow(ownerId: string): Promise<string> {
   const id = randomUUID();
-  await db().insert(workflows).values({ id, ownerId, name: `Sync ${id.slice(0, 4)}`, type: 'one-way-sync', sourceConnectorId: connectorId, sourceLocation: { id: 'ACTIVE!1' }, targetLocation: { path: '/' } });
+  await db()
+    .insert(workflows)
+    .values({
+      id,
+      ownerId,
+      name: `Sync ${id.slice(0, 4)}`,
+      type: 'one-way-sync',
+      sourceConnectorId: connectorId,
+      sourceLocation: { id: 'ACTIVE!1' },
+      targetLocation: { path: '/' },
+    });
   return id;
 }
 
@@ -55,15 +73,27 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
     const [row] = await db().select().from(connectors).where(eq(connectors.id, connectorId));
     expect(row!.secretConfig).toMatch(/^lb1\./);
     expect(row!.secretConfig).not.toContain(testClientSecret);
-    expect(row!.config).toMatchObject({ scope: 'user', serverAddress: emulator.url, clientId: 'lexbridge-test' });
-    const res = await fetch(`${server.url}/api/connectors/${connectorId}`, { headers: { cookie: user.cookie } });
+    expect(row!.config).toMatchObject({
+      scope: 'user',
+      serverAddress: emulator.url,
+      clientId: 'lexbridge-test',
+    });
+    const res = await fetch(`${server.url}/api/connectors/${connectorId}`, {
+      headers: { cookie: user.cookie },
+    });
     const text = await res.text();
     expect(text).not.toContain(testClientSecret);
-    expect(JSON.parse(text)).toMatchObject({ secretsSet: ['secretKey'], connection: { status: 'unauthorised' } });
+    expect(JSON.parse(text)).toMatchObject({
+      secretsSet: ['secretKey'],
+      connection: { status: 'unauthorised' },
+    });
   });
 
   it('redirects to the iManage authorize endpoint with state, PKCE S256 and the registered redirect URL', async () => {
-    const res = await fetch(`${server.url}/api/connectors/${connectorId}/authorise`, { headers: { cookie: user.cookie }, redirect: 'manual' });
+    const res = await fetch(`${server.url}/api/connectors/${connectorId}/authorise`, {
+      headers: { cookie: user.cookie },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(302);
     const url = new URL(res.headers.get('location')!);
     expect(`${url.origin}${url.pathname}`).toBe(`${emulator.url}/auth/oauth2/authorize`);
@@ -80,23 +110,43 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
 
   it('authorises a user through the sign-in page, stores ciphertext, records the account and resumes paused workflows', async () => {
     const workflowId = await addWorkflow(user.userId);
-    await db().update(workflows).set({ status: 'paused', pauseReason: 'reauthorise' }).where(eq(workflows.id, workflowId));
+    await db()
+      .update(workflows)
+      .set({ status: 'paused', pauseReason: 'reauthorise' })
+      .where(eq(workflows.id, workflowId));
     const trip = await authoriseThroughEmulator(server, user, connectorId);
     expect(trip.landing).toBe(`/connectors?authorised=${connectorId}`);
     const row = await connectionOf(user.userId);
     expect(row!.status).toBe('authorised');
-    const opened = server.lexbridge.secrets.open(row!.accessToken!, { table: 'connections', rowId: row!.id, column: 'access_token' });
+    const opened = server.lexbridge.secrets.open(row!.accessToken!, {
+      table: 'connections',
+      rowId: row!.id,
+      column: 'access_token',
+    });
     expect(emulator.tokens.accessTokens.has(opened)).toBe(true);
     expect(row!.accessToken).toMatch(/^lb1\./);
     expect(row!.accessToken).not.toContain(opened);
-    const refresh = server.lexbridge.secrets.open(row!.refreshToken!, { table: 'connections', rowId: row!.id, column: 'refresh_token' });
+    const refresh = server.lexbridge.secrets.open(row!.refreshToken!, {
+      table: 'connections',
+      rowId: row!.id,
+      column: 'refresh_token',
+    });
     expect(emulator.tokens.refreshTokens.has(refresh)).toBe(true);
     expect(row!.refreshToken).not.toContain(refresh);
-    expect(await status(user)).toMatchObject({ status: 'authorised', account: { userId: 'jsmith', name: 'John Smith', customerId: emulator.customerId } });
-    expect(row!.externalAccount).toMatchObject({ apiBaseUrl: `${emulator.url}/work/api/v2`, dmsVersion: expect.stringMatching(/^10\./) });
+    expect(await status(user)).toMatchObject({
+      status: 'authorised',
+      account: { userId: 'jsmith', name: 'John Smith', customerId: emulator.customerId },
+    });
+    expect(row!.externalAccount).toMatchObject({
+      apiBaseUrl: `${emulator.url}/work/api/v2`,
+      dmsVersion: expect.stringMatching(/^10\./),
+    });
     const [wf] = await db().select().from(workflows).where(eq(workflows.id, workflowId));
     expect(wf).toMatchObject({ status: 'active', pauseReason: null });
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'connection.authorise'), eq(auditEvents.outcome, 'success')));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'connection.authorise'), eq(auditEvents.outcome, 'success')));
     expect(audit.length).toBe(1);
     expect(JSON.stringify(audit)).not.toContain(opened);
   });
@@ -106,7 +156,10 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
     expect(before.apiBaseUrl).toBe(`${emulator.url}/work/api/v2`);
     expect(before.customerId).toBe(emulator.customerId);
     for (let round = 0; round < 3; round++) {
-      await db().update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.userId, user.userId));
+      await db()
+        .update(connections)
+        .set({ accessTokenExpiresAt: new Date() })
+        .where(eq(connections.userId, user.userId));
       const after = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
       expect(after.accessToken).not.toBe(before.accessToken);
       expect(emulator.tokens.accessTokens.has(after.accessToken)).toBe(true);
@@ -115,9 +168,14 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
   });
 
   it('refreshes once for many concurrent callers in one process', async () => {
-    await db().update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.userId, user.userId));
+    await db()
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date() })
+      .where(eq(connections.userId, user.userId));
     const version = (await connectionOf(user.userId))!.tokenVersion;
-    const grants = await Promise.all(Array.from({ length: 8 }, () => getAccessToken(server.lexbridge, { connectorId, userId: user.userId })));
+    const grants = await Promise.all(
+      Array.from({ length: 8 }, () => getAccessToken(server.lexbridge, { connectorId, userId: user.userId })),
+    );
     expect(new Set(grants.map((g) => g.accessToken)).size).toBe(1);
     expect((await connectionOf(user.userId))!.tokenVersion).toBe(version + 1);
   });
@@ -125,18 +183,26 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
   it('keeps connections alive: renews tokens that end within the window, leaves fresh ones alone', async () => {
     const before = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
     expect(await keepConnectionsAlive(server.lexbridge)).toEqual({ renewed: 0, expired: 0, failed: 0 });
-    await db().update(connections).set({ accessTokenExpiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.userId, user.userId));
+    await db()
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(connections.userId, user.userId));
     expect(await keepConnectionsAlive(server.lexbridge)).toEqual({ renewed: 1, expired: 0, failed: 0 });
     const after = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(emulator.tokens.accessTokens.has(after.accessToken)).toBe(true);
   });
 
-  it('marks the connection expired and pauses the owner\'s workflows when iManage revokes the tokens', async () => {
+  it("marks the connection expired and pauses the owner's workflows when iManage revokes the tokens", async () => {
     const workflowId = await addWorkflow(user.userId);
     expect(emulator.revokeUserTokens('jsmith')).toBeGreaterThan(0);
-    await db().update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.userId, user.userId));
-    await expect(getAccessToken(server.lexbridge, { connectorId, userId: user.userId })).rejects.toMatchObject({ code: 'connection_expired' });
+    await db()
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date() })
+      .where(eq(connections.userId, user.userId));
+    await expect(
+      getAccessToken(server.lexbridge, { connectorId, userId: user.userId }),
+    ).rejects.toMatchObject({ code: 'connection_expired' });
     const view = await status(user);
     expect(view).toMatchObject({ status: 'expired', reasonCode: 'invalid_grant' });
     expect(String(view.reason)).toContain('Re-authorise');
@@ -145,7 +211,9 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
     expect(row!.refreshToken).toBeNull();
     const [wf] = await db().select().from(workflows).where(eq(workflows.id, workflowId));
     expect(wf).toMatchObject({ status: 'paused', pauseReason: 'reauthorise' });
-    await expect(getAccessToken(server.lexbridge, { connectorId, userId: user.userId })).rejects.toMatchObject({ code: 'connection_expired' });
+    await expect(
+      getAccessToken(server.lexbridge, { connectorId, userId: user.userId }),
+    ).rejects.toMatchObject({ code: 'connection_expired' });
 
     const again = await authoriseThroughEmulator(server, user, connectorId);
     expect(again.landing).toBe(`/connectors?authorised=${connectorId}`);
@@ -157,7 +225,10 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
     const other = await signIn(server.lexbridge, { roles: ['User'] });
     await authoriseThroughEmulator(server, other, connectorId);
     expect((await connectionOf(other.userId))?.status).toBe('authorised');
-    const res = await fetch(`${server.url}/api/connectors/${connectorId}/connection`, { method: 'DELETE', headers: other.headers });
+    const res = await fetch(`${server.url}/api/connectors/${connectorId}/connection`, {
+      method: 'DELETE',
+      headers: other.headers,
+    });
     expect(await res.json()).toEqual({ disconnected: true });
     expect(await connectionOf(other.userId)).toBeUndefined();
     expect(await status(other)).toEqual({ status: 'unauthorised' });
@@ -212,7 +283,10 @@ describe('authorisation failures leave nothing half-made', () => {
     const who = await signIn(server.lexbridge, { roles: ['User'] });
     const trip = await authoriseThroughEmulator(server, who, connectorId, {
       beforeCallback: async () => {
-        await db().update(oauthAttempts).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthAttempts.userId, who.userId));
+        await db()
+          .update(oauthAttempts)
+          .set({ expiresAt: new Date(Date.now() - 1000) })
+          .where(eq(oauthAttempts.userId, who.userId));
       },
     });
     expect(trip.landing).toBe(`/connectors?error=attempt_expired&connector=${connectorId}`);
@@ -222,7 +296,9 @@ describe('authorisation failures leave nothing half-made', () => {
   it('a callback in another session, or signed out → session_mismatch', async () => {
     const who = await signIn(server.lexbridge, { roles: ['User'] });
     const intruder = await signIn(server.lexbridge, { roles: ['User'] });
-    const trip = await authoriseThroughEmulator(server, who, connectorId, { callbackCookie: intruder.cookie });
+    const trip = await authoriseThroughEmulator(server, who, connectorId, {
+      callbackCookie: intruder.cookie,
+    });
     expect(trip.landing).toBe(`/connectors?error=session_mismatch&connector=${connectorId}`);
     const signedOut = await authoriseThroughEmulator(server, who, connectorId, { callbackCookie: null });
     expect(signedOut.landing).toBe(`/connectors?error=session_mismatch&connector=${connectorId}`);
@@ -231,7 +307,10 @@ describe('authorisation failures leave nothing half-made', () => {
   });
 
   it('a callback with an unknown state → state_invalid', async () => {
-    const res = await fetch(`${server.url}/api/connectors/authorised?code=abc&state=made-up`, { headers: { cookie: user.cookie }, redirect: 'manual' });
+    const res = await fetch(`${server.url}/api/connectors/authorised?code=abc&state=made-up`, {
+      headers: { cookie: user.cookie },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/connectors?error=state_invalid');
   });
@@ -245,14 +324,30 @@ describe('an application with "Allow refresh token" off', () => {
       const who = await signIn(server.lexbridge, { roles: ['User'] });
       const trip = await authoriseThroughEmulator(server, who, id);
       expect(trip.landing).toBe(`/connectors?authorised=${id}&warning=refresh_token_not_issued`);
-      const res = await fetch(`${server.url}/api/connectors/${id}/connection`, { headers: { cookie: who.cookie } });
-      expect(await res.json()).toMatchObject({ status: 'authorised', reasonCode: 'refresh_token_not_issued', reason: expect.stringContaining('Allow refresh token') });
+      const res = await fetch(`${server.url}/api/connectors/${id}/connection`, {
+        headers: { cookie: who.cookie },
+      });
+      expect(await res.json()).toMatchObject({
+        status: 'authorised',
+        reasonCode: 'refresh_token_not_issued',
+        reason: expect.stringContaining('Allow refresh token'),
+      });
       const [row] = await db().select().from(connections).where(eq(connections.userId, who.userId));
       expect(row!.refreshToken).toBeNull();
-      expect((await getAccessToken(server.lexbridge, { connectorId: id, userId: who.userId })).accessToken).toBeTruthy();
-      await db().update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.id, row!.id));
-      const failure = await getAccessToken(server.lexbridge, { connectorId: id, userId: who.userId }).catch((err: unknown) => err);
-      expect(failure).toMatchObject({ code: 'refresh_token_not_issued', message: expect.stringContaining('"Allow refresh token"') });
+      expect(
+        (await getAccessToken(server.lexbridge, { connectorId: id, userId: who.userId })).accessToken,
+      ).toBeTruthy();
+      await db()
+        .update(connections)
+        .set({ accessTokenExpiresAt: new Date() })
+        .where(eq(connections.id, row!.id));
+      const failure = await getAccessToken(server.lexbridge, { connectorId: id, userId: who.userId }).catch(
+        (err: unknown) => err,
+      );
+      expect(failure).toMatchObject({
+        code: 'refresh_token_not_issued',
+        message: expect.stringContaining('"Allow refresh token"'),
+      });
       const [after] = await db().select().from(connections).where(eq(connections.id, row!.id));
       expect(after).toMatchObject({ status: 'expired', lastErrorCode: 'refresh_token_not_issued' });
     } finally {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseServerAddress } from '../../src/connectors/imanage/settings.ts';
 import { auditEvents, connections, connectors, workflows } from '../../src/store/schema.ts';
 import { captureLog } from '../foundation/capture.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 
 let server: TestServer;
 let admin: SignedIn;
@@ -51,7 +51,13 @@ const api = (path: string, who: SignedIn, init: { method?: string; body?: unknow
 const imanage = (config: Record<string, unknown> = {}) => ({
   type: 'imanage-onprem',
   name: 'iManage US',
-  config: { clientId: 'abc', secretKey: secret, scope: 'User', serverAddress: 'https://iManage.Firm.example/', ...config },
+  config: {
+    clientId: 'abc',
+    secretKey: secret,
+    scope: 'User',
+    serverAddress: 'https://iManage.Firm.example/',
+    ...config,
+  },
 });
 
 describe('the connector catalogue', () => {
@@ -65,11 +71,24 @@ describe('the connector catalogue', () => {
       ['local-folder', 'Local folder'],
     ]);
     const onprem = types[0]!;
-    expect(onprem.fields.filter((f) => !f.advanced).map((f) => f.key)).toEqual(['name', 'clientId', 'secretKey', 'scope', 'refreshToken', 'serverAddress']);
+    expect(onprem.fields.filter((f) => !f.advanced).map((f) => f.key)).toEqual([
+      'name',
+      'clientId',
+      'secretKey',
+      'scope',
+      'refreshToken',
+      'serverAddress',
+    ]);
     expect(onprem.fields.find((f) => f.key === 'scope')).toMatchObject({ default: 'user', required: true });
-    expect(onprem.fields.find((f) => f.key === 'refreshToken')).toMatchObject({ default: true, type: 'boolean' });
+    expect(onprem.fields.find((f) => f.key === 'refreshToken')).toMatchObject({
+      default: true,
+      type: 'boolean',
+    });
     expect(onprem.fields.find((f) => f.key === 'secretKey')).toMatchObject({ secret: true });
-    for (const field of onprem.fields) expect(Object.keys(field)).toEqual(expect.arrayContaining(['key', 'label', 'help', 'default', 'required', 'secret', 'type']));
+    for (const field of onprem.fields)
+      expect(Object.keys(field)).toEqual(
+        expect.arrayContaining(['key', 'label', 'help', 'default', 'required', 'secret', 'type']),
+      );
     expect(types[1]).toMatchObject({ available: true, fields: [expect.objectContaining({ key: 'name' })] });
     expect(types[2]).toMatchObject({ available: true });
     expect((await fetch(`${server.url}/api/connector-types`)).status).toBe(401);
@@ -77,7 +96,9 @@ describe('the connector catalogue', () => {
 
   it('normalises Server Addresses and allows http only on loopback', () => {
     expect(normaliseServerAddress('https://iManage.Firm.example/')).toBe('https://imanage.firm.example');
-    expect(normaliseServerAddress(' https://proxy.firm.example/imanage/?x=1#y ')).toBe('https://proxy.firm.example/imanage');
+    expect(normaliseServerAddress(' https://proxy.firm.example/imanage/?x=1#y ')).toBe(
+      'https://proxy.firm.example/imanage',
+    );
     expect(normaliseServerAddress('http://127.0.0.1:8090/')).toBe('http://127.0.0.1:8090');
     expect(normaliseServerAddress('http://localhost:8090')).toBe('http://localhost:8090');
     expect(() => normaliseServerAddress('http://imanage.firm.example')).toThrow(/https/);
@@ -97,14 +118,23 @@ describe('connectors', () => {
     expect(body).toMatchObject({
       type: 'imanage-onprem',
       name: 'iManage US',
-      config: { clientId: 'abc', scope: 'user', refreshToken: true, serverAddress: 'https://imanage.firm.example', clientAuthentication: 'client_secret_post' },
+      config: {
+        clientId: 'abc',
+        scope: 'user',
+        refreshToken: true,
+        serverAddress: 'https://imanage.firm.example',
+        clientAuthentication: 'client_secret_post',
+      },
       secretsSet: ['secretKey'],
       connection: { status: 'unauthorised' },
     });
     const [row] = await server.lexbridge.store.db.select().from(connectors).where(eq(connectors.id, body.id));
     expect(row!.secretConfig).not.toContain(secret);
     expect(JSON.stringify(row!.config)).not.toContain(secret);
-    const audit = await server.lexbridge.store.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'connector.create'), eq(auditEvents.targetId, body.id)));
+    const audit = await server.lexbridge.store.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'connector.create'), eq(auditEvents.targetId, body.id)));
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(secret);
     expect(logs.text()).not.toContain(secret);
@@ -113,13 +143,33 @@ describe('connectors', () => {
   it('refuses creation to other roles and bad settings with the field named', async () => {
     expect((await api('/api/connectors', user, { method: 'POST', body: imanage() })).status).toBe(403);
     const cases: [unknown, number, string, RegExp][] = [
-      [imanage({ serverAddress: 'http://imanage.firm.example' }), 400, 'connector_config_invalid', /serverAddress/],
+      [
+        imanage({ serverAddress: 'http://imanage.firm.example' }),
+        400,
+        'connector_config_invalid',
+        /serverAddress/,
+      ],
       [imanage({ clientId: '' }), 400, 'connector_config_invalid', /clientId/],
       [imanage({ secretKey: '' }), 400, 'connector_config_invalid', /secretKey/],
       [{ type: 'sharepoint', name: 'x', config: {} }, 400, 'connector_type_unknown', /sharepoint/],
-      [{ type: 'local-folder', name: 'Exports', config: { path: '/etc' } }, 400, 'local_folder_root_not_allowed', /not inside an allowed root/],
-      [{ type: 'local-folder', name: 'Sneaky', config: { path: join(roots, 'allowed', 'sneaky') } }, 400, 'local_folder_root_not_allowed', /not inside/],
-      [{ type: 'local-folder', name: 'Missing', config: { path: join(roots, 'allowed', 'nope') } }, 400, 'connector_config_invalid', /does not exist/],
+      [
+        { type: 'local-folder', name: 'Exports', config: { path: '/etc' } },
+        400,
+        'local_folder_root_not_allowed',
+        /not inside an allowed root/,
+      ],
+      [
+        { type: 'local-folder', name: 'Sneaky', config: { path: join(roots, 'allowed', 'sneaky') } },
+        400,
+        'local_folder_root_not_allowed',
+        /not inside/,
+      ],
+      [
+        { type: 'local-folder', name: 'Missing', config: { path: join(roots, 'allowed', 'nope') } },
+        400,
+        'connector_config_invalid',
+        /does not exist/,
+      ],
     ];
     for (const [body, status, code, message] of cases) {
       const res = await api('/api/connectors', admin, { method: 'POST', body });
@@ -130,13 +180,22 @@ describe('connectors', () => {
     }
   });
 
-  it('creates local folders under a root (resolved) and iManage Cloud from the operator\'s settings', async () => {
-    const local = await api('/api/connectors', admin, { method: 'POST', body: { type: 'local-folder', name: 'Exports', config: { path: join(roots, 'allowed', 'exports') } } });
+  it("creates local folders under a root (resolved) and iManage Cloud from the operator's settings", async () => {
+    const local = await api('/api/connectors', admin, {
+      method: 'POST',
+      body: { type: 'local-folder', name: 'Exports', config: { path: join(roots, 'allowed', 'exports') } },
+    });
     expect(local.status).toBe(201);
     expect(((await local.json()) as { config: { path: string } }).config.path).toMatch(/allowed\/exports$/);
-    const cloud = await api('/api/connectors', admin, { method: 'POST', body: { type: 'imanage-cloud', name: 'iManage Cloud', config: {} } });
+    const cloud = await api('/api/connectors', admin, {
+      method: 'POST',
+      body: { type: 'imanage-cloud', name: 'iManage Cloud', config: {} },
+    });
     expect(cloud.status).toBe(201);
-    const authorise = await fetch(`${server.url}/api/connectors/${((await cloud.json()) as { id: string }).id}/authorise`, { headers: { cookie: user.cookie }, redirect: 'manual' });
+    const authorise = await fetch(
+      `${server.url}/api/connectors/${((await cloud.json()) as { id: string }).id}/authorise`,
+      { headers: { cookie: user.cookie }, redirect: 'manual' },
+    );
     const location = new URL(authorise.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:9/auth/oauth2/authorize');
     expect(location.searchParams.get('client_id')).toBe('cloud-client');
@@ -144,59 +203,130 @@ describe('connectors', () => {
 
   it('lists every connector to every signed-in user with their own status, and shows one', async () => {
     const res = await api('/api/connectors', user);
-    const { connectors: list } = (await res.json()) as { connectors: { id: string; name: string; connection: { status: string } }[] };
+    const { connectors: list } = (await res.json()) as {
+      connectors: { id: string; name: string; connection: { status: string } }[];
+    };
     expect(list.map((c) => c.name)).toEqual(['Exports', 'iManage Cloud', 'iManage US']);
     expect(list.every((c) => c.connection.status === 'unauthorised')).toBe(true);
     const one = await api(`/api/connectors/${list[2]!.id}`, user);
     expect(one.status).toBe(200);
     expect((await api(`/api/connectors/${randomUUID()}`, user)).status).toBe(404);
-    expect(((await (await api(`/api/connectors/${randomUUID()}`, user)).json()) as { error: { code: string } }).error.code).toBe('connector_not_found');
+    expect(
+      ((await (await api(`/api/connectors/${randomUUID()}`, user)).json()) as { error: { code: string } })
+        .error.code,
+    ).toBe('connector_not_found');
   });
 
   it('keeps the Secret Key when an edit leaves it empty, and expires connections when the server or client changes', async () => {
-    const created = (await (await api('/api/connectors', admin, { method: 'POST', body: imanage({ clientId: 'edit-me' }) })).json()) as { id: string };
+    const created = (await (
+      await api('/api/connectors', admin, { method: 'POST', body: imanage({ clientId: 'edit-me' }) })
+    ).json()) as { id: string };
     const connectionId = randomUUID();
-    await server.lexbridge.store.db.insert(connections).values({ id: connectionId, connectorId: created.id, userId: user.userId, status: 'authorised', accessToken: 'lb1.x.y.z' });
+    await server.lexbridge.store.db.insert(connections).values({
+      id: connectionId,
+      connectorId: created.id,
+      userId: user.userId,
+      status: 'authorised',
+      accessToken: 'lb1.x.y.z',
+    });
     const workflowId = randomUUID();
-    await server.lexbridge.store.db.insert(workflows).values({ id: workflowId, ownerId: user.userId, name: 'Matter sync', type: 'one-way-sync', sourceConnectorId: created.id, sourceLocation: {}, targetLocation: {} });
+    await server.lexbridge.store.db.insert(workflows).values({
+      id: workflowId,
+      ownerId: user.userId,
+      name: 'Matter sync',
+      type: 'one-way-sync',
+      sourceConnectorId: created.id,
+      sourceLocation: {},
+      targetLocation: {},
+    });
 
-    const renamed = await api(`/api/connectors/${created.id}`, admin, { method: 'PATCH', body: { name: 'Renamed', config: { secretKey: '', scope: 'USER' } } });
+    const renamed = await api(`/api/connectors/${created.id}`, admin, {
+      method: 'PATCH',
+      body: { name: 'Renamed', config: { secretKey: '', scope: 'USER' } },
+    });
     expect(renamed.status).toBe(200);
-    expect(await renamed.json()).toMatchObject({ name: 'Renamed', secretsSet: ['secretKey'], config: { scope: 'user' } });
-    const [row] = await server.lexbridge.store.db.select().from(connectors).where(eq(connectors.id, created.id));
-    expect(server.lexbridge.secrets.openJson(row!.secretConfig!, { table: 'connectors', rowId: created.id, column: 'secret_config' })).toEqual({ secretKey: secret });
-    expect((await server.lexbridge.store.db.select().from(connections).where(eq(connections.id, connectionId)))[0]!.status).toBe('authorised');
+    expect(await renamed.json()).toMatchObject({
+      name: 'Renamed',
+      secretsSet: ['secretKey'],
+      config: { scope: 'user' },
+    });
+    const [row] = await server.lexbridge.store.db
+      .select()
+      .from(connectors)
+      .where(eq(connectors.id, created.id));
+    expect(
+      server.lexbridge.secrets.openJson(row!.secretConfig!, {
+        table: 'connectors',
+        rowId: created.id,
+        column: 'secret_config',
+      }),
+    ).toEqual({ secretKey: secret });
+    expect(
+      (await server.lexbridge.store.db.select().from(connections).where(eq(connections.id, connectionId)))[0]!
+        .status,
+    ).toBe('authorised');
 
-    expect((await api(`/api/connectors/${created.id}`, user, { method: 'PATCH', body: { name: 'x' } })).status).toBe(403);
-    const moved = await api(`/api/connectors/${created.id}`, admin, { method: 'PATCH', body: { config: { serverAddress: 'https://new.firm.example' } } });
+    expect(
+      (await api(`/api/connectors/${created.id}`, user, { method: 'PATCH', body: { name: 'x' } })).status,
+    ).toBe(403);
+    const moved = await api(`/api/connectors/${created.id}`, admin, {
+      method: 'PATCH',
+      body: { config: { serverAddress: 'https://new.firm.example' } },
+    });
     expect(moved.status).toBe(200);
     const view = await (await api(`/api/connectors/${created.id}/connection`, user)).json();
     expect(view).toMatchObject({ status: 'expired', reason: expect.stringContaining('Server Address') });
-    const [conn] = await server.lexbridge.store.db.select().from(connections).where(eq(connections.id, connectionId));
+    const [conn] = await server.lexbridge.store.db
+      .select()
+      .from(connections)
+      .where(eq(connections.id, connectionId));
     expect(conn!.accessToken).toBeNull();
     const [wf] = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflowId));
     expect(wf).toMatchObject({ status: 'paused', pauseReason: 'reauthorise' });
   });
 
   it('refuses to delete a connector that workflows use, unless forced, which pauses them', async () => {
-    const created = (await (await api('/api/connectors', admin, { method: 'POST', body: imanage({ clientId: 'delete-me' }) })).json()) as { id: string };
+    const created = (await (
+      await api('/api/connectors', admin, { method: 'POST', body: imanage({ clientId: 'delete-me' }) })
+    ).json()) as { id: string };
     const workflowId = randomUUID();
-    await server.lexbridge.store.db.insert(workflows).values({ id: workflowId, ownerId: user.userId, name: 'Closing binder', type: 'copy', targetConnectorId: created.id, sourceLocation: {}, targetLocation: {} });
+    await server.lexbridge.store.db.insert(workflows).values({
+      id: workflowId,
+      ownerId: user.userId,
+      name: 'Closing binder',
+      type: 'copy',
+      targetConnectorId: created.id,
+      sourceLocation: {},
+      targetLocation: {},
+    });
     expect((await api(`/api/connectors/${created.id}`, user, { method: 'DELETE' })).status).toBe(403);
     const refused = await api(`/api/connectors/${created.id}`, admin, { method: 'DELETE' });
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: { code: 'connector_in_use', message: expect.stringContaining('Closing binder'), details: { workflows: [{ id: workflowId, name: 'Closing binder' }] } } });
+    expect(await refused.json()).toMatchObject({
+      error: {
+        code: 'connector_in_use',
+        message: expect.stringContaining('Closing binder'),
+        details: { workflows: [{ id: workflowId, name: 'Closing binder' }] },
+      },
+    });
     const forced = await api(`/api/connectors/${created.id}?force=true`, admin, { method: 'DELETE' });
     expect(await forced.json()).toEqual({ deleted: true, pausedWorkflows: [workflowId] });
     const [wf] = await server.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflowId));
     expect(wf).toMatchObject({ status: 'paused', pauseReason: 'connector_deleted', targetConnectorId: null });
     expect((await api(`/api/connectors/${created.id}`, admin)).status).toBe(404);
-    const audit = await server.lexbridge.store.db.select().from(auditEvents).where(eq(auditEvents.targetId, created.id));
+    const audit = await server.lexbridge.store.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.targetId, created.id));
     expect(audit.map((a) => a.action)).toEqual(['connector.create', 'connector.delete']);
   });
 
   it('needs the CSRF token for changes', async () => {
-    const res = await fetch(`${server.url}/api/connectors`, { method: 'POST', headers: { cookie: admin.cookie, 'content-type': 'application/json' }, body: JSON.stringify(imanage()) });
+    const res = await fetch(`${server.url}/api/connectors`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(imanage()),
+    });
     expect(res.status).toBe(403);
     expect(logs.text()).not.toContain(secret);
   });
@@ -207,14 +337,35 @@ describe('iManage Cloud without operator settings', () => {
     const bare = await startTestServer();
     try {
       const who = await signIn(bare.lexbridge, { roles: ['ConnectorAdmin'] });
-      const { types } = (await (await fetch(`${bare.url}/api/connector-types`, { headers: { cookie: who.cookie } })).json()) as { types: ConnectorType[] };
-      expect(types.find((t) => t.type === 'imanage-cloud')).toMatchObject({ available: false, unavailableReason: expect.stringContaining('LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID') });
-      expect(types.find((t) => t.type === 'local-folder')).toMatchObject({ available: false, unavailableReason: expect.stringContaining('LEXBRIDGE_LOCAL_FOLDER_ROOTS') });
-      const res = await fetch(`${bare.url}/api/connectors`, { method: 'POST', headers: { ...who.headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'imanage-cloud', name: 'Cloud', config: {} }) });
+      const { types } = (await (
+        await fetch(`${bare.url}/api/connector-types`, { headers: { cookie: who.cookie } })
+      ).json()) as { types: ConnectorType[] };
+      expect(types.find((t) => t.type === 'imanage-cloud')).toMatchObject({
+        available: false,
+        unavailableReason: expect.stringContaining('LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID'),
+      });
+      expect(types.find((t) => t.type === 'local-folder')).toMatchObject({
+        available: false,
+        unavailableReason: expect.stringContaining('LEXBRIDGE_LOCAL_FOLDER_ROOTS'),
+      });
+      const res = await fetch(`${bare.url}/api/connectors`, {
+        method: 'POST',
+        headers: { ...who.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'imanage-cloud', name: 'Cloud', config: {} }),
+      });
       expect(res.status).toBe(409);
       expect(await res.json()).toMatchObject({ error: { code: 'connector_type_not_configured' } });
-      const local = await fetch(`${bare.url}/api/connectors`, { method: 'POST', headers: { ...who.headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'local-folder', name: 'L', config: { path: '/tmp' } }) });
-      expect(await local.json()).toMatchObject({ error: { code: 'local_folder_root_not_allowed', message: expect.stringContaining('LEXBRIDGE_LOCAL_FOLDER_ROOTS') } });
+      const local = await fetch(`${bare.url}/api/connectors`, {
+        method: 'POST',
+        headers: { ...who.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'local-folder', name: 'L', config: { path: '/tmp' } }),
+      });
+      expect(await local.json()).toMatchObject({
+        error: {
+          code: 'local_folder_root_not_allowed',
+          message: expect.stringContaining('LEXBRIDGE_LOCAL_FOLDER_ROOTS'),
+        },
+      });
     } finally {
       await bare.close();
     }

@@ -12,8 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/connectors/diagnostics/doctor.ts';
 import { runDiagnostics } from '../../src/connectors/diagnostics/run.ts';
 import { connections } from '../../src/store/schema.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
-import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, usePublicUrl } from './support.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
+import {
+  authoriseThroughEmulator,
+  createImanageConnector,
+  startEmulatorFor,
+  usePublicUrl,
+} from './support.ts';
 
 let server: TestServer;
 let emulator: RunningEmulator;
@@ -47,8 +52,11 @@ async function listen(s: Server): Promise<number> {
 }
 
 describe('connector diagnostics', () => {
-  it('passes every step against the emulator, over HTTP with the caller\'s tokens', async () => {
-    const res = await fetch(`${server.url}/api/connectors/${connectorId}/test`, { method: 'POST', headers: user.headers });
+  it("passes every step against the emulator, over HTTP with the caller's tokens", async () => {
+    const res = await fetch(`${server.url}/api/connectors/${connectorId}/test`, {
+      method: 'POST',
+      headers: user.headers,
+    });
     expect(res.status).toBe(200);
     const report = (await res.json()) as DiagnosticsReport;
     expect(report.ok).toBe(true);
@@ -100,7 +108,10 @@ describe('connector diagnostics', () => {
     const other = await signIn(server.lexbridge, { roles: ['User'] });
     await authoriseThroughEmulator(server, other, connectorId);
     emulator.revokeUserTokens('jsmith');
-    await server.lexbridge.store.db.update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.userId, other.userId));
+    await server.lexbridge.store.db
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date() })
+      .where(eq(connections.userId, other.userId));
     const report = await runDiagnostics(server.lexbridge, connectorId, other.userId);
     const libraries = step(report, 'libraries');
     expect(libraries.ok).toBe(false);
@@ -108,15 +119,37 @@ describe('connector diagnostics', () => {
     expect(step(report, 'tcp').ok).toBe(true);
   });
 
-  it('an untrusted certificate → tls fails with certificate advice; the connector\'s CA bundle makes it pass', async () => {
+  it("an untrusted certificate → tls fails with certificate advice; the connector's CA bundle makes it pass", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lexbridge-tls-'));
     closers.push(() => rm(dir, { recursive: true, force: true }));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30', '-subj', '/O=Firm Internal CA/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/O=Firm Internal CA/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = await readFile(join(dir, 'cert.pem'), 'utf8');
     const tls = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert }, (_req, res) => {
       res.statusCode = 401;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'X-Auth-Token is invalid or missing' } }));
+      res.end(
+        JSON.stringify({ error: { code: 'Unauthorized', message: 'X-Auth-Token is invalid or missing' } }),
+      );
     });
     const port = await listen(tls as unknown as Server);
     const { id } = await createImanageConnector(server, admin, { url: `https://localhost:${port}` });

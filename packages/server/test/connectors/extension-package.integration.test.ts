@@ -1,8 +1,8 @@
-import { startEmulator, type RunningEmulator } from '@lexbridge/imanage-emulator';
+import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImanageManifest } from '../../../contracts/src/imanage-manifest.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { authoriseThroughEmulator, createImanageConnector, usePublicUrl } from './support.ts';
 
 /** The seed end to end: the package goes into Control Center, the application is finished there, and a user authorises with it. */
@@ -23,7 +23,9 @@ afterAll(async () => {
 });
 
 async function download(flavour: string, who: SignedIn = admin): Promise<Response> {
-  return fetch(`${server.url}/api/integrations/imanage/package?flavour=${flavour}`, { headers: { cookie: who.cookie } });
+  return fetch(`${server.url}/api/integrations/imanage/package?flavour=${flavour}`, {
+    headers: { cookie: who.cookie },
+  });
 }
 
 async function controlCenterSession(): Promise<string> {
@@ -34,12 +36,17 @@ async function controlCenterSession(): Promise<string> {
     redirect: 'manual',
   });
   expect(res.status).toBe(303);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 describe('the iManage extension package', () => {
   it('gives the Control Center values to admins only', async () => {
-    const res = await fetch(`${server.url}/api/integrations/imanage/setup`, { headers: { cookie: admin.cookie } });
+    const res = await fetch(`${server.url}/api/integrations/imanage/setup`, {
+      headers: { cookie: admin.cookie },
+    });
     expect(await res.json()).toEqual({
       redirectUrl: `${server.url}/api/connectors/authorised`,
       lexbridgeHost: server.url,
@@ -47,12 +54,18 @@ describe('the iManage extension package', () => {
       egressIps: ['198.51.100.4'],
       packages: [
         { flavour: 'on-premises', url: `${server.url}/api/integrations/imanage/package?flavour=on-premises` },
-        { flavour: 'classic-cloud', url: `${server.url}/api/integrations/imanage/package?flavour=classic-cloud` },
+        {
+          flavour: 'classic-cloud',
+          url: `${server.url}/api/integrations/imanage/package?flavour=classic-cloud`,
+        },
       ],
     });
     const user = await signIn(server.lexbridge, { roles: ['User'] });
     expect((await download('on-premises', user)).status).toBe(403);
-    expect((await fetch(`${server.url}/api/integrations/imanage/setup`, { headers: { cookie: user.cookie } })).status).toBe(403);
+    expect(
+      (await fetch(`${server.url}/api/integrations/imanage/setup`, { headers: { cookie: user.cookie } }))
+        .status,
+    ).toBe(403);
     expect((await download('sideways')).status).toBe(400);
   });
 
@@ -72,16 +85,27 @@ describe('the iManage extension package', () => {
       ]);
       expect(manifest.settings[0]!.default).toBe(server.url);
       expect(manifest.context_menu).toEqual([
-        { id: 'lexbridge.publish', label: 'Publish with Lexbridge', url: '{settings.lexbridge_host}/publish', targets: ['document', 'folder'], multi_select: true, open_in: 'new_tab' },
+        {
+          id: 'lexbridge.publish',
+          label: 'Publish with Lexbridge',
+          url: '{settings.lexbridge_host}/publish',
+          targets: ['document', 'folder'],
+          multi_select: true,
+          open_in: 'new_tab',
+        },
       ]);
       if (flavour === 'classic-cloud') expect(manifest.settings[1]!.default).toBe('https://cloudimanage.com');
     }
   });
 
-  it('is accepted by Control Center\'s Upload Package, and the finished application authorises a user', async () => {
+  it("is accepted by Control Center's Upload Package, and the finished application authorises a user", async () => {
     const cookie = await controlCenterSession();
     const zip = Buffer.from(await (await download('on-premises')).arrayBuffer());
-    const uploaded = await fetch(`${emulator.url}/cc/api/applications/package`, { method: 'POST', headers: { cookie, 'content-type': 'application/zip' }, body: zip });
+    const uploaded = await fetch(`${emulator.url}/cc/api/applications/package`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/zip' },
+      body: zip,
+    });
     const body = (await uploaded.json()) as { data: Record<string, unknown> };
     expect(uploaded.status).toBe(201);
     expect(body.data).toMatchObject({
@@ -97,7 +121,9 @@ describe('the iManage extension package', () => {
         headers: { cookie, ...(json ? { 'content-type': 'application/json' } : {}) },
         ...(json ? { body: JSON.stringify(json) } : {}),
       });
-    const secret = ((await (await cc('/client-secret', 'POST')).json()) as { data: { client_secret: string } }).data.client_secret;
+    const secret = (
+      (await (await cc('/client-secret', 'POST')).json()) as { data: { client_secret: string } }
+    ).data.client_secret;
     expect((await cc('/settings', 'PUT', { imanage_server_url: emulator.url })).status).toBe(200);
     expect((await cc('/enable', 'POST')).status).toBe(200);
 

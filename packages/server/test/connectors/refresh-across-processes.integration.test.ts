@@ -11,11 +11,16 @@ import {
   describeWithPostgres,
   signIn,
   startTestServer,
-  testEncryptionKeys,
   type TestLexbridge,
   type TestServer,
+  testEncryptionKeys,
 } from '../support/lexbridge.ts';
-import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, usePublicUrl } from './support.ts';
+import {
+  authoriseThroughEmulator,
+  createImanageConnector,
+  startEmulatorFor,
+  usePublicUrl,
+} from './support.ts';
 
 /**
  * Two Lexbridge processes (two instances, each with its own pool and in-process single flight) on one
@@ -41,7 +46,9 @@ describeWithPostgres('token refresh across processes on PostgreSQL', () => {
     const user = await signIn(server.lexbridge, { roles: ['User'] });
     userId = user.userId;
     connectorId = (await createImanageConnector(server, admin, emulator)).id;
-    expect((await authoriseThroughEmulator(server, user, connectorId)).landing).toBe(`/connectors?authorised=${connectorId}`);
+    expect((await authoriseThroughEmulator(server, user, connectorId)).landing).toBe(
+      `/connectors?authorised=${connectorId}`,
+    );
   });
 
   afterAll(async () => {
@@ -58,7 +65,10 @@ describeWithPostgres('token refresh across processes on PostgreSQL', () => {
     const refreshTokensSeen = new Set<string>();
     for (let round = 0; round < rounds; round++) {
       const [before] = await server.lexbridge.store.db.select().from(connections).where(where);
-      await server.lexbridge.store.db.update(connections).set({ accessTokenExpiresAt: new Date() }).where(where);
+      await server.lexbridge.store.db
+        .update(connections)
+        .set({ accessTokenExpiresAt: new Date() })
+        .where(where);
       const grants = await Promise.all([
         ...Array.from({ length: 4 }, () => getAccessToken(server.lexbridge, key)),
         ...Array.from({ length: 4 }, () => getAccessToken(second, key)),
@@ -67,7 +77,11 @@ describeWithPostgres('token refresh across processes on PostgreSQL', () => {
       const [after] = await server.lexbridge.store.db.select().from(connections).where(where);
       expect(after!.status).toBe('authorised');
       expect(after!.tokenVersion).toBe(before!.tokenVersion + 1);
-      const refresh = server.lexbridge.secrets.open(after!.refreshToken!, { table: 'connections', rowId: after!.id, column: 'refresh_token' });
+      const refresh = server.lexbridge.secrets.open(after!.refreshToken!, {
+        table: 'connections',
+        rowId: after!.id,
+        column: 'refresh_token',
+      });
       expect(refreshTokensSeen.has(refresh)).toBe(false);
       refreshTokensSeen.add(refresh);
       expect(emulator.tokens.refreshTokens.has(refresh)).toBe(true);
@@ -96,7 +110,7 @@ describeWithPostgres('lexbridge doctor on PostgreSQL', () => {
     await database?.drop();
   });
 
-  it('runs the connector checks from the command line, with a user\'s authorisation', async () => {
+  it("runs the connector checks from the command line, with a user's authorisation", async () => {
     const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
     const user = await signIn(server.lexbridge, { roles: ['User'] });
     const { id } = await createImanageConnector(server, admin, emulator);
@@ -107,7 +121,16 @@ describeWithPostgres('lexbridge doctor on PostgreSQL', () => {
         execFile(
           process.execPath,
           [fileURLToPath(new URL('../../../../bin/lexbridge.js', import.meta.url)), 'doctor', ...args],
-          { env: { ...process.env, DATABASE_URL: database.url, LEXBRIDGE_ENCRYPTION_KEYS: keys, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000 },
+          {
+            env: {
+              ...process.env,
+              DATABASE_URL: database.url,
+              LEXBRIDGE_ENCRYPTION_KEYS: keys,
+              LOG_LEVEL: 'silent',
+            },
+            encoding: 'utf8',
+            timeout: 60_000,
+          },
           (err, stdout) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
         );
       });

@@ -5,7 +5,7 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../src/authorisation/tokens.ts';
 import { connections } from '../../src/store/schema.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { usePublicUrl } from './support.ts';
 
 /**
@@ -29,8 +29,22 @@ beforeAll(async () => {
   const redirect = `${server.url}/api/connectors/authorised`;
   provider = new Provider(issuer, {
     clients: [
-      { client_id: 'post-client', client_secret: 'post-secret', redirect_uris: [redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' },
-      { client_id: 'basic-client', client_secret: 'basic-secret', redirect_uris: [redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+      {
+        client_id: 'post-client',
+        client_secret: 'post-secret',
+        redirect_uris: [redirect],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        client_id: 'basic-client',
+        client_secret: 'basic-secret',
+        redirect_uris: [redirect],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
     ],
     routes: { authorization: '/auth/oauth2/authorize', token: '/auth/oauth2/token' },
     scopes: ['user'],
@@ -47,10 +61,22 @@ beforeAll(async () => {
         res.setHeader('content-type', 'application/json');
         if (!found) {
           res.statusCode = 401;
-          res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'X-Auth-Token is invalid or missing' } }));
+          res.end(
+            JSON.stringify({
+              error: { code: 'Unauthorized', message: 'X-Auth-Token is invalid or missing' },
+            }),
+          );
           return;
         }
-        res.end(JSON.stringify({ data: { dms_version: '10.4.0', user: { id: found.accountId, name: found.accountId, customer_id: 42 }, versions: [{ name: 'v2', url: `${issuer}/work/api/v2` }] } }));
+        res.end(
+          JSON.stringify({
+            data: {
+              dms_version: '10.4.0',
+              user: { id: found.accountId, name: found.accountId, customer_id: 42 },
+              versions: [{ name: 'v2', url: `${issuer}/work/api/v2` }],
+            },
+          }),
+        );
       })();
       return;
     }
@@ -71,7 +97,10 @@ async function signInAtProvider(startUrl: string, login: string): Promise<string
   for (let step = 0; step < 20; step++) {
     const res = await fetch(url, {
       method: form ? 'POST' : 'GET',
-      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       ...(form ? { body: form } : {}),
       redirect: 'manual',
     });
@@ -90,7 +119,8 @@ async function signInAtProvider(startUrl: string, login: string): Promise<string
     const html = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
-    if (res.status !== 200 || !action || !prompt) throw new Error(`unexpected page ${res.status}: ${html.slice(0, 300)}`);
+    if (res.status !== 200 || !action || !prompt)
+      throw new Error(`unexpected page ${res.status}: ${html.slice(0, 300)}`);
     url = new URL(action.replace(/&amp;/g, '&'), url).href;
     form = new URLSearchParams({ prompt, login, password: 'any' });
   }
@@ -101,12 +131,19 @@ async function authorise(clientId: string, secret: string, clientAuthentication:
   const res = await fetch(`${server.url}/api/connectors`, {
     method: 'POST',
     headers: { ...admin.headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'imanage-onprem', name: clientId, config: { clientId, secretKey: secret, serverAddress: issuer, clientAuthentication } }),
+    body: JSON.stringify({
+      type: 'imanage-onprem',
+      name: clientId,
+      config: { clientId, secretKey: secret, serverAddress: issuer, clientAuthentication },
+    }),
   });
   expect(res.status).toBe(201);
   const connectorId = ((await res.json()) as { id: string }).id;
   const user = await signIn(server.lexbridge, { roles: ['User'] });
-  const start = await fetch(`${server.url}/api/connectors/${connectorId}/authorise`, { headers: { cookie: user.cookie }, redirect: 'manual' });
+  const start = await fetch(`${server.url}/api/connectors/${connectorId}/authorise`, {
+    headers: { cookie: user.cookie },
+    redirect: 'manual',
+  });
   expect(start.status).toBe(302);
   const callbackUrl = await signInAtProvider(start.headers.get('location')!, `person-${clientId}`);
   const landing = await fetch(callbackUrl, { headers: { cookie: user.cookie }, redirect: 'manual' });
@@ -121,12 +158,23 @@ describe('authorisation against a standards OAuth 2.0 server (oidc-provider)', (
     it(`authorises, records the account and refreshes with ${method}`, async () => {
       const { connectorId, user, landing } = await authorise(clientId, secret, method);
       expect(landing).toBe(`/connectors?authorised=${connectorId}`);
-      const [row] = await server.lexbridge.store.db.select().from(connections).where(eq(connections.userId, user.userId));
-      expect(row!.externalAccount).toMatchObject({ userId: `person-${clientId}`, customerId: 42, dmsVersion: '10.4.0', apiBaseUrl: `${issuer}/work/api/v2` });
+      const [row] = await server.lexbridge.store.db
+        .select()
+        .from(connections)
+        .where(eq(connections.userId, user.userId));
+      expect(row!.externalAccount).toMatchObject({
+        userId: `person-${clientId}`,
+        customerId: 42,
+        dmsVersion: '10.4.0',
+        apiBaseUrl: `${issuer}/work/api/v2`,
+      });
       expect(row!.refreshToken).toMatch(/^lb1\./);
       const first = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
       expect(await provider.AccessToken.find(first.accessToken)).toBeTruthy();
-      await server.lexbridge.store.db.update(connections).set({ accessTokenExpiresAt: new Date() }).where(eq(connections.id, row!.id));
+      await server.lexbridge.store.db
+        .update(connections)
+        .set({ accessTokenExpiresAt: new Date() })
+        .where(eq(connections.id, row!.id));
       const second = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
       expect(second.accessToken).not.toBe(first.accessToken);
       expect(await provider.AccessToken.find(second.accessToken)).toBeTruthy();

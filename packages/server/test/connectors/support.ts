@@ -1,11 +1,20 @@
-import { startEmulator, type AppFileEntry, type RunningEmulator, type UserFileEntry } from '@lexbridge/imanage-emulator';
+import {
+  type AppFileEntry,
+  type RunningEmulator,
+  startEmulator,
+  type UserFileEntry,
+} from '@lexbridge/imanage-emulator';
 import type { SignedIn, TestServer } from '../support/lexbridge.ts';
 
 /** The emulator application Lexbridge is registered as in these suites. */
 export const testClientId = 'lexbridge-test';
 export const testClientSecret = 'correct-horse-battery-staple';
 
-export async function startEmulatorFor(server: TestServer, app: Partial<AppFileEntry> = {}, users?: UserFileEntry[]): Promise<RunningEmulator> {
+export async function startEmulatorFor(
+  server: TestServer,
+  app: Partial<AppFileEntry> = {},
+  users?: UserFileEntry[],
+): Promise<RunningEmulator> {
   return startEmulator({
     port: 0,
     seed: 5,
@@ -40,7 +49,14 @@ export async function createImanageConnector(
     body: JSON.stringify({
       type: 'imanage-onprem',
       name: 'iManage Sandbox',
-      config: { clientId: testClientId, secretKey: testClientSecret, scope: 'User', refreshToken: true, serverAddress: `${emulator.url}/`, ...overrides },
+      config: {
+        clientId: testClientId,
+        secretKey: testClientSecret,
+        scope: 'User',
+        refreshToken: true,
+        serverAddress: `${emulator.url}/`,
+        ...overrides,
+      },
     }),
   });
   const body = (await res.json()) as Record<string, unknown>;
@@ -49,13 +65,19 @@ export async function createImanageConnector(
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** The hidden inputs of the emulator's sign-in form. */
 export function hiddenFields(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[match[1]!] = decodeEntities(match[2]!);
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[match[1]!] = decodeEntities(match[2]!);
   return fields;
 }
 
@@ -75,25 +97,42 @@ export async function authoriseThroughEmulator(
   server: TestServer,
   user: SignedIn,
   connectorId: string,
-  options: { username?: string; password?: string; action?: 'sign_in' | 'cancel'; callbackCookie?: string | null; beforeCallback?: () => Promise<void> } = {},
+  options: {
+    username?: string;
+    password?: string;
+    action?: 'sign_in' | 'cancel';
+    callbackCookie?: string | null;
+    beforeCallback?: () => Promise<void>;
+  } = {},
 ): Promise<AuthorisationTrip> {
-  const start = await fetch(`${server.url}/api/connectors/${connectorId}/authorise`, { headers: { cookie: user.cookie }, redirect: 'manual' });
+  const start = await fetch(`${server.url}/api/connectors/${connectorId}/authorise`, {
+    headers: { cookie: user.cookie },
+    redirect: 'manual',
+  });
   if (start.status !== 302) throw new Error(`authorise answered ${start.status}: ${await start.text()}`);
   const authorizeUrl = start.headers.get('location')!;
   const formPage = await fetch(authorizeUrl, { redirect: 'manual' });
-  if (formPage.status !== 200) throw new Error(`emulator authorize answered ${formPage.status}: ${await formPage.text()}`);
+  if (formPage.status !== 200)
+    throw new Error(`emulator authorize answered ${formPage.status}: ${await formPage.text()}`);
   const fields = hiddenFields(await formPage.text());
   const posted = await fetch(new URL('/auth/oauth2/authorize', authorizeUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...fields, username: options.username ?? 'jsmith', password: options.password ?? 'password', action: options.action ?? 'sign_in' }),
+    body: new URLSearchParams({
+      ...fields,
+      username: options.username ?? 'jsmith',
+      password: options.password ?? 'password',
+      action: options.action ?? 'sign_in',
+    }),
     redirect: 'manual',
   });
-  if (posted.status !== 302) throw new Error(`emulator sign-in answered ${posted.status}: ${await posted.text()}`);
+  if (posted.status !== 302)
+    throw new Error(`emulator sign-in answered ${posted.status}: ${await posted.text()}`);
   const callbackUrl = posted.headers.get('location')!;
   await options.beforeCallback?.();
   const cookie = options.callbackCookie === undefined ? user.cookie : options.callbackCookie;
   const callback = await fetch(callbackUrl, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
-  if (callback.status !== 302) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
+  if (callback.status !== 302)
+    throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
   return { callbackUrl, landing: callback.headers.get('location')! };
 }

@@ -4,8 +4,13 @@ import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../src/authorisation/tokens.ts';
 import { openWorkApiClient, type WorkApiClient } from '../../src/connectors/imanage/work-api-client.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
-import { authoriseThroughEmulator, createImanageConnector, startEmulatorFor, usePublicUrl } from './support.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
+import {
+  authoriseThroughEmulator,
+  createImanageConnector,
+  startEmulatorFor,
+  usePublicUrl,
+} from './support.ts';
 
 let server: TestServer;
 let emulator: RunningEmulator;
@@ -16,12 +21,18 @@ let client: WorkApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   usePublicUrl(server);
-  emulator = await startEmulatorFor(server, { rotate_refresh_token: true }, [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }]);
+  emulator = await startEmulatorFor(server, { rotate_refresh_token: true }, [
+    { id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } },
+  ]);
   const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
   user = await signIn(server.lexbridge, { roles: ['User'] });
   connectorId = (await createImanageConnector(server, admin, emulator)).id;
   await authoriseThroughEmulator(server, user, connectorId);
-  client = await openWorkApiClient(server.lexbridge, { connectorId, userId: user.userId }, { attempts: 6, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000 });
+  client = await openWorkApiClient(
+    server.lexbridge,
+    { connectorId, userId: user.userId },
+    { attempts: 6, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000 },
+  );
 });
 
 afterAll(async () => {
@@ -51,23 +62,49 @@ describe('the Work API client against the emulator', () => {
 
   it('pages children and searches with offset and cursor paging alike', async () => {
     const workspace = (await client.searchWorkspaces('ACTIVE'))[0]!;
-    const all = await collect(client.searchDocuments('ACTIVE', { container_id: workspace.id, include_subtree: true }, { pageSize: 500 }));
+    const all = await collect(
+      client.searchDocuments(
+        'ACTIVE',
+        { container_id: workspace.id, include_subtree: true },
+        { pageSize: 500 },
+      ),
+    );
     expect(all.length).toBeGreaterThan(4);
-    const byOffset = await collect(client.searchDocuments('ACTIVE', { container_id: workspace.id, include_subtree: true }, { pageSize: 2 }));
-    const byCursor = await collect(client.searchDocuments('ACTIVE', { container_id: workspace.id, include_subtree: true }, { pageSize: 2, paging: 'cursor' }));
+    const byOffset = await collect(
+      client.searchDocuments(
+        'ACTIVE',
+        { container_id: workspace.id, include_subtree: true },
+        { pageSize: 2 },
+      ),
+    );
+    const byCursor = await collect(
+      client.searchDocuments(
+        'ACTIVE',
+        { container_id: workspace.id, include_subtree: true },
+        { pageSize: 2, paging: 'cursor' },
+      ),
+    );
     expect(byOffset.map((d) => d.id)).toEqual(all.map((d) => d.id));
     expect(byCursor.map((d) => d.id)).toEqual(all.map((d) => d.id));
     const folder = (await collect(client.listChildren(workspace.id, { kind: 'workspace' })))[0]!;
     const children = await collect(client.listChildren(folder.id, { pageSize: 1 }));
     const onePage = await collect(client.listChildren(folder.id, { pageSize: 500 }));
     expect(children.map((c) => c.id)).toEqual(onePage.map((c) => c.id));
-    const recent = await collect(client.searchDocuments('ACTIVE', { container_id: workspace.id, include_subtree: true, edit_date_from: '2100-01-01T00:00:00Z' }));
+    const recent = await collect(
+      client.searchDocuments('ACTIVE', {
+        container_id: workspace.id,
+        include_subtree: true,
+        edit_date_from: '2100-01-01T00:00:00Z',
+      }),
+    );
     expect(recent).toEqual([]);
   });
 
   it('streams a download with its size and file name, matching the profile checksum', async () => {
     const workspace = (await client.searchWorkspaces('ACTIVE'))[0]!;
-    const doc = (await collect(client.searchDocuments('ACTIVE', { container_id: workspace.id, include_subtree: true })))[0]!;
+    const doc = (
+      await collect(client.searchDocuments('ACTIVE', { container_id: workspace.id, include_subtree: true }))
+    )[0]!;
     const profile = await client.getDocument(doc.id);
     const download = await client.download(doc.id);
     const hash = createHash('sha256');
@@ -88,10 +125,19 @@ describe('the Work API client against the emulator', () => {
     const sub = await client.createSubfolder(folder.id, { name: 'Inner' });
     expect((await client.renameFolder(sub.id, 'Renamed')).name).toBe('Renamed');
     const content = Buffer.from('hello from lexbridge\n'.repeat(1000));
-    const uploaded = await client.uploadDocument(sub.id, { name: 'Memo', extension: 'txt', size: content.length, content: () => Readable.from([content]) });
+    const uploaded = await client.uploadDocument(sub.id, {
+      name: 'Memo',
+      extension: 'txt',
+      size: content.length,
+      content: () => Readable.from([content]),
+    });
     expect(uploaded).toMatchObject({ name: 'Memo', version: 1, size: content.length });
     const v2 = Buffer.from('second version');
-    const version = await client.addVersion(uploaded.id, { extension: 'txt', size: v2.length, content: Readable.from([v2]) });
+    const version = await client.addVersion(uploaded.id, {
+      extension: 'txt',
+      size: v2.length,
+      content: Readable.from([v2]),
+    });
     expect(version.version).toBe(2);
     expect((await client.listVersions(uploaded.id)).length).toBe(2);
     const children = await collect(client.listChildren(sub.id));
@@ -126,7 +172,11 @@ describe('the Work API client against the emulator', () => {
   });
 
   it('reports a Retry-After longer than allowed as imanage_rate_limited', async () => {
-    const strict = await openWorkApiClient(server.lexbridge, { connectorId, userId: user.userId }, { attempts: 3, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 100 });
+    const strict = await openWorkApiClient(
+      server.lexbridge,
+      { connectorId, userId: user.userId },
+      { attempts: 3, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 100 },
+    );
     emulator.faults = { rateLimitAfter: 0, rateLimitWindowSeconds: 30 };
     try {
       await expect(strict.libraries()).rejects.toMatchObject({ code: 'imanage_rate_limited' });

@@ -28,7 +28,12 @@ describe('loadConfig', () => {
 
   it('takes PORT, LEXBRIDGE_DATA_DIR and DATABASE_URL from the environment', () => {
     const config = loadConfig(
-      { PORT: '9090', LEXBRIDGE_DATA_DIR: 'var/lb', DATABASE_URL: 'postgres://u:p@db:5432/lexbridge', LEXBRIDGE_PUBLIC_URL: 'https://lb.firm.test/' },
+      {
+        PORT: '9090',
+        LEXBRIDGE_DATA_DIR: 'var/lb',
+        DATABASE_URL: 'postgres://u:p@db:5432/lexbridge',
+        LEXBRIDGE_PUBLIC_URL: 'https://lb.firm.test/',
+      },
       '/srv/lexbridge',
     );
     expect(config.PORT).toBe(9090);
@@ -80,24 +85,42 @@ describe('settings are read in one place', () => {
     const offenders = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== join('config', 'index.ts'))
       .filter((f) => /process\.env\b/.test(readFileSync(join(srcDir, f), 'utf8')));
-    expect(offenders, 'add the variable to configSchema (and docs/configuration.md) and read it from lexbridge.config').toEqual([]);
+    expect(
+      offenders,
+      'add the variable to configSchema (and docs/configuration.md) and read it from lexbridge.config',
+    ).toEqual([]);
   });
 });
 
 describe('docs/configuration.md', () => {
-  const doc = readFileSync(fileURLToPath(new URL('../../../../docs/configuration.md', import.meta.url)), 'utf8');
+  const doc = readFileSync(
+    fileURLToPath(new URL('../../../../docs/configuration.md', import.meta.url)),
+    'utf8',
+  );
   const rows = new Map(
-    [...doc.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|\s*([^|]*?)\s*\|/gm)].map((m) => [m[1]!, m[2]!.replace(/`/g, '')]),
+    [...doc.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|\s*([^|]*?)\s*\|/gm)].map((m) => [
+      m[1]!,
+      m[2]!.replace(/`/g, ''),
+    ]),
   );
   const defaults = configSchema.parse({}) as Record<string, unknown>;
   const documentedDefault = (value: unknown) =>
-    value === undefined ? '(none)' : Array.isArray(value) ? value.join(',') || '(empty)' : value === '' ? '(empty)' : String(value);
+    value === undefined
+      ? '(none)'
+      : Array.isArray(value)
+        ? value.join(',') || '(empty)'
+        : value === ''
+          ? '(empty)'
+          : String(value);
 
   it('lists every configuration variable, and only those', () => {
     const variables = Object.keys(configSchema.shape);
     const undocumented = variables.filter((v) => !rows.has(v));
     const stale = [...rows.keys()].filter((v) => !variables.includes(v));
-    expect({ undocumented, stale }, 'add a row to docs/configuration.md for each new variable, remove rows of removed ones').toEqual({
+    expect(
+      { undocumented, stale },
+      'add a row to docs/configuration.md for each new variable, remove rows of removed ones',
+    ).toEqual({
       undocumented: [],
       stale: [],
     });
@@ -105,7 +128,10 @@ describe('docs/configuration.md', () => {
 
   it('gives each variable its actual default', () => {
     for (const variable of Object.keys(configSchema.shape).filter((v) => rows.has(v))) {
-      expect({ variable, default: rows.get(variable) }).toEqual({ variable, default: documentedDefault(defaults[variable]) });
+      expect({ variable, default: rows.get(variable) }).toEqual({
+        variable,
+        default: documentedDefault(defaults[variable]),
+      });
     }
   });
 });
@@ -117,7 +143,8 @@ describe('docs/errors.md', () => {
 
   it('lists every registered code with its status', () => {
     const doc = readFileSync(errorsDocPath, 'utf8');
-    for (const [code, def] of Object.entries(errorCodes)) expect(doc).toContain(`| \`${code}\` | ${def.status} |`);
+    for (const [code, def] of Object.entries(errorCodes))
+      expect(doc).toContain(`| \`${code}\` | ${def.status} |`);
   });
 
   it('uses snake_case codes, HTTP statuses and a message for each', () => {

@@ -26,7 +26,10 @@ it('is held by one owner at a time and released on request', async () => {
 
 it('refuses while another live process holds it, naming that process', async () => {
   // The parent of this test process is alive for as long as the test runs.
-  await writeFile(join(dataDir, 'lexbridge.lock'), JSON.stringify({ pid: process.ppid, startedAt: '2026-01-01T00:00:00.000Z' }));
+  await writeFile(
+    join(dataDir, 'lexbridge.lock'),
+    JSON.stringify({ pid: process.ppid, startedAt: '2026-01-01T00:00:00.000Z' }),
+  );
   const error = await acquireDataDirLock(dataDir).catch((err: unknown) => err);
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe('data_dir_locked');
@@ -35,7 +38,10 @@ it('refuses while another live process holds it, naming that process', async () 
 });
 
 it('takes over a lock left by a process that no longer runs', async () => {
-  await writeFile(join(dataDir, 'lexbridge.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00.000Z' }));
+  await writeFile(
+    join(dataDir, 'lexbridge.lock'),
+    JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00.000Z' }),
+  );
   expect(await readLockOwner(dataDir)).toBeNull();
   const lock = await acquireDataDirLock(dataDir);
   expect(JSON.parse(await readFile(lock.path, 'utf8')).pid).toBe(process.pid);
@@ -44,11 +50,15 @@ it('takes over a lock left by a process that no longer runs', async () => {
 
 it('lets exactly one of several simultaneous claimants take over a stale lock', async () => {
   for (let round = 0; round < 10; round++) {
-    await writeFile(join(dataDir, 'lexbridge.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00.000Z' }));
+    await writeFile(
+      join(dataDir, 'lexbridge.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00.000Z' }),
+    );
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => acquireDataDirLock(dataDir)));
     const won = results.filter((r) => r.status === 'fulfilled');
     expect(won).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'data_dir_locked' });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'data_dir_locked' });
     expect(await readdir(dataDir)).toEqual(['lexbridge.lock']);
     await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireDataDirLock>>>).value.release();
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { keyFileName } from '../../src/crypto/keys.ts';
-import { openLexbridge, type Lexbridge } from '../../src/runtime.ts';
+import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
 import { captureLog } from './capture.ts';
 import { killAll, type LexbridgeProcess, runLexbridge, spawnLexbridge } from './processes.ts';
 import { allSealedValues, type SeededSecret, seedSecrets } from './secrets-fixture.ts';
@@ -38,7 +38,9 @@ describe('first start on an empty data directory (in process)', () => {
       expect(lexbridge.keySource).toBe('key-file');
       const keyFile = join(dataDir, keyFileName);
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
-      const warning = captured.lines().find((l) => l.level === 40 && String(l.msg).includes('LEXBRIDGE_ENCRYPTION_KEYS is not set'));
+      const warning = captured
+        .lines()
+        .find((l) => l.level === 40 && String(l.msg).includes('LEXBRIDGE_ENCRYPTION_KEYS is not set'));
       expect(warning).toMatchObject({ file: keyFile });
       expect(captured.text()).not.toContain(JSON.parse(await readFile(keyFile, 'utf8')).keys[0].key);
       firstKeyId = lexbridge.secrets.primary.id;
@@ -96,7 +98,9 @@ describe('lexbridge serve on the data directory', () => {
     const rotate = await runLexbridge(['keys', 'rotate'], env);
     expect(rotate.stderr).not.toContain('lexbridge:');
     expect(rotate.code).toBe(0);
-    expect(rotate.stdout).toMatch(new RegExp(`re-encrypted under key k\\w+: ${seeded.length} rewritten, 0 already current\\.`));
+    expect(rotate.stdout).toMatch(
+      new RegExp(`re-encrypted under key k\\w+: ${seeded.length} rewritten, 0 already current\\.`),
+    );
   });
 
   it('runs the job enqueued before the restart', async () => {
@@ -115,7 +119,10 @@ describe('lexbridge serve on the data directory', () => {
 
   it('`lexbridge migrate` opens the data itself once the server has stopped', async () => {
     const migrate = await runLexbridge(['migrate'], env);
-    expect({ code: migrate.code, stdout: migrate.stdout }).toEqual({ code: 0, stdout: 'The database is up to date.\n' });
+    expect({ code: migrate.code, stdout: migrate.stdout }).toEqual({
+      code: 0,
+      stdout: 'The database is up to date.\n',
+    });
     expect(await readdir(dataDir)).not.toContain('lexbridge.lock');
   });
 });

@@ -2,9 +2,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, errorCodes, type ErrorCode } from '../../src/errors.ts';
+import { AppError, type ErrorCode, errorCodes } from '../../src/errors.ts';
 import { jobDefinitions } from '../../src/jobs/queue.ts';
-import { serve, type RunningServer } from '../../src/server.ts';
+import { type RunningServer, serve } from '../../src/server.ts';
 import { createTestLexbridge, type TestLexbridge } from '../support/lexbridge.ts';
 import { captureLog } from './capture.ts';
 
@@ -33,7 +33,11 @@ async function testRoutes(app: FastifyInstance): Promise<void> {
         connection: { accessToken: 'LEAK-access-token-1', refresh_token: 'LEAK-refresh-token-2' },
         connector: { config: { secretConfig: { clientSecret: 'LEAK-client-secret-3' } } },
         deep: { a: { b: { c: { password: 'LEAK-password-4' } } } },
-        headers: { Authorization: 'Bearer LEAK-bearer-5', 'X-Auth-Token': 'LEAK-x-auth-6', cookie: 'lexbridge_session=LEAK-cookie-7' },
+        headers: {
+          Authorization: 'Bearer LEAK-bearer-5',
+          'X-Auth-Token': 'LEAK-x-auth-6',
+          cookie: 'lexbridge_session=LEAK-cookie-7',
+        },
       },
       'logging objects that hold secrets',
     );
@@ -41,7 +45,10 @@ async function testRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-async function get(path: string, init?: RequestInit): Promise<{ status: number; body: any; type: string | null }> {
+async function get(
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: any; type: string | null }> {
   const res = await fetch(`${base}${path}`, init);
   return { status: res.status, body: await res.json(), type: res.headers.get('content-type') };
 }
@@ -78,7 +85,9 @@ describe('GET /api/openapi.json', () => {
     expect(status).toBe(200);
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/admin/keys/rotate']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/admin/keys/rotate']),
+    );
     // Hidden routes, and routes that plugins add outside http/routes, are not described.
     expect(doc.paths['/api/openapi.json']).toBeUndefined();
     expect(doc.paths['/test/crash']).toBeUndefined();
@@ -120,7 +129,9 @@ describe('error responses', () => {
   it('answer an unknown API address with not_found', async () => {
     const r = await get('/api/no/such/place?x=1');
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ error: { code: 'not_found', message: expect.stringContaining('/api/no/such/place') } });
+    expect(r.body).toEqual({
+      error: { code: 'not_found', message: expect.stringContaining('/api/no/such/place') },
+    });
   });
 
   it('answer an invalid body with validation_failed naming the field', async () => {
@@ -135,7 +146,11 @@ describe('error responses', () => {
   });
 
   it('answer malformed JSON and oversized bodies in the same shape', async () => {
-    const bad = await get('/test/validated', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    const bad = await get('/test/validated', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_failed');
     const big = await get('/test/validated', {
@@ -155,7 +170,10 @@ describe('error responses', () => {
   });
 
   it('refuse the admin API without the local admin token', async () => {
-    const r = await get('/api/admin/keys/rotate', { method: 'POST', headers: { 'x-lexbridge-admin-token': 'guess' } });
+    const r = await get('/api/admin/keys/rotate', {
+      method: 'POST',
+      headers: { 'x-lexbridge-admin-token': 'guess' },
+    });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('admin_token_invalid');
   });
@@ -169,7 +187,9 @@ describe('logging', () => {
       cookie: 'lexbridge_session=SECRET-session-cookie; other=SECRET-other-cookie',
       'x-csrf-token': 'SECRET-csrf-header',
     };
-    const r = await fetch(`${base}/test/log?code=SECRET-oauth-code&state=SECRET-oauth-state&page=2`, { headers: secrets });
+    const r = await fetch(`${base}/test/log?code=SECRET-oauth-code&state=SECRET-oauth-state&page=2`, {
+      headers: secrets,
+    });
     expect(r.status).toBe(200);
     await fetch(`${base}/api/no/where?access_token=SECRET-query-token`, { headers: secrets });
 
@@ -182,13 +202,19 @@ describe('logging', () => {
     expect(logged.connection).toEqual({ accessToken: '[Redacted]', refresh_token: '[Redacted]' });
     expect(logged.connector.config.secretConfig).toBe('[Redacted]');
     expect(logged.deep.a.b.c.password).toBe('[Redacted]');
-    expect(logged.headers).toEqual({ Authorization: '[Redacted]', 'X-Auth-Token': '[Redacted]', cookie: '[Redacted]' });
+    expect(logged.headers).toEqual({
+      Authorization: '[Redacted]',
+      'X-Auth-Token': '[Redacted]',
+      cookie: '[Redacted]',
+    });
     // One line per request, with credentials in the query string masked but the rest kept.
     const done = lines.filter((l) => l.msg === 'request completed') as any[];
     const logRequest = done.find((l) => l.req.url.startsWith('/test/log'));
     expect(logRequest.req.url).toBe('/test/log?code=[Redacted]&state=[Redacted]&page=2');
     expect(logRequest.res.statusCode).toBe(200);
-    expect(done.find((l) => l.req.url.startsWith('/api/no/where')).req.url).toBe('/api/no/where?access_token=[Redacted]');
+    expect(done.find((l) => l.req.url.startsWith('/api/no/where')).req.url).toBe(
+      '/api/no/where?access_token=[Redacted]',
+    );
   });
 });
 
@@ -198,7 +224,10 @@ describe('scheduled jobs', () => {
     const expected = jobDefinitions().filter((d) => d.schedule);
     expect(expected.map((d) => d.name)).toContain('maintenance.purge-expired');
     for (const def of expected) {
-      expect(schedules.find((s) => s.name === def.name), def.name).toMatchObject({ cron: def.schedule, timezone: 'UTC' });
+      expect(
+        schedules.find((s) => s.name === def.name),
+        def.name,
+      ).toMatchObject({ cron: def.schedule, timezone: 'UTC' });
     }
   });
 });
@@ -208,7 +237,11 @@ describe('readiness when a dependency is down', () => {
     await lexbridge.queue.stop();
     const r = await get('/readyz');
     expect(r.status).toBe(503);
-    expect(r.body).toEqual({ status: 'not_ready', database: { ok: true }, queue: { ok: false, error: expect.any(String) } });
+    expect(r.body).toEqual({
+      status: 'not_ready',
+      database: { ok: true },
+      queue: { ok: false, error: expect.any(String) },
+    });
   });
 
   it('GET /readyz answers 503 JSON when the database is down, while /healthz still answers', async () => {

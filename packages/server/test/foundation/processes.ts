@@ -64,10 +64,24 @@ export function spawnLexbridge(args: string[], env: Record<string, string | unde
           const line = findLog(msg);
           if (line) return done(() => resolve(line));
           if (child.exitCode !== null || child.signalCode !== null) {
-            done(() => reject(new Error(`lexbridge ${args.join(' ')} exited before logging "${msg}":\n${out}\n${err}`)));
+            done(() =>
+              reject(
+                new Error(`lexbridge ${args.join(' ')} exited before logging "${msg}":\n${out}\n${err}`),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`no "${msg}" from lexbridge ${args.join(' ')} within ${timeoutMs} ms:\n${out}\n${err}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() =>
+              reject(
+                new Error(
+                  `no "${msg}" from lexbridge ${args.join(' ')} within ${timeoutMs} ms:\n${out}\n${err}`,
+                ),
+              ),
+            ),
+          timeoutMs,
+        );
         const done = (fn: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);
@@ -89,7 +103,11 @@ export function spawnLexbridge(args: string[], env: Record<string, string | unde
 }
 
 /** Runs a command to completion. */
-export async function runLexbridge(args: string[], env: Record<string, string | undefined>, timeoutMs = 60_000) {
+export async function runLexbridge(
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+) {
   const p = spawnLexbridge(args, env);
   const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
   const code = await p.exited;

@@ -3,7 +3,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/audit/record.ts';
 import type { EchoJobData } from '../../src/jobs/diagnostics.ts';
-import { createPostgresDatabase, createTestLexbridge, describeWithPostgres, type TestLexbridge } from '../support/lexbridge.ts';
+import {
+  createPostgresDatabase,
+  createTestLexbridge,
+  describeWithPostgres,
+  type TestLexbridge,
+} from '../support/lexbridge.ts';
 import { captureLog, waitFor } from './capture.ts';
 
 const ECHO = 'diagnostics.echo';
@@ -40,7 +45,9 @@ function queueSuite(openDatabase: () => Promise<{ url?: string; drop(): Promise<
         await recordAudit(tx, { action: 'test.write', targetId: marker });
         await lexbridge.queue.send(ECHO, { marker }, { tx });
         // The job is visible inside the transaction…
-        const inside = await tx.execute(sql`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'marker' = ${marker}`);
+        const inside = await tx.execute(
+          sql`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'marker' = ${marker}`,
+        );
         expect((inside as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(1);
         throw new Error('roll back');
       }),
@@ -88,9 +95,10 @@ function queueSuite(openDatabase: () => Promise<{ url?: string; drop(): Promise<
     );
     expect(done.retryCount).toBe(2);
     expect(await auditCount(marker)).toBe(1);
-    const [audit] = await lexbridge.store.sql.query<{ details: { attempt: number } }>('SELECT details FROM audit_events WHERE target_id = $1', [
-      marker,
-    ]);
+    const [audit] = await lexbridge.store.sql.query<{ details: { attempt: number } }>(
+      'SELECT details FROM audit_events WHERE target_id = $1',
+      [marker],
+    );
     expect(audit!.details.attempt).toBe(3);
     const failures = captured.lines().filter((l) => l.jobId === id && String(l.msg).startsWith('job failed'));
     expect(failures.map((l) => l.attempt)).toEqual([1, 2]);
@@ -98,7 +106,11 @@ function queueSuite(openDatabase: () => Promise<{ url?: string; drop(): Promise<
 
   it('marks a job failed after its retry limit', async () => {
     const marker = `exhausted-${randomUUID()}`;
-    const id = (await lexbridge.queue.send(ECHO, { marker, failTimes: 5 }, { retryLimit: 1, retryDelay: 0, retryBackoff: false }))!;
+    const id = (await lexbridge.queue.send(
+      ECHO,
+      { marker, failTimes: 5 },
+      { retryLimit: 1, retryDelay: 0, retryBackoff: false },
+    ))!;
     const failed = await waitFor('the job to fail for good', async () => {
       const job = await lexbridge.queue.boss.getJobById(ECHO, id);
       return job?.state === 'failed' ? job : undefined;

@@ -4,7 +4,12 @@ import { parseKeyList } from '../../src/crypto/keys.ts';
 import { rotateSecrets } from '../../src/crypto/rotate.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { AppError } from '../../src/errors.ts';
-import { createPostgresDatabase, createTestLexbridge, describeWithPostgres, type TestLexbridge } from '../support/lexbridge.ts';
+import {
+  createPostgresDatabase,
+  createTestLexbridge,
+  describeWithPostgres,
+  type TestLexbridge,
+} from '../support/lexbridge.ts';
 import { allSealedValues, readSealed, type SeededSecret, seedSecrets } from './secrets-fixture.ts';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
@@ -37,18 +42,26 @@ describe('SecretBox', () => {
     for (const position of [0, bytes.length - 1]) {
       const flipped = Buffer.from(bytes);
       flipped[position]! ^= 0x01;
-      expect(codeOf(() => box.open([prefix, keyId, iv, flipped.toString('base64url')].join('.'), slot))).toBe('secret_tampered');
+      expect(codeOf(() => box.open([prefix, keyId, iv, flipped.toString('base64url')].join('.'), slot))).toBe(
+        'secret_tampered',
+      );
     }
     const otherIv = Buffer.from(iv, 'base64url');
     otherIv[0]! ^= 0x01;
-    expect(codeOf(() => box.open([prefix, keyId, otherIv.toString('base64url'), body].join('.'), slot))).toBe('secret_tampered');
-    expect(codeOf(() => box.open(`${prefix}.${keyId}.${iv}.${body.slice(0, 10)}`, slot))).toBe('secret_tampered');
+    expect(codeOf(() => box.open([prefix, keyId, otherIv.toString('base64url'), body].join('.'), slot))).toBe(
+      'secret_tampered',
+    );
+    expect(codeOf(() => box.open(`${prefix}.${keyId}.${iv}.${body.slice(0, 10)}`, slot))).toBe(
+      'secret_tampered',
+    );
     expect(codeOf(() => box.open('plain text', slot))).toBe('secret_tampered');
   });
 
   it('rejects a value copied to another row, column or table', () => {
     const sealed = box.seal('refresh-token-value', slot);
-    expect(codeOf(() => box.open(sealed, { ...slot, rowId: '5f0c6f5e-0000-4000-8000-000000000002' }))).toBe('secret_tampered');
+    expect(codeOf(() => box.open(sealed, { ...slot, rowId: '5f0c6f5e-0000-4000-8000-000000000002' }))).toBe(
+      'secret_tampered',
+    );
     expect(codeOf(() => box.open(sealed, { ...slot, column: 'refresh_token' }))).toBe('secret_tampered');
     expect(codeOf(() => box.open(sealed, { ...slot, table: 'connectors' }))).toBe('secret_tampered');
   });
@@ -87,11 +100,17 @@ function rotationSuite(openDatabase: () => Promise<{ url?: string; drop(): Promi
 
   beforeAll(async () => {
     database = await openDatabase();
-    before = await createTestLexbridge({ databaseUrl: database.url, env: { LEXBRIDGE_ENCRYPTION_KEYS: oldKey } });
+    before = await createTestLexbridge({
+      databaseUrl: database.url,
+      env: { LEXBRIDGE_ENCRYPTION_KEYS: oldKey },
+    });
     seeded = await seedSecrets(before.store.sql, before.secrets, 20);
     // The same database, as a process configured with the new key first would see it.
     during = database.url
-      ? await createTestLexbridge({ databaseUrl: database.url, env: { LEXBRIDGE_ENCRYPTION_KEYS: `${newKey},${oldKey}` } })
+      ? await createTestLexbridge({
+          databaseUrl: database.url,
+          env: { LEXBRIDGE_ENCRYPTION_KEYS: `${newKey},${oldKey}` },
+        })
       : before;
   });
 
@@ -111,7 +130,10 @@ function rotationSuite(openDatabase: () => Promise<{ url?: string; drop(): Promi
     let writes = 0;
     let stop = false;
     const write = async (target: typeof contested, value: string) => {
-      await during.store.sql.query(`UPDATE connections SET ${target.column} = $1 WHERE id = $2`, [writer.seal(value, target), target.rowId]);
+      await during.store.sql.query(`UPDATE connections SET ${target.column} = $1 WHERE id = $2`, [
+        writer.seal(value, target),
+        target.rowId,
+      ]);
       writes++;
     };
     // A writer running alongside the whole rotation.
@@ -134,7 +156,9 @@ function rotationSuite(openDatabase: () => Promise<{ url?: string; drop(): Promi
     expect(report.skippedConcurrent).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted + report.skippedConcurrent).toBe(seeded.length);
     // The concurrent writes won: the rotation did not put back what it had read.
-    expect(rotator.open(await readSealed(during.store.sql, contested), contested)).toBe('refreshed-meanwhile');
+    expect(rotator.open(await readSealed(during.store.sql, contested), contested)).toBe(
+      'refreshed-meanwhile',
+    );
     expect(rotator.open(await readSealed(during.store.sql, busy), busy)).toMatch(/^busy-\d+$/);
 
     // A second run picks up what the writers left under the old key; then everything is under the new one.
@@ -151,7 +175,8 @@ function rotationSuite(openDatabase: () => Promise<{ url?: string; drop(): Promi
     for (const { slot, plaintext } of seeded) {
       const sealed = await readSealed(during.store.sql, slot);
       const value = newOnly.open(sealed, slot);
-      if (!['refreshed-meanwhile'].includes(value) && !value.startsWith('busy-')) expect(value).toBe(plaintext);
+      if (!['refreshed-meanwhile'].includes(value) && !value.startsWith('busy-'))
+        expect(value).toBe(plaintext);
       expect(codeOf(() => oldOnly.open(sealed, slot))).toBe('encryption_key_missing');
     }
   });

@@ -13,7 +13,12 @@ let start: LexbridgeProcess;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'lexbridge-start-'));
-  start = spawnLexbridge(['start'], { LEXBRIDGE_DATA_DIR: dataDir, PORT: '0', LEXBRIDGE_EMULATOR_PORT: '0', LOG_LEVEL: 'warn' });
+  start = spawnLexbridge(['start'], {
+    LEXBRIDGE_DATA_DIR: dataDir,
+    PORT: '0',
+    LEXBRIDGE_EMULATOR_PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
 });
 
 afterAll(async () => {
@@ -21,11 +26,18 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-it('`lexbridge start` comes up on the embedded database, prints where, and is ready', { timeout: 90_000 }, async () => {
-  const banner = await waitFor(`the start-up banner`, async () => {
-    if (start.child.exitCode !== null) throw new Error(`lexbridge start exited:\n${start.stdout()}\n${start.stderr()}`);
-    return /Lexbridge is running at (http:\/\/\S+)/.exec(start.stdout()) ?? undefined;
-  }, 60_000).catch((err: Error) => {
+it('`lexbridge start` comes up on the embedded database, prints where, and is ready', {
+  timeout: 90_000,
+}, async () => {
+  const banner = await waitFor(
+    `the start-up banner`,
+    async () => {
+      if (start.child.exitCode !== null)
+        throw new Error(`lexbridge start exited:\n${start.stdout()}\n${start.stderr()}`);
+      return /Lexbridge is running at (http:\/\/\S+)/.exec(start.stdout()) ?? undefined;
+    },
+    60_000,
+  ).catch((err: Error) => {
     throw new Error(`${err.message}\nstdout:\n${start.stdout()}\nstderr:\n${start.stderr()}`);
   });
   expect(start.stdout()).toContain(`embedded, in ${dataDir}`);

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import type { Role } from '../../src/http/route.ts';
 import { createSession, sessionCookieName } from '../../src/identity/sessions.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
-import { openLexbridge, type Lexbridge } from '../../src/runtime.ts';
+import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
 import { serve } from '../../src/server.ts';
 import { users } from '../../src/store/schema.ts';
 
@@ -93,7 +93,9 @@ export interface TestServer {
 }
 
 /** A Lexbridge HTTP server on 127.0.0.1 port 0. */
-export async function startTestServer(options: TestLexbridgeOptions & { workers?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: TestLexbridgeOptions & { workers?: boolean } = {},
+): Promise<TestServer> {
   const lexbridge = await createTestLexbridge(options);
   const server = await serve(lexbridge, { port: 0, host: '127.0.0.1', workers: options.workers ?? false });
   const port = (server.app.server.address() as { port: number }).port;
@@ -136,5 +138,10 @@ export async function signIn(
   });
   const session = await createSession(lexbridge.store.db, userId, { idleMinutes: 60, absoluteHours: 12 });
   const cookie = `${sessionCookieName}=${session.token}`;
-  return { userId, cookie, csrfToken: session.csrfToken, headers: { cookie, 'x-csrf-token': session.csrfToken } };
+  return {
+    userId,
+    cookie,
+    csrfToken: session.csrfToken,
+    headers: { cookie, 'x-csrf-token': session.csrfToken },
+  };
 }

@@ -3,7 +3,7 @@ import type { WorkflowRunList } from '@lexbridge/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowRuns, workflows } from '../../src/store/schema.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 
 // GET /api/workflow-runs: runs across workflows, newest first. The runs are written straight into the
 // database with chosen times and ids, so the expected order is known exactly: rank 0 is the oldest.
@@ -27,20 +27,33 @@ interface Planted {
   status: string;
 }
 const planted: Planted[] = [];
-const workflowIds = { a1: randomUUID(), a2: randomUUID(), b: randomUUID(), publish: randomUUID(), deleted: randomUUID() };
+const workflowIds = {
+  a1: randomUUID(),
+  a2: randomUUID(),
+  b: randomUUID(),
+  publish: randomUUID(),
+  deleted: randomUUID(),
+};
 
 /** Visible runs, newest first, as the API should list them for the given owners. */
 function expected(owners: Array<'alice' | 'bob'>, status?: string[]): string[] {
   const ofOwner = { a1: 'alice', a2: 'alice', b: 'bob' } as const;
   return planted
-    .filter((p) => p.workflow !== 'publish' && p.workflow !== 'deleted' && owners.includes(ofOwner[p.workflow]))
+    .filter(
+      (p) => p.workflow !== 'publish' && p.workflow !== 'deleted' && owners.includes(ofOwner[p.workflow]),
+    )
     .filter((p) => !status || status.includes(p.status))
     .sort((x, y) => y.rank - x.rank)
     .map((p) => p.id);
 }
 
-async function list(who: SignedIn | null, query = ''): Promise<{ status: number; body: WorkflowRunList & { error?: { code: string } } }> {
-  const res = await fetch(`${server.url}/api/workflow-runs${query}`, { headers: who ? { cookie: who.cookie } : {} });
+async function list(
+  who: SignedIn | null,
+  query = '',
+): Promise<{ status: number; body: WorkflowRunList & { error?: { code: string } } }> {
+  const res = await fetch(`${server.url}/api/workflow-runs${query}`, {
+    headers: who ? { cookie: who.cookie } : {},
+  });
   return { status: res.status, body: (await res.json()) as WorkflowRunList & { error?: { code: string } } };
 }
 
@@ -75,13 +88,15 @@ beforeAll(async () => {
     targetLocation: { id: '', name: '', path: '' },
     deletedAt: deleted ? new Date() : null,
   });
-  await db.insert(workflows).values([
-    workflow(workflowIds.a1, alice.userId, 'Alice copy', 'copy'),
-    workflow(workflowIds.a2, alice.userId, 'Alice sync', 'one_way_sync'),
-    workflow(workflowIds.b, bob.userId, 'Bob move', 'move'),
-    workflow(workflowIds.publish, alice.userId, 'publish channel', 'publish'),
-    workflow(workflowIds.deleted, alice.userId, 'Alice deleted', 'copy', true),
-  ]);
+  await db
+    .insert(workflows)
+    .values([
+      workflow(workflowIds.a1, alice.userId, 'Alice copy', 'copy'),
+      workflow(workflowIds.a2, alice.userId, 'Alice sync', 'one_way_sync'),
+      workflow(workflowIds.b, bob.userId, 'Bob move', 'move'),
+      workflow(workflowIds.publish, alice.userId, 'publish channel', 'publish'),
+      workflow(workflowIds.deleted, alice.userId, 'Alice deleted', 'copy', true),
+    ]);
   const cycle = ['a1', 'a2', 'b', 'publish', 'a1', 'deleted', 'b', 'a2'] as const;
   for (let rank = 0; rank < 90; rank++) {
     const wf = cycle[rank % cycle.length]!;
@@ -107,7 +122,9 @@ beforeAll(async () => {
       bytes: p.rank === 88 ? 5_000_000_000 : p.rank,
     })),
   );
-  await db.execute(sql`UPDATE workflow_runs SET created_at = created_at + interval '1 microsecond' WHERE id = ${rankId(25)}`);
+  await db.execute(
+    sql`UPDATE workflow_runs SET created_at = created_at + interval '1 microsecond' WHERE id = ${rankId(25)}`,
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -144,7 +161,13 @@ describe('GET /api/workflow-runs', () => {
     expect(running.startedAt).toBe(new Date(t0 + 87_000).toISOString());
     const bobs = await list(bob, '?limit=200');
     expect(bobs.body.runs.map((r) => r.id)).toEqual(expected(['bob']));
-    expect(bobs.body.runs.find((r) => r.status === 'queued')).toMatchObject({ id: rankId(86), workflowName: 'Bob move', workflowType: 'move', status: 'queued', startedAt: null });
+    expect(bobs.body.runs.find((r) => r.status === 'queued')).toMatchObject({
+      id: rankId(86),
+      workflowName: 'Bob move',
+      workflowType: 'move',
+      status: 'queued',
+      startedAt: null,
+    });
   });
 
   it("Admins and Connector Admins see everyone's runs; publish channels' and deleted workflows' runs never appear", async () => {
@@ -154,7 +177,9 @@ describe('GET /api/workflow-runs', () => {
       expect(res.body.runs.map((r) => r.id)).toEqual(expected(['alice', 'bob']));
     }
     const all = (await list(admin, '?limit=200')).body.runs;
-    expect(all.some((r) => r.workflowId === workflowIds.publish || r.workflowId === workflowIds.deleted)).toBe(false);
+    expect(
+      all.some((r) => r.workflowId === workflowIds.publish || r.workflowId === workflowIds.deleted),
+    ).toBe(false);
     expect(all.find((r) => r.id === rankId(88))?.bytes).toBe(5_000_000_000);
   });
 
@@ -200,7 +225,9 @@ describe('GET /api/workflow-runs', () => {
     const before = new Date(t0 + 30_000).toISOString();
     const older = await list(admin, `?before=${encodeURIComponent(before)}&limit=200`);
     const ranksBelow30 = new Set(planted.filter((p) => p.rank < 30).map((p) => p.id));
-    expect(older.body.runs.map((r) => r.id)).toEqual(expected(['alice', 'bob']).filter((id) => ranksBelow30.has(id)));
+    expect(older.body.runs.map((r) => r.id)).toEqual(
+      expected(['alice', 'bob']).filter((id) => ranksBelow30.has(id)),
+    );
     expect((await list(admin, '?before=yesterday')).status).toBe(400);
   });
 });

@@ -3,7 +3,7 @@ import type { PreflightResult, RunItem, Workflow, WorkflowRun } from '@lexbridge
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflows } from '../../src/store/schema.ts';
-import { signIn, startTestServer, type SignedIn, type TestServer } from '../support/lexbridge.ts';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { createLocalConnector, createRoot, readTree, writeTree } from './helpers.ts';
 
 let server: TestServer;
@@ -22,7 +22,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function call<T>(who: SignedIn, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  who: SignedIn,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -37,7 +42,10 @@ async function followRun(who: SignedIn, runId: string): Promise<WorkflowRun[]> {
   const res = await fetch(`${server.url}/api/workflow-runs/${runId}/events`, { headers: who.headers });
   expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
   const text = await res.text(); // the server ends the stream after the `end` event
-  const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => ({ event: m[1], run: JSON.parse(m[2]!) as WorkflowRun }));
+  const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => ({
+    event: m[1],
+    run: JSON.parse(m[2]!) as WorkflowRun,
+  }));
   expect(events.at(-1)?.event).toBe('end');
   return events.map((e) => e.run);
 }
@@ -57,10 +65,18 @@ describe('workflows API', () => {
   it('creates a sync, runs it on the queue and streams its progress to the end', async () => {
     source = await createLocalConnector(server.lexbridge, root, 'src');
     target = await createLocalConnector(server.lexbridge, root, 'dst');
-    await writeTree(source.path, { 'Clients/Acme/contract.docx': 'signed', 'Clients/Acme/notes.txt': 'n', 'readme.txt': 'r' });
+    await writeTree(source.path, {
+      'Clients/Acme/contract.docx': 'signed',
+      'Clients/Acme/notes.txt': 'n',
+      'readme.txt': 'r',
+    });
     await writeTree(target.path, { 'Mirror/.keep': '' });
 
-    const browse = await call<{ children: { id: string; name: string }[] }>(user, 'GET', `/api/workflows/locations?connectorId=${source.id}&id=Clients`);
+    const browse = await call<{ children: { id: string; name: string }[] }>(
+      user,
+      'GET',
+      `/api/workflows/locations?connectorId=${source.id}&id=Clients`,
+    );
     expect(browse.body.children).toEqual([{ id: 'Clients/Acme', name: 'Acme', kind: 'folder' }]);
 
     const res = await call<Workflow>(user, 'POST', '/api/workflows', {
@@ -81,10 +97,20 @@ describe('workflows API', () => {
     expect(final.counts).toEqual({ created: 3, updated: 0, deleted: 0, skipped: 0, failed: 0 });
     expect(final.bytes).toBe(7);
     expect(final.done).toBe(final.planned);
-    expect(await readTree(target.path)).toEqual({ 'Mirror/': '', 'Mirror/.keep': '', 'Mirror/Acme/': '', 'Mirror/Acme/contract.docx': 'signed', 'Mirror/Acme/notes.txt': 'n' });
+    expect(await readTree(target.path)).toEqual({
+      'Mirror/': '',
+      'Mirror/.keep': '',
+      'Mirror/Acme/': '',
+      'Mirror/Acme/contract.docx': 'signed',
+      'Mirror/Acme/notes.txt': 'n',
+    });
 
     const items = await call<{ items: RunItem[] }>(user, 'GET', `/api/workflow-runs/${final.id}/items`);
-    expect(items.body.items.map((i) => i.targetPath).sort()).toEqual(['Acme', 'Acme/contract.docx', 'Acme/notes.txt']);
+    expect(items.body.items.map((i) => i.targetPath).sort()).toEqual([
+      'Acme',
+      'Acme/contract.docx',
+      'Acme/notes.txt',
+    ]);
   });
 
   it('runs now, dry runs, and keeps the history with counts', async () => {
@@ -96,7 +122,10 @@ describe('workflows API', () => {
     expect((await readTree(target.path))['Mirror/Acme/new.txt']).toBeUndefined();
 
     const real = await call<WorkflowRun>(user, 'POST', `/api/workflows/${created.id}/run`);
-    expect((await followRun(user, real.body.id)).at(-1)).toMatchObject({ status: 'succeeded', counts: { created: 1 } });
+    expect((await followRun(user, real.body.id)).at(-1)).toMatchObject({
+      status: 'succeeded',
+      counts: { created: 1 },
+    });
     expect((await readTree(target.path))['Mirror/Acme/new.txt']).toBe('new');
 
     const history = await call<{ runs: WorkflowRun[] }>(user, 'GET', `/api/workflows/${created.id}/runs`);
@@ -138,20 +167,35 @@ describe('workflows API', () => {
 
   it('users see only their own workflows; admins see all', async () => {
     const stranger = await signIn(server.lexbridge, { roles: ['User'] });
-    expect((await call<{ workflows: Workflow[] }>(stranger, 'GET', '/api/workflows')).body.workflows).toEqual([]);
+    expect((await call<{ workflows: Workflow[] }>(stranger, 'GET', '/api/workflows')).body.workflows).toEqual(
+      [],
+    );
     const hidden = await call<{ error: { code: string } }>(stranger, 'GET', `/api/workflows/${created.id}`);
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe('workflow_not_found');
     expect((await call(stranger, 'GET', `/api/workflow-runs/${created.lastRun!.id}`)).status).toBe(404);
     const all = await call<{ workflows: Workflow[] }>(admin, 'GET', '/api/workflows');
     expect(all.body.workflows.map((w) => w.id)).toContain(created.id);
-    const renamed = await call<Workflow>(admin, 'PATCH', `/api/workflows/${created.id}`, { name: 'Acme mirror (admin)', triggers: { fileDeleted: false } });
-    expect(renamed.body).toMatchObject({ name: 'Acme mirror (admin)', triggers: { fileDeleted: false, fileCreated: true } });
+    const renamed = await call<Workflow>(admin, 'PATCH', `/api/workflows/${created.id}`, {
+      name: 'Acme mirror (admin)',
+      triggers: { fileDeleted: false },
+    });
+    expect(renamed.body).toMatchObject({
+      name: 'Acme mirror (admin)',
+      triggers: { fileDeleted: false, fileCreated: true },
+    });
   });
 
   it('a workflow paused for re-authorisation does not run', async () => {
-    await server.lexbridge.store.db.update(workflows).set({ status: 'paused', pauseReason: 'reauthorise' }).where(eq(workflows.id, created.id));
-    const res = await call<{ error: { code: string; message: string } }>(user, 'POST', `/api/workflows/${created.id}/run`);
+    await server.lexbridge.store.db
+      .update(workflows)
+      .set({ status: 'paused', pauseReason: 'reauthorise' })
+      .where(eq(workflows.id, created.id));
+    const res = await call<{ error: { code: string; message: string } }>(
+      user,
+      'POST',
+      `/api/workflows/${created.id}/run`,
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('workflow_paused');
     expect(res.body.error.message).toMatch(/Re-authorise/);

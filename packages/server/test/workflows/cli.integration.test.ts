@@ -16,8 +16,14 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-function lexbridgeCommand(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function lexbridgeCommand(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -28,8 +34,16 @@ function lexbridgeCommand(args: string[], env: Record<string, string>): Promise<
 describe('lexbridge workflows run', () => {
   it('runs a workflow on the data directory and prints its progress to the end', async () => {
     root = await createRoot();
-    const env = { LEXBRIDGE_DATA_DIR: join(root, 'data'), LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(), LEXBRIDGE_LOCAL_FOLDER_ROOTS: root, LOG_LEVEL: 'silent' };
-    const lexbridge = await openLexbridge({ config: loadConfig(env), log: createLogger({ level: 'silent' }) });
+    const env = {
+      LEXBRIDGE_DATA_DIR: join(root, 'data'),
+      LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
+      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
+      LOG_LEVEL: 'silent',
+    };
+    const lexbridge = await openLexbridge({
+      config: loadConfig(env),
+      log: createLogger({ level: 'silent' }),
+    });
     const owner = await signIn(lexbridge, { roles: ['User'] });
     const source = await createLocalConnector(lexbridge, root, 'src');
     const target = await createLocalConnector(lexbridge, root, 'dst');
@@ -37,7 +51,12 @@ describe('lexbridge workflows run', () => {
     const { workflow } = await createWorkflow(
       lexbridge,
       { id: owner.userId, roles: ['User'] },
-      { name: 'cli', type: 'copy', source: { connectorId: source.id, id: '' }, target: { connectorId: target.id, id: '' } },
+      {
+        name: 'cli',
+        type: 'copy',
+        source: { connectorId: source.id, id: '' },
+        target: { connectorId: target.id, id: '' },
+      },
       { startNow: false },
     );
     await lexbridge.close();
@@ -50,7 +69,9 @@ describe('lexbridge workflows run', () => {
 
     const real = await lexbridgeCommand(['workflows', 'run', workflow.id], env);
     expect(real.code).toBe(0);
-    expect(real.stdout).toMatch(/\[#{30}\] 100% 3\/3 items, 0\.0 MB {2}created 3 updated 0 deleted 0 skipped 0 failed 0 {2}succeeded/);
+    expect(real.stdout).toMatch(
+      /\[#{30}\] 100% 3\/3 items, 0\.0 MB {2}created 3 updated 0 deleted 0 skipped 0 failed 0 {2}succeeded/,
+    );
     expect(await readTree(target.path)).toEqual({ 'a.txt': 'alpha', 'f/': '', 'f/b.txt': 'bravo' });
 
     const usage = await lexbridgeCommand(['workflows'], env);

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log.ts';
-import { openLexbridge, type Lexbridge } from '../../src/runtime.ts';
+import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
 import { itemLinks, workflowRuns } from '../../src/store/schema.ts';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
@@ -54,17 +54,27 @@ describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name 
     const { workflow } = await createWorkflow(
       lexbridge,
       { id: owner.userId, roles: ['User'] },
-      { name: 'crash', type: 'one_way_sync', source: { connectorId: source.id, id: '' }, target: { connectorId: target.id, id: '' } },
+      {
+        name: 'crash',
+        type: 'one_way_sync',
+        source: { connectorId: source.id, id: '' },
+        target: { connectorId: target.id, id: '' },
+      },
       { startNow: false },
     );
     const run = await requestRun(lexbridge, workflow, { trigger: 'manual' });
     await lexbridge.close();
 
     // The child runs the copy; kill it once some documents have landed, while others are still being written.
-    const child = spawn(process.execPath, ['--import', 'tsx', script, run.id], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, run.id], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     let landed = 0;
     for (let polls = 0; polls < 60_000 && landed < 4; polls++) {
       await new Promise((r) => setTimeout(r, 5));
@@ -79,7 +89,10 @@ describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name 
     // Reopen the same data and resume the same run.
     lexbridge = await open();
     try {
-      const [interrupted] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, run.id));
+      const [interrupted] = await lexbridge.store.db
+        .select()
+        .from(workflowRuns)
+        .where(eq(workflowRuns.id, run.id));
       expect(interrupted!.status).toBe('running');
       const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
       expect(resumed!.status).toBe('succeeded');
@@ -87,12 +100,20 @@ describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name 
 
       const after = await listAll(target.path);
       expect(after).toEqual(await listAll(source.path)); // no partial (.lexbridge-partial-*) and no duplicate names
-      for (const [path, bytes] of Object.entries(content)) expect((await readFile(join(target.path, path))).equals(bytes), path).toBe(true);
-      const links = await lexbridge.store.db.select().from(itemLinks).where(eq(itemLinks.workflowId, workflow.id));
+      for (const [path, bytes] of Object.entries(content))
+        expect((await readFile(join(target.path, path))).equals(bytes), path).toBe(true);
+      const links = await lexbridge.store.db
+        .select()
+        .from(itemLinks)
+        .where(eq(itemLinks.workflowId, workflow.id));
       expect(links.filter((l) => l.kind === 'document')).toHaveLength(files);
 
       const again = await runNow(lexbridge, { ...workflow, status: 'active' });
-      expect({ created: again.run.created, updated: again.run.updated, deleted: again.run.deleted }).toEqual({ created: 0, updated: 0, deleted: 0 });
+      expect({ created: again.run.created, updated: again.run.updated, deleted: again.run.deleted }).toEqual({
+        created: 0,
+        updated: 0,
+        deleted: 0,
+      });
     } finally {
       await lexbridge.close();
       await database?.drop();

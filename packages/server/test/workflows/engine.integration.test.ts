@@ -1,12 +1,12 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestLexbridge, signIn, type SignedIn, type TestLexbridge } from '../support/lexbridge.ts';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowRuns, workflows } from '../../src/store/schema.ts';
 import { scheduleDueRuns } from '../../src/workflows/jobs.ts';
-import { requestRun, cancelRun, performRun } from '../../src/workflows/runs.ts';
+import { cancelRun, performRun, requestRun } from '../../src/workflows/runs.ts';
 import { updateWorkflow } from '../../src/workflows/service.ts';
+import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
 import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
 
 let lexbridge: TestLexbridge;
@@ -32,8 +32,17 @@ async function pair(files: Record<string, string>) {
 
 describe('workflow engine, local folder to local folder', () => {
   it('copies a tree, verifies it, and copies nothing twice on a rerun', async () => {
-    const p = await pair({ 'a.txt': 'alpha', 'docs/b.txt': 'bravo', 'docs/deep/c.txt': 'charlie', 'empty/.keep': '' });
-    const { workflow, run, items } = await createAndRun(lexbridge, owner, { type: 'copy', source: p.src, target: p.dst });
+    const p = await pair({
+      'a.txt': 'alpha',
+      'docs/b.txt': 'bravo',
+      'docs/deep/c.txt': 'charlie',
+      'empty/.keep': '',
+    });
+    const { workflow, run, items } = await createAndRun(lexbridge, owner, {
+      type: 'copy',
+      source: p.src,
+      target: p.dst,
+    });
     expect(run.status).toBe('succeeded');
     expect(await readTree(p.target.path)).toEqual(await readTree(p.source.path));
     expect(run.created).toBe(7); // 4 files + docs, docs/deep, empty
@@ -45,8 +54,19 @@ describe('workflow engine, local folder to local folder', () => {
   });
 
   it('one-way sync carries updates, renames, moves and deletes, and makes unsafe names safe', async () => {
-    const p = await pair({ 'keep.txt': 'k', 'edit.txt': 'v1', 'old-name.txt': 'r', 'mover.txt': 'm', 'gone.txt': 'g', 'sub/x.txt': 'x' });
-    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
+    const p = await pair({
+      'keep.txt': 'k',
+      'edit.txt': 'v1',
+      'old-name.txt': 'r',
+      'mover.txt': 'm',
+      'gone.txt': 'g',
+      'sub/x.txt': 'x',
+    });
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+    });
     await writeFile(join(p.source.path, 'edit.txt'), 'version two');
     await rename(join(p.source.path, 'old-name.txt'), join(p.source.path, 'new-name.txt'));
     await rename(join(p.source.path, 'mover.txt'), join(p.source.path, 'sub/mover.txt'));
@@ -63,20 +83,38 @@ describe('workflow engine, local folder to local folder', () => {
       'sub/mover.txt': 'm',
       'what_.txt': 'q',
       'CON_.txt': 'device',
-      'trailing__': 't',
+      trailing__: 't',
     });
-    expect({ created: run.created, updated: run.updated, deleted: run.deleted, failed: run.failed }).toEqual({ created: 3, updated: 3, deleted: 1, failed: 0 });
+    expect({ created: run.created, updated: run.updated, deleted: run.deleted, failed: run.failed }).toEqual({
+      created: 3,
+      updated: 3,
+      deleted: 1,
+      failed: 0,
+    });
     const safe = items.find((i) => i.sourcePath === 'what?.txt');
     expect(safe).toMatchObject({ renamedFrom: 'what?.txt', targetPath: 'what_.txt', outcome: 'done' });
   });
 
   it('renames a renamed folder on the target instead of copying its contents again', async () => {
     const p = await pair({ 'matter/a.txt': 'a', 'matter/inner/b.txt': 'b' });
-    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+    });
     await rename(join(p.source.path, 'matter'), join(p.source.path, 'Matter 2024'));
     const { run } = await runNow(lexbridge, workflow);
-    expect({ created: run.created, updated: run.updated, deleted: run.deleted }).toEqual({ created: 0, updated: 1, deleted: 0 });
-    expect(await readTree(p.target.path)).toEqual({ 'Matter 2024/': '', 'Matter 2024/a.txt': 'a', 'Matter 2024/inner/': '', 'Matter 2024/inner/b.txt': 'b' });
+    expect({ created: run.created, updated: run.updated, deleted: run.deleted }).toEqual({
+      created: 0,
+      updated: 1,
+      deleted: 0,
+    });
+    expect(await readTree(p.target.path)).toEqual({
+      'Matter 2024/': '',
+      'Matter 2024/a.txt': 'a',
+      'Matter 2024/inner/': '',
+      'Matter 2024/inner/b.txt': 'b',
+    });
     await writeFile(join(p.source.path, 'Matter 2024/inner/b.txt'), 'b2');
     const next = await runNow(lexbridge, workflow);
     expect(next.run.updated).toBe(1);
@@ -85,7 +123,11 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('holds deletes back when an item failed in the same run', async () => {
     const p = await pair({ 'a.txt': 'a', 'b.txt': 'b' });
-    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+    });
     await rm(join(p.source.path, 'a.txt'));
     await writeTree(p.source.path, { 'blocked.txt': 'cannot land' });
     await mkdir(join(p.target.path, 'blocked.txt')); // a folder in the way of the new file
@@ -93,14 +135,25 @@ describe('workflow engine, local folder to local folder', () => {
     expect(run.status).toBe('partial');
     expect(run.failed).toBe(1);
     expect(run.deleted).toBe(0);
-    expect(items.find((i) => i.sourcePath === 'blocked.txt')).toMatchObject({ outcome: 'failed', errorCode: 'content_conflict' });
-    expect(items.find((i) => i.action === 'delete')).toMatchObject({ outcome: 'skipped', errorCode: 'workflow_deletes_held' });
+    expect(items.find((i) => i.sourcePath === 'blocked.txt')).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'content_conflict',
+    });
+    expect(items.find((i) => i.action === 'delete')).toMatchObject({
+      outcome: 'skipped',
+      errorCode: 'workflow_deletes_held',
+    });
     expect((await readTree(p.target.path))['a.txt']).toBe('a');
   });
 
   it('refuses to delete more than the maximum, and honours a delete trigger that is off', async () => {
     const p = await pair({ '1.txt': '1', '2.txt': '2', '3.txt': '3' });
-    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst, options: { maxDeletes: 1 } });
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+      options: { maxDeletes: 1 },
+    });
     await rm(join(p.source.path, '1.txt'));
     await rm(join(p.source.path, '2.txt'));
     const limited = await runNow(lexbridge, workflow);
@@ -108,12 +161,19 @@ describe('workflow engine, local folder to local folder', () => {
     expect(limited.items.filter((i) => i.errorCode === 'workflow_max_deletes_exceeded')).toHaveLength(2);
     expect(Object.keys(await readTree(p.target.path)).sort()).toEqual(['1.txt', '2.txt', '3.txt']);
 
-    const updated = await updateWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, workflow, { triggers: { fileDeleted: false }, options: { maxDeletes: 10 } });
+    const updated = await updateWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, workflow, {
+      triggers: { fileDeleted: false },
+      options: { maxDeletes: 10 },
+    });
     const off = await runNow(lexbridge, updated);
     expect(off.run.deleted).toBe(0);
-    expect(off.items.filter((i) => i.action === 'skip' && /File Deleted/.test(i.error ?? ''))).toHaveLength(2);
+    expect(off.items.filter((i) => i.action === 'skip' && /File Deleted/.test(i.error ?? ''))).toHaveLength(
+      2,
+    );
 
-    const on = await updateWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, updated, { triggers: { fileDeleted: true } });
+    const on = await updateWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, updated, {
+      triggers: { fileDeleted: true },
+    });
     const done = await runNow(lexbridge, on);
     expect(done.run.deleted).toBe(2);
     expect(Object.keys(await readTree(p.target.path))).toEqual(['3.txt']);
@@ -121,7 +181,11 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('a dry run lists the plan and changes nothing', async () => {
     const p = await pair({ 'a.txt': 'a', 'f/b.txt': 'b' });
-    const { workflow, run: first } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
+    const { workflow, run: first } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+    });
     expect(first.created).toBe(3);
     await writeTree(p.source.path, { 'new.txt': 'n' });
     await rm(join(p.source.path, 'a.txt'));
@@ -160,9 +224,15 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('allows one run per workflow at a time, and cancels a queued run', async () => {
     const p = await pair({ 'a.txt': 'a' });
-    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+    });
     const queued = await requestRun(lexbridge, workflow, { trigger: 'manual' });
-    await expect(requestRun(lexbridge, workflow, { trigger: 'manual' })).rejects.toMatchObject({ code: 'workflow_run_in_progress' });
+    await expect(requestRun(lexbridge, workflow, { trigger: 'manual' })).rejects.toMatchObject({
+      code: 'workflow_run_in_progress',
+    });
     const cancelled = await cancelRun(lexbridge, queued);
     expect(cancelled.status).toBe('cancelled');
     expect(await performRun(lexbridge, queued.id, { log: lexbridge.log })).toBeUndefined();
@@ -170,21 +240,40 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('the scheduler starts due syncs once, and hands a run whose worker died to a new job', async () => {
     const p = await pair({ 'a.txt': 'a' });
-    const { workflow } = await createAndRun(lexbridge, owner, { type: 'one_way_sync', source: p.src, target: p.dst });
-    await lexbridge.store.db.update(workflows).set({ nextRunAt: new Date(Date.now() - 1000) }).where(eq(workflows.id, workflow.id));
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'one_way_sync',
+      source: p.src,
+      target: p.dst,
+    });
+    await lexbridge.store.db
+      .update(workflows)
+      .set({ nextRunAt: new Date(Date.now() - 1000) })
+      .where(eq(workflows.id, workflow.id));
     const first = await scheduleDueRuns(lexbridge);
     expect(first.started).toBeGreaterThanOrEqual(1);
-    const queued = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id));
+    const queued = await lexbridge.store.db
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.workflowId, workflow.id));
     const scheduled = queued.find((r) => r.trigger === 'schedule')!;
     expect(scheduled).toMatchObject({ status: 'queued', fullReconcile: false });
     await scheduleDueRuns(lexbridge);
-    expect((await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id))).length).toBe(queued.length);
+    expect(
+      (await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id)))
+        .length,
+    ).toBe(queued.length);
 
     // A worker took the run and died: its heartbeat stops.
-    await lexbridge.store.db.update(workflowRuns).set({ status: 'running', heartbeatAt: new Date(Date.now() - 3600_000) }).where(eq(workflowRuns.id, scheduled.id));
+    await lexbridge.store.db
+      .update(workflowRuns)
+      .set({ status: 'running', heartbeatAt: new Date(Date.now() - 3600_000) })
+      .where(eq(workflowRuns.id, scheduled.id));
     const recovered = await scheduleDueRuns(lexbridge);
     expect(recovered.resumed).toBeGreaterThanOrEqual(1);
-    const [requeued] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, scheduled.id));
+    const [requeued] = await lexbridge.store.db
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.id, scheduled.id));
     expect(requeued!.status).toBe('queued');
     const finished = await performRun(lexbridge, scheduled.id, { log: lexbridge.log });
     expect(finished!.status).toBe('succeeded');

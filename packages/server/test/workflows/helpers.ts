@@ -16,7 +16,11 @@ export async function createRoot(): Promise<string> {
 }
 
 /** A local-folder connector on a new folder under root. */
-export async function createLocalConnector(lexbridge: Lexbridge, root: string, name: string): Promise<{ id: string; path: string }> {
+export async function createLocalConnector(
+  lexbridge: Lexbridge,
+  root: string,
+  name: string,
+): Promise<{ id: string; path: string }> {
   const path = join(root, `${name}-${randomUUID().slice(0, 8)}`);
   await mkdir(path, { recursive: true });
   const id = randomUUID();
@@ -37,12 +41,18 @@ export async function readTree(base: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(base, { withFileTypes: true, recursive: true })) {
     const rel = join(entry.parentPath, entry.name).slice(base.length + 1);
-    out[entry.isDirectory() ? `${rel}/` : rel] = entry.isDirectory() ? '' : await readFile(join(base, rel), 'utf8');
+    out[entry.isDirectory() ? `${rel}/` : rel] = entry.isDirectory()
+      ? ''
+      : await readFile(join(base, rel), 'utf8');
   }
   return out;
 }
 
-export async function runNow(lexbridge: Lexbridge, workflow: WorkflowRow, options: { dryRun?: boolean } = {}) {
+export async function runNow(
+  lexbridge: Lexbridge,
+  workflow: WorkflowRow,
+  options: { dryRun?: boolean } = {},
+) {
   const run = await requestRun(lexbridge, workflow, { trigger: 'manual', dryRun: options.dryRun });
   return finishRun(lexbridge, run.id);
 }
@@ -60,7 +70,11 @@ export async function createAndRun(
   owner: { userId: string },
   body: Omit<CreateWorkflowBody, 'name'> & { name?: string },
 ) {
-  const { workflow, run } = await createWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, { name: 'test', ...body });
+  const { workflow, run } = await createWorkflow(
+    lexbridge,
+    { id: owner.userId, roles: ['User'] },
+    { name: 'test', ...body },
+  );
   const first = await finishRun(lexbridge, run!.id);
   return { workflow, ...first };
 }

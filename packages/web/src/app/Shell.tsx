@@ -111,7 +111,12 @@ interface NavEntry {
 }
 
 const navEntries: NavEntry[] = [
-  { to: '/connectors', label: 'Connectors', icon: <PlugConnectedRegular />, visible: (me) => !onlyPublishes(me) },
+  {
+    to: '/connectors',
+    label: 'Connectors',
+    icon: <PlugConnectedRegular />,
+    visible: (me) => !onlyPublishes(me),
+  },
   { to: '/workflows', label: 'Workflows', icon: <ArrowSyncRegular />, visible: mayUseWorkflows },
   { to: '/publish', label: 'Publish', icon: <CloudArrowUpRegular />, visible: () => true },
   { to: '/activity', label: 'Activity', icon: <HistoryRegular />, visible: (me) => !onlyPublishes(me) },

@@ -5,7 +5,8 @@ import { createLogger } from '../../log.ts';
 import { openLexbridge } from '../../runtime.ts';
 import { runDiagnostics } from './run.ts';
 
-export const doctorUsage = 'Usage: lexbridge doctor <connector-id> [--user <user-id>]   (with --user, also checks the API version and libraries with that user\'s authorisation)';
+export const doctorUsage =
+  "Usage: lexbridge doctor <connector-id> [--user <user-id>]   (with --user, also checks the API version and libraries with that user's authorisation)";
 
 /** Prints a report as lines a person can follow: each step, its detail, and what to do. */
 export function formatReport(report: DiagnosticsReport): string {
@@ -24,10 +25,22 @@ export function formatReport(report: DiagnosticsReport): string {
  * server holds the data, so it is asked to run the checks (`viaRunningServer`); otherwise the data is
  * opened here.
  */
-export async function runDoctor(args: string[], config: Config, viaRunningServer: (config: Config, path: string) => Promise<unknown | undefined>): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { user: { type: 'string' } } });
+export async function runDoctor(
+  args: string[],
+  config: Config,
+  viaRunningServer: (config: Config, path: string) => Promise<unknown | undefined>,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { user: { type: 'string' } },
+  });
   const connectorId = positionals[0];
-  if (!connectorId || !/^[0-9a-f-]{36}$/i.test(connectorId) || (values.user && !/^[0-9a-f-]{36}$/i.test(values.user))) {
+  if (
+    !connectorId ||
+    !/^[0-9a-f-]{36}$/i.test(connectorId) ||
+    (values.user && !/^[0-9a-f-]{36}$/i.test(values.user))
+  ) {
     console.error(doctorUsage);
     return 2;
   }

@@ -16,7 +16,13 @@ import {
   type WrittenDocument,
   writeMeasured,
 } from '../content.ts';
-import { libraryOf, openWorkApiClient, type DocumentProfile, type WorkApiClient, type WorkProfile } from './work-api-client.ts';
+import {
+  type DocumentProfile,
+  libraryOf,
+  openWorkApiClient,
+  type WorkApiClient,
+  type WorkProfile,
+} from './work-api-client.ts';
 
 /** The virtual root above the workspaces of every library the user can see. */
 const ROOT = '';
@@ -50,13 +56,20 @@ export function contentErrorFrom(err: unknown): unknown {
       return new ContentError('content_reauthorise', err.message, { cause: err });
     case 'imanage_rate_limited': {
       const seconds = Number(err.details?.retryAfterSeconds);
-      return new ContentError('content_unavailable', err.message, { retryable: true, cause: err, ...(seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}) });
+      return new ContentError('content_unavailable', err.message, {
+        retryable: true,
+        cause: err,
+        ...(seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
+      });
     }
     case 'imanage_unreachable':
       return new ContentError('content_unavailable', err.message, { retryable: true, cause: err });
     case 'imanage_api_error':
       if (err.status === 403) return new ContentError('content_access_denied', err.message, { cause: err });
-      return new ContentError('content_unavailable', err.message, { retryable: err.status >= 500, cause: err });
+      return new ContentError('content_unavailable', err.message, {
+        retryable: err.status >= 500,
+        cause: err,
+      });
     default:
       return err;
   }
@@ -70,7 +83,12 @@ export function contentErrorFrom(err: unknown): unknown {
  * one search call however large the library is.
  */
 export class ImanageContentStore implements ContentStore {
-  readonly capabilities: ContentStoreCapabilities = { versions: true, changeQuery: true, names: { windows: false, maxBytes: 254 }, replacesByName: false };
+  readonly capabilities: ContentStoreCapabilities = {
+    versions: true,
+    changeQuery: true,
+    names: { windows: false, maxBytes: 254 },
+    replacesByName: false,
+  };
   private readonly kinds = new Map<string, Kind>();
   private readonly containers = new Map<string, ContentItem>();
   private readonly documentParents = new Map<string, string>();
@@ -102,7 +120,10 @@ export class ImanageContentStore implements ContentStore {
     const id = documentKey(profile.id);
     this.kinds.set(id, 'document');
     if (parentId) this.documentParents.set(id, parentId);
-    const checksum = typeof profile.checksum === 'string' && /^sha256:/i.test(profile.checksum) ? `sha256:${profile.checksum.slice(7).toLowerCase()}` : undefined;
+    const checksum =
+      typeof profile.checksum === 'string' && /^sha256:/i.test(profile.checksum)
+        ? `sha256:${profile.checksum.slice(7).toLowerCase()}`
+        : undefined;
     return {
       id,
       kind: 'document',
@@ -124,8 +145,10 @@ export class ImanageContentStore implements ContentStore {
   async getItem(id: string): Promise<ContentItem> {
     if (id === ROOT) return { id: ROOT, kind: 'folder', name: '', parentId: null };
     const known = this.kinds.get(id);
-    if (known === 'document' || /^[^!]+![0-9]+\.[0-9]+$/.test(id)) return this.documentItem(await this.call(() => this.client.getDocument(id)), null);
-    if (known === 'workspace') return this.containerItem(await this.call(() => this.client.getWorkspace(id)), 'workspace');
+    if (known === 'document' || /^[^!]+![0-9]+\.[0-9]+$/.test(id))
+      return this.documentItem(await this.call(() => this.client.getDocument(id)), null);
+    if (known === 'workspace')
+      return this.containerItem(await this.call(() => this.client.getWorkspace(id)), 'workspace');
     try {
       return this.containerItem(await this.call(() => this.client.getFolder(id)), 'folder');
     } catch (err) {
@@ -145,7 +168,10 @@ export class ImanageContentStore implements ContentStore {
 
   async ancestors(id: string): Promise<ContentItem[]> {
     const chain: ContentItem[] = [];
-    let parentId = this.kinds.get(id) === 'document' ? (this.documentParents.get(id) ?? null) : (await this.container(id)).parentId;
+    let parentId =
+      this.kinds.get(id) === 'document'
+        ? (this.documentParents.get(id) ?? null)
+        : (await this.container(id)).parentId;
     for (let hops = 0; parentId !== null && parentId !== ROOT && hops < 100; hops++) {
       const parent = await this.container(parentId);
       chain.unshift(parent);
@@ -158,7 +184,8 @@ export class ImanageContentStore implements ContentStore {
   async *listChildren(folderId: string, signal?: AbortSignal): AsyncIterable<ContentItem> {
     if (folderId === ROOT) {
       for (const library of await this.call(() => this.client.libraries())) {
-        for (const workspace of await this.call(() => this.client.searchWorkspaces(library.id))) yield this.containerItem(workspace, 'workspace');
+        for (const workspace of await this.call(() => this.client.searchWorkspaces(library.id)))
+          yield this.containerItem(workspace, 'workspace');
       }
       return;
     }
@@ -200,14 +227,24 @@ export class ImanageContentStore implements ContentStore {
   async *changesSince(
     rootId: string,
     since: Date,
-    options: { signal?: AbortSignal; knownParent?(id: string): string | null | undefined | Promise<string | null | undefined> } = {},
+    options: {
+      signal?: AbortSignal;
+      knownParent?(id: string): string | null | undefined | Promise<string | null | undefined>;
+    } = {},
   ): AsyncIterable<ContentItem> {
     const { signal } = options;
     const from = since.toISOString();
     const search = (containerId: string, subtree: boolean) =>
-      this.collect(this.client.searchDocuments(libraryOf(containerId), { container_id: containerId, include_subtree: subtree, edit_date_from: from }, { paging: 'cursor', ...(signal ? { signal } : {}) }));
+      this.collect(
+        this.client.searchDocuments(
+          libraryOf(containerId),
+          { container_id: containerId, include_subtree: subtree, edit_date_from: from },
+          { paging: 'cursor', ...(signal ? { signal } : {}) },
+        ),
+      );
     const roots = rootId === ROOT ? [] : [rootId];
-    if (rootId === ROOT) for await (const workspace of this.listChildren(ROOT, signal)) roots.push(workspace.id);
+    if (rootId === ROOT)
+      for await (const workspace of this.listChildren(ROOT, signal)) roots.push(workspace.id);
     for (const root of roots) {
       const changed = await search(root, true);
       if (changed.length === 0) continue;
@@ -237,7 +274,9 @@ export class ImanageContentStore implements ContentStore {
     if (wanted.size === 0) return;
     const folders: ContentItem[] = [];
     const kind = this.kinds.get(containerId) === 'workspace' ? 'workspace' : 'folder';
-    for (const child of await this.collect(this.client.listChildren(containerId, { kind, excludeDocuments: true, ...(signal ? { signal } : {}) }))) {
+    for (const child of await this.collect(
+      this.client.listChildren(containerId, { kind, excludeDocuments: true, ...(signal ? { signal } : {}) }),
+    )) {
       if (child.wstype === 'folder') folders.push(this.containerItem(child, 'folder'));
     }
     for (const folder of folders) {
@@ -257,8 +296,13 @@ export class ImanageContentStore implements ContentStore {
     }
   }
 
-  async openRead(item: ContentItem, options: { versionId?: string; signal?: AbortSignal } = {}): Promise<{ stream: Readable; size?: number }> {
-    const download = await this.call(() => this.client.download(options.versionId ?? item.id, options.signal ? { signal: options.signal } : {}));
+  async openRead(
+    item: ContentItem,
+    options: { versionId?: string; signal?: AbortSignal } = {},
+  ): Promise<{ stream: Readable; size?: number }> {
+    const download = await this.call(() =>
+      this.client.download(options.versionId ?? item.id, options.signal ? { signal: options.signal } : {}),
+    );
     return { stream: download.stream, ...(download.size !== undefined ? { size: download.size } : {}) };
   }
 
@@ -267,9 +311,17 @@ export class ImanageContentStore implements ContentStore {
    * new document or a new version: the document appears in iManage only complete and verified, the
    * upload can be replayed after a 401 or 429, and memory stays flat whatever the size.
    */
-  async writeDocument(parentId: string, name: string, content: Readable, options: WriteDocumentOptions = {}): Promise<WrittenDocument> {
+  async writeDocument(
+    parentId: string,
+    name: string,
+    content: Readable,
+    options: WriteDocumentOptions = {},
+  ): Promise<WrittenDocument> {
     if (this.kinds.get(parentId) === 'workspace') {
-      throw new ContentError('content_invalid', 'iManage keeps documents in folders, not directly in a workspace: choose a folder as the target.');
+      throw new ContentError(
+        'content_invalid',
+        'iManage keeps documents in folders, not directly in a workspace: choose a folder as the target.',
+      );
     }
     const dir = await mkdtemp(join(tmpdir(), 'lexbridge-upload-'));
     const spool = join(dir, randomBytes(6).toString('hex'));
@@ -278,12 +330,23 @@ export class ImanageContentStore implements ContentStore {
       const { size } = written;
       await options.verify?.(written);
       const { name: stem, extension } = splitFileName(name);
-      const upload = { extension, size, content: () => createReadStream(spool), ...(options.signal ? { signal: options.signal } : {}) };
+      const upload = {
+        extension,
+        size,
+        content: () => createReadStream(spool),
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
       const profile = await this.call(() =>
-        options.existingId ? this.client.addVersion(options.existingId, { ...upload, name: stem }) : this.client.uploadDocument(parentId, { ...upload, name: stem }),
+        options.existingId
+          ? this.client.addVersion(options.existingId, { ...upload, name: stem })
+          : this.client.uploadDocument(parentId, { ...upload, name: stem }),
       );
       if (profile.size !== undefined && Number(profile.size) !== size) {
-        throw new ContentError('content_unavailable', `iManage stored ${profile.size} bytes of ${size}; the upload will be tried again.`, { retryable: true });
+        throw new ContentError(
+          'content_unavailable',
+          `iManage stored ${profile.size} bytes of ${size}; the upload will be tried again.`,
+          { retryable: true },
+        );
       }
       return { item: this.documentItem(profile, parentId), ...written };
     } finally {
@@ -294,36 +357,61 @@ export class ImanageContentStore implements ContentStore {
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem> {
     const existing = await this.findChild(parentId, name, signal);
     if (existing?.kind === 'folder') return existing;
-    if (parentId === ROOT) throw new ContentError('content_invalid', 'Workspaces are not created by workflows: choose a workspace or folder as the target.');
+    if (parentId === ROOT)
+      throw new ContentError(
+        'content_invalid',
+        'Workspaces are not created by workflows: choose a workspace or folder as the target.',
+      );
     const workspace = this.kinds.get(parentId) === 'workspace';
-    const profile = await this.call(() => (workspace ? this.client.createFolder(parentId, { name }) : this.client.createSubfolder(parentId, { name })));
+    const profile = await this.call(() =>
+      workspace
+        ? this.client.createFolder(parentId, { name })
+        : this.client.createSubfolder(parentId, { name }),
+    );
     return this.containerItem(profile, 'folder');
   }
 
   async relocate(item: ContentItem, target: { parentId: string; name: string }): Promise<ContentItem> {
     if (item.kind === 'folder' && target.parentId === item.parentId) {
-      return this.containerItem(await this.call(() => this.client.renameFolder(item.id, target.name)), 'folder');
+      return this.containerItem(
+        await this.call(() => this.client.renameFolder(item.id, target.name)),
+        'folder',
+      );
     }
-    throw new ContentError('content_invalid', 'Moving items between iManage folders, and renaming documents, is not supported yet; the item was left where it is.');
+    throw new ContentError(
+      'content_invalid',
+      'Moving items between iManage folders, and renaming documents, is not supported yet; the item was left where it is.',
+    );
   }
 
   async delete(item: ContentItem): Promise<void> {
-    if (item.id === ROOT) throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
-    await this.call(() => (item.kind === 'document' ? this.client.deleteDocument(item.id) : this.client.deleteFolder(item.id)));
+    if (item.id === ROOT)
+      throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
+    await this.call(() =>
+      item.kind === 'document' ? this.client.deleteDocument(item.id) : this.client.deleteFolder(item.id),
+    );
   }
 
   async rights(id: string): Promise<{ read: boolean; write: boolean }> {
     if (id === ROOT) return { read: true, write: false };
     await this.getItem(id);
     const kind = this.kinds.get(id);
-    const profile = kind === 'workspace' ? await this.call(() => this.client.getWorkspace(id)) : kind === 'folder' ? await this.call(() => this.client.getFolder(id)) : await this.call(() => this.client.getDocument(id));
+    const profile =
+      kind === 'workspace'
+        ? await this.call(() => this.client.getWorkspace(id))
+        : kind === 'folder'
+          ? await this.call(() => this.client.getFolder(id))
+          : await this.call(() => this.client.getDocument(id));
     const security = String(profile.effective_security ?? 'read');
     return { read: security !== 'no_access', write: security === 'read_write' || security === 'full_access' };
   }
 }
 
 /** Opens iManage content as the user: their connection's token, refreshed as needed. */
-export async function openImanageContentStore(lexbridge: Lexbridge, key: { connectorId: string; userId: string }): Promise<ContentStore> {
+export async function openImanageContentStore(
+  lexbridge: Lexbridge,
+  key: { connectorId: string; userId: string },
+): Promise<ContentStore> {
   try {
     return new ImanageContentStore(await openWorkApiClient(lexbridge, key));
   } catch (err) {

@@ -22,7 +22,11 @@ export interface DiscoveryResult {
   contentType?: string;
 }
 
-export async function fetchDiscovery(server: Pick<ImanageServer, 'serverAddress' | 'dispatcher'>, accessToken?: string, signal?: AbortSignal): Promise<DiscoveryResult> {
+export async function fetchDiscovery(
+  server: Pick<ImanageServer, 'serverAddress' | 'dispatcher'>,
+  accessToken?: string,
+  signal?: AbortSignal,
+): Promise<DiscoveryResult> {
   const res = await request(`${server.serverAddress}/api`, {
     method: 'GET',
     headers: { accept: 'application/json', ...(accessToken ? { 'x-auth-token': accessToken } : {}) },
@@ -37,7 +41,11 @@ export async function fetchDiscovery(server: Pick<ImanageServer, 'serverAddress'
     return { status: res.statusCode, contentType };
   }
   const body = (await res.body.json().catch(() => undefined)) as { data?: DiscoveryDocument } | undefined;
-  return { status: res.statusCode, ...(body?.data && typeof body.data === 'object' ? { data: body.data } : {}), contentType };
+  return {
+    status: res.statusCode,
+    ...(body?.data && typeof body.data === 'object' ? { data: body.data } : {}),
+    contentType,
+  };
 }
 
 /** Parses "10.3.0.1500" into [10, 3]; undefined when it is not a version. */
@@ -55,14 +63,31 @@ export async function lookUpAccount(server: ImanageServer, accessToken: string):
   try {
     result = await fetchDiscovery(server, accessToken);
   } catch (err) {
-    throw new AppError('imanage_unreachable', `The iManage server at ${server.serverAddress} did not answer GET /api: ${(err as Error).message}.`, undefined, { cause: err });
+    throw new AppError(
+      'imanage_unreachable',
+      `The iManage server at ${server.serverAddress} did not answer GET /api: ${(err as Error).message}.`,
+      undefined,
+      { cause: err },
+    );
   }
   if (result.status === 404) {
-    return { userId: 'unknown', name: null, email: null, customerId: null, dmsVersion: null, apiBaseUrl: `${server.serverAddress}/work/api/v2`, discovered: false };
+    return {
+      userId: 'unknown',
+      name: null,
+      email: null,
+      customerId: null,
+      dmsVersion: null,
+      apiBaseUrl: `${server.serverAddress}/work/api/v2`,
+      discovered: false,
+    };
   }
   const data = result.data;
   if (result.status !== 200 || !data?.user?.id) {
-    throw new AppError('imanage_api_error', `GET ${server.serverAddress}/api answered ${result.status} without the iManage account details.`, { status: result.status });
+    throw new AppError(
+      'imanage_api_error',
+      `GET ${server.serverAddress}/api answered ${result.status} without the iManage account details.`,
+      { status: result.status },
+    );
   }
   const v2 = data.versions?.find((v) => v.name === 'v2')?.url;
   return {

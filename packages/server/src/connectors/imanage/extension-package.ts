@@ -1,11 +1,11 @@
 import type { ImanageFlavour, ImanageSetup } from '@lexbridge/contracts';
 import { strToU8, zipSync } from 'fflate';
 import { stringify } from 'yaml';
-import type { Config } from '../../config/index.ts';
 // The manifest schema lives in contracts beside the emulator that accepts it; it is not part of the
 // contracts index (it needs the yaml parser, which the web app does not).
 import { type ImanageManifest, parseImanageManifest } from '../../../../contracts/src/imanage-manifest.ts';
 import { callbackPath } from '../../authorisation/authorise.ts';
+import type { Config } from '../../config/index.ts';
 
 /**
  * The Lexbridge extension package for iManage Control Center ("Add Application > Upload Package"):
@@ -28,7 +28,10 @@ export function imanageSetup(config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_EGRES
   };
 }
 
-export function buildManifest(config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_IMANAGE_CLOUD_URL'>, flavour: ImanageFlavour): ImanageManifest {
+export function buildManifest(
+  config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_IMANAGE_CLOUD_URL'>,
+  flavour: ImanageFlavour,
+): ImanageManifest {
   const cloud = flavour === 'classic-cloud';
   const host = new URL(config.publicUrl).host;
   const manifest = {
@@ -55,7 +58,9 @@ export function buildManifest(config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_IMAN
       {
         key: 'imanage_server_url',
         label: 'iManage server URL',
-        help: cloud ? 'Your iManage classic cloud address.' : 'The address of this iManage Work Server, as Lexbridge reaches it (the Server Address of the connector in Lexbridge).',
+        help: cloud
+          ? 'Your iManage classic cloud address.'
+          : 'The address of this iManage Work Server, as Lexbridge reaches it (the Server Address of the connector in Lexbridge).',
         ...(cloud ? { default: config.LEXBRIDGE_IMANAGE_CLOUD_URL.replace(/\/+$/, '') } : {}),
         required: true,
         type: 'url',
@@ -76,7 +81,10 @@ export function buildManifest(config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_IMAN
   return parseImanageManifest(stringify(manifest));
 }
 
-export function buildExtensionPackage(config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_IMANAGE_CLOUD_URL'>, flavour: ImanageFlavour): { fileName: string; bytes: Uint8Array } {
+export function buildExtensionPackage(
+  config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_IMANAGE_CLOUD_URL'>,
+  flavour: ImanageFlavour,
+): { fileName: string; bytes: Uint8Array } {
   const manifest = buildManifest(config, flavour);
   const readme = [
     'Lexbridge extension for iManage Control Center',
@@ -87,6 +95,9 @@ export function buildExtensionPackage(config: Pick<Config, 'publicUrl' | 'LEXBRI
     'Then, in Lexbridge: Connectors > Available Connectors > iManage, with the Client Id and the secret.',
     '',
   ].join('\n');
-  const bytes = zipSync({ 'manifest.yaml': strToU8(stringify(manifest)), 'README.txt': strToU8(readme) }, { mtime: new Date('2024-01-01T00:00:00Z') });
+  const bytes = zipSync(
+    { 'manifest.yaml': strToU8(stringify(manifest)), 'README.txt': strToU8(readme) },
+    { mtime: new Date('2024-01-01T00:00:00Z') },
+  );
   return { fileName: `lexbridge-imanage-${flavour}.zip`, bytes };
 }

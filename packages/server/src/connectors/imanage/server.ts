@@ -5,7 +5,12 @@ import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
 import type { Lexbridge } from '../../runtime.ts';
 import { type ConnectorRow, openConnectorSecrets } from '../repository.ts';
-import { imanageCloudAvailability, type ImanageConfig, isLoopbackHost, normaliseServerAddress } from './settings.ts';
+import {
+  type ImanageConfig,
+  imanageCloudAvailability,
+  isLoopbackHost,
+  normaliseServerAddress,
+} from './settings.ts';
 
 /**
  * Everything needed to talk to one connector's iManage server: its address, the OAuth client, and the
@@ -31,7 +36,11 @@ export const imanageTypes = new Set(['imanage-onprem', 'imanage-cloud']);
 const dispatchers = new Map<string, Dispatcher>();
 
 /** One dispatcher per (address, CA bundle, proxy) so connections are pooled and reused. */
-export function dispatcherFor(config: Pick<Config, 'HTTPS_PROXY' | 'NO_PROXY'>, serverAddress: string, caBundle?: string): Dispatcher {
+export function dispatcherFor(
+  config: Pick<Config, 'HTTPS_PROXY' | 'NO_PROXY'>,
+  serverAddress: string,
+  caBundle?: string,
+): Dispatcher {
   const host = new URL(serverAddress).hostname;
   const proxied = Boolean(config.HTTPS_PROXY) && !isLoopbackHost(host);
   const key = createHash('sha256')
@@ -54,11 +63,17 @@ export function dispatcherFor(config: Pick<Config, 'HTTPS_PROXY' | 'NO_PROXY'>, 
   return dispatcher;
 }
 
-export function imanageServerFor(lexbridge: Pick<Lexbridge, 'config' | 'secrets'>, row: ConnectorRow): ImanageServer {
+export function imanageServerFor(
+  lexbridge: Pick<Lexbridge, 'config' | 'secrets'>,
+  row: ConnectorRow,
+): ImanageServer {
   if (row.type === 'imanage-cloud') {
     const availability = imanageCloudAvailability(lexbridge.config);
     if (!availability.available) throw new AppError('connector_type_not_configured', availability.reason);
-    const serverAddress = normaliseServerAddress(lexbridge.config.LEXBRIDGE_IMANAGE_CLOUD_URL, 'LEXBRIDGE_IMANAGE_CLOUD_URL');
+    const serverAddress = normaliseServerAddress(
+      lexbridge.config.LEXBRIDGE_IMANAGE_CLOUD_URL,
+      'LEXBRIDGE_IMANAGE_CLOUD_URL',
+    );
     return {
       connectorId: row.id,
       serverAddress,
@@ -72,7 +87,10 @@ export function imanageServerFor(lexbridge: Pick<Lexbridge, 'config' | 'secrets'
     };
   }
   if (row.type !== 'imanage-onprem') {
-    throw new AppError('connector_type_unknown', `The connector "${row.name}" is a ${row.type} connector, which does not talk to iManage.`);
+    throw new AppError(
+      'connector_type_unknown',
+      `The connector "${row.name}" is a ${row.type} connector, which does not talk to iManage.`,
+    );
   }
   const config = row.config as unknown as ImanageConfig;
   const secrets = openConnectorSecrets(lexbridge, row);

@@ -22,7 +22,7 @@ export const imanageFields: ConnectorField[] = [
   {
     key: 'clientId',
     label: 'Client Id',
-    help: 'The Client Id iManage generated for the Lexbridge application: Control Center > Settings > Applications, in the application\'s record.',
+    help: "The Client Id iManage generated for the Lexbridge application: Control Center > Settings > Applications, in the application's record.",
     default: null,
     required: true,
     secret: false,
@@ -31,7 +31,7 @@ export const imanageFields: ConnectorField[] = [
   {
     key: 'secretKey',
     label: 'Secret Key',
-    help: 'The client secret generated on the application\'s Authentication step. Paste it here; it is stored encrypted and never shown again. Leave empty when editing to keep the current one.',
+    help: "The client secret generated on the application's Authentication step. Paste it here; it is stored encrypted and never shown again. Leave empty when editing to keep the current one.",
     default: null,
     required: true,
     secret: true,
@@ -67,7 +67,7 @@ export const imanageFields: ConnectorField[] = [
   {
     key: 'caBundle',
     label: 'Trusted certificates (PEM)',
-    help: 'Only when the iManage server\'s certificate comes from your firm\'s own certificate authority: paste that CA certificate (PEM). Leave empty for public certificates.',
+    help: "Only when the iManage server's certificate comes from your firm's own certificate authority: paste that CA certificate (PEM). Leave empty for public certificates.",
     default: null,
     required: false,
     secret: false,
@@ -111,16 +111,20 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function normaliseServerAddress(value: unknown, field = 'serverAddress'): string {
   const invalid = (why: string) => new AppError('connector_config_invalid', `${field}: ${why}`, { field });
-  if (typeof value !== 'string' || value.trim() === '') throw invalid('enter the https address of your iManage server');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw invalid('enter the https address of your iManage server');
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
     throw invalid(`"${value}" is not an address; enter it like https://imanage.firm.com`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('the address must start with https://');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalid('the address must start with https://');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw invalid('the address must use https://; http:// is only accepted for this machine (localhost), for testing');
+    throw invalid(
+      'the address must use https://; http:// is only accepted for this machine (localhost), for testing',
+    );
   }
   if (url.username || url.password) throw invalid('the address must not contain a user name or password');
   url.search = '';
@@ -130,7 +134,12 @@ export function normaliseServerAddress(value: unknown, field = 'serverAddress'):
 
 /** "User" and "user" are the same scope; iManage's scopes are lower case. */
 export function normaliseScope(value: unknown): string {
-  const scope = (typeof value === 'string' ? value : 'user').trim().toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+  const scope = (typeof value === 'string' ? value : 'user')
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
   if (!scope) return 'user';
   if (!/^[a-z0-9_:.-]+( [a-z0-9_:.-]+)*$/.test(scope)) {
     throw new AppError('connector_config_invalid', 'scope: use "user" (letters only)', { field: 'scope' });
@@ -143,11 +152,14 @@ function parseBoolean(value: unknown, fallback: boolean): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'on') return true;
   if (value === 'false' || value === 'off') return false;
-  throw new AppError('connector_config_invalid', 'refreshToken: expected on or off (true or false)', { field: 'refreshToken' });
+  throw new AppError('connector_config_invalid', 'refreshToken: expected on or off (true or false)', {
+    field: 'refreshToken',
+  });
 }
 
 function requiredText(value: unknown, field: string, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new AppError('connector_config_invalid', `${field}: ${what}`, { field });
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new AppError('connector_config_invalid', `${field}: ${what}`, { field });
   return value.trim();
 }
 
@@ -160,17 +172,37 @@ export function parseImanageSettings(
   previous?: { config: ImanageConfig; secrets: { secretKey?: string } },
 ): { config: ImanageConfig; secrets: { secretKey: string } } {
   const pick = (key: keyof ImanageConfig) => (key in input ? input[key] : previous?.config[key]);
-  const clientId = requiredText(pick('clientId'), 'clientId', 'copy the Client Id from the application in Control Center');
+  const clientId = requiredText(
+    pick('clientId'),
+    'clientId',
+    'copy the Client Id from the application in Control Center',
+  );
   const givenSecret = typeof input.secretKey === 'string' ? input.secretKey.trim() : '';
   const secretKey = givenSecret || previous?.secrets.secretKey;
-  if (!secretKey) throw new AppError('connector_config_invalid', 'secretKey: paste the client secret from Control Center', { field: 'secretKey' });
+  if (!secretKey)
+    throw new AppError('connector_config_invalid', 'secretKey: paste the client secret from Control Center', {
+      field: 'secretKey',
+    });
   const auth = pick('clientAuthentication') ?? 'client_secret_post';
   if (auth !== 'client_secret_post' && auth !== 'client_secret_basic') {
-    throw new AppError('connector_config_invalid', 'clientAuthentication: choose client_secret_post or client_secret_basic', { field: 'clientAuthentication' });
+    throw new AppError(
+      'connector_config_invalid',
+      'clientAuthentication: choose client_secret_post or client_secret_basic',
+      { field: 'clientAuthentication' },
+    );
   }
   const caBundle = pick('caBundle');
-  if (caBundle !== undefined && caBundle !== null && caBundle !== '' && (typeof caBundle !== 'string' || !caBundle.includes('-----BEGIN CERTIFICATE-----'))) {
-    throw new AppError('connector_config_invalid', 'caBundle: paste one or more PEM certificates (-----BEGIN CERTIFICATE----- …)', { field: 'caBundle' });
+  if (
+    caBundle !== undefined &&
+    caBundle !== null &&
+    caBundle !== '' &&
+    (typeof caBundle !== 'string' || !caBundle.includes('-----BEGIN CERTIFICATE-----'))
+  ) {
+    throw new AppError(
+      'connector_config_invalid',
+      'caBundle: paste one or more PEM certificates (-----BEGIN CERTIFICATE----- …)',
+      { field: 'caBundle' },
+    );
   }
   return {
     config: {
@@ -187,7 +219,8 @@ export function parseImanageSettings(
 
 /** The iManage Cloud connector takes everything from the operator's configuration. */
 export function imanageCloudAvailability(config: Config): { available: boolean; reason?: string } {
-  if (config.LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID && config.LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET) return { available: true };
+  if (config.LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID && config.LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET)
+    return { available: true };
   return {
     available: false,
     reason:

@@ -78,14 +78,29 @@ export interface WorkApiClient {
   searchWorkspaces(library: string, filters?: { name?: string; limit?: number }): Promise<WorkProfile[]>;
   getFolder(id: string): Promise<WorkProfile>;
   /** Folders and documents directly inside a workspace or folder, page by page. */
-  listChildren(containerId: string, options?: { kind?: 'workspace' | 'folder'; pageSize?: number; excludeDocuments?: boolean; signal?: AbortSignal }): AsyncIterable<WorkProfile>;
+  listChildren(
+    containerId: string,
+    options?: {
+      kind?: 'workspace' | 'folder';
+      pageSize?: number;
+      excludeDocuments?: boolean;
+      signal?: AbortSignal;
+    },
+  ): AsyncIterable<WorkProfile>;
   /** Documents matching filters; `paging: 'cursor'` is stable while documents change. */
-  searchDocuments(library: string, filters: DocumentSearch, options?: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal }): AsyncIterable<DocumentProfile>;
+  searchDocuments(
+    library: string,
+    filters: DocumentSearch,
+    options?: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal },
+  ): AsyncIterable<DocumentProfile>;
   getDocument(id: string): Promise<DocumentProfile>;
   listVersions(id: string): Promise<DocumentProfile[]>;
   download(id: string, options?: { signal?: AbortSignal }): Promise<Download>;
   uploadDocument(folderId: string, document: NewDocument): Promise<DocumentProfile>;
-  addVersion(documentId: string, document: Omit<NewDocument, 'name'> & { name?: string }): Promise<DocumentProfile>;
+  addVersion(
+    documentId: string,
+    document: Omit<NewDocument, 'name'> & { name?: string },
+  ): Promise<DocumentProfile>;
   createFolder(workspaceId: string, folder: { name: string; description?: string }): Promise<WorkProfile>;
   createSubfolder(folderId: string, folder: { name: string; description?: string }): Promise<WorkProfile>;
   renameFolder(folderId: string, name: string): Promise<WorkProfile>;
@@ -101,7 +116,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** The library part of an iManage id: "ACTIVE!123.1" → "ACTIVE". */
 export function libraryOf(id: string): string {
@@ -115,14 +135,29 @@ const enc = encodeURIComponent;
 const tokenReuseMs = 10_000;
 
 /** Opens a client on the user's connection to the connector. */
-export async function openWorkApiClient(lexbridge: Lexbridge, key: ConnectionKey, policy: RetryPolicy = defaultRetryPolicy): Promise<WorkApiClient> {
+export async function openWorkApiClient(
+  lexbridge: Lexbridge,
+  key: ConnectionKey,
+  policy: RetryPolicy = defaultRetryPolicy,
+): Promise<WorkApiClient> {
   const connector = await getConnectorRow(lexbridge.store.db, key.connectorId);
   const server = imanageServerFor(lexbridge, connector);
   const first = await getAccessToken(lexbridge, key);
-  return new HttpWorkApiClient(lexbridge, key, server.dispatcher, server.serverAddress, first.apiBaseUrl, first.customerId, policy);
+  return new HttpWorkApiClient(
+    lexbridge,
+    key,
+    server.dispatcher,
+    server.serverAddress,
+    first.apiBaseUrl,
+    first.customerId,
+    policy,
+  );
 }
 
-type Body = { json: unknown } | { multipart: () => { body: Readable; contentType: string; length: number } } | undefined;
+type Body =
+  | { json: unknown }
+  | { multipart: () => { body: Readable; contentType: string; length: number } }
+  | undefined;
 
 interface CallOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -168,7 +203,11 @@ class HttpWorkApiClient implements WorkApiClient {
   }
 
   /** One Work API call with token refresh, rate-limit waits and retries; returns the live response. */
-  private async send(method: Dispatcher.HttpMethod, path: string, options: CallOptions = {}): Promise<Dispatcher.ResponseData> {
+  private async send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<Dispatcher.ResponseData> {
     const url = options.absolute ?? this.url(path, options.query);
     let token = await this.token();
     let refreshed = false;
@@ -196,7 +235,12 @@ class HttpWorkApiClient implements WorkApiClient {
           await sleep(this.backoff(attempt));
           continue;
         }
-        throw new AppError('imanage_unreachable', `${method} ${this.describe(url)} failed: ${(err as Error).message}`, undefined, { cause: err });
+        throw new AppError(
+          'imanage_unreachable',
+          `${method} ${this.describe(url)} failed: ${(err as Error).message}`,
+          undefined,
+          { cause: err },
+        );
       }
       const canRepeat = options.replayable !== false;
       if (res.statusCode === 401 && !refreshed && canRepeat) {
@@ -210,12 +254,21 @@ class HttpWorkApiClient implements WorkApiClient {
         const wait = retryAfterMs(res.headers) ?? this.backoff(attempt);
         await res.body.dump();
         if (wait > this.policy.maxRetryAfterMs) {
-          throw new AppError('imanage_rate_limited', `The iManage server asks Lexbridge to wait ${Math.ceil(wait / 1000)} s before trying again.`, { retryAfterSeconds: Math.ceil(wait / 1000) });
+          throw new AppError(
+            'imanage_rate_limited',
+            `The iManage server asks Lexbridge to wait ${Math.ceil(wait / 1000)} s before trying again.`,
+            { retryAfterSeconds: Math.ceil(wait / 1000) },
+          );
         }
         await sleep(wait);
         continue;
       }
-      if ([502, 503, 504].includes(res.statusCode) && options.idempotent && canRepeat && attempt < this.policy.attempts) {
+      if (
+        [502, 503, 504].includes(res.statusCode) &&
+        options.idempotent &&
+        canRepeat &&
+        attempt < this.policy.attempts
+      ) {
         await res.body.dump();
         await sleep(this.backoff(attempt));
         continue;
@@ -239,16 +292,41 @@ class HttpWorkApiClient implements WorkApiClient {
     const text = await res.body.text().catch(() => '');
     let message = text.slice(0, 300);
     try {
-      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } | string; message?: string };
-      message = typeof parsed.error === 'object' ? `${parsed.error.code ?? ''} ${parsed.error.message ?? ''}`.trim() : (parsed.message ?? String(parsed.error ?? message));
+      const parsed = JSON.parse(text) as {
+        error?: { code?: string; message?: string } | string;
+        message?: string;
+      };
+      message =
+        typeof parsed.error === 'object'
+          ? `${parsed.error.code ?? ''} ${parsed.error.message ?? ''}`.trim()
+          : (parsed.message ?? String(parsed.error ?? message));
     } catch {
       // not JSON: keep the start of the text
     }
     const where = `${method} ${this.describe(url)}`;
-    if (res.statusCode === 404) return new AppError('imanage_not_found', `${where}: ${message || 'not found'}. The item does not exist or you have no access to it.`, { status: 404 });
-    if (res.statusCode === 429) return new AppError('imanage_rate_limited', `${where}: the iManage server is still limiting requests.`, { status: 429 });
-    if (res.statusCode === 401) return new AppError('connection_expired', `${where}: iManage did not accept the access token even after renewing it. Re-authorise the connector.`, { status: 401 });
-    return new AppError('imanage_api_error', `${where} answered ${res.statusCode}: ${message || 'no details'}.`, { status: res.statusCode });
+    if (res.statusCode === 404)
+      return new AppError(
+        'imanage_not_found',
+        `${where}: ${message || 'not found'}. The item does not exist or you have no access to it.`,
+        { status: 404 },
+      );
+    if (res.statusCode === 429)
+      return new AppError(
+        'imanage_rate_limited',
+        `${where}: the iManage server is still limiting requests.`,
+        { status: 429 },
+      );
+    if (res.statusCode === 401)
+      return new AppError(
+        'connection_expired',
+        `${where}: iManage did not accept the access token even after renewing it. Re-authorise the connector.`,
+        { status: 401 },
+      );
+    return new AppError(
+      'imanage_api_error',
+      `${where} answered ${res.statusCode}: ${message || 'no details'}.`,
+      { status: res.statusCode },
+    );
   }
 
   private async json<T>(method: Dispatcher.HttpMethod, path: string, options: CallOptions = {}): Promise<T> {
@@ -262,7 +340,9 @@ class HttpWorkApiClient implements WorkApiClient {
   }
 
   async discovery(): Promise<DiscoveryDocument> {
-    const body = await this.json<{ data: DiscoveryDocument }>('GET', '', { absolute: `${this.serverAddress}/api` });
+    const body = await this.json<{ data: DiscoveryDocument }>('GET', '', {
+      absolute: `${this.serverAddress}/api`,
+    });
     return body.data;
   }
 
@@ -271,19 +351,38 @@ class HttpWorkApiClient implements WorkApiClient {
   }
 
   async getWorkspace(id: string): Promise<WorkProfile> {
-    return (await this.json<{ data: WorkProfile }>('GET', `/libraries/${enc(libraryOf(id))}/workspaces/${enc(id)}`)).data;
+    return (
+      await this.json<{ data: WorkProfile }>('GET', `/libraries/${enc(libraryOf(id))}/workspaces/${enc(id)}`)
+    ).data;
   }
 
-  async searchWorkspaces(library: string, filters: { name?: string; limit?: number } = {}): Promise<WorkProfile[]> {
-    const body = await this.json<{ data: { results?: WorkProfile[] } | WorkProfile[] }>('GET', `/libraries/${enc(library)}/workspaces`, { query: filters });
+  async searchWorkspaces(
+    library: string,
+    filters: { name?: string; limit?: number } = {},
+  ): Promise<WorkProfile[]> {
+    const body = await this.json<{ data: { results?: WorkProfile[] } | WorkProfile[] }>(
+      'GET',
+      `/libraries/${enc(library)}/workspaces`,
+      { query: filters },
+    );
     return Array.isArray(body.data) ? body.data : (body.data.results ?? []);
   }
 
   async getFolder(id: string): Promise<WorkProfile> {
-    return (await this.json<{ data: WorkProfile }>('GET', `/libraries/${enc(libraryOf(id))}/folders/${enc(id)}`)).data;
+    return (
+      await this.json<{ data: WorkProfile }>('GET', `/libraries/${enc(libraryOf(id))}/folders/${enc(id)}`)
+    ).data;
   }
 
-  async *listChildren(containerId: string, options: { kind?: 'workspace' | 'folder'; pageSize?: number; excludeDocuments?: boolean; signal?: AbortSignal } = {}): AsyncIterable<WorkProfile> {
+  async *listChildren(
+    containerId: string,
+    options: {
+      kind?: 'workspace' | 'folder';
+      pageSize?: number;
+      excludeDocuments?: boolean;
+      signal?: AbortSignal;
+    } = {},
+  ): AsyncIterable<WorkProfile> {
     const limit = options.pageSize ?? 500;
     const path = `/libraries/${enc(libraryOf(containerId))}/${options.kind === 'workspace' ? 'workspaces' : 'folders'}/${enc(containerId)}/children`;
     for (let offset = 0; ; offset += limit) {
@@ -297,16 +396,28 @@ class HttpWorkApiClient implements WorkApiClient {
     }
   }
 
-  async *searchDocuments(library: string, filters: DocumentSearch, options: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<DocumentProfile> {
+  async *searchDocuments(
+    library: string,
+    filters: DocumentSearch,
+    options: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<DocumentProfile> {
     const limit = options.pageSize ?? 500;
     const cursorMode = options.paging === 'cursor';
     let offset = 0;
     let cursor: string | undefined;
     for (;;) {
-      const body = await this.json<{ data: { results?: DocumentProfile[]; cursor?: string } }>('GET', `/libraries/${enc(library)}/documents`, {
-        query: { ...filters, limit, ...(cursorMode ? { paging_mode: 'standard_cursor', cursor } : { offset }) },
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const body = await this.json<{ data: { results?: DocumentProfile[]; cursor?: string } }>(
+        'GET',
+        `/libraries/${enc(library)}/documents`,
+        {
+          query: {
+            ...filters,
+            limit,
+            ...(cursorMode ? { paging_mode: 'standard_cursor', cursor } : { offset }),
+          },
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      );
       const page = body.data.results ?? [];
       yield* page;
       if (page.length < limit) return;
@@ -318,15 +429,28 @@ class HttpWorkApiClient implements WorkApiClient {
   }
 
   async getDocument(id: string): Promise<DocumentProfile> {
-    return (await this.json<{ data: DocumentProfile }>('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}`)).data;
+    return (
+      await this.json<{ data: DocumentProfile }>(
+        'GET',
+        `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}`,
+      )
+    ).data;
   }
 
   async listVersions(id: string): Promise<DocumentProfile[]> {
-    return (await this.json<{ data: DocumentProfile[] }>('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}/versions`)).data;
+    return (
+      await this.json<{ data: DocumentProfile[] }>(
+        'GET',
+        `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}/versions`,
+      )
+    ).data;
   }
 
   async download(id: string, options: { signal?: AbortSignal } = {}): Promise<Download> {
-    const res = await this.send('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}/download`, { idempotent: true, ...options });
+    const res = await this.send('GET', `/libraries/${enc(libraryOf(id))}/documents/${enc(id)}/download`, {
+      idempotent: true,
+      ...options,
+    });
     const length = Number(res.headers['content-length']);
     const filename = filenameFrom(String(res.headers['content-disposition'] ?? ''));
     return {
@@ -337,44 +461,91 @@ class HttpWorkApiClient implements WorkApiClient {
     };
   }
 
-  private upload(path: string, document: Omit<NewDocument, 'name'> & { name?: string }): Promise<DocumentProfile> {
+  private upload(
+    path: string,
+    document: Omit<NewDocument, 'name'> & { name?: string },
+  ): Promise<DocumentProfile> {
     const profile = {
       warnings_for_required_and_disabled_fields: true,
-      doc_profile: { ...(document.name ? { name: document.name } : {}), extension: document.extension, size: document.size, ...document.profile },
+      doc_profile: {
+        ...(document.name ? { name: document.name } : {}),
+        extension: document.extension,
+        size: document.size,
+        ...document.profile,
+      },
       ...(document.comment ? { audit: { comments: document.comment } } : {}),
     };
     const fileName = `${document.name ?? 'document'}${document.extension ? `.${document.extension}` : ''}`;
     const replayable = typeof document.content === 'function';
     let used = false;
     const multipart = () => {
-      if (used && !replayable) throw new AppError('imanage_api_error', 'The upload cannot be sent again: its content was a one-time stream.');
+      if (used && !replayable)
+        throw new AppError(
+          'imanage_api_error',
+          'The upload cannot be sent again: its content was a one-time stream.',
+        );
       used = true;
       const content = typeof document.content === 'function' ? document.content() : document.content;
       return multipartBody(JSON.stringify(profile), fileName, content, document.size);
     };
-    return this.json<{ data: DocumentProfile }>('POST', path, { body: { multipart }, replayable, idempotent: false, ...(document.signal ? { signal: document.signal } : {}) }).then((b) => b.data);
+    return this.json<{ data: DocumentProfile }>('POST', path, {
+      body: { multipart },
+      replayable,
+      idempotent: false,
+      ...(document.signal ? { signal: document.signal } : {}),
+    }).then((b) => b.data);
   }
 
   uploadDocument(folderId: string, document: NewDocument): Promise<DocumentProfile> {
     return this.upload(`/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}/documents`, document);
   }
 
-  async addVersion(documentId: string, document: Omit<NewDocument, 'name'> & { name?: string }): Promise<DocumentProfile> {
+  async addVersion(
+    documentId: string,
+    document: Omit<NewDocument, 'name'> & { name?: string },
+  ): Promise<DocumentProfile> {
     // A version upload names the document too; without a name, keep the current one.
     const name = document.name ?? (await this.getDocument(documentId)).name;
-    return this.upload(`/libraries/${enc(libraryOf(documentId))}/documents/${enc(documentId)}/versions`, { ...document, ...(name ? { name } : {}) });
+    return this.upload(`/libraries/${enc(libraryOf(documentId))}/documents/${enc(documentId)}/versions`, {
+      ...document,
+      ...(name ? { name } : {}),
+    });
   }
 
-  async createFolder(workspaceId: string, folder: { name: string; description?: string }): Promise<WorkProfile> {
-    return (await this.json<{ data: WorkProfile }>('POST', `/libraries/${enc(libraryOf(workspaceId))}/workspaces/${enc(workspaceId)}/folders`, { body: { json: folder } })).data;
+  async createFolder(
+    workspaceId: string,
+    folder: { name: string; description?: string },
+  ): Promise<WorkProfile> {
+    return (
+      await this.json<{ data: WorkProfile }>(
+        'POST',
+        `/libraries/${enc(libraryOf(workspaceId))}/workspaces/${enc(workspaceId)}/folders`,
+        { body: { json: folder } },
+      )
+    ).data;
   }
 
-  async createSubfolder(folderId: string, folder: { name: string; description?: string }): Promise<WorkProfile> {
-    return (await this.json<{ data: WorkProfile }>('POST', `/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}/subfolders`, { body: { json: folder } })).data;
+  async createSubfolder(
+    folderId: string,
+    folder: { name: string; description?: string },
+  ): Promise<WorkProfile> {
+    return (
+      await this.json<{ data: WorkProfile }>(
+        'POST',
+        `/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}/subfolders`,
+        { body: { json: folder } },
+      )
+    ).data;
   }
 
   async renameFolder(folderId: string, name: string): Promise<WorkProfile> {
-    return (await this.json<{ data: WorkProfile }>('PATCH', `/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}`, { body: { json: { name } }, idempotent: true })).data;
+    return (
+      await this.json<{ data: WorkProfile }>(
+        'PATCH',
+        `/libraries/${enc(libraryOf(folderId))}/folders/${enc(folderId)}`,
+        { body: { json: { name } }, idempotent: true },
+      )
+    ).data;
   }
 
   async deleteDocument(id: string): Promise<void> {
@@ -413,7 +584,12 @@ function filenameFrom(disposition: string): string | undefined {
 }
 
 /** A multipart/form-data body (profile JSON + file) that streams the file; its length is exact. */
-function multipartBody(profileJson: string, fileName: string, content: Readable, size: number): { body: Readable; contentType: string; length: number } {
+function multipartBody(
+  profileJson: string,
+  fileName: string,
+  content: Readable,
+  size: number,
+): { body: Readable; contentType: string; length: number } {
   const boundary = `lexbridge-${randomBytes(12).toString('hex')}`;
   const safeName = fileName.replace(/["\r\n]/g, '_');
   const head = Buffer.from(
@@ -429,8 +605,16 @@ function multipartBody(profileJson: string, fileName: string, content: Readable,
       sent += (chunk as Buffer).length;
       yield chunk as Buffer;
     }
-    if (sent !== size) throw new AppError('imanage_api_error', `The upload of ${fileName} was ${sent} bytes, not the ${size} declared.`);
+    if (sent !== size)
+      throw new AppError(
+        'imanage_api_error',
+        `The upload of ${fileName} was ${sent} bytes, not the ${size} declared.`,
+      );
     yield tail;
   }
-  return { body: Readable.from(parts()), contentType: `multipart/form-data; boundary=${boundary}`, length: head.length + size + tail.length };
+  return {
+    body: Readable.from(parts()),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + size + tail.length,
+  };
 }

@@ -22,7 +22,12 @@ export const partialPrefix = '.lexbridge-partial-';
  * Windows rules because such folders are often file shares that Windows clients open.
  */
 export class LocalFolderContentStore implements ContentStore {
-  readonly capabilities: ContentStoreCapabilities = { versions: false, changeQuery: false, names: { windows: true, maxBytes: 255 }, replacesByName: true };
+  readonly capabilities: ContentStoreCapabilities = {
+    versions: false,
+    changeQuery: false,
+    names: { windows: true, maxBytes: 255 },
+    replacesByName: true,
+  };
 
   constructor(private readonly base: string) {}
 
@@ -33,7 +38,8 @@ export class LocalFolderContentStore implements ContentStore {
     }
     const full = resolve(this.base, ...id.split('/').filter(Boolean));
     const rel = relative(this.base, full);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new ContentError('content_invalid', `"${id}" is not a path inside the folder.`);
+    if (rel.startsWith('..') || isAbsolute(rel))
+      throw new ContentError('content_invalid', `"${id}" is not a path inside the folder.`);
     return full;
   }
 
@@ -107,23 +113,42 @@ export class LocalFolderContentStore implements ContentStore {
     return { stream: createReadStream(full), size: info.size };
   }
 
-  async writeDocument(parentId: string, name: string, content: Readable, options: WriteDocumentOptions = {}): Promise<WrittenDocument> {
+  async writeDocument(
+    parentId: string,
+    name: string,
+    content: Readable,
+    options: WriteDocumentOptions = {},
+  ): Promise<WrittenDocument> {
     const dir = this.pathOf(parentId);
     const finalId = parentId ? `${parentId}/${name}` : name;
     const finalPath = this.pathOf(finalId);
-    const temporary = join(dir, `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`);
+    const temporary = join(
+      dir,
+      `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`,
+    );
     try {
       const written = await writeMeasuredFile(content, temporary, 'wx', options.signal);
       await options.verify?.(written);
       await rename(temporary, finalPath).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'EISDIR' || err.code === 'ENOTEMPTY' || err.code === 'EEXIST') throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
+        if (err.code === 'EISDIR' || err.code === 'ENOTEMPTY' || err.code === 'EEXIST')
+          throw new ContentError('content_conflict', `A folder called "${name}" is in the way.`);
         throw err;
       });
       const parts = finalId.split('/');
-      return { item: { id: finalId, kind: 'document', name: parts.at(-1)!, parentId: parts.slice(0, -1).join('/'), size: written.size }, ...written };
+      return {
+        item: {
+          id: finalId,
+          kind: 'document',
+          name: parts.at(-1)!,
+          parentId: parts.slice(0, -1).join('/'),
+          size: written.size,
+        },
+        ...written,
+      };
     } catch (err) {
       await rm(temporary, { force: true });
-      if ((err as NodeJS.ErrnoException).code && !(err instanceof ContentError)) throw fsError(err as NodeJS.ErrnoException, finalId);
+      if ((err as NodeJS.ErrnoException).code && !(err instanceof ContentError))
+        throw fsError(err as NodeJS.ErrnoException, finalId);
       throw err;
     }
   }
@@ -140,7 +165,8 @@ export class LocalFolderContentStore implements ContentStore {
   async relocate(item: ContentItem, target: { parentId: string; name: string }): Promise<ContentItem> {
     const id = target.parentId ? `${target.parentId}/${target.name}` : target.name;
     const to = this.pathOf(id);
-    if (await lstat(to).catch(() => null)) throw new ContentError('content_conflict', `Something called "${target.name}" is already there.`);
+    if (await lstat(to).catch(() => null))
+      throw new ContentError('content_conflict', `Something called "${target.name}" is already there.`);
     await rename(this.pathOf(item.id), to).catch((err: NodeJS.ErrnoException) => {
       throw fsError(err, item.id);
     });
@@ -149,12 +175,16 @@ export class LocalFolderContentStore implements ContentStore {
 
   async delete(item: ContentItem): Promise<void> {
     const full = this.pathOf(item.id);
-    if (item.id === '') throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
+    if (item.id === '')
+      throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
     const op = item.kind === 'folder' ? rmdir(full) : unlink(full);
     await op.catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return;
       if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') {
-        throw new ContentError('content_conflict', `The folder "${item.name}" still holds items the workflow did not copy, so it was kept.`);
+        throw new ContentError(
+          'content_conflict',
+          `The folder "${item.name}" still holds items the workflow did not copy, so it was kept.`,
+        );
       }
       throw fsError(err, item.id);
     });
@@ -172,7 +202,9 @@ export class LocalFolderContentStore implements ContentStore {
 
   async removeLeftovers(rootId: string, keep: (tag: string) => boolean): Promise<number> {
     let removed = 0;
-    const entries = await readdir(this.pathOf(rootId), { withFileTypes: true, recursive: true }).catch(() => []);
+    const entries = await readdir(this.pathOf(rootId), { withFileTypes: true, recursive: true }).catch(
+      () => [],
+    );
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.startsWith(partialPrefix)) continue;
       const tag = entry.name.slice(partialPrefix.length).replace(/-[0-9a-f]{12}$/, '');
@@ -192,14 +224,24 @@ function fsError(err: NodeJS.ErrnoException, id: string): ContentError {
       return new ContentError('content_not_found', `"${where}" does not exist (any more).`, { cause: err });
     case 'EACCES':
     case 'EPERM':
-      return new ContentError('content_access_denied', `The server may not read or write "${where}". Ask the operator to check the folder's permissions.`, { cause: err });
+      return new ContentError(
+        'content_access_denied',
+        `The server may not read or write "${where}". Ask the operator to check the folder's permissions.`,
+        { cause: err },
+      );
     case 'ENOSPC':
       return new ContentError('content_unavailable', `The disk holding "${where}" is full.`, { cause: err });
     case 'ENAMETOOLONG':
-      return new ContentError('content_invalid', `The name "${where}" is too long for this file system.`, { cause: err });
+      return new ContentError('content_invalid', `The name "${where}" is too long for this file system.`, {
+        cause: err,
+      });
     case 'EEXIST':
       return new ContentError('content_conflict', `"${where}" already exists.`, { cause: err });
     default:
-      return new ContentError('content_unavailable', `"${where}" could not be reached (${err.code ?? 'unknown error'}).`, { retryable: true, cause: err });
+      return new ContentError(
+        'content_unavailable',
+        `"${where}" could not be reached (${err.code ?? 'unknown error'}).`,
+        { retryable: true, cause: err },
+      );
   }
 }

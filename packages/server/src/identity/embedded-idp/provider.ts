@@ -149,7 +149,13 @@ export function createEmbeddedIdentityProvider(
           }
         };
         for (const url of [embeddedIdpPath, `${embeddedIdpPath}/*`]) {
-          idp.route({ method: ['GET', 'POST', 'OPTIONS'], url, schema: { hide: true }, onRequest, handler: forward });
+          idp.route({
+            method: ['GET', 'POST', 'OPTIONS'],
+            url,
+            schema: { hide: true },
+            onRequest,
+            handler: forward,
+          });
         }
       });
     },

@@ -29,7 +29,9 @@ export function ActivityPage() {
         Activity
       </PageHeading>
       {me && !mayUseWorkflows(me) ? (
-        <Body1 as="p">Your role publishes documents but has no workflows, so there is no workflow activity to show.</Body1>
+        <Body1 as="p">
+          Your role publishes documents but has no workflows, so there is no workflow activity to show.
+        </Body1>
       ) : (
         <RecentRuns showOwner={me ? hasRole(me, 'Admin', 'ConnectorAdmin') : false} />
       )}
@@ -48,7 +50,8 @@ function useRecentRuns() {
         { signal },
       ),
     getNextPageParam: (last) => last.nextCursor,
-    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.runs.some(isActiveRun)) ? 3000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.runs.some(isActiveRun)) ? 3000 : false,
   });
 }
 
@@ -57,7 +60,13 @@ function RecentRuns({ showOwner }: { showOwner: boolean }) {
   const runs = useRecentRuns();
   if (runs.isPending) return <LoadingRows label="Loading recent runs" rows={4} height={44} />;
   if (runs.isError)
-    return <ErrorBlock title="The activity could not be loaded" error={runs.error} onRetry={() => void runs.refetch()} />;
+    return (
+      <ErrorBlock
+        title="The activity could not be loaded"
+        error={runs.error}
+        onRetry={() => void runs.refetch()}
+      />
+    );
   const all = runs.data.pages.flatMap((p) => p.runs);
   if (all.length === 0) {
     return (
@@ -83,7 +92,11 @@ function RecentRuns({ showOwner }: { showOwner: boolean }) {
         }}
       />
       {runs.hasNextPage && (
-        <Button className={styles.more} disabled={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
+        <Button
+          className={styles.more}
+          disabled={runs.isFetchingNextPage}
+          onClick={() => void runs.fetchNextPage()}
+        >
           {runs.isFetchingNextPage ? 'Loading older runs…' : 'Show older runs'}
         </Button>
       )}

@@ -4,6 +4,7 @@ import {
   Caption1,
   Field,
   Input,
+  makeStyles,
   Select,
   Table,
   TableBody,
@@ -11,15 +12,14 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { type FormEvent, useState } from 'react';
 import { fieldErrors } from '../../api/client.ts';
+import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { useConnectors } from '../connectors/api.ts';
 import { useCreateDestination, useDeleteDestination, useDestinations } from '../publish/api.ts';
-import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 
 const useStyles = makeStyles({
   form: {
@@ -42,12 +42,22 @@ export function PublishDestinations({ canEdit }: { canEdit: boolean }) {
   const styles = useStyles();
   const destinations = useDestinations();
   const remove = useDeleteDestination();
-  if (destinations.isPending) return <LoadingRows label="Loading the publish destinations" rows={2} height={36} />;
-  if (destinations.isError) return <ErrorBlock title="The publish destinations could not be loaded" error={destinations.error} onRetry={() => void destinations.refetch()} />;
+  if (destinations.isPending)
+    return <LoadingRows label="Loading the publish destinations" rows={2} height={36} />;
+  if (destinations.isError)
+    return (
+      <ErrorBlock
+        title="The publish destinations could not be loaded"
+        error={destinations.error}
+        onRetry={() => void destinations.refetch()}
+      />
+    );
   return (
     <>
       {destinations.data.length === 0 ? (
-        <Body1>No destinations yet: people who choose Publish with Lexbridge in iManage have nowhere to publish to.</Body1>
+        <Body1>
+          No destinations yet: people who choose Publish with Lexbridge in iManage have nowhere to publish to.
+        </Body1>
       ) : (
         <Table size="small" aria-label="Publish destinations">
           <TableHeader>
@@ -62,12 +72,22 @@ export function PublishDestinations({ canEdit }: { canEdit: boolean }) {
               <TableRow key={d.id}>
                 <TableCell>
                   {d.name}
-                  {d.description && <Caption1 block className={styles.hint}>{d.description}</Caption1>}
+                  {d.description && (
+                    <Caption1 block className={styles.hint}>
+                      {d.description}
+                    </Caption1>
+                  )}
                 </TableCell>
                 <TableCell className={styles.path}>{d.location.path}</TableCell>
                 {canEdit && (
                   <TableCell>
-                    <Button appearance="subtle" icon={<DeleteRegular />} aria-label={`Remove ${d.name}`} disabled={remove.isPending} onClick={() => remove.mutate(d.id)}>
+                    <Button
+                      appearance="subtle"
+                      icon={<DeleteRegular />}
+                      aria-label={`Remove ${d.name}`}
+                      disabled={remove.isPending}
+                      onClick={() => remove.mutate(d.id)}
+                    >
                       Remove
                     </Button>
                   </TableCell>
@@ -112,7 +132,11 @@ function AddDestinationForm() {
         <Input value={name} onChange={(_, d) => setName(d.value)} placeholder="Acme client portal" />
       </Field>
       <Field label="Description" validationMessage={errors.description}>
-        <Input value={description} onChange={(_, d) => setDescription(d.value)} placeholder="What the client sees" />
+        <Input
+          value={description}
+          onChange={(_, d) => setDescription(d.value)}
+          placeholder="What the client sees"
+        />
       </Field>
       <Field label="Connector" required validationMessage={errors.connectorId}>
         <Select value={connectorId} onChange={(_, d) => setConnectorId(d.value)}>
@@ -126,12 +150,25 @@ function AddDestinationForm() {
       </Field>
       <Field
         label="Folder"
-        validationMessage={errors.locationId ?? (create.isError && !Object.keys(errors).length ? create.error.message : undefined)}
-        hint={connector?.type === 'local-folder' || !connector ? 'A path inside the connector\'s folder, e.g. Acme/Shared; empty for the folder itself.' : 'The iManage folder id, e.g. ACTIVE!1234.'}
+        validationMessage={
+          errors.locationId ??
+          (create.isError && !Object.keys(errors).length ? create.error.message : undefined)
+        }
+        hint={
+          connector?.type === 'local-folder' || !connector
+            ? "A path inside the connector's folder, e.g. Acme/Shared; empty for the folder itself."
+            : 'The iManage folder id, e.g. ACTIVE!1234.'
+        }
       >
         <Input value={locationId} onChange={(_, d) => setLocationId(d.value)} />
       </Field>
-      <Button className={styles.submit} type="submit" appearance="primary" icon={<AddRegular />} disabled={!name.trim() || !connectorId || create.isPending}>
+      <Button
+        className={styles.submit}
+        type="submit"
+        appearance="primary"
+        icon={<AddRegular />}
+        disabled={!name.trim() || !connectorId || create.isPending}
+      >
         Add destination
       </Button>
     </form>

@@ -29,7 +29,10 @@ export function PublishForm({
   const [runId, setRunId] = useState<string | null>(null);
   const run = usePublishRun(runId);
   const client = useQueryClient();
-  const finishedStatus = run.data && run.data.run.status !== 'queued' && run.data.run.status !== 'running' ? run.data.run.status : null;
+  const finishedStatus =
+    run.data && run.data.run.status !== 'queued' && run.data.run.status !== 'running'
+      ? run.data.run.status
+      : null;
   useEffect(() => {
     if (finishedStatus) void client.invalidateQueries({ queryKey: ['publish-runs'] });
   }, [finishedStatus, client]);

@@ -20,7 +20,6 @@ import { PublishForm } from './PublishForm.tsx';
 import { RecentPublishes } from './RecentPublishes.tsx';
 import { usePublishStyles } from './styles.ts';
 
-
 /** Query parameters the authorisation callback adds; not part of the selection. */
 const resultParams = ['authorised', 'error', 'connector', 'warning'];
 
@@ -186,12 +185,7 @@ function SourceAndPublish(props: {
         </MessageBar>
       )}
       {chosen && chosen.connection === 'authorised' && (
-        <PublishForm
-          source={chosen}
-          ids={props.ids}
-          customerId={props.customerId}
-          library={props.library}
-        />
+        <PublishForm source={chosen} ids={props.ids} customerId={props.customerId} library={props.library} />
       )}
     </>
   );
@@ -209,4 +203,3 @@ function SourceLabel({ source }: { source: PublishSource }) {
     </span>
   );
 }
-

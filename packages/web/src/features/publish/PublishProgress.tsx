@@ -100,7 +100,11 @@ export function PublishProgress({ detail }: { detail: PublishRunDetail }) {
                 <TableRow key={item.id}>
                   <TableCell className={styles.path}>
                     {item.targetPath || item.sourcePath}
-                    {item.renamedFrom && <Caption1 block className={styles.hint}>Renamed from “{item.renamedFrom}”, which the destination cannot hold</Caption1>}
+                    {item.renamedFrom && (
+                      <Caption1 block className={styles.hint}>
+                        Renamed from “{item.renamedFrom}”, which the destination cannot hold
+                      </Caption1>
+                    )}
                   </TableCell>
                   <TableCell>
                     <Badge appearance="tint" color={label.color}>

@@ -44,5 +44,9 @@ export function keepPublishOrigin(): void {
   }
   if (!decision.from) return;
   params.set('from', decision.from);
-  window.history.replaceState(window.history.state, '', `${window.location.pathname}?${params}${window.location.hash}`);
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${window.location.pathname}?${params}${window.location.hash}`,
+  );
 }

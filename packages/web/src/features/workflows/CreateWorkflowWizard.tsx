@@ -3,11 +3,11 @@ import {
   Button,
   Caption1,
   Field,
-  Input,
   Link as FluentLink,
-  makeStyles,
+  Input,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Radio,
   RadioGroup,
   Select,
@@ -15,7 +15,13 @@ import {
   typographyStyles,
 } from '@fluentui/react-components';
 import { ArrowLeftRegular } from '@fluentui/react-icons';
-import { type LocationListing, type WorkflowLocationInput, type WorkflowRun, type WorkflowType, workflowTypes } from '@lexbridge/contracts';
+import {
+  type LocationListing,
+  type WorkflowLocationInput,
+  type WorkflowRun,
+  type WorkflowType,
+  workflowTypes,
+} from '@lexbridge/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, errorMessage, fieldErrors } from '../../api/client.ts';
@@ -24,12 +30,23 @@ import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { useCreateWorkflow, usePreflight } from './api.ts';
 import { useUsableConnectors } from './connections.ts';
 import { FolderBrowser, listingPath } from './FolderBrowser.tsx';
-import { booleanOptions, optionLabels, triggerLabels, workflowTypeDescriptions, workflowTypeLabels } from './labels.ts';
+import {
+  booleanOptions,
+  optionLabels,
+  triggerLabels,
+  workflowTypeDescriptions,
+  workflowTypeLabels,
+} from './labels.ts';
 import { PreflightBanner } from './PreflightBanner.tsx';
 import { defaultSettings, SettingsFields, type WorkflowSettings } from './SettingsFields.tsx';
 
 const useStyles = makeStyles({
-  back: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, marginBottom: tokens.spacingVerticalM },
+  back: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXS,
+    marginBottom: tokens.spacingVerticalM,
+  },
   steps: {
     listStyle: 'none',
     padding: 0,
@@ -62,7 +79,12 @@ const useStyles = makeStyles({
   },
   end: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
   chosen: { minHeight: '1.25rem', overflowWrap: 'anywhere' },
-  nav: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, marginTop: tokens.spacingVerticalL },
+  nav: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+    marginTop: tokens.spacingVerticalL,
+  },
   summary: {
     display: 'grid',
     gridTemplateColumns: 'minmax(8rem, max-content) minmax(0, 1fr)',
@@ -102,22 +124,36 @@ export function CreateWorkflowWizard() {
   // Each step's title takes focus, so keyboard and screen-reader users start at the top of the new step.
   const titleRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of step, to focus its title
   useEffect(() => {
     if (firstRender.current) firstRender.current = false;
     else titleRef.current?.focus();
   }, [step]);
 
-  const suggested = source?.path && target?.path ? `${source.path.split(' / ').at(-1)} to ${target.path.split(' / ').at(-1)}` : '';
+  const suggested =
+    source?.path && target?.path
+      ? `${source.path.split(' / ').at(-1)} to ${target.path.split(' / ').at(-1)}`
+      : '';
   useEffect(() => {
     if (!nameEdited) setName(suggested);
   }, [suggested, nameEdited]);
 
-  const onSourceLoaded = useCallback((l: LocationListing) => setSource((s) => s && s.id === l.id ? { ...s, path: listingPath(l) } : s), []);
-  const onTargetLoaded = useCallback((l: LocationListing) => setTarget((s) => s && s.id === l.id ? { ...s, path: listingPath(l) } : s), []);
+  const onSourceLoaded = useCallback(
+    (l: LocationListing) => setSource((s) => (s && s.id === l.id ? { ...s, path: listingPath(l) } : s)),
+    [],
+  );
+  const onTargetLoaded = useCallback(
+    (l: LocationListing) => setTarget((s) => (s && s.id === l.id ? { ...s, path: listingPath(l) } : s)),
+    [],
+  );
 
   const canContinue = [
     type !== null && !typeBlocked,
-    source?.path !== undefined && target?.path !== undefined && result !== undefined && !preflight.isFetching && !typeBlocked,
+    source?.path !== undefined &&
+      target?.path !== undefined &&
+      result !== undefined &&
+      !preflight.isFetching &&
+      !typeBlocked,
     name.trim() !== '',
     !typeBlocked && result !== undefined,
   ][step];
@@ -128,7 +164,9 @@ export function CreateWorkflowWizard() {
     source: input(source)!,
     target: input(target)!,
     options: settings.options,
-    ...(type === 'one_way_sync' ? { triggers: settings.triggers, intervalMinutes: settings.intervalMinutes } : {}),
+    ...(type === 'one_way_sync'
+      ? { triggers: settings.triggers, intervalMinutes: settings.intervalMinutes }
+      : {}),
     startNow,
   });
   const submit = (preview: boolean) => {
@@ -138,7 +176,11 @@ export function CreateWorkflowWizard() {
         let follow = workflow.lastRun?.id;
         if (preview) {
           try {
-            follow = (await api<WorkflowRun>(`/api/workflows/${encodeURIComponent(workflow.id)}/run?dryRun=true`, { method: 'POST' })).id;
+            follow = (
+              await api<WorkflowRun>(`/api/workflows/${encodeURIComponent(workflow.id)}/run?dryRun=true`, {
+                method: 'POST',
+              })
+            ).id;
           } catch (err) {
             setPreviewError(err);
           }
@@ -160,7 +202,11 @@ export function CreateWorkflowWizard() {
       </PageHeading>
       <ol className={styles.steps} aria-label="Steps">
         {stepNames.map((label, index) => (
-          <li key={label} className={index === step ? `${styles.step} ${styles.stepCurrent}` : styles.step} aria-current={index === step ? 'step' : undefined}>
+          <li
+            key={label}
+            className={index === step ? `${styles.step} ${styles.stepCurrent}` : styles.step}
+            aria-current={index === step ? 'step' : undefined}
+          >
             {index + 1}. {label}
           </li>
         ))}
@@ -168,7 +214,11 @@ export function CreateWorkflowWizard() {
       {connections.isPending ? (
         <LoadingRows label="Loading your connectors" rows={3} height={56} />
       ) : connections.error ? (
-        <ErrorBlock title="Your connectors could not be loaded" error={connections.error} onRetry={connections.refetch} />
+        <ErrorBlock
+          title="Your connectors could not be loaded"
+          error={connections.error}
+          onRetry={connections.refetch}
+        />
       ) : connections.usable.length < 2 ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
@@ -193,7 +243,11 @@ export function CreateWorkflowWizard() {
           </h2>
 
           {step === 0 && (
-            <RadioGroup value={type ?? ''} onChange={(_e, data) => setType(data.value as WorkflowType)} aria-labelledby="wizard-step-title">
+            <RadioGroup
+              value={type ?? ''}
+              onChange={(_e, data) => setType(data.value as WorkflowType)}
+              aria-labelledby="wizard-step-title"
+            >
               {workflowTypes.map((t) => {
                 const reasons = blockedReasons(t);
                 return (
@@ -205,7 +259,11 @@ export function CreateWorkflowWizard() {
                       <>
                         <strong>{workflowTypeLabels[t]}</strong>
                         <span className={styles.typeHint}>{workflowTypeDescriptions[t]}</span>
-                        {reasons && <span className={styles.blocked}>Blocked for the folders you chose: {reasons.join(' ')}</span>}
+                        {reasons && (
+                          <span className={styles.blocked}>
+                            Blocked for the folders you chose: {reasons.join(' ')}
+                          </span>
+                        )}
                       </>
                     }
                   />
@@ -237,7 +295,9 @@ export function CreateWorkflowWizard() {
               {source && target ? (
                 <PreflightBanner result={result} checking={preflight.isFetching} error={preflight.error} />
               ) : (
-                <Caption1>Choose a source and a target folder; the pre-flight checks run as soon as both are chosen.</Caption1>
+                <Caption1>
+                  Choose a source and a target folder; the pre-flight checks run as soon as both are chosen.
+                </Caption1>
               )}
               {typeBlocked && (
                 <MessageBar intent="error" layout="multiline">
@@ -255,7 +315,12 @@ export function CreateWorkflowWizard() {
 
           {step === 2 && (
             <>
-              <Field label="Name" required hint="How the workflow appears in lists and in the run history." validationMessage={createErrors.name}>
+              <Field
+                label="Name"
+                required
+                hint="How the workflow appears in lists and in the run history."
+                validationMessage={createErrors.name}
+              >
                 <Input
                   value={name}
                   maxLength={200}
@@ -278,7 +343,12 @@ export function CreateWorkflowWizard() {
                 <Summary term="Target" value={target?.path ?? ''} />
                 <Summary
                   term="Options"
-                  value={booleanOptions.filter((o) => settings.options[o]).map((o) => optionLabels[o].label).join(', ') || 'None'}
+                  value={
+                    booleanOptions
+                      .filter((o) => settings.options[o])
+                      .map((o) => optionLabels[o].label)
+                      .join(', ') || 'None'
+                  }
                 />
                 {type === 'one_way_sync' && (
                   <>
@@ -291,14 +361,18 @@ export function CreateWorkflowWizard() {
                           .join(', ') || 'None: only Run now copies changes'
                       }
                     />
-                    <Summary term="Checks for changes" value={`Every ${settings.intervalMinutes} minute${settings.intervalMinutes === 1 ? '' : 's'}`} />
+                    <Summary
+                      term="Checks for changes"
+                      value={`Every ${settings.intervalMinutes} minute${settings.intervalMinutes === 1 ? '' : 's'}`}
+                    />
                   </>
                 )}
               </dl>
               <PreflightBanner result={result} checking={preflight.isFetching} error={preflight.error} />
               <Body1 as="p">
-                <strong>Create and run now</strong> starts copying at once. <strong>Create and preview</strong> creates the
-                workflow without running it and lists what the first run would do (a dry run); you then choose Run now.
+                <strong>Create and run now</strong> starts copying at once.{' '}
+                <strong>Create and preview</strong> creates the workflow without running it and lists what the
+                first run would do (a dry run); you then choose Run now.
                 {type === 'one_way_sync' && ' A sync also runs by itself at the interval you chose.'}
               </Body1>
               {(create.isError || previewError !== null) && (
@@ -321,7 +395,11 @@ export function CreateWorkflowWizard() {
               </Button>
             ) : (
               <>
-                <Button appearance="primary" disabled={!canContinue || create.isPending} onClick={() => submit(false)}>
+                <Button
+                  appearance="primary"
+                  disabled={!canContinue || create.isPending}
+                  onClick={() => submit(false)}
+                >
                   {create.isPending ? 'Creating…' : 'Create and run now'}
                 </Button>
                 <Button disabled={!canContinue || create.isPending} onClick={() => submit(true)}>
@@ -408,7 +486,8 @@ function LocationPicker({
           <Body1 className={styles.chosen} aria-live="polite">
             {value.path !== undefined ? (
               <>
-                {label} folder: <strong data-testid={`${label.toLowerCase()}-chosen`}>{value.path || 'Top'}</strong>
+                {label} folder:{' '}
+                <strong data-testid={`${label.toLowerCase()}-chosen`}>{value.path || 'Top'}</strong>
               </>
             ) : (
               'Opening…'

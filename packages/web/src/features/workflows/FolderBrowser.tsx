@@ -1,4 +1,13 @@
-import { Body1, Button, Caption1, makeStyles, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Spinner,
+  tokens,
+} from '@fluentui/react-components';
 import { ChevronRightRegular, FolderRegular } from '@fluentui/react-icons';
 import type { LocationListing } from '@lexbridge/contracts';
 import { useEffect, useRef } from 'react';
@@ -14,6 +23,8 @@ const useStyles = makeStyles({
     display: 'flex',
     flexDirection: 'column',
     minWidth: 0,
+    margin: 0,
+    padding: 0,
   },
   crumbs: {
     listStyle: 'none',
@@ -85,9 +96,10 @@ export function FolderBrowser({
       </MessageBar>
     );
   }
-  if (!data) return <LoadingRows label={`Loading the ${label.toLowerCase()} folders`} rows={1} height={282} />;
+  if (!data)
+    return <LoadingRows label={`Loading the ${label.toLowerCase()} folders`} rows={1} height={282} />;
   return (
-    <div className={styles.wrap} role="group" aria-label={`${label} folder browser`}>
+    <fieldset className={styles.wrap} aria-label={`${label} folder browser`}>
       <nav aria-label={`${label} folder path`}>
         <ol className={styles.crumbs}>
           {data.ancestors.map((ancestor) => (
@@ -131,10 +143,11 @@ export function FolderBrowser({
           <Caption1>{errorMessage(listing.error)}</Caption1>
         ) : (
           <Caption1>
-            {data.children.length} sub-folder{data.children.length === 1 ? '' : 's'}. Open one to choose it instead.
+            {data.children.length} sub-folder{data.children.length === 1 ? '' : 's'}. Open one to choose it
+            instead.
           </Caption1>
         )}
       </div>
-    </div>
+    </fieldset>
   );
 }

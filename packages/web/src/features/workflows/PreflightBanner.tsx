@@ -1,4 +1,11 @@
-import { makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, tokens } from '@fluentui/react-components';
+import {
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  makeStyles,
+  Spinner,
+  tokens,
+} from '@fluentui/react-components';
 import type { PreflightResult } from '@lexbridge/contracts';
 import { errorMessage } from '../../api/client.ts';
 import { preflightCheckLabels, workflowTypeLabels } from './labels.ts';
@@ -39,7 +46,14 @@ export function PreflightBanner({
   if (!result) {
     return (
       <div className={styles.wrap} role="status">
-        {checking && <Spinner className={styles.checking} size="tiny" label="Running the pre-flight checks…" labelPosition="after" />}
+        {checking && (
+          <Spinner
+            className={styles.checking}
+            size="tiny"
+            label="Running the pre-flight checks…"
+            labelPosition="after"
+          />
+        )}
       </div>
     );
   }
@@ -56,7 +70,11 @@ export function PreflightBanner({
           </MessageBarBody>
         </MessageBar>
       ) : (
-        <MessageBar intent={result.allowedTypes.length === 0 ? 'error' : 'warning'} layout="multiline" data-testid="preflight-banner">
+        <MessageBar
+          intent={result.allowedTypes.length === 0 ? 'error' : 'warning'}
+          layout="multiline"
+          data-testid="preflight-banner"
+        >
           <MessageBarBody>
             <MessageBarTitle>
               {result.allowedTypes.length === 0
@@ -67,9 +85,15 @@ export function PreflightBanner({
               {failed.map((check) => (
                 <li key={check.check}>
                   <strong>{preflightCheckLabels[check.check]}</strong>
-                  {check.blocks.length > 0 && ` (blocks ${check.blocks.map((t) => workflowTypeLabels[t]).join(', ')})`}: {check.message}
+                  {check.blocks.length > 0 &&
+                    ` (blocks ${check.blocks.map((t) => workflowTypeLabels[t]).join(', ')})`}
+                  : {check.message}
                   {check.conflicts && check.conflicts.length > 0 && (
-                    <> In the way: {check.conflicts.map((c) => `${c.name} (${workflowTypeLabels[c.type]})`).join(', ')}.</>
+                    <>
+                      {' '}
+                      In the way:{' '}
+                      {check.conflicts.map((c) => `${c.name} (${workflowTypeLabels[c.type]})`).join(', ')}.
+                    </>
                   )}
                 </li>
               ))}

@@ -3,9 +3,9 @@ import {
   Body1,
   Button,
   Link as FluentLink,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Subtitle2,
   Switch,
   Table,
@@ -21,17 +21,28 @@ import type { RunItem } from '@lexbridge/contracts';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
+import { formatSize } from '../../ui/format.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
-import { formatSize } from '../../ui/format.ts';
 import { formatWhen, isActiveRun, useCancelRun, useRunItems, useWorkflow } from './api.ts';
 import { useLiveRun } from './live-run.ts';
 import { RunProgress } from './RunProgress.tsx';
 
 const useStyles = makeStyles({
-  back: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, marginBottom: tokens.spacingVerticalM },
+  back: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXS,
+    marginBottom: tokens.spacingVerticalM,
+  },
   section: { marginTop: tokens.spacingVerticalXXL },
-  toolbar: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center', marginBottom: tokens.spacingVerticalS },
+  toolbar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'center',
+    marginBottom: tokens.spacingVerticalS,
+  },
   title: { margin: 0, marginRight: 'auto' },
   scroll: { overflowX: 'auto' },
   table: { minWidth: '44rem' },
@@ -54,7 +65,10 @@ const actionLabels: Record<RunItem['action'], string> = {
   skip: 'Skip',
 };
 
-const outcomeBadges: Record<RunItem['outcome'], { text: string; color: 'success' | 'danger' | 'warning' | 'informative' }> = {
+const outcomeBadges: Record<
+  RunItem['outcome'],
+  { text: string; color: 'success' | 'danger' | 'warning' | 'informative' }
+> = {
   done: { text: 'Done', color: 'success' },
   failed: { text: 'Failed', color: 'danger' },
   skipped: { text: 'Skipped', color: 'warning' },
@@ -74,18 +88,29 @@ export function RunDetailPage() {
         <ArrowLeftRegular />
         <Link to={`/workflows/${workflowId}`}>Back to {name}</Link>
       </FluentLink>
-      <PageHeading intro={run.data ? `Started ${formatWhen(run.data.startedAt ?? run.data.createdAt)}` : undefined}>
+      <PageHeading
+        intro={run.data ? `Started ${formatWhen(run.data.startedAt ?? run.data.createdAt)}` : undefined}
+      >
         {run.data?.dryRun ? 'Dry run' : 'Run'} of {name}
       </PageHeading>
       {run.isPending ? (
         <LoadingRows label="Loading the run" rows={2} height={72} />
       ) : run.isError ? (
-        <ErrorBlock title="The run could not be loaded" error={run.error} onRetry={() => void run.refetch()} />
+        <ErrorBlock
+          title="The run could not be loaded"
+          error={run.error}
+          onRetry={() => void run.refetch()}
+        />
       ) : (
         <>
           <RunProgress run={run.data} />
           {isActiveRun(run.data) && (
-            <Button className={styles.cancel} icon={<StopRegular />} disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+            <Button
+              className={styles.cancel}
+              icon={<StopRegular />}
+              disabled={cancel.isPending}
+              onClick={() => cancel.mutate()}
+            >
               {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
             </Button>
           )}
@@ -127,9 +152,19 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
       {items.isPending ? (
         <LoadingRows label="Loading the items" rows={4} height={36} />
       ) : items.isError ? (
-        <ErrorBlock title="The items could not be loaded" error={items.error} onRetry={() => void items.refetch()} />
+        <ErrorBlock
+          title="The items could not be loaded"
+          error={items.error}
+          onRetry={() => void items.refetch()}
+        />
       ) : items.data.items.length === 0 ? (
-        <Body1 as="p">{failedOnly ? 'Nothing failed in this run.' : live ? 'No items yet.' : 'This run had nothing to do.'}</Body1>
+        <Body1 as="p">
+          {failedOnly
+            ? 'Nothing failed in this run.'
+            : live
+              ? 'No items yet.'
+              : 'This run had nothing to do.'}
+        </Body1>
       ) : (
         <>
           <div className={styles.scroll}>
@@ -148,7 +183,11 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
                   <TableRow key={item.id}>
                     <TableCell className={styles.path}>
                       {item.targetPath ?? item.sourcePath}
-                      {item.renamedFrom && <div className={styles.muted}>Renamed from “{item.renamedFrom}”, which the target cannot hold</div>}
+                      {item.renamedFrom && (
+                        <div className={styles.muted}>
+                          Renamed from “{item.renamedFrom}”, which the target cannot hold
+                        </div>
+                      )}
                       {item.error && <div className={styles.error}>{item.error}</div>}
                     </TableCell>
                     <TableCell>{actionLabels[item.action]}</TableCell>
@@ -157,7 +196,9 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
                         {outcomeBadges[item.outcome].text}
                       </Badge>
                     </TableCell>
-                    <TableCell className={styles.numeric}>{item.kind === 'document' ? formatSize(item.bytes) : ''}</TableCell>
+                    <TableCell className={styles.numeric}>
+                      {item.kind === 'document' ? formatSize(item.bytes) : ''}
+                    </TableCell>
                     <TableCell>{formatWhen(item.at)}</TableCell>
                   </TableRow>
                 ))}
@@ -169,7 +210,10 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
               <Button disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
                 Previous 100
               </Button>
-              <Button disabled={items.data.nextAfter === null} onClick={() => setCursors((c) => [...c, items.data.nextAfter!])}>
+              <Button
+                disabled={items.data.nextAfter === null}
+                onClick={() => setCursors((c) => [...c, items.data.nextAfter!])}
+              >
                 Next 100
               </Button>
             </div>

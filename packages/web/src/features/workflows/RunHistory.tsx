@@ -1,9 +1,9 @@
 import {
   Badge,
-  mergeClasses,
   Body1,
   Link as FluentLink,
   makeStyles,
+  mergeClasses,
   ProgressBar,
   Table,
   TableBody,

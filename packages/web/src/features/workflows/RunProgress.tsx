@@ -1,4 +1,14 @@
-import { Badge, Caption1, Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Caption1,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  makeStyles,
+  ProgressBar,
+  tokens,
+} from '@fluentui/react-components';
 import type { WorkflowRun } from '@lexbridge/contracts';
 import { formatSize } from '../../ui/format.ts';
 import { formatDuration, isActiveRun, runStatusColors, runStatusLabels } from './api.ts';
@@ -32,7 +42,8 @@ export function runFraction(run: WorkflowRun): number | undefined {
 export function progressSummary(run: WorkflowRun): string {
   if (run.status === 'queued') return 'Waiting for a worker to pick it up…';
   if (run.status === 'running' && run.planned === 0) return 'Listing the source and the target…';
-  if (run.dryRun && !isActiveRun(run)) return `${run.planned} item${run.planned === 1 ? '' : 's'} to act on · ${formatSize(run.bytesPlanned)} to copy`;
+  if (run.dryRun && !isActiveRun(run))
+    return `${run.planned} item${run.planned === 1 ? '' : 's'} to act on · ${formatSize(run.bytesPlanned)} to copy`;
   const bytes = run.bytesPlanned > 0 ? ` · ${formatSize(run.bytes)} of ${formatSize(run.bytesPlanned)}` : '';
   return `${run.done} of ${run.planned} items${bytes}`;
 }
@@ -47,7 +58,14 @@ export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun;
     ['Skipped', 'Would skip', run.counts.skipped],
     ['Failed', 'Failed', run.counts.failed],
   ] as const;
-  const state = run.status === 'failed' ? 'error' : run.status === 'succeeded' ? 'success' : run.status === 'partial' ? 'warning' : 'none';
+  const state =
+    run.status === 'failed'
+      ? 'error'
+      : run.status === 'succeeded'
+        ? 'success'
+        : run.status === 'partial'
+          ? 'warning'
+          : 'none';
   return (
     <div className={styles.wrap}>
       <div className={styles.head}>
@@ -57,8 +75,17 @@ export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun;
         {run.dryRun && <Badge appearance="outline">Dry run: nothing is changed</Badge>}
         <Caption1>Duration {formatDuration(run.durationMs)}</Caption1>
       </div>
-      <Field label={label} hint={<span aria-live="polite">{progressSummary(run)}</span>} validationState={state}>
-        <ProgressBar value={runFraction(run)} max={1} thickness="large" aria-valuetext={progressSummary(run)} />
+      <Field
+        label={label}
+        hint={<span aria-live="polite">{progressSummary(run)}</span>}
+        validationState={state}
+      >
+        <ProgressBar
+          value={runFraction(run)}
+          max={1}
+          thickness="large"
+          aria-valuetext={progressSummary(run)}
+        />
       </Field>
       <dl className={styles.counts} aria-label="Counts">
         {counts.map(([name, dryRunName, value]) => (

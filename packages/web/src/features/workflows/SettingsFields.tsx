@@ -18,14 +18,22 @@ const useStyles = makeStyles({
     minWidth: 0,
   },
   legend: { fontWeight: tokens.fontWeightSemibold, padding: `0 ${tokens.spacingHorizontalXS}` },
-  hint: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, margin: `0 0 ${tokens.spacingVerticalS}` },
+  hint: {
+    color: tokens.colorNeutralForeground2,
+    fontSize: tokens.fontSizeBase200,
+    margin: `0 0 ${tokens.spacingVerticalS}`,
+  },
   options: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   optionHint: {
     display: 'block',
     color: tokens.colorNeutralForeground2,
     fontSize: tokens.fontSizeBase200,
   },
-  triggers: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(11rem, 1fr))', gap: tokens.spacingVerticalXXS },
+  triggers: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(11rem, 1fr))',
+    gap: tokens.spacingVerticalXXS,
+  },
   interval: { maxWidth: '16rem' },
 });
 
@@ -37,7 +45,11 @@ export interface WorkflowSettings {
 
 /** The server's defaults: every trigger on, Latest Version Only and Sync Existing Files And Folders on. */
 export function defaultSettings(): WorkflowSettings {
-  return { options: workflowOptionsSchema.parse({}), triggers: workflowTriggersSchema.parse({}), intervalMinutes: 5 };
+  return {
+    options: workflowOptionsSchema.parse({}),
+    triggers: workflowTriggersSchema.parse({}),
+    intervalMinutes: 5,
+  };
 }
 
 /** Options for every type; triggers and the polling interval only for a sync. */
@@ -61,7 +73,9 @@ export function SettingsFields({
             <Checkbox
               key={name}
               checked={value.options[name]}
-              onChange={(_e, data) => onChange({ ...value, options: { ...value.options, [name]: data.checked === true } })}
+              onChange={(_e, data) =>
+                onChange({ ...value, options: { ...value.options, [name]: data.checked === true } })
+              }
               label={
                 <>
                   {optionLabels[name].label}
@@ -75,14 +89,19 @@ export function SettingsFields({
       {sync && (
         <fieldset className={styles.group}>
           <legend className={styles.legend}>Triggers</legend>
-          <p className={styles.hint}>The changes in the source that the sync carries over to the target. All are on unless you turn them off.</p>
+          <p className={styles.hint}>
+            The changes in the source that the sync carries over to the target. All are on unless you turn
+            them off.
+          </p>
           <div className={styles.triggers}>
             {workflowTriggerNames.map((name) => (
               <Checkbox
                 key={name}
                 checked={value.triggers[name]}
                 label={triggerLabels[name]}
-                onChange={(_e, data) => onChange({ ...value, triggers: { ...value.triggers, [name]: data.checked === true } })}
+                onChange={(_e, data) =>
+                  onChange({ ...value, triggers: { ...value.triggers, [name]: data.checked === true } })
+                }
               />
             ))}
           </div>
@@ -100,7 +119,8 @@ export function SettingsFields({
             value={value.intervalMinutes}
             onChange={(_e, data) => {
               const next = data.value ?? Number.parseInt(data.displayValue ?? '', 10);
-              if (Number.isFinite(next)) onChange({ ...value, intervalMinutes: Math.min(10_080, Math.max(1, Math.round(next!))) });
+              if (Number.isFinite(next))
+                onChange({ ...value, intervalMinutes: Math.min(10_080, Math.max(1, Math.round(next!))) });
             }}
           />
         </Field>

@@ -4,10 +4,10 @@ import {
   Button,
   Card,
   Link as FluentLink,
-  makeStyles,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
+  makeStyles,
   Subtitle2,
   tokens,
 } from '@fluentui/react-components';
@@ -44,12 +44,28 @@ import { DeleteWorkflowDialog, EditWorkflowDialog } from './WorkflowDialogs.tsx'
 import { locationText } from './WorkflowList.tsx';
 
 const useStyles = makeStyles({
-  back: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, marginBottom: tokens.spacingVerticalM },
-  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, marginBottom: tokens.spacingVerticalL },
+  back: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXS,
+    marginBottom: tokens.spacingVerticalM,
+  },
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+    marginBottom: tokens.spacingVerticalL,
+  },
   section: { marginBottom: tokens.spacingVerticalXXL },
   sectionTitle: { margin: `0 0 ${tokens.spacingVerticalS}` },
   card: { padding: tokens.spacingHorizontalL, marginBottom: tokens.spacingVerticalXL },
-  cardHead: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  cardHead: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+  },
   settings: {
     display: 'grid',
     gridTemplateColumns: 'minmax(9rem, max-content) minmax(0, 1fr)',
@@ -80,7 +96,11 @@ export function WorkflowDetailPage() {
       ) : workflow.isError ? (
         <>
           <PageHeading>Workflow</PageHeading>
-          <ErrorBlock title="The workflow could not be loaded" error={workflow.error} onRetry={() => void workflow.refetch()} />
+          <ErrorBlock
+            title="The workflow could not be loaded"
+            error={workflow.error}
+            onRetry={() => void workflow.refetch()}
+          />
         </>
       ) : (
         <WorkflowDetail workflow={workflow.data} />
@@ -115,7 +135,9 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
 
   return (
     <>
-      <PageHeading intro={`${workflowTypeLabels[workflow.type]} from ${locationText(workflow.source)} to ${locationText(workflow.target)}`}>
+      <PageHeading
+        intro={`${workflowTypeLabels[workflow.type]} from ${locationText(workflow.source)} to ${locationText(workflow.target)}`}
+      >
         {workflow.name}
       </PageHeading>
       {paused && (
@@ -137,7 +159,12 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
         </MessageBar>
       )}
       <div className={styles.actions}>
-        <Button appearance="primary" icon={<PlayRegular />} disabled={paused || busy} onClick={() => start(false)}>
+        <Button
+          appearance="primary"
+          icon={<PlayRegular />}
+          disabled={paused || busy}
+          onClick={() => start(false)}
+        >
           Run now
         </Button>
         <Button icon={<EyeRegular />} disabled={paused || busy} onClick={() => start(true)}>
@@ -178,13 +205,19 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
         {runs.isPending ? (
           <LoadingRows label="Loading the run history" rows={3} height={44} />
         ) : runs.isError ? (
-          <ErrorBlock title="The run history could not be loaded" error={runs.error} onRetry={() => void runs.refetch()} />
+          <ErrorBlock
+            title="The run history could not be loaded"
+            error={runs.error}
+            onRetry={() => void runs.refetch()}
+          />
         ) : (
           <RunTable runs={runs.data} label="Run history" linkTo={(run) => `runs/${run.id}`} />
         )}
       </section>
 
-      {dialog?.kind === 'edit' && <EditWorkflowDialog key={dialog.seq} open={dialog.open} workflow={workflow} onClose={close} />}
+      {dialog?.kind === 'edit' && (
+        <EditWorkflowDialog key={dialog.seq} open={dialog.open} workflow={workflow} onClose={close} />
+      )}
       {dialog?.kind === 'delete' && (
         <DeleteWorkflowDialog
           key={dialog.seq}
@@ -222,7 +255,11 @@ export function LiveRunCard({ runId, workflowId }: { runId: string; workflowId: 
       {run.isPending ? (
         <LoadingRows label="Loading the run" rows={1} height={96} />
       ) : run.isError ? (
-        <ErrorBlock title="The run could not be loaded" error={run.error} onRetry={() => void run.refetch()} />
+        <ErrorBlock
+          title="The run could not be loaded"
+          error={run.error}
+          onRetry={() => void run.refetch()}
+        />
       ) : (
         <RunProgress run={run.data} />
       )}
@@ -238,7 +275,9 @@ export function LiveRunCard({ runId, workflowId }: { runId: string; workflowId: 
 function WorkflowSettingsList({ workflow }: { workflow: Workflow }) {
   const styles = useStyles();
   const sync = workflow.type === 'one_way_sync';
-  const onOptions = booleanOptions.filter((name) => workflow.options[name]).map((name) => optionLabels[name].label);
+  const onOptions = booleanOptions
+    .filter((name) => workflow.options[name])
+    .map((name) => optionLabels[name].label);
   const offTriggers = Object.entries(workflow.triggers)
     .filter(([, on]) => !on)
     .map(([name]) => triggerLabels[name as keyof typeof triggerLabels]);
@@ -246,13 +285,21 @@ function WorkflowSettingsList({ workflow }: { workflow: Workflow }) {
     ['Type', workflowTypeLabels[workflow.type]],
     ['Source', locationText(workflow.source)],
     ['Target', locationText(workflow.target)],
-    ['Status', <Badge key="s" appearance="tint" color={workflow.status === 'paused' ? 'warning' : 'success'}>{workflowStatusLabel(workflow)}</Badge>],
+    [
+      'Status',
+      <Badge key="s" appearance="tint" color={workflow.status === 'paused' ? 'warning' : 'success'}>
+        {workflowStatusLabel(workflow)}
+      </Badge>,
+    ],
     ['Owner', workflow.ownerName ?? '—'],
     ['Options', onOptions.length ? onOptions.join(', ') : 'None'],
   ];
   if (sync) {
     rows.push(['Triggers', offTriggers.length ? `All except ${offTriggers.join(', ')}` : 'All']);
-    rows.push(['Checks for changes', `Every ${workflow.intervalMinutes} minute${workflow.intervalMinutes === 1 ? '' : 's'}`]);
+    rows.push([
+      'Checks for changes',
+      `Every ${workflow.intervalMinutes} minute${workflow.intervalMinutes === 1 ? '' : 's'}`,
+    ]);
     rows.push(['Next run', workflow.status === 'paused' ? 'Paused' : formatWhen(workflow.nextRunAt)]);
   }
   rows.push(['Created', formatWhen(workflow.createdAt)]);

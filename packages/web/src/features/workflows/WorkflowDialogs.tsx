@@ -19,7 +19,15 @@ import { useDeleteWorkflow, useUpdateWorkflow } from './api.ts';
 import { SettingsFields, type WorkflowSettings } from './SettingsFields.tsx';
 
 /** Name, options, triggers and interval. Source, target and type stay as created (make a new workflow to change them). */
-export function EditWorkflowDialog({ open, workflow, onClose }: { open: boolean; workflow: Workflow; onClose(): void }) {
+export function EditWorkflowDialog({
+  open,
+  workflow,
+  onClose,
+}: {
+  open: boolean;
+  workflow: Workflow;
+  onClose(): void;
+}) {
   const update = useUpdateWorkflow(workflow.id);
   const [name, setName] = useState(workflow.name);
   const [settings, setSettings] = useState<WorkflowSettings>({
@@ -45,7 +53,9 @@ export function EditWorkflowDialog({ open, workflow, onClose }: { open: boolean;
               <Field label="Name" required validationMessage={nameError}>
                 <Input value={name} onChange={(_e, data) => setName(data.value)} maxLength={200} />
               </Field>
-              <Body1 as="p">Source, target and type stay as they are; to change them, create a new workflow.</Body1>
+              <Body1 as="p">
+                Source, target and type stay as they are; to change them, create a new workflow.
+              </Body1>
               <SettingsFields type={workflow.type} value={settings} onChange={setSettings} />
               {update.isError && !errors.name && (
                 <MessageBar intent="error" layout="multiline">
@@ -88,8 +98,8 @@ export function DeleteWorkflowDialog({
           <DialogTitle>Delete {workflow.name}?</DialogTitle>
           <DialogContent>
             <Body1 as="p">
-              The workflow stops: a run in progress is cancelled and no further runs start. Documents already copied
-              stay in the target, and nothing is deleted from the source. This cannot be undone.
+              The workflow stops: a run in progress is cancelled and no further runs start. Documents already
+              copied stay in the target, and nothing is deleted from the source. This cannot be undone.
             </Body1>
             {remove.isError && (
               <MessageBar intent="error" layout="multiline">
@@ -101,7 +111,11 @@ export function DeleteWorkflowDialog({
             <Button appearance="secondary" onClick={onClose} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button appearance="primary" onClick={() => remove.mutate(undefined, { onSuccess: onDeleted })} disabled={remove.isPending}>
+            <Button
+              appearance="primary"
+              onClick={() => remove.mutate(undefined, { onSuccess: onDeleted })}
+              disabled={remove.isPending}
+            >
               {remove.isPending ? 'Deleting…' : 'Delete workflow'}
             </Button>
           </DialogActions>

@@ -4,9 +4,9 @@ import {
   Button,
   Caption1,
   Link as FluentLink,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Table,
   TableBody,
   TableCell,
@@ -22,7 +22,15 @@ import { errorMessage } from '../../api/client.ts';
 import { hasRole, type Me } from '../../api/session.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
-import { formatWhen, isActiveRun, runStatusColors, runStatusLabels, useRunNow, useWorkflows, workflowStatusLabel } from './api.ts';
+import {
+  formatWhen,
+  isActiveRun,
+  runStatusColors,
+  runStatusLabels,
+  useRunNow,
+  useWorkflows,
+  workflowStatusLabel,
+} from './api.ts';
 import { useUsableConnectors } from './connections.ts';
 import { workflowTypeLabels } from './labels.ts';
 
@@ -30,7 +38,11 @@ const useStyles = makeStyles({
   toolbar: { display: 'flex', justifyContent: 'flex-end', marginBottom: tokens.spacingVerticalM },
   scroll: { overflowX: 'auto' },
   table: { minWidth: '56rem' },
-  path: { overflowWrap: 'anywhere', paddingTop: tokens.spacingVerticalS, paddingBottom: tokens.spacingVerticalS },
+  path: {
+    overflowWrap: 'anywhere',
+    paddingTop: tokens.spacingVerticalS,
+    paddingBottom: tokens.spacingVerticalS,
+  },
   arrow: { display: 'block' },
   wide: { width: '28%' },
   nowrap: { whiteSpace: 'nowrap' },
@@ -87,7 +99,11 @@ export function WorkflowListPage({ me }: { me: Me }) {
       {workflows.isPending ? (
         <LoadingRows label="Loading workflows" rows={3} height={48} />
       ) : workflows.isError ? (
-        <ErrorBlock title="The workflows could not be loaded" error={workflows.error} onRetry={() => void workflows.refetch()} />
+        <ErrorBlock
+          title="The workflows could not be loaded"
+          error={workflows.error}
+          onRetry={() => void workflows.refetch()}
+        />
       ) : workflows.data.length === 0 ? (
         <EmptyState />
       ) : (
@@ -151,7 +167,10 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
       </TableCell>
       {showOwner && <TableCell>{workflow.ownerName ?? '—'}</TableCell>}
       <TableCell>
-        <Badge appearance="tint" color={paused ? 'warning' : workflow.status === 'completed' ? 'subtle' : 'success'}>
+        <Badge
+          appearance="tint"
+          color={paused ? 'warning' : workflow.status === 'completed' ? 'subtle' : 'success'}
+        >
           {workflowStatusLabel(workflow)}
         </Badge>
       </TableCell>
@@ -160,7 +179,9 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
           <>
             <Badge appearance="tint" color={runStatusColors[lastRun.status]} className={styles.nowrap}>
               {runStatusLabels[lastRun.status]}
-              {isActiveRun(lastRun) && lastRun.planned > 0 ? ` ${Math.round((100 * lastRun.done) / lastRun.planned)}%` : ''}
+              {isActiveRun(lastRun) && lastRun.planned > 0
+                ? ` ${Math.round((100 * lastRun.done) / lastRun.planned)}%`
+                : ''}
             </Badge>
             <Caption1 block className={styles.muted}>
               {formatWhen(lastRun.startedAt ?? lastRun.createdAt)}
@@ -171,14 +192,18 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
           <span className={styles.muted}>Not run yet</span>
         )}
       </TableCell>
-      <TableCell>{paused ? '—' : workflow.type === 'one_way_sync' ? formatWhen(workflow.nextRunAt) : 'When you run it'}</TableCell>
+      <TableCell>
+        {paused ? '—' : workflow.type === 'one_way_sync' ? formatWhen(workflow.nextRunAt) : 'When you run it'}
+      </TableCell>
       <TableCell>
         <Button
           size="small"
           icon={<PlayRegular />}
           disabled={paused || runNow.isPending || isActiveRun(lastRun)}
           aria-label={`Run ${workflow.name} now`}
-          onClick={() => runNow.mutate(false, { onSuccess: (run) => void navigate(`${workflow.id}/runs/${run.id}`) })}
+          onClick={() =>
+            runNow.mutate(false, { onSuccess: (run) => void navigate(`${workflow.id}/runs/${run.id}`) })
+          }
         >
           Run now
         </Button>
@@ -200,9 +225,9 @@ function EmptyState() {
   return (
     <div className={styles.empty}>
       <Body1 as="p">
-        <strong>No workflows yet.</strong> A workflow copies, syncs or moves documents from a folder of one connector to
-        a folder of another, so you need two connectors you have authorised (a local folder counts as ready without
-        authorising).
+        <strong>No workflows yet.</strong> A workflow copies, syncs or moves documents from a folder of one
+        connector to a folder of another, so you need two connectors you have authorised (a local folder
+        counts as ready without authorising).
       </Body1>
       {connections.isPending ? (
         <LoadingRows label="Checking your connectors" rows={1} height={20} />

@@ -27,7 +27,8 @@ export function isActiveRun(run: Pick<WorkflowRun, 'status'> | null | undefined)
 export function useWorkflows() {
   return useQuery({
     queryKey: workflowsKey,
-    queryFn: async ({ signal }) => (await api<{ workflows: Workflow[] }>('/api/workflows', { signal })).workflows,
+    queryFn: async ({ signal }) =>
+      (await api<{ workflows: Workflow[] }>('/api/workflows', { signal })).workflows,
     // While a run is going, the list's "last run" column follows it.
     refetchInterval: (query) => (query.state.data?.some((w) => isActiveRun(w.lastRun)) ? 3000 : false),
   });
@@ -45,7 +46,11 @@ export function useWorkflowRuns(workflowId: string, limit = 50) {
   return useQuery({
     queryKey: [...runsKey(workflowId), limit],
     queryFn: async ({ signal }) =>
-      (await api<{ runs: WorkflowRun[] }>(`/api/workflows/${path(workflowId)}/runs?limit=${limit}`, { signal })).runs,
+      (
+        await api<{ runs: WorkflowRun[] }>(`/api/workflows/${path(workflowId)}/runs?limit=${limit}`, {
+          signal,
+        })
+      ).runs,
     refetchInterval: (query) => (query.state.data?.some(isActiveRun) ? 3000 : false),
   });
 }
@@ -70,9 +75,12 @@ export function useLocation(connectorId: string | null, id: string) {
     queryKey: ['workflow-locations', connectorId, id],
     enabled: connectorId !== null,
     queryFn: ({ signal }) =>
-      api<LocationListing>(`/api/workflows/locations?connectorId=${encodeURIComponent(connectorId!)}&id=${encodeURIComponent(id)}`, {
-        signal,
-      }),
+      api<LocationListing>(
+        `/api/workflows/locations?connectorId=${encodeURIComponent(connectorId!)}&id=${encodeURIComponent(id)}`,
+        {
+          signal,
+        },
+      ),
     staleTime: 30_000,
     placeholderData: keepPreviousData,
     retry: false,
@@ -80,12 +88,20 @@ export function useLocation(connectorId: string | null, id: string) {
 }
 
 /** The pre-flight checks for a source and target; runs again whenever either changes. */
-export function usePreflight(source: WorkflowLocationInput | null, target: WorkflowLocationInput | null, excludeWorkflowId?: string) {
+export function usePreflight(
+  source: WorkflowLocationInput | null,
+  target: WorkflowLocationInput | null,
+  excludeWorkflowId?: string,
+) {
   return useQuery({
     queryKey: ['workflow-preflight', source, target, excludeWorkflowId],
     enabled: source !== null && target !== null,
     queryFn: ({ signal }) =>
-      api<PreflightResult>('/api/workflows/preflight', { method: 'POST', body: { source, target, excludeWorkflowId }, signal }),
+      api<PreflightResult>('/api/workflows/preflight', {
+        method: 'POST',
+        body: { source, target, excludeWorkflowId },
+        signal,
+      }),
     retry: false,
     placeholderData: keepPreviousData,
   });
@@ -102,7 +118,8 @@ export function useCreateWorkflow() {
 export function useUpdateWorkflow(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateWorkflowBody) => api<Workflow>(`/api/workflows/${path(id)}`, { method: 'PATCH', body }),
+    mutationFn: (body: UpdateWorkflowBody) =>
+      api<Workflow>(`/api/workflows/${path(id)}`, { method: 'PATCH', body }),
     onSuccess: (workflow) => {
       client.setQueryData(workflowKey(id), workflow);
       return client.invalidateQueries({ queryKey: workflowsKey, exact: true });
@@ -122,7 +139,9 @@ export function useRunNow(workflowId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (dryRun: boolean) =>
-      api<WorkflowRun>(`/api/workflows/${path(workflowId)}/run${dryRun ? '?dryRun=true' : ''}`, { method: 'POST' }),
+      api<WorkflowRun>(`/api/workflows/${path(workflowId)}/run${dryRun ? '?dryRun=true' : ''}`, {
+        method: 'POST',
+      }),
     onSuccess: (run) => {
       client.setQueryData(runKey(run.id), run);
       return client.invalidateQueries({ queryKey: workflowsKey });
@@ -152,7 +171,10 @@ export const runStatusLabels: Record<RunStatus, string> = {
   interrupted: 'Interrupted',
 };
 
-export const runStatusColors: Record<RunStatus, 'informative' | 'brand' | 'success' | 'warning' | 'danger' | 'subtle'> = {
+export const runStatusColors: Record<
+  RunStatus,
+  'informative' | 'brand' | 'success' | 'warning' | 'danger' | 'subtle'
+> = {
   queued: 'informative',
   running: 'brand',
   succeeded: 'success',

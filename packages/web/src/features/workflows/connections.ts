@@ -7,7 +7,8 @@ import { useConnectors, useConnectorTypes } from '../connectors/api.ts';
  */
 export function usableConnectors(connectors: Connector[], types: ConnectorType[]): Connector[] {
   return connectors.filter((connector) => {
-    const perUser = types.find((t) => t.type === connector.type)?.perUserAuthorisation ?? connector.type !== 'local-folder';
+    const perUser =
+      types.find((t) => t.type === connector.type)?.perUserAuthorisation ?? connector.type !== 'local-folder';
     return !perUser || connector.connection.status === 'authorised';
   });
 }
@@ -27,6 +28,7 @@ export function useUsableConnectors() {
     },
     usable,
     unusable: ready ? connectors.data.filter((c) => !usable.includes(c)) : [],
-    typeLabel: (connector: Connector) => types.data?.find((t) => t.type === connector.type)?.label ?? connector.type,
+    typeLabel: (connector: Connector) =>
+      types.data?.find((t) => t.type === connector.type)?.label ?? connector.type,
   };
 }

@@ -20,7 +20,9 @@ export default defineRoute({
       .ping()
       .then(() => ({ ok: true }))
       .catch((err: Error) => ({ ok: false, error: err.message }));
-    const queue = (await lexbridge.queue.ready()) ? { ok: true } : { ok: false, error: 'the job queue is not running' };
+    const queue = (await lexbridge.queue.ready())
+      ? { ok: true }
+      : { ok: false, error: 'the job queue is not running' };
     if (database.ok && queue.ok) return { status: 'ready' as const, database, queue };
     return reply.status(503).send({ status: 'not_ready' as const, database, queue });
   },

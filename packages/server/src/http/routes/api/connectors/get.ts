@@ -7,7 +7,7 @@ export default defineRoute({
   method: 'GET',
   url: '/api/connectors',
   access: 'signed-in',
-  summary: 'Every connector, each with the caller\'s own connection status',
+  summary: "Every connector, each with the caller's own connection status",
   tags: ['connectors'],
   schema: { response: { 200: z.object({ connectors: z.array(connectorSchema) }) } },
   async handler(request, _reply, lexbridge) {

@@ -10,7 +10,10 @@ export default defineRoute({
   tags: ['publishing'],
   schema: { body: publishDestinationBodySchema, response: { 201: publishDestinationSchema } },
   async handler(request, reply, lexbridge) {
-    const destination = await createDestination(lexbridge, request.body, { userId: request.user!.id, ip: request.ip });
+    const destination = await createDestination(lexbridge, request.body, {
+      userId: request.user!.id,
+      ip: request.ip,
+    });
     return reply.status(201).send(destination);
   },
 });

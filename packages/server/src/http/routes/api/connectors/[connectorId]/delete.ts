@@ -7,7 +7,8 @@ export default defineRoute({
   method: 'DELETE',
   url: '/api/connectors/:connectorId',
   access: ['ConnectorAdmin'],
-  summary: 'Delete a connector; refused with connector_in_use while workflows use it, unless force=true (which pauses them)',
+  summary:
+    'Delete a connector; refused with connector_in_use while workflows use it, unless force=true (which pauses them)',
   tags: ['connectors'],
   schema: {
     params: connectorIdParamsSchema,
@@ -15,7 +16,12 @@ export default defineRoute({
     response: { 200: z.object({ deleted: z.literal(true), pausedWorkflows: z.array(z.string()) }) },
   },
   async handler(request, _reply, lexbridge) {
-    const result = await deleteConnector(lexbridge, request.params.connectorId, { force: request.query.force === 'true' }, { userId: request.user!.id, ip: request.ip });
+    const result = await deleteConnector(
+      lexbridge,
+      request.params.connectorId,
+      { force: request.query.force === 'true' },
+      { userId: request.user!.id, ip: request.ip },
+    );
     return { deleted: true as const, ...result };
   },
 });

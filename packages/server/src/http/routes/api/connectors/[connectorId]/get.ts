@@ -6,7 +6,7 @@ export default defineRoute({
   method: 'GET',
   url: '/api/connectors/:connectorId',
   access: 'signed-in',
-  summary: 'One connector with the caller\'s own connection status (secrets are never returned)',
+  summary: "One connector with the caller's own connection status (secrets are never returned)",
   tags: ['connectors'],
   schema: { params: connectorIdParamsSchema, response: { 200: connectorSchema } },
   async handler(request, _reply, lexbridge) {

@@ -10,7 +10,7 @@ export default defineRoute({
   access: 'public',
   csrfExempt: true,
   hidden: true,
-  summary: 'OAuth 2.0 redirect URL: finishes a user\'s authorisation and returns to the Connectors page',
+  summary: "OAuth 2.0 redirect URL: finishes a user's authorisation and returns to the Connectors page",
   tags: ['connectors'],
   schema: { querystring: z.record(z.string(), z.string()) },
   async handler(request, reply, lexbridge) {

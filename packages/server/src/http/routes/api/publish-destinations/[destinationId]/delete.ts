@@ -9,9 +9,15 @@ export default defineRoute({
   access: ['ConnectorAdmin'],
   summary: 'Remove a publish destination from the choice (published files and history stay)',
   tags: ['publishing'],
-  schema: { params: publishDestinationIdParamsSchema, response: { 200: z.object({ deleted: z.literal(true) }) } },
+  schema: {
+    params: publishDestinationIdParamsSchema,
+    response: { 200: z.object({ deleted: z.literal(true) }) },
+  },
   async handler(request, _reply, lexbridge) {
-    await deleteDestination(lexbridge, request.params.destinationId, { userId: request.user!.id, ip: request.ip });
+    await deleteDestination(lexbridge, request.params.destinationId, {
+      userId: request.user!.id,
+      ip: request.ip,
+    });
     return { deleted: true as const };
   },
 });

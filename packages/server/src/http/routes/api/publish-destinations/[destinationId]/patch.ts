@@ -1,4 +1,8 @@
-import { publishDestinationIdParamsSchema, publishDestinationSchema, updatePublishDestinationBodySchema } from '@lexbridge/contracts';
+import {
+  publishDestinationIdParamsSchema,
+  publishDestinationSchema,
+  updatePublishDestinationBodySchema,
+} from '@lexbridge/contracts';
 import { updateDestination } from '../../../../../publishing/destinations.ts';
 import { defineRoute } from '../../../../route.ts';
 
@@ -6,10 +10,18 @@ export default defineRoute({
   method: 'PATCH',
   url: '/api/publish-destinations/:destinationId',
   access: ['ConnectorAdmin'],
-  summary: 'Change a publish destination (a new connector or folder starts a fresh record of what was published)',
+  summary:
+    'Change a publish destination (a new connector or folder starts a fresh record of what was published)',
   tags: ['publishing'],
-  schema: { params: publishDestinationIdParamsSchema, body: updatePublishDestinationBodySchema, response: { 200: publishDestinationSchema } },
+  schema: {
+    params: publishDestinationIdParamsSchema,
+    body: updatePublishDestinationBodySchema,
+    response: { 200: publishDestinationSchema },
+  },
   async handler(request, _reply, lexbridge) {
-    return updateDestination(lexbridge, request.params.destinationId, request.body, { userId: request.user!.id, ip: request.ip });
+    return updateDestination(lexbridge, request.params.destinationId, request.body, {
+      userId: request.user!.id,
+      ip: request.ip,
+    });
   },
 });

@@ -11,7 +11,11 @@ export default defineRoute({
   tags: ['publishing'],
   schema: { body: createPublishBodySchema, response: { 202: publishRunSchema } },
   async handler(request, reply, lexbridge) {
-    const run = await requestPublish(lexbridge, { id: request.user!.id, roles: request.user!.roles, ip: request.ip }, request.body);
+    const run = await requestPublish(
+      lexbridge,
+      { id: request.user!.id, roles: request.user!.roles, ip: request.ip },
+      request.body,
+    );
     return reply.status(202).send(run);
   },
 });

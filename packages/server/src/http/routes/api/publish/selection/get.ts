@@ -10,7 +10,12 @@ export default defineRoute({
   tags: ['publishing'],
   schema: { querystring: publishSelectionQuerySchema, response: { 200: publishSelectionResponseSchema } },
   async handler(request, _reply, lexbridge) {
-    const items = await readSelection(lexbridge, request.user!.id, request.query.connectorId, request.query.ids.split(','));
+    const items = await readSelection(
+      lexbridge,
+      request.user!.id,
+      request.query.connectorId,
+      request.query.ids.split(','),
+    );
     return { items };
   },
 });

@@ -7,11 +7,15 @@ export default defineRoute({
   method: 'GET',
   url: '/api/publish/sources',
   access: publisherRoles,
-  summary: 'The iManage connectors a selection may come from, matches (by customer id or server) first, with your connection to each',
+  summary:
+    'The iManage connectors a selection may come from, matches (by customer id or server) first, with your connection to each',
   tags: ['publishing'],
   schema: { querystring: publishSourcesQuerySchema, response: { 200: publishSourcesResponseSchema } },
   async handler(request, _reply, lexbridge) {
-    const sources = await findPublishSources(lexbridge.store.db, request.user!.id, { customerId: request.query.customer_id, from: request.query.from });
+    const sources = await findPublishSources(lexbridge.store.db, request.user!.id, {
+      customerId: request.query.customer_id,
+      from: request.query.from,
+    });
     return { sources };
   },
 });

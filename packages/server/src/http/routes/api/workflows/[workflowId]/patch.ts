@@ -9,7 +9,11 @@ export default defineRoute({
   access: ['User', 'Admin', 'ConnectorAdmin'],
   summary: 'Change a workflow: name, options, triggers, interval; pause or resume it',
   tags: ['workflows'],
-  schema: { params: workflowIdParamsSchema, body: updateWorkflowBodySchema, response: { 200: workflowSchema } },
+  schema: {
+    params: workflowIdParamsSchema,
+    body: updateWorkflowBodySchema,
+    response: { 200: workflowSchema },
+  },
   async handler(request, _reply, lexbridge) {
     const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
     const updated = await updateWorkflow(lexbridge, { ...request.user!, ip: request.ip }, row, request.body);

@@ -21,7 +21,8 @@ export default defineRoute({
       if (item.kind !== 'folder') throw new AppError('workflow_location_invalid');
       const ancestors = await store.ancestors(item.id);
       const children = [];
-      for await (const child of store.listChildren(item.id)) if (child.kind === 'folder') children.push({ id: child.id, name: child.name, kind: child.kind });
+      for await (const child of store.listChildren(item.id))
+        if (child.kind === 'folder') children.push({ id: child.id, name: child.name, kind: child.kind });
       children.sort((a, b) => a.name.localeCompare(b.name));
       return {
         connectorId: key.connectorId,

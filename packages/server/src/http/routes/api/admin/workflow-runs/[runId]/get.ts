@@ -13,7 +13,10 @@ export default defineRoute({
   tags: ['admin'],
   schema: { params: runIdParamsSchema, response: { 200: workflowRunSchema } },
   async handler(request, _reply, lexbridge) {
-    const [run] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, request.params.runId));
+    const [run] = await lexbridge.store.db
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.id, request.params.runId));
     if (!run) throw new AppError('workflow_run_not_found');
     return toRunResponse(run);
   },

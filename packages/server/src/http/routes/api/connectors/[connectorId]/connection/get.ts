@@ -7,11 +7,14 @@ export default defineRoute({
   method: 'GET',
   url: '/api/connectors/:connectorId/connection',
   access: 'signed-in',
-  summary: 'The caller\'s own connection to this connector: unauthorised, authorised, expired (with the reason) or error',
+  summary:
+    "The caller's own connection to this connector: unauthorised, authorised, expired (with the reason) or error",
   tags: ['connectors'],
   schema: { params: connectorIdParamsSchema, response: { 200: connectionSchema } },
   async handler(request, _reply, lexbridge) {
     await getConnectorRow(lexbridge.store.db, request.params.connectorId);
-    return connectionView(await findConnection(lexbridge.store.db, request.params.connectorId, request.user!.id));
+    return connectionView(
+      await findConnection(lexbridge.store.db, request.params.connectorId, request.user!.id),
+    );
   },
 });

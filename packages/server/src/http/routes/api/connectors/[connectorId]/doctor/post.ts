@@ -10,7 +10,11 @@ export default defineRoute({
   hidden: true,
   summary: 'The diagnostics of `lexbridge doctor`, run by the server that holds the embedded database',
   tags: ['admin'],
-  schema: { params: connectorIdParamsSchema, querystring: z.object({ user: z.uuid().optional() }), response: { 200: diagnosticsReportSchema } },
+  schema: {
+    params: connectorIdParamsSchema,
+    querystring: z.object({ user: z.uuid().optional() }),
+    response: { 200: diagnosticsReportSchema },
+  },
   async handler(request, _reply, lexbridge) {
     return runDiagnostics(lexbridge, request.params.connectorId, request.query.user);
   },

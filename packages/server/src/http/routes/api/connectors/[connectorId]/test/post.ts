@@ -5,9 +5,17 @@ import { defineRoute } from '../../../../../route.ts';
 export default defineRoute({
   method: 'POST',
   url: '/api/connectors/:connectorId/test',
-  config: { rateLimit: { max: 20, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request: { user?: { id: string } | null; ip: string }) => request.user?.id ?? request.ip } },
+  config: {
+    rateLimit: {
+      max: 20,
+      timeWindow: '1 minute',
+      hook: 'preHandler',
+      keyGenerator: (request: { user?: { id: string } | null; ip: string }) => request.user?.id ?? request.ip,
+    },
+  },
   access: 'signed-in',
-  summary: 'Diagnose connectivity to the connector\'s server (DNS, TCP, TLS, GET /api, libraries with the caller\'s tokens), each failure with advice',
+  summary:
+    "Diagnose connectivity to the connector's server (DNS, TCP, TLS, GET /api, libraries with the caller's tokens), each failure with advice",
   tags: ['connectors'],
   schema: { params: connectorIdParamsSchema, response: { 200: diagnosticsReportSchema } },
   async handler(request, _reply, lexbridge) {

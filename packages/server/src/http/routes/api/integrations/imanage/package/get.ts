@@ -7,7 +7,8 @@ export default defineRoute({
   method: 'GET',
   url: '/api/integrations/imanage/package',
   access: ['Admin', 'ConnectorAdmin'],
-  summary: 'The Lexbridge extension package (ZIP with manifest.yaml) for iManage Control Center, prefilled for this server',
+  summary:
+    'The Lexbridge extension package (ZIP with manifest.yaml) for iManage Control Center, prefilled for this server',
   tags: ['integrations'],
   schema: { querystring: z.object({ flavour: imanageFlavourSchema.default('on-premises') }) },
   async handler(request, reply, lexbridge) {

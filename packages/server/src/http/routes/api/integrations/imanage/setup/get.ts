@@ -6,7 +6,8 @@ export default defineRoute({
   method: 'GET',
   url: '/api/integrations/imanage/setup',
   access: ['Admin', 'ConnectorAdmin'],
-  summary: 'The values an iManage administrator enters in Control Center for Lexbridge (redirect URL, host, egress IPs)',
+  summary:
+    'The values an iManage administrator enters in Control Center for Lexbridge (redirect URL, host, egress IPs)',
   tags: ['integrations'],
   schema: { response: { 200: imanageSetupSchema } },
   async handler(_request, _reply, lexbridge) {

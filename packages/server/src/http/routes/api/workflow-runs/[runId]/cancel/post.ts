@@ -14,7 +14,13 @@ export default defineRoute({
   async handler(request, reply, lexbridge) {
     const run = await loadRunFor(lexbridge.store.db, request.user!, request.params.runId);
     const updated = await cancelRun(lexbridge, run);
-    await recordAudit(lexbridge.store.db, { action: 'workflow.run.cancel', actorUserId: request.user!.id, targetType: 'workflow_run', targetId: run.id, ip: request.ip });
+    await recordAudit(lexbridge.store.db, {
+      action: 'workflow.run.cancel',
+      actorUserId: request.user!.id,
+      targetType: 'workflow_run',
+      targetId: run.id,
+      ip: request.ip,
+    });
     return reply.status(202).send(toRunResponse(updated));
   },
 });

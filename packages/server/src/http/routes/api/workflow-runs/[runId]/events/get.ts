@@ -13,14 +13,20 @@ export default defineRoute({
   method: 'GET',
   url: '/api/workflow-runs/:runId/events',
   access: ['User', 'Admin', 'ConnectorAdmin'],
-  summary: "Live progress as server-sent events: a `progress` event with the run whenever it changes, then `end`",
+  summary:
+    'Live progress as server-sent events: a `progress` event with the run whenever it changes, then `end`',
   tags: ['workflows'],
   schema: { params: runIdParamsSchema },
   async handler(request, reply, lexbridge) {
     const run = await loadRunFor(lexbridge.store.db, request.user!, request.params.runId);
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     let open = true;
     request.raw.on('close', () => (open = false));
     // Progress is read from the database, so it works whichever process runs the job.

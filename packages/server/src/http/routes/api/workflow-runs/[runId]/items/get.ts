@@ -10,14 +10,24 @@ export default defineRoute({
   access: ['User', 'Admin', 'ConnectorAdmin'],
   summary: "A run's per-item results with errors in plain words, in the order they happened (paged)",
   tags: ['workflows'],
-  schema: { params: runIdParamsSchema, querystring: runItemsQuerySchema, response: { 200: runItemsPageSchema } },
+  schema: {
+    params: runIdParamsSchema,
+    querystring: runItemsQuerySchema,
+    response: { 200: runItemsPageSchema },
+  },
   async handler(request, _reply, lexbridge) {
     const run = await loadRunFor(lexbridge.store.db, request.user!, request.params.runId);
     const { outcome, after, limit } = request.query;
     const rows = await lexbridge.store.db
       .select()
       .from(runItems)
-      .where(and(eq(runItems.runId, run.id), gt(runItems.id, after), outcome ? eq(runItems.outcome, outcome) : undefined))
+      .where(
+        and(
+          eq(runItems.runId, run.id),
+          gt(runItems.id, after),
+          outcome ? eq(runItems.outcome, outcome) : undefined,
+        ),
+      )
       .orderBy(asc(runItems.id))
       .limit(limit + 1);
     const page = rows.slice(0, limit);

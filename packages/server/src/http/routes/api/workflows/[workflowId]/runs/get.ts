@@ -18,7 +18,12 @@ export default defineRoute({
   },
   async handler(request, _reply, lexbridge) {
     const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
-    const runs = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, row.id)).orderBy(desc(workflowRuns.createdAt)).limit(request.query.limit);
+    const runs = await lexbridge.store.db
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.workflowId, row.id))
+      .orderBy(desc(workflowRuns.createdAt))
+      .limit(request.query.limit);
     return { runs: runs.map(toRunResponse) };
   },
 });
