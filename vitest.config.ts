@@ -10,6 +10,8 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['packages/server/src/**/*.test.ts', 'packages/server/test/**/*.test.ts'],
+          // One migrated embedded database per run, which each test file loads (support/lexbridge.ts).
+          globalSetup: ['packages/server/test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

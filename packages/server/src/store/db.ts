@@ -42,6 +42,11 @@ export interface OpenStoreOptions {
   port?: number;
   /** Run migrations while opening (default true). */
   migrate?: boolean;
+  /**
+   * An embedded database to start from instead of an empty one, as written by `PGlite.dumpDataDir`
+   * (in memory only): tests load one migrated copy instead of creating and migrating a new database.
+   */
+  template?: Blob;
 }
 
 /** Opens the database, taking the data-directory lock on the embedded back end, and migrates it. */
@@ -78,7 +83,7 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
       );
     }
   } else {
-    pglite = new PGlite();
+    pglite = new PGlite(options.template ? { loadDataDir: options.template } : {});
     await pglite.waitReady;
   }
   const sql: SqlRunner = {
