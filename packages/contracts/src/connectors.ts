@@ -5,8 +5,13 @@
  */
 import { z } from 'zod';
 
-export const connectorTypeIds = ['imanage-onprem', 'imanage-cloud', 'local-folder'] as const;
-export const connectorTypeIdSchema = z.enum(connectorTypeIds);
+/**
+ * A connector type's id, as its plug-in on the server names it (`imanage-onprem`, `local-folder`, …).
+ * The server's registry decides which exist; GET /api/connector-types lists them.
+ */
+export const connectorTypeIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected a connector type id such as "local-folder"');
 export type ConnectorTypeId = z.infer<typeof connectorTypeIdSchema>;
 
 /** One field of a connector type's form. `secret` fields are write-only: never returned by the API. */
@@ -35,18 +40,34 @@ export const connectorTypeSchema = z.object({
   /** True for types that need each user to authorise (OAuth). */
   perUserAuthorisation: z.boolean(),
   fields: z.array(connectorFieldSchema),
+  /** How a location (a folder) of this type is written where people type one, e.g. "ACTIVE!1234". */
+  locationHint: z.string().optional(),
+  /**
+   * The type's own wording of authorisation results where it says more than the generic
+   * `authorisationResultMessages` (for example which setting of the system to change).
+   */
+  authorisationMessages: z
+    .record(z.string(), z.object({ message: z.string(), nextStep: z.string() }))
+    .optional(),
 });
 export type ConnectorType = z.infer<typeof connectorTypeSchema>;
 
 export const connectionStatusSchema = z.enum(['unauthorised', 'authorised', 'expired', 'error']);
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
+/** A labelled fact about an external account that its connector type wants shown (e.g. "Customer id"). */
+export const accountFactSchema = z.object({ label: z.string(), value: z.string() });
+export type AccountFact = z.infer<typeof accountFactSchema>;
+
+/** The account in the connected system that a user's connection acts as. */
 export const connectionAccountSchema = z.object({
-  userId: z.string(),
+  /** The system's id of the account. */
+  id: z.string(),
   name: z.string().nullable(),
-  customerId: z.union([z.number(), z.string()]).nullable(),
-  dmsVersion: z.string().nullable(),
+  email: z.string().nullable(),
+  facts: z.array(accountFactSchema),
 });
+export type ConnectionAccount = z.infer<typeof connectionAccountSchema>;
 
 /** The signed-in user's own connection to a connector. */
 export const connectionSchema = z.object({
@@ -134,6 +155,10 @@ export const authorisationResultCodes = [
 export const authorisationResultCodeSchema = z.enum(authorisationResultCodes);
 export type AuthorisationResultCode = z.infer<typeof authorisationResultCodeSchema>;
 
+/**
+ * What each result means in words that suit any system; a connector type may say more in its own
+ * terms (`ConnectorType.authorisationMessages`), which the Connectors page prefers.
+ */
 export const authorisationResultMessages: Record<
   AuthorisationResultCode,
   { message: string; nextStep: string }
@@ -141,43 +166,42 @@ export const authorisationResultMessages: Record<
   access_denied: {
     message: 'Authorisation was cancelled, or your account may not use this application.',
     nextStep:
-      'Choose Authorise again and sign in. If it is refused again, ask your iManage administrator to give you access to the application in Control Center.',
+      "Choose Authorise again and sign in. If it is refused again, ask the system's administrator to give you access to the application.",
   },
   invalid_client: {
-    message: "The iManage server did not accept the connector's Client Id or Secret Key.",
+    message: "The server did not accept the connector's client id or secret.",
     nextStep:
-      'A Connector Admin should copy the Client Id and generate a new Secret Key in Control Center (Settings > Applications), save them on the connector, and authorise again.',
+      "A Connector Admin should check the connector's client id and secret against the application registered in the system, save them, and authorise again.",
   },
   invalid_grant: {
     message:
-      'The iManage server refused the sign-in code (it expired, was used already, or the redirect URL differs).',
+      'The server refused the sign-in code (it expired, was used already, or the redirect URL differs).',
     nextStep:
-      "Choose Authorise again. If it keeps failing, check that the application's Redirect URL in Control Center is exactly this server's redirect URL.",
+      "Choose Authorise again. If it keeps failing, check that the application's redirect URL is exactly this server's redirect URL.",
   },
   unauthorized_client: {
     message: 'The application is disabled or not allowed to use this kind of sign-in.',
-    nextStep:
-      'Ask your iManage administrator to tick "Enable Application" for it in Control Center, then authorise again.',
+    nextStep: "Ask the system's administrator to enable the application, then authorise again.",
   },
   invalid_scope: {
-    message: 'The iManage server did not accept the Scope.',
-    nextStep: 'A Connector Admin should set Scope to "user" on the connector, then authorise again.',
+    message: 'The server did not accept the scope Lexbridge asked for.',
+    nextStep: "A Connector Admin should check the connector's scope, then authorise again.",
   },
   invalid_request: {
-    message: 'The iManage server rejected the request as malformed.',
+    message: 'The server rejected the request as malformed.',
     nextStep:
-      "Check the connector's Server Address, then authorise again. If it persists, send the server log to your administrator.",
+      "Check the connector's server address, then authorise again. If it persists, send the server log to your administrator.",
   },
   unsupported_response_type: {
     message: 'The server does not support the authorisation-code sign-in that Lexbridge uses.',
-    nextStep: 'Check that the Server Address points to an iManage Work Server 10.2 or later.',
+    nextStep: "Check the connector's server address.",
   },
   server_error: {
-    message: 'The iManage server had an internal error during sign-in.',
-    nextStep: 'Wait a few minutes and authorise again. If it persists, contact your iManage administrator.',
+    message: 'The server had an internal error during sign-in.',
+    nextStep: "Wait a few minutes and authorise again. If it persists, contact the system's administrator.",
   },
   temporarily_unavailable: {
-    message: 'The iManage server is temporarily unavailable.',
+    message: 'The server is temporarily unavailable.',
     nextStep: 'Wait a few minutes and authorise again.',
   },
   state_invalid: {
@@ -195,19 +219,17 @@ export const authorisationResultMessages: Record<
     nextStep: 'Choose Authorise again from this browser window.',
   },
   server_unreachable: {
-    message: 'Lexbridge could not reach the iManage server to finish the authorisation.',
-    nextStep:
-      'Run Test on the connector to see whether this server can reach iManage (public URL, Application Proxy, IP allowlist, certificates).',
+    message: 'Lexbridge could not reach the server to finish the authorisation.',
+    nextStep: 'Run Test on the connector to see whether this server can reach it.',
   },
   account_lookup_failed: {
-    message: 'Signed in, but the iManage server did not say which account and library the token belongs to.',
-    nextStep:
-      'Run Test on the connector; check that the Server Address is the iManage Work Server and that it is version 10 or later.',
+    message: 'Signed in, but the server did not say which account the token belongs to.',
+    nextStep: "Run Test on the connector and check the connector's server address.",
   },
   refresh_token_not_issued: {
-    message: 'Authorised, but iManage issued no refresh token, so access stops when the token expires.',
+    message: 'Authorised, but the server issued no refresh token, so access stops when the token expires.',
     nextStep:
-      'Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then authorise again.',
+      "Ask the system's administrator to allow refresh tokens for the application, then authorise again.",
   },
   unknown_error: {
     message: 'The authorisation failed for an unexpected reason.',
@@ -215,8 +237,26 @@ export const authorisationResultMessages: Record<
   },
 };
 
+/** A result code from the callback's address; anything unknown is `unknown_error`. */
+export function authorisationResultCode(value: string): AuthorisationResultCode {
+  return (authorisationResultCodes as readonly string[]).includes(value)
+    ? (value as AuthorisationResultCode)
+    : 'unknown_error';
+}
+
+/** The words for a result: the connector type's own where it has them, else the generic ones. */
+export function authorisationResultMessage(
+  code: AuthorisationResultCode,
+  type?: Pick<ConnectorType, 'authorisationMessages'>,
+): { message: string; nextStep: string } {
+  return type?.authorisationMessages?.[code] ?? authorisationResultMessages[code];
+}
+
 export const diagnosticStepSchema = z.object({
-  name: z.enum(['dns', 'tcp', 'tls', 'discovery', 'libraries']),
+  /** A stable name of the step within its connector type (`dns`, `tcp`, `tls`, `discovery`, …). */
+  name: z.string(),
+  /** What the step checks, for people ("Find the server (DNS)"). */
+  label: z.string(),
   ok: z.boolean(),
   /** Skipped because an earlier step failed or it does not apply (e.g. TLS on http). */
   skipped: z.boolean().optional(),
@@ -227,6 +267,7 @@ export type DiagnosticStep = z.infer<typeof diagnosticStepSchema>;
 
 export const diagnosticsReportSchema = z.object({
   connectorId: z.string(),
+  /** What was tested: the server address, or the folder. */
   serverAddress: z.string(),
   ok: z.boolean(),
   steps: z.array(diagnosticStepSchema),

@@ -83,7 +83,7 @@ export const errorCodes = {
     message:
       'The users file of the embedded identity provider is not valid. See docs/identity-provider.md for its format.',
   },
-  // Connectors, per-user authorisation, tokens and the iManage client (connectors/, authorisation/).
+  // Connectors, per-user authorisation, tokens and the connected systems' clients (connectors/, authorisation/). A connector's message names its system.
   connector_not_found: {
     status: 404,
     message: 'No connector has this id. It may have been deleted; reload the Connectors page.',
@@ -139,23 +139,39 @@ export const errorCodes = {
   refresh_token_not_issued: {
     status: 409,
     message:
-      'The server issued no refresh token, so access ends when the token expires. Turn on "Allow refresh token" for the application in iManage Control Center, then re-authorise.',
+      "The server issued no refresh token, so access ends when the token expires. Ask the system's administrator to allow refresh tokens for the application, then re-authorise.",
   },
   token_refresh_failed: {
     status: 502,
     message: 'The authorisation server could not renew the access token just now. Try again shortly.',
   },
-  imanage_api_error: { status: 502, message: 'The iManage server answered with an error.' },
-  imanage_rate_limited: {
-    status: 429,
-    message: 'The iManage server is limiting requests. Wait a moment and try again.',
-  },
-  imanage_unreachable: {
+  connector_rejected_credentials: {
     status: 502,
     message:
-      'The iManage server could not be reached. Run the connector test (or `lexbridge doctor`) to see why.',
+      "The connected system did not accept the connector's client id or secret. A Connector Admin should check them on the connector.",
   },
-  imanage_not_found: { status: 404, message: 'The iManage item does not exist or you have no access to it.' },
+  connector_error: { status: 502, message: 'The connected system answered with an error.' },
+  connector_rate_limited: {
+    status: 429,
+    message: 'The connected system is limiting requests. Wait a moment and try again.',
+  },
+  connector_unreachable: {
+    status: 502,
+    message:
+      'The connected system could not be reached. Run the connector test (or `lexbridge doctor`) to see why.',
+  },
+  connector_item_not_found: {
+    status: 404,
+    message: 'The item does not exist in the connected system, or you have no access to it.',
+  },
+  connector_access_denied: {
+    status: 403,
+    message: 'Your account in the connected system may not do this.',
+  },
+  connector_test_unavailable: {
+    status: 409,
+    message: 'Connectors of this type have no connection test.',
+  },
   // Workflows: copy, one-way sync and move between connectors; runs and their items.
   workflow_not_found: { status: 404, message: 'This workflow does not exist, or it is not yours to see.' },
   workflow_run_not_found: {

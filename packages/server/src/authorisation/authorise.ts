@@ -1,22 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { recordAudit } from '../audit/record.ts';
-import { imanageServerFor, imanageTypes } from '../connectors/imanage/server.ts';
+import { oauthCallbackPath } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
-import { AppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
 import { safeReturnTo } from '../identity/return-to.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { oauthAttempts } from '../store/schema.ts';
-import { oauthConfiguration } from './oauth-client.ts';
+import { oauthConfiguration, oauthConnector } from './oauth-client.ts';
 
-/** How long a user has to finish signing in at the iManage server. */
+/** How long a user has to finish signing in at the system's server. */
 export const attemptLifetimeMs = 10 * 60_000;
 
-export const callbackPath = '/api/connectors/authorised';
-
 export function redirectUriFor(lexbridge: Pick<Lexbridge, 'config'>): string {
-  return `${lexbridge.config.publicUrl}${callbackPath}`;
+  return `${lexbridge.config.publicUrl}${oauthCallbackPath}`;
 }
 
 export function hashState(state: string): string {
@@ -26,9 +23,9 @@ export function hashState(state: string): string {
 /**
  * Starts a user's authorisation of a connector: records an attempt (random single-use state, stored
  * hashed; PKCE verifier, stored sealed; bound to the session and connector; valid 10 minutes) and
- * returns the iManage authorize URL to redirect the browser to. `returnTo`, a relative path on this
+ * returns the authorization URL (from the connector's plug-in) to redirect the browser to. `returnTo`, a relative path on this
  * server (anything else is ignored), is where the callback sends the browser instead of the Connectors
- * page, e.g. the publish page with the person's iManage selection.
+ * page, e.g. the publish page with the person's selection.
  */
 export async function startAuthorisation(
   lexbridge: Lexbridge,
@@ -37,14 +34,7 @@ export async function startAuthorisation(
   ip?: string,
   options: { returnTo?: string } = {},
 ): Promise<string> {
-  const row = await getConnectorRow(lexbridge.store.db, connectorId);
-  if (!imanageTypes.has(row.type)) {
-    throw new AppError(
-      'connector_config_invalid',
-      `The connector "${row.name}" (${row.type}) needs no authorisation.`,
-    );
-  }
-  const server = imanageServerFor(lexbridge, row);
+  const { server } = oauthConnector(lexbridge, await getConnectorRow(lexbridge.store.db, connectorId));
   const state = oidc.randomState();
   const verifier = oidc.randomPKCECodeVerifier();
   const challenge = await oidc.calculatePKCECodeChallenge(verifier);
@@ -72,7 +62,7 @@ export async function startAuthorisation(
       targetType: 'connector',
       targetId: connectorId,
       ip: ip ?? null,
-      details: { attemptId: id, serverAddress: server.serverAddress },
+      details: { attemptId: id, serverAddress: server.address },
     });
   });
   const url = oidc.buildAuthorizationUrl(oauthConfiguration(server), {
@@ -82,6 +72,7 @@ export async function startAuthorisation(
     state,
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...server.authorizationParameters,
   });
   return url.href;
 }

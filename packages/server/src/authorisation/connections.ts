@@ -1,29 +1,33 @@
 import type { Connection } from '@lexbridge/contracts';
 import { and, eq, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
+import type { ExternalAccount } from '../connectors/plugin.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, workflows } from '../store/schema.ts';
 
 /**
- * Each user's connection to a connector: its status, the iManage account behind it, and the sealed
+ * Each user's connection to a connector: its status, the external account behind it, and the sealed
  * tokens (read and written by tokens.ts). Also the two side effects of a connection going bad or
  * coming back: the owner's workflows that use the connector pause with pause_reason 'reauthorise',
  * and resume once the owner authorises again.
  */
 export type ConnectionRow = typeof connections.$inferSelect;
 
-/** The iManage account a connection belongs to, learnt from GET {server}/api at authorisation. */
-export interface ExternalAccount {
-  userId: string;
-  name: string | null;
-  email: string | null;
-  customerId: number | string | null;
-  dmsVersion: string | null;
-  /** versions[name=v2].url, e.g. https://imanage.firm.com/work/api/v2 */
-  apiBaseUrl: string;
-  /** False when the server has no /api discovery (a plain OAuth 2.0 server). */
-  discovered: boolean;
+/** The account stored with a connection (recorded by the plug-in at authorisation), or null. */
+export function storedAccount(value: unknown): ExternalAccount | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.id !== 'string') return null;
+  const text = (x: unknown) => (typeof x === 'string' ? x : null);
+  const facts = Array.isArray(v.facts)
+    ? v.facts.filter(
+        (f): f is { label: string; value: string } =>
+          typeof f?.label === 'string' && typeof f?.value === 'string',
+      )
+    : [];
+  const details = v.details && typeof v.details === 'object' ? (v.details as Record<string, unknown>) : {};
+  return { id: v.id, name: text(v.name), email: text(v.email), facts, details };
 }
 
 export const pauseReasonReauthorise = 'reauthorise';
@@ -46,7 +50,7 @@ export function connectionView(row: ConnectionRow | undefined): Connection {
   if (!row) return { status: 'unauthorised' };
   const status =
     (['unauthorised', 'authorised', 'expired', 'error'] as const).find((s) => s === row.status) ?? 'error';
-  const account = row.externalAccount as ExternalAccount | null;
+  const account = storedAccount(row.externalAccount);
   const expiresAt = row.refreshToken ? row.refreshTokenExpiresAt : row.accessTokenExpiresAt;
   return {
     status,
@@ -56,12 +60,7 @@ export function connectionView(row: ConnectionRow | undefined): Connection {
     ...(row.lastErrorCode ? { reasonCode: row.lastErrorCode } : {}),
     ...(account && status !== 'unauthorised'
       ? {
-          account: {
-            userId: account.userId,
-            name: account.name,
-            customerId: account.customerId,
-            dmsVersion: account.dmsVersion,
-          },
+          account: { id: account.id, name: account.name, email: account.email, facts: account.facts },
         }
       : {}),
     ...(expiresAt && status === 'authorised' ? { expiresAt: expiresAt.toISOString() } : {}),

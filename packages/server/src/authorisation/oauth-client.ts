@@ -1,29 +1,35 @@
 import * as oidc from 'openid-client';
 import { fetch as undiciFetch } from 'undici';
-import type { ImanageServer } from '../connectors/imanage/server.ts';
+import type { AuthorizationServer, ConnectorOAuth } from '../connectors/plugin.ts';
+import { type ConnectorRow, type LoadedConnector, loadedConnector } from '../connectors/repository.ts';
+import { AppError } from '../errors.ts';
+import type { Lexbridge } from '../runtime.ts';
 
 /**
- * The openid-client Configuration for a connector's authorisation server, built by hand (iManage has
- * no discovery document): authorization endpoint {server}/auth/oauth2/authorize, token endpoint
- * {server}/auth/oauth2/token. Client authentication is client_secret_post (what iManage clients send)
- * unless the connector asks for HTTP Basic. Requests go through the connector's dispatcher (CA bundle,
- * proxy); plain http is allowed only for loopback addresses, which settings validation enforces.
+ * The openid-client Configuration for a connector's authorisation server, built by hand from what its
+ * plug-in says (many document systems publish no discovery document). Requests go through the
+ * plug-in's dispatcher (CA bundle, proxy) when it has one; plain http is allowed only where the
+ * plug-in's settings validation allowed it (loopback addresses, for tests and emulators).
  */
-export function oauthConfiguration(server: ImanageServer): oidc.Configuration {
+export function oauthConfiguration(server: AuthorizationServer): oidc.Configuration {
   const metadata: oidc.ServerMetadata = {
-    issuer: server.serverAddress,
-    authorization_endpoint: `${server.serverAddress}/auth/oauth2/authorize`,
-    token_endpoint: `${server.serverAddress}/auth/oauth2/token`,
+    issuer: server.issuer,
+    authorization_endpoint: server.authorizationEndpoint,
+    token_endpoint: server.tokenEndpoint,
   };
   const clientAuth =
     server.clientAuthentication === 'client_secret_basic'
       ? oidc.ClientSecretBasic(server.clientSecret)
       : oidc.ClientSecretPost(server.clientSecret);
   const config = new oidc.Configuration(metadata, server.clientId, undefined, clientAuth);
-  config[oidc.customFetch] = ((url: string, options: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(url, { ...options, dispatcher: server.dispatcher })) as unknown as oidc.CustomFetch;
+  const { dispatcher } = server;
+  if (dispatcher) {
+    config[oidc.customFetch] = ((url: string, options: Parameters<typeof undiciFetch>[1]) =>
+      undiciFetch(url, { ...options, dispatcher })) as unknown as oidc.CustomFetch;
+  }
   config.timeout = 30;
-  if (server.insecure) oidc.allowInsecureRequests(config);
+  if (server.tokenEndpoint.startsWith('http:') || server.authorizationEndpoint.startsWith('http:'))
+    oidc.allowInsecureRequests(config);
   return config;
 }
 
@@ -43,4 +49,39 @@ export function oauthErrorDescription(err: unknown): string | undefined {
   if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError)
     return err.error_description;
   return undefined;
+}
+
+/** A connector whose users authorise it, with its plug-in's OAuth part and authorization server. */
+export interface OAuthConnector {
+  loaded: LoadedConnector;
+  oauth: ConnectorOAuth<unknown>;
+  server: AuthorizationServer;
+}
+
+/**
+ * The OAuth view of a connector. @throws AppError connector_config_invalid for types that need no
+ * authorisation, or the plug-in's error when its settings cannot be read.
+ */
+export function oauthConnector(
+  lexbridge: Pick<Lexbridge, 'config' | 'log' | 'secrets'>,
+  row: ConnectorRow,
+): OAuthConnector {
+  const loaded = loadedConnector(lexbridge, row);
+  const { oauth } = loaded.plugin;
+  if (!oauth) {
+    throw new AppError(
+      'connector_config_invalid',
+      `The connector "${row.name}" (${row.type}) needs no authorisation.`,
+    );
+  }
+  return { loaded, oauth, server: oauth.authorizationServer(lexbridge, loaded.connector) };
+}
+
+/** How the plug-in reads a token-endpoint error: re-authorise, fix the client credentials, or as is. */
+export function tokenErrorKind(
+  oauth: ConnectorOAuth<unknown>,
+  error: { code: string; description?: string },
+): 'reauthorise' | 'credentials' | 'refused' {
+  if (error.code === 'invalid_client' || error.code === 'unauthorized_client') return 'credentials';
+  return oauth.classifyTokenError?.(error) ?? (error.code === 'invalid_grant' ? 'reauthorise' : 'refused');
 }

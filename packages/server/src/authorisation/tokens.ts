@@ -1,17 +1,23 @@
 import { and, eq, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
-import { imanageServerFor } from '../connectors/imanage/server.ts';
+import type { AccessGrant } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections } from '../store/schema.ts';
-import { type ConnectionRow, type ExternalAccount, expireConnection, findConnection } from './connections.ts';
-import { oauthConfiguration, oauthErrorCode, oauthErrorDescription } from './oauth-client.ts';
+import { type ConnectionRow, expireConnection, findConnection, storedAccount } from './connections.ts';
+import {
+  oauthConfiguration,
+  oauthConnector,
+  oauthErrorCode,
+  oauthErrorDescription,
+  tokenErrorKind,
+} from './oauth-client.ts';
 
 /**
  * The token lifecycle of a user's connection: hand out a live access token, refreshing it when it is
- * within `refreshMarginMs` of expiry (iManage access tokens expire after idle minutes).
+ * within `refreshMarginMs` of expiry (some systems' access tokens expire after idle minutes).
  *
  * Refresh is single-flight, because with rotating refresh tokens a refresh token presented twice
  * fails (and some servers then revoke the whole grant):
@@ -30,12 +36,7 @@ import { oauthConfiguration, oauthErrorCode, oauthErrorDescription } from './oau
  *   result written with compare-and-swap on token_version. The in-process single flight is what
  *   keeps the refresh token from being presented twice.
  */
-export interface AccessTokenGrant {
-  accessToken: string;
-  /** The v2 Work API base learnt at authorisation, e.g. https://imanage.firm.com/work/api/v2 */
-  apiBaseUrl: string;
-  customerId: number | string;
-}
+export type AccessTokenGrant = AccessGrant;
 
 export interface ConnectionKey {
   connectorId: string;
@@ -44,7 +45,7 @@ export interface ConnectionKey {
 
 /** Tokens closer than this to expiry are refreshed before use. */
 export const refreshMarginMs = 2 * 60_000;
-/** When a token response has no expires_in, assume iManage's default idle time. */
+/** When a token response has no expires_in, assume 30 minutes (iManage's default idle time). */
 const defaultLifetimeSeconds = 30 * 60;
 
 const slot = (rowId: string, column: 'access_token' | 'refresh_token') => ({
@@ -86,11 +87,15 @@ export function sealedTokenColumns(
 }
 
 function grantFrom(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectionRow): AccessTokenGrant {
-  const account = row.externalAccount as ExternalAccount | null;
   return {
     accessToken: lexbridge.secrets.open(row.accessToken!, slot(row.id, 'access_token')),
-    apiBaseUrl: account?.apiBaseUrl ?? '',
-    customerId: account?.customerId ?? '',
+    account: storedAccount(row.externalAccount) ?? {
+      id: 'unknown',
+      name: null,
+      email: null,
+      facts: [],
+      details: {},
+    },
   };
 }
 
@@ -133,7 +138,7 @@ function needsNoRefresh(
  * A live access token for the user's connection, refreshed first when within the margin of expiry.
  *
  * @throws AppError connection_not_authorised | connection_expired | refresh_token_not_issued |
- *   token_refresh_failed | imanage_unreachable | oauth_provider_error
+ *   token_refresh_failed | connector_rejected_credentials | oauth_provider_error
  */
 export async function getAccessToken(lexbridge: Lexbridge, key: ConnectionKey): Promise<AccessTokenGrant> {
   const row = await findConnection(lexbridge.store.db, key.connectorId, key.userId);
@@ -212,12 +217,16 @@ type TokenCall =
   | { error: AppError; expire?: { code: string; message: string } };
 
 async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Promise<TokenCall> {
-  const connector = await getConnectorRow(lexbridge.store.db, row.connectorId);
-  const server = imanageServerFor(lexbridge, connector);
+  const target = oauthConnector(lexbridge, await getConnectorRow(lexbridge.store.db, row.connectorId));
+  const { name } = target.loaded.connector;
+  const { systemName } = target.loaded.plugin;
   if (!row.refreshToken) {
-    const message = server.wantsRefreshToken
-      ? `Your access to "${connector.name}" has run out and iManage issued no refresh token to renew it. Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then re-authorise.`
-      : `Your access to "${connector.name}" has run out. Refresh Token is off on this connector, so Lexbridge cannot renew access: re-authorise, or ask a Connector Admin to turn Refresh Token on (and "Allow refresh token" in Control Center).`;
+    const advice =
+      target.oauth.messages?.noRefreshToken ??
+      "Ask the system's administrator to allow refresh tokens for the application";
+    const message = target.server.wantsRefreshToken
+      ? `Your access to "${name}" has run out and ${systemName} issued no refresh token to renew it. ${advice}, then re-authorise.`
+      : `Your access to "${name}" has run out. Refresh tokens are off on this connector, so Lexbridge cannot renew access: re-authorise, or ask a Connector Admin to turn them on.`;
     return {
       error: new AppError('refresh_token_not_issued', message),
       expire: { code: 'refresh_token_not_issued', message },
@@ -225,35 +234,37 @@ async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Prom
   }
   const refreshToken = lexbridge.secrets.open(row.refreshToken, slot(row.id, 'refresh_token'));
   try {
-    return { tokens: await oidc.refreshTokenGrant(oauthConfiguration(server), refreshToken) };
+    return { tokens: await oidc.refreshTokenGrant(oauthConfiguration(target.server), refreshToken) };
   } catch (err) {
     const code = oauthErrorCode(err);
-    if (code === 'invalid_grant') {
-      const message = `iManage no longer accepts your authorisation of "${connector.name}" (${oauthErrorDescription(err) ?? 'it was revoked or has expired'}). Re-authorise on the Connectors page.`;
-      return {
-        error: new AppError('connection_expired', message, { reasonCode: 'invalid_grant' }),
-        expire: { code: 'invalid_grant', message },
-      };
-    }
-    if (code) {
+    if (!code) {
+      lexbridge.log.warn(
+        { connectionId: row.id, err: { message: (err as Error).message } },
+        'token refresh failed',
+      );
       return {
         error: new AppError(
-          'oauth_provider_error',
-          `iManage refused to renew the access token of "${connector.name}": ${code}${oauthErrorDescription(err) ? ` (${oauthErrorDescription(err)})` : ''}.`,
-          { oauthError: code },
+          'token_refresh_failed',
+          `The token endpoint of ${target.server.address} did not answer: ${(err as Error).message}. Try again shortly.`,
+          undefined,
           { cause: err },
         ),
       };
     }
-    lexbridge.log.warn(
-      { connectionId: row.id, err: { message: (err as Error).message } },
-      'token refresh failed',
-    );
+    const description = oauthErrorDescription(err);
+    const kind = tokenErrorKind(target.oauth, { code, ...(description ? { description } : {}) });
+    if (kind === 'reauthorise') {
+      const message = `${systemName} no longer accepts your authorisation of "${name}" (${description ?? 'it was revoked or has expired'}). Re-authorise on the Connectors page.`;
+      return {
+        error: new AppError('connection_expired', message, { reasonCode: code }),
+        expire: { code, message },
+      };
+    }
     return {
       error: new AppError(
-        'token_refresh_failed',
-        `The token endpoint of ${server.serverAddress} did not answer: ${(err as Error).message}. Try again shortly.`,
-        undefined,
+        kind === 'credentials' ? 'connector_rejected_credentials' : 'oauth_provider_error',
+        `${systemName} refused to renew the access token of "${name}": ${code}${description ? ` (${description})` : ''}.`,
+        { oauthError: code },
         { cause: err },
       ),
     };

@@ -189,7 +189,7 @@ export const commands: Record<string, Command> = {
 
   doctor: {
     async run(args, config) {
-      const { runDoctor } = await import('../connectors/diagnostics/doctor.ts');
+      const { runDoctor } = await import('../diagnostics/doctor.ts');
       return runDoctor(args, config!, viaRunningServer);
     },
   },

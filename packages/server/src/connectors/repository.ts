@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Connector, ConnectorTypeId } from '@lexbridge/contracts';
+import type { Connector } from '@lexbridge/contracts';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import {
@@ -13,12 +13,13 @@ import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, connectors, workflows } from '../store/schema.ts';
-import { connectorTypeDefinition } from './catalogue.ts';
+import type { ConnectorPlugin, StoredConnector } from './plugin.ts';
+import { connectorPlugin } from './registry.ts';
 
 /**
  * Connectors: create, read, edit, delete. Non-secret settings live in connectors.config (JSON);
- * secret ones (the iManage Secret Key) are sealed into connectors.secret_config and never leave this
- * module except through `openConnectorSecrets` for the code that talks to the server.
+ * secret ones (a client secret) are sealed into connectors.secret_config and leave this module only
+ * inside a `StoredConnector` handed to the connector's own plug-in.
  */
 export type ConnectorRow = typeof connectors.$inferSelect;
 
@@ -30,22 +31,46 @@ export interface Actor {
 
 const secretSlot = (id: string) => ({ table: 'connectors', rowId: id, column: 'secret_config' });
 
-/** Settings whose change makes every existing authorisation meaningless (another server or app). */
-const identitySettings = ['serverAddress', 'clientId'];
-
 export async function getConnectorRow(db: DbOrTx, id: string): Promise<ConnectorRow> {
   const rows = await db.select().from(connectors).where(eq(connectors.id, id)).limit(1);
   if (!rows[0]) throw new AppError('connector_not_found', undefined, { connectorId: id });
   return rows[0];
 }
 
-export function openConnectorSecrets(
+function openConnectorSecrets(
   lexbridge: Pick<Lexbridge, 'secrets'>,
   row: ConnectorRow,
 ): Record<string, string> {
   return row.secretConfig
     ? lexbridge.secrets.openJson<Record<string, string>>(row.secretConfig, secretSlot(row.id))
     : {};
+}
+
+/** A connector with its plug-in, its settings read by the plug-in's own schema. */
+export interface LoadedConnector {
+  plugin: ConnectorPlugin;
+  connector: StoredConnector<unknown>;
+}
+
+/**
+ * The plug-in's view of a stored connector. @throws AppError connector_type_unknown, or the plug-in's
+ * own error when the stored settings no longer pass its checks (connector_config_invalid,
+ * connector_type_not_configured).
+ */
+export function loadedConnector(
+  lexbridge: Pick<Lexbridge, 'secrets' | 'config'>,
+  row: ConnectorRow,
+): LoadedConnector {
+  const plugin = connectorPlugin(row.type);
+  const settings = plugin.settings.read(
+    { config: row.config, secrets: openConnectorSecrets(lexbridge, row) },
+    lexbridge.config,
+  );
+  return { plugin, connector: { id: row.id, name: row.name, type: row.type, settings } };
+}
+
+export async function loadConnector(lexbridge: Lexbridge, id: string): Promise<LoadedConnector> {
+  return loadedConnector(lexbridge, await getConnectorRow(lexbridge.store.db, id));
 }
 
 export function connectorView(
@@ -55,7 +80,7 @@ export function connectorView(
 ): Connector {
   return {
     id: row.id,
-    type: row.type as ConnectorTypeId,
+    type: row.type,
     name: row.name,
     config: row.config,
     secretsSet: Object.keys(secrets).filter((k) => secrets[k]),
@@ -107,8 +132,8 @@ export async function createConnector(
   input: { type: string; name: string; config: Record<string, unknown> },
   actor: Actor,
 ): Promise<Connector> {
-  const definition = connectorTypeDefinition(input.type);
-  const parsed = await definition.parse(withoutName(input.config), lexbridge.config);
+  const plugin = connectorPlugin(input.type);
+  const parsed = await plugin.settings.parse(withoutName(input.config), lexbridge.config);
   const name = nameFrom(input.name, input.config);
   if (!name) throw new AppError('connector_config_invalid', 'name: enter a name', { field: 'name' });
   const id = randomUUID();
@@ -119,7 +144,7 @@ export async function createConnector(
   const row = await lexbridge.store.db.transaction(async (tx) => {
     const [inserted] = await tx
       .insert(connectors)
-      .values({ id, type: definition.id, name, config: parsed.config, secretConfig, createdBy: actor.userId })
+      .values({ id, type: plugin.id, name, config: parsed.config, secretConfig, createdBy: actor.userId })
       .returning();
     await recordAudit(tx, {
       action: 'connector.create',
@@ -127,7 +152,7 @@ export async function createConnector(
       targetType: 'connector',
       targetId: id,
       ip: actor.ip ?? null,
-      details: { type: definition.id, name, config: parsed.config },
+      details: { type: plugin.id, name, config: parsed.config },
     });
     return inserted!;
   });
@@ -142,15 +167,16 @@ export async function updateConnector(
 ): Promise<Connector> {
   const { db } = lexbridge.store;
   const before = await getConnectorRow(db, id);
-  const definition = connectorTypeDefinition(before.type);
+  const plugin = connectorPlugin(before.type);
   const previous = { config: before.config, secrets: openConnectorSecrets(lexbridge, before) };
-  const parsed = await definition.parse(withoutName(input.config ?? {}), lexbridge.config, previous);
+  const parsed = await plugin.settings.parse(withoutName(input.config ?? {}), lexbridge.config, previous);
   const name = nameFrom(input.name, input.config ?? {}) ?? before.name;
   const changed = Object.keys({ ...before.config, ...parsed.config }).filter(
     (k) => JSON.stringify(before.config[k]) !== JSON.stringify(parsed.config[k]),
   );
   const secretChanged = JSON.stringify(previous.secrets) !== JSON.stringify(parsed.secrets);
-  const invalidates = changed.filter((k) => identitySettings.includes(k));
+  const invalidates = changed.filter((k) => plugin.settings.invalidatesAuthorisations.includes(k));
+  const labelOf = (key: string) => plugin.fields.find((f) => f.key === key)?.label ?? key;
   const secretConfig =
     Object.keys(parsed.secrets).length > 0
       ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id))
@@ -163,7 +189,7 @@ export async function updateConnector(
       .returning();
     let expired = 0;
     if (invalidates.length > 0) {
-      const reason = `A Connector Admin changed this connector's ${invalidates.map((k) => (k === 'serverAddress' ? 'Server Address' : 'Client Id')).join(' and ')}. Authorise again.`;
+      const reason = `A Connector Admin changed this connector's ${invalidates.map(labelOf).join(' and ')}. Authorise again.`;
       const rows = await tx
         .update(connections)
         .set(expiredColumns({ code: 'connection_expired', message: reason }))

@@ -9,7 +9,6 @@ import {
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { ContentError, type ContentStore } from '../connectors/content.ts';
-import { imanageTypes } from '../connectors/imanage/server.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
@@ -33,7 +32,7 @@ import { RunRecorder } from '../workflows/recorder.ts';
 import { isRetryable } from '../workflows/retry.ts';
 import { claimRun } from '../workflows/runs.ts';
 import { type DestinationRow, destinationLocation, loadDestination } from './destinations.ts';
-import { normaliseSelection, SelectionContentStore, selectionRootId } from './selection.ts';
+import { normaliseSelection, publishSourceOf, SelectionContentStore, selectionRootId } from './selection.ts';
 
 /**
  * Publish runs: a one-off copy of an iManage selection to a destination, carried out by the workflow
@@ -107,11 +106,9 @@ export async function requestPublish(
   actor: Actor,
   body: CreatePublishBody,
 ): Promise<PublishRun> {
-  const ids = normaliseSelection(body.ids);
   const { db } = lexbridge.store;
   const source = await getConnectorRow(db, body.connectorId);
-  if (!imanageTypes.has(source.type))
-    throw new AppError('publish_source_invalid', undefined, { connectorId: source.id });
+  const ids = normaliseSelection(body.ids, await publishSourceOf(lexbridge, source.id));
   const destination = await loadDestination(db, body.destinationId);
   for (const connectorId of [source.id, destination.connectorId]) {
     const usable = await connectionUsable(lexbridge, { connectorId, userId: actor.id });

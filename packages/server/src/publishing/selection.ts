@@ -1,16 +1,16 @@
 import type { SelectedItem } from '@lexbridge/contracts';
 import { ContentError, type ContentItem, type ContentStore } from '../connectors/content.ts';
-import { documentKey } from '../connectors/imanage/content-store.ts';
-import { imanageTypes } from '../connectors/imanage/server.ts';
-import { getConnectorRow } from '../connectors/repository.ts';
+import type { PublishSource } from '../connectors/plugin.ts';
+import { loadConnector } from '../connectors/repository.ts';
 import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { connectionUsable, openContentStore } from '../workflows/content-stores.ts';
 
 /**
- * A selection of iManage documents and folders, made to look like one folder so that the workflow
- * engine's planner and executor can publish it as they copy any folder: the selected items are the
- * children of a virtual root (`selectionRootId`), and everything else is the iManage store itself.
+ * A selection of a system's documents and folders (sent by its publish command), made to look like
+ * one folder so that the workflow engine's planner and executor can publish it as they copy any
+ * folder: the selected items are the children of a virtual root (`selectionRootId`), and everything
+ * else is the source's own content store.
  */
 export const selectionRootId = '//publish-selection';
 
@@ -18,21 +18,19 @@ export const selectionRootId = '//publish-selection';
 const countLimit = 5000;
 
 /**
- * The ids of a selection as the engine keys them: a document id without its version (`ACTIVE!12.3` →
- * `ACTIVE!12`), so publishing after a new version updates the same published file; duplicates and
- * blanks dropped.
+ * The ids of a selection as the engine keys them (the source's `itemKey`: for iManage, a document id
+ * without its version, so publishing after a new version updates the same published file);
+ * duplicates and blanks dropped.
  */
-export function normaliseSelection(ids: Iterable<string>): string[] {
+export function normaliseSelection(
+  ids: Iterable<string>,
+  source: Pick<PublishSource<unknown>, 'itemKey'>,
+): string[] {
   const out = new Set<string>();
   for (const raw of ids) {
     const id = raw.trim();
     if (!id) continue;
-    if (!/^[^!\s]+![0-9]+(\.[0-9]+)?$/.test(id))
-      throw new AppError(
-        'publish_selection_invalid',
-        `"${id}" is not an iManage document or folder id (LIBRARY!number).`,
-      );
-    out.add(documentKey(id));
+    out.add(source.itemKey(id));
   }
   if (out.size === 0) throw new AppError('publish_selection_invalid');
   return [...out];
@@ -191,17 +189,24 @@ async function countInside(
 /** Who may publish: everyone with a Lexbridge role (Plugin Users only publish). */
 export const publisherRoles = ['User', 'PluginUser', 'Admin', 'ConnectorAdmin'] as const;
 
-/** Reads a selection through the person's own connection to the iManage connector it came from. */
+/** The publish side of a connector's plug-in. @throws AppError publish_source_invalid when it has none. */
+export async function publishSourceOf(
+  lexbridge: Lexbridge,
+  connectorId: string,
+): Promise<PublishSource<unknown>> {
+  const { plugin } = await loadConnector(lexbridge, connectorId);
+  if (!plugin.publishing) throw new AppError('publish_source_invalid', undefined, { connectorId });
+  return plugin.publishing;
+}
+
+/** Reads a selection through the person's own connection to the connector it came from. */
 export async function readSelection(
   lexbridge: Lexbridge,
   userId: string,
   connectorId: string,
   rawIds: readonly string[],
 ): Promise<SelectedItem[]> {
-  const ids = normaliseSelection(rawIds);
-  const connector = await getConnectorRow(lexbridge.store.db, connectorId);
-  if (!imanageTypes.has(connector.type))
-    throw new AppError('publish_source_invalid', undefined, { connectorId });
+  const ids = normaliseSelection(rawIds, await publishSourceOf(lexbridge, connectorId));
   const usable = await connectionUsable(lexbridge, { connectorId, userId });
   if (!usable.usable) throw new AppError('connection_not_authorised', usable.reason, { connectorId });
   const store = await openContentStore(lexbridge, { connectorId, userId });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContentError, type ContentItem, type ContentStore } from '../connectors/content.ts';
+import { imanageOnPremPlugin } from '../connectors/imanage/plugin.ts';
 import {
   describeSelection,
   normaliseSelection,
@@ -66,17 +67,20 @@ const tree: ContentItem[] = [
   },
 ];
 
+const imanage = imanageOnPremPlugin.publishing!;
+
 describe('normaliseSelection', () => {
   it('keys documents without their version, drops blanks and duplicates', () => {
-    expect(normaliseSelection(['ACTIVE!500.3', ' ACTIVE!10 ', '', 'ACTIVE!500', 'ACTIVE!500.2'])).toEqual([
-      'ACTIVE!500',
-      'ACTIVE!10',
-    ]);
+    expect(
+      normaliseSelection(['ACTIVE!500.3', ' ACTIVE!10 ', '', 'ACTIVE!500', 'ACTIVE!500.2'], imanage),
+    ).toEqual(['ACTIVE!500', 'ACTIVE!10']);
   });
 
   it('refuses what is not an iManage id, and an empty selection', () => {
-    expect(() => normaliseSelection(['../etc/passwd'])).toThrow(/not an iManage document or folder id/);
-    expect(() => normaliseSelection([' ', ''])).toThrow(
+    expect(() => normaliseSelection(['../etc/passwd'], imanage)).toThrow(
+      /not an iManage document or folder id/,
+    );
+    expect(() => normaliseSelection([' ', ''], imanage)).toThrow(
       expect.objectContaining({ code: 'publish_selection_invalid' }),
     );
   });

@@ -1,64 +1,38 @@
-import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { findConnection } from '../authorisation/connections.ts';
-import { connectorTypeDefinition } from '../connectors/catalogue.ts';
+import { userAccess } from '../authorisation/user-access.ts';
 import type { ContentStore } from '../connectors/content.ts';
-import { LocalFolderContentStore } from '../connectors/local-folder/content-store.ts';
-import { AppError } from '../errors.ts';
+import { connectorRegistered } from '../connectors/registry.ts';
+import { getConnectorRow, loadConnector } from '../connectors/repository.ts';
+import { AppError, isAppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
-import { connectors } from '../store/schema.ts';
 
 export interface ConnectionKey {
   connectorId: string;
   userId: string;
 }
 
-/** True when `candidate` is `root` or lies beneath it. */
-function within(root: string, candidate: string): boolean {
-  const rel = relative(root, candidate);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
 /**
  * Opens the content of a connector as one user sees it: the workflow engine's only way into a
- * connected system. Local folders are checked again against LEXBRIDGE_LOCAL_FOLDER_ROOTS at every
- * open, so removing a root from the configuration stops workflows that use it.
+ * connected system. The connector's plug-in opens it, with the user's authorisation where the type
+ * needs one.
  */
 export async function openContentStore(lexbridge: Lexbridge, key: ConnectionKey): Promise<ContentStore> {
-  const [connector] = await lexbridge.store.db
-    .select()
-    .from(connectors)
-    .where(eq(connectors.id, key.connectorId));
-  if (!connector)
-    throw new AppError('connector_not_found', 'The workflow uses a connector that no longer exists.');
-  if (connector.type === 'local-folder') {
-    const path = String(connector.config.path ?? '');
-    const real = await realpath(path).catch(() => {
-      throw new AppError(
-        'workflow_location_unavailable',
-        `The folder ${path} of connector "${connector.name}" does not exist any more.`,
-      );
-    });
-    const roots = await Promise.all(
-      lexbridge.config.LEXBRIDGE_LOCAL_FOLDER_ROOTS.map((r) => realpath(r).catch(() => r)),
+  let loaded: Awaited<ReturnType<typeof loadConnector>>;
+  try {
+    loaded = await loadConnector(lexbridge, key.connectorId);
+  } catch (err) {
+    if (isAppError(err) && err.code === 'connector_not_found')
+      throw new AppError('connector_not_found', 'The workflow uses a connector that no longer exists.');
+    throw err;
+  }
+  const { plugin, connector } = loaded;
+  if (!plugin.openContentStore) {
+    throw new AppError(
+      'workflow_location_unavailable',
+      `Connectors of type ${connector.type} cannot be used in workflows yet.`,
     );
-    if (!roots.some((root) => within(root, real))) {
-      throw new AppError(
-        'workflow_location_unavailable',
-        `The folder of connector "${connector.name}" is not under LEXBRIDGE_LOCAL_FOLDER_ROOTS any more.`,
-      );
-    }
-    return new LocalFolderContentStore(real);
   }
-  if (connector.type === 'imanage-onprem' || connector.type === 'imanage-cloud') {
-    const { openImanageContentStore } = await import('../connectors/imanage/content-store.ts');
-    return openImanageContentStore(lexbridge, key);
-  }
-  throw new AppError(
-    'workflow_location_unavailable',
-    `Connectors of type ${connector.type} cannot be used in workflows yet.`,
-  );
+  return plugin.openContentStore(lexbridge, connector, plugin.oauth ? userAccess(lexbridge, key) : undefined);
 }
 
 /** Whether the user can use the connector now: authorised (or needing no authorisation). */
@@ -66,22 +40,17 @@ export async function connectionUsable(
   lexbridge: Lexbridge,
   key: ConnectionKey,
 ): Promise<{ usable: boolean; reason?: string; connectorName?: string }> {
-  const [connector] = await lexbridge.store.db
-    .select()
-    .from(connectors)
-    .where(eq(connectors.id, key.connectorId));
+  const connector = await getConnectorRow(lexbridge.store.db, key.connectorId).catch(() => undefined);
   if (!connector) return { usable: false, reason: 'The connector does not exist.' };
-  let perUser = true;
-  try {
-    perUser = connectorTypeDefinition(connector.type).perUserAuthorisation;
-  } catch {
+  const plugin = connectorRegistered(connector.type);
+  if (!plugin) {
     return {
       usable: false,
       reason: `Connector "${connector.name}" has an unknown type.`,
       connectorName: connector.name,
     };
   }
-  if (!perUser) return { usable: true, connectorName: connector.name };
+  if (!plugin.oauth) return { usable: true, connectorName: connector.name };
   const connection = await findConnection(lexbridge.store.db, key.connectorId, key.userId);
   if (connection?.status === 'authorised') return { usable: true, connectorName: connector.name };
   const reason =

@@ -135,11 +135,14 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
     expect(row!.refreshToken).not.toContain(refresh);
     expect(await status(user)).toMatchObject({
       status: 'authorised',
-      account: { userId: 'jsmith', name: 'John Smith', customerId: emulator.customerId },
+      account: {
+        id: 'jsmith',
+        name: 'John Smith',
+        facts: expect.arrayContaining([{ label: 'Customer id', value: String(emulator.customerId) }]),
+      },
     });
     expect(row!.externalAccount).toMatchObject({
-      apiBaseUrl: `${emulator.url}/work/api/v2`,
-      dmsVersion: expect.stringMatching(/^10\./),
+      details: { apiBaseUrl: `${emulator.url}/work/api/v2`, dmsVersion: expect.stringMatching(/^10\./) },
     });
     const [wf] = await db().select().from(workflows).where(eq(workflows.id, workflowId));
     expect(wf).toMatchObject({ status: 'active', pauseReason: null });
@@ -153,8 +156,8 @@ describe('authorising an iManage connector (the seed flow, against the emulator 
 
   it('refreshes a token near expiry and presents the rotated refresh token next time', async () => {
     const before = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });
-    expect(before.apiBaseUrl).toBe(`${emulator.url}/work/api/v2`);
-    expect(before.customerId).toBe(emulator.customerId);
+    expect(before.account.details.apiBaseUrl).toBe(`${emulator.url}/work/api/v2`);
+    expect(before.account.details.customerId).toBe(emulator.customerId);
     for (let round = 0; round < 3; round++) {
       await db()
         .update(connections)

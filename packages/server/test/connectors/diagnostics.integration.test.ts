@@ -9,8 +9,8 @@ import type { DiagnosticsReport } from '@lexbridge/contracts';
 import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReport } from '../../src/connectors/diagnostics/doctor.ts';
-import { runDiagnostics } from '../../src/connectors/diagnostics/run.ts';
+import { formatReport } from '../../src/diagnostics/doctor.ts';
+import { runDiagnostics } from '../../src/diagnostics/run.ts';
 import { connections } from '../../src/store/schema.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import {

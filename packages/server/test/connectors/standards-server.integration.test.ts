@@ -163,10 +163,8 @@ describe('authorisation against a standards OAuth 2.0 server (oidc-provider)', (
         .from(connections)
         .where(eq(connections.userId, user.userId));
       expect(row!.externalAccount).toMatchObject({
-        userId: `person-${clientId}`,
-        customerId: 42,
-        dmsVersion: '10.4.0',
-        apiBaseUrl: `${issuer}/work/api/v2`,
+        id: `person-${clientId}`,
+        details: { customerId: 42, dmsVersion: '10.4.0', apiBaseUrl: `${issuer}/work/api/v2` },
       });
       expect(row!.refreshToken).toMatch(/^lb1\./);
       const first = await getAccessToken(server.lexbridge, { connectorId, userId: user.userId });

@@ -3,7 +3,16 @@ import { Readable } from 'node:stream';
 import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../src/authorisation/tokens.ts';
-import { openWorkApiClient, type WorkApiClient } from '../../src/connectors/imanage/work-api-client.ts';
+import { userAccess } from '../../src/authorisation/user-access.ts';
+import { imanageServer } from '../../src/connectors/imanage/server.ts';
+import type { ImanageSettings } from '../../src/connectors/imanage/settings.ts';
+import {
+  openWorkApiClient,
+  type RetryPolicy,
+  type WorkApiClient,
+} from '../../src/connectors/imanage/work-api-client.ts';
+import type { StoredConnector } from '../../src/connectors/plugin.ts';
+import { loadConnector } from '../../src/connectors/repository.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import {
   authoriseThroughEmulator,
@@ -18,6 +27,13 @@ let user: SignedIn;
 let connectorId: string;
 let client: WorkApiClient;
 
+/** The client on a user's connection, as the iManage plug-in opens it. */
+async function openClient(key: { connectorId: string; userId: string }, policy: RetryPolicy) {
+  const { connector } = await loadConnector(server.lexbridge, key.connectorId);
+  const imanage = imanageServer(server.lexbridge, connector as StoredConnector<ImanageSettings>);
+  return openWorkApiClient(imanage, userAccess(server.lexbridge, key), policy);
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   usePublicUrl(server);
@@ -28,8 +44,7 @@ beforeAll(async () => {
   user = await signIn(server.lexbridge, { roles: ['User'] });
   connectorId = (await createImanageConnector(server, admin, emulator)).id;
   await authoriseThroughEmulator(server, user, connectorId);
-  client = await openWorkApiClient(
-    server.lexbridge,
+  client = await openClient(
     { connectorId, userId: user.userId },
     { attempts: 6, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000 },
   );
@@ -144,7 +159,7 @@ describe('the Work API client against the emulator', () => {
     expect(children.map((c) => c.name)).toContain('Memo');
     await client.deleteDocument(version.id.replace(/\.\d+$/, ''));
     await client.deleteFolder(sub.id);
-    await expect(client.getFolder(sub.id)).rejects.toMatchObject({ code: 'imanage_not_found' });
+    await expect(client.getFolder(sub.id)).rejects.toMatchObject({ code: 'connector_item_not_found' });
   });
 
   it('renews the token once on 401 and carries on', async () => {
@@ -171,15 +186,14 @@ describe('the Work API client against the emulator', () => {
     }
   });
 
-  it('reports a Retry-After longer than allowed as imanage_rate_limited', async () => {
-    const strict = await openWorkApiClient(
-      server.lexbridge,
+  it('reports a Retry-After longer than allowed as connector_rate_limited', async () => {
+    const strict = await openClient(
       { connectorId, userId: user.userId },
       { attempts: 3, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 100 },
     );
     emulator.faults = { rateLimitAfter: 0, rateLimitWindowSeconds: 30 };
     try {
-      await expect(strict.libraries()).rejects.toMatchObject({ code: 'imanage_rate_limited' });
+      await expect(strict.libraries()).rejects.toMatchObject({ code: 'connector_rate_limited' });
     } finally {
       emulator.faults = {};
     }

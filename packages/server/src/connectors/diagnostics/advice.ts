@@ -1,9 +1,10 @@
 import type { Config } from '../../config/index.ts';
 
 /**
- * What to do next when Lexbridge cannot reach or trust an iManage server. On-premises servers are
- * usually inside the firm's network: Lexbridge needs a public address, or an application proxy that
- * passes authentication through, and the firewall may need this server's outbound addresses.
+ * What to do next when Lexbridge cannot reach or trust a system's server, in words any plug-in can
+ * use. Servers are often inside the firm's network: Lexbridge needs a public address, or an
+ * application proxy that passes authentication through, and the firewall may need this server's
+ * outbound addresses.
  */
 export function egressIps(config: Pick<Config, 'LEXBRIDGE_EGRESS_IPS'>): string {
   return config.LEXBRIDGE_EGRESS_IPS.length > 0
@@ -12,29 +13,25 @@ export function egressIps(config: Pick<Config, 'LEXBRIDGE_EGRESS_IPS'>): string 
 }
 
 export const advice = {
-  publicUrl: (address: string) =>
-    `Lexbridge must reach ${address} from where it runs. If the iManage server is only on your internal network, give it a public address (a DNS name that resolves on the internet), or use an Application Proxy.`,
-  applicationProxy: () =>
-    "An Application Proxy (for example Microsoft Entra application proxy) can publish the iManage server without opening your network: set it to passthrough authentication (not pre-authentication), so Lexbridge's sign-in redirects and API calls pass through unchanged, and use the proxy's external URL as the Server Address.",
-  allowlist: (config: Pick<Config, 'LEXBRIDGE_EGRESS_IPS'>) =>
-    `If your firewall or the iManage server only accepts known addresses (IP allowlisting), allow this Lexbridge server's outbound IP addresses: ${egressIps(config)}.`,
+  publicUrl: (address: string, systemName: string) =>
+    `Lexbridge must reach ${address} from where it runs. If the ${systemName} server is only on your internal network, give it a public address (a DNS name that resolves on the internet), or use an Application Proxy.`,
+  applicationProxy: (systemName: string) =>
+    `An Application Proxy (for example Microsoft Entra application proxy) can publish the ${systemName} server without opening your network: set it to passthrough authentication (not pre-authentication), so Lexbridge's sign-in redirects and API calls pass through unchanged, and use the proxy's external URL as the Server Address.`,
+  allowlist: (config: Pick<Config, 'LEXBRIDGE_EGRESS_IPS'>, systemName: string) =>
+    `If your firewall or the ${systemName} server only accepts known addresses (IP allowlisting), allow this Lexbridge server's outbound IP addresses: ${egressIps(config)}.`,
   spelling: (host: string) => `Check the spelling of the Server Address host "${host}" on the connector.`,
   proxy: (config: Pick<Config, 'HTTPS_PROXY'>) =>
     config.HTTPS_PROXY
       ? `Outbound requests go through the proxy ${redactProxy(config.HTTPS_PROXY)} (HTTPS_PROXY); check that the proxy allows this host, or add it to NO_PROXY.`
       : undefined,
-  certificateTrust: () =>
-    "Lexbridge does not trust the server's certificate. If your firm's own certificate authority issued it, paste that CA certificate (PEM) into the connector's \"Trusted certificates\" field; otherwise install a certificate from a public authority on the iManage server (or its proxy).",
+  certificateTrust: (systemName: string) =>
+    `Lexbridge does not trust the server's certificate. If your firm's own certificate authority issued it, paste that CA certificate (PEM) into the connector's "Trusted certificates" field; otherwise install a certificate from a public authority on the ${systemName} server (or its proxy).`,
   certificateExpiry: () =>
     "Renew the server's certificate before it expires, or every user's connection will fail.",
-  notImanage: (address: string) =>
-    `${address} did not answer like an iManage Work Server. The Server Address must be the root of the Work Server (e.g. https://imanage.firm.com), not a page of the web client (…/work/web) or a sign-in portal.`,
-  version: () =>
-    'Lexbridge needs iManage Work Server 10.0 or later (OAuth 2.0 needs 10.2). Ask your iManage administrator about upgrading.',
-  authorise: () =>
-    'Choose Authorise on the Connectors page to connect your iManage account; then run the test again.',
-  reauthorise: () =>
-    'Choose Re-authorise on the Connectors page: iManage no longer accepts your earlier authorisation.',
+  authorise: (systemName: string) =>
+    `Choose Authorise on the Connectors page to connect your ${systemName} account; then run the test again.`,
+  reauthorise: (systemName: string) =>
+    `Choose Re-authorise on the Connectors page: ${systemName} no longer accepts your earlier authorisation.`,
 };
 
 function redactProxy(url: string): string {

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../errors.ts';
-import type { Lexbridge } from '../../runtime.ts';
 import {
   ContentError,
   type ContentItem,
@@ -16,6 +15,8 @@ import {
   type WrittenDocument,
   writeMeasured,
 } from '../content.ts';
+import type { UserAccess } from '../plugin.ts';
+import type { ImanageServer } from './server.ts';
 import {
   type DocumentProfile,
   libraryOf,
@@ -49,12 +50,12 @@ function splitFileName(name: string): { name: string; extension: string } {
 export function contentErrorFrom(err: unknown): unknown {
   if (!isAppError(err)) return err;
   switch (err.code) {
-    case 'imanage_not_found':
+    case 'connector_item_not_found':
       return new ContentError('content_not_found', err.message, { cause: err });
     case 'connection_expired':
     case 'connection_not_authorised':
       return new ContentError('content_reauthorise', err.message, { cause: err });
-    case 'imanage_rate_limited': {
+    case 'connector_rate_limited': {
       const seconds = Number(err.details?.retryAfterSeconds);
       return new ContentError('content_unavailable', err.message, {
         retryable: true,
@@ -62,9 +63,9 @@ export function contentErrorFrom(err: unknown): unknown {
         ...(seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
       });
     }
-    case 'imanage_unreachable':
+    case 'connector_unreachable':
       return new ContentError('content_unavailable', err.message, { retryable: true, cause: err });
-    case 'imanage_api_error':
+    case 'connector_error':
       if (err.status === 403) return new ContentError('content_access_denied', err.message, { cause: err });
       return new ContentError('content_unavailable', err.message, {
         retryable: err.status >= 500,
@@ -409,11 +410,11 @@ export class ImanageContentStore implements ContentStore {
 
 /** Opens iManage content as the user: their connection's token, refreshed as needed. */
 export async function openImanageContentStore(
-  lexbridge: Lexbridge,
-  key: { connectorId: string; userId: string },
+  server: ImanageServer,
+  access: UserAccess,
 ): Promise<ContentStore> {
   try {
-    return new ImanageContentStore(await openWorkApiClient(lexbridge, key));
+    return new ImanageContentStore(await openWorkApiClient(server, access));
   } catch (err) {
     const translated = contentErrorFrom(err);
     if (translated instanceof ContentError) throw translated;

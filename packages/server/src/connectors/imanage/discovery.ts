@@ -1,6 +1,6 @@
 import { request } from 'undici';
-import type { ExternalAccount } from '../../authorisation/connections.ts';
 import { AppError } from '../../errors.ts';
+import type { ExternalAccount } from '../plugin.ts';
 import type { ImanageServer } from './server.ts';
 
 /**
@@ -54,6 +54,40 @@ export function majorMinor(version: string | undefined): [number, number] | unde
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
+/** What the iManage plug-in keeps of an account: where its Work API is and which customer it is. */
+export interface ImanageAccountDetails {
+  customerId: number | string | null;
+  dmsVersion: string | null;
+  /** versions[name=v2].url, e.g. https://imanage.firm.com/work/api/v2 */
+  apiBaseUrl: string;
+  /** False when the server has no /api discovery (a plain OAuth 2.0 server). */
+  discovered: boolean;
+}
+
+/** The iManage details of a stored account (recorded by `lookUpAccount`). */
+export function imanageAccountDetails(account: ExternalAccount): ImanageAccountDetails {
+  const d = account.details;
+  const customerId =
+    typeof d.customerId === 'number' || typeof d.customerId === 'string' ? d.customerId : null;
+  return {
+    customerId,
+    dmsVersion: typeof d.dmsVersion === 'string' ? d.dmsVersion : null,
+    apiBaseUrl: typeof d.apiBaseUrl === 'string' ? d.apiBaseUrl : '',
+    discovered: d.discovered === true,
+  };
+}
+
+function accountOf(
+  identity: { id: string; name: string | null; email: string | null },
+  details: ImanageAccountDetails,
+): ExternalAccount {
+  const facts = [
+    ...(details.customerId !== null ? [{ label: 'Customer id', value: String(details.customerId) }] : []),
+    ...(details.dmsVersion ? [{ label: 'iManage Work version', value: details.dmsVersion }] : []),
+  ];
+  return { ...identity, facts, details: { ...details } };
+}
+
 /**
  * The account behind a fresh token. A server without /api (a plain OAuth 2.0 server, or one behind a
  * proxy that hides it) yields an account with `discovered: false` and the conventional API base.
@@ -64,39 +98,38 @@ export async function lookUpAccount(server: ImanageServer, accessToken: string):
     result = await fetchDiscovery(server, accessToken);
   } catch (err) {
     throw new AppError(
-      'imanage_unreachable',
+      'connector_unreachable',
       `The iManage server at ${server.serverAddress} did not answer GET /api: ${(err as Error).message}.`,
       undefined,
       { cause: err },
     );
   }
   if (result.status === 404) {
-    return {
-      userId: 'unknown',
-      name: null,
-      email: null,
-      customerId: null,
-      dmsVersion: null,
-      apiBaseUrl: `${server.serverAddress}/work/api/v2`,
-      discovered: false,
-    };
+    return accountOf(
+      { id: 'unknown', name: null, email: null },
+      {
+        customerId: null,
+        dmsVersion: null,
+        apiBaseUrl: `${server.serverAddress}/work/api/v2`,
+        discovered: false,
+      },
+    );
   }
   const data = result.data;
   if (result.status !== 200 || !data?.user?.id) {
     throw new AppError(
-      'imanage_api_error',
+      'connector_error',
       `GET ${server.serverAddress}/api answered ${result.status} without the iManage account details.`,
-      { status: result.status },
     );
   }
   const v2 = data.versions?.find((v) => v.name === 'v2')?.url;
-  return {
-    userId: String(data.user.id),
-    name: data.user.name ?? null,
-    email: data.user.email ?? null,
-    customerId: data.user.customer_id ?? null,
-    dmsVersion: data.dms_version ?? null,
-    apiBaseUrl: (v2 ?? `${server.serverAddress}/work/api/v2`).replace(/\/+$/, ''),
-    discovered: true,
-  };
+  return accountOf(
+    { id: String(data.user.id), name: data.user.name ?? null, email: data.user.email ?? null },
+    {
+      customerId: data.user.customer_id ?? null,
+      dmsVersion: data.dms_version ?? null,
+      apiBaseUrl: (v2 ?? `${server.serverAddress}/work/api/v2`).replace(/\/+$/, ''),
+      discovered: true,
+    },
+  );
 }

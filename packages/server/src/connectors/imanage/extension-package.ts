@@ -4,8 +4,8 @@ import { stringify } from 'yaml';
 // The manifest schema lives in contracts beside the emulator that accepts it; it is not part of the
 // contracts index (it needs the yaml parser, which the web app does not).
 import { type ImanageManifest, parseImanageManifest } from '../../../../contracts/src/imanage-manifest.ts';
-import { callbackPath } from '../../authorisation/authorise.ts';
 import type { Config } from '../../config/index.ts';
+import { oauthCallbackPath } from '../plugin.ts';
 
 /**
  * The Lexbridge extension package for iManage Control Center ("Add Application > Upload Package"):
@@ -17,7 +17,7 @@ export const publishPath = '/publish';
 
 export function imanageSetup(config: Pick<Config, 'publicUrl' | 'LEXBRIDGE_EGRESS_IPS'>): ImanageSetup {
   return {
-    redirectUrl: `${config.publicUrl}${callbackPath}`,
+    redirectUrl: `${config.publicUrl}${oauthCallbackPath}`,
     lexbridgeHost: config.publicUrl,
     publishUrl: `${config.publicUrl}${publishPath}`,
     egressIps: config.LEXBRIDGE_EGRESS_IPS,
@@ -41,7 +41,7 @@ export function buildManifest(
     publisher: 'Lexbridge',
     version: '1',
     application_type: 'web',
-    redirect_urls: [`${config.publicUrl}${callbackPath}`],
+    redirect_urls: [`${config.publicUrl}${oauthCallbackPath}`],
     allow_refresh_token: true,
     rotate_refresh_token: false,
     access_token_minutes: 30,

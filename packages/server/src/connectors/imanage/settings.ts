@@ -1,7 +1,8 @@
-import { isIP } from 'node:net';
 import type { ConnectorField } from '@lexbridge/contracts';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
+import { isLoopbackHost } from '../http.ts';
+import type { StoredSettings } from '../plugin.ts';
 
 /**
  * The settings of an iManage connector, named as firms know them from Control Center and from the
@@ -97,13 +98,6 @@ export interface ImanageConfig {
   clientAuthentication: 'client_secret_post' | 'client_secret_basic';
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
-
 /**
  * Normalises a Server Address: https (http only for loopback hosts), no credentials, query or
  * fragment, lower-case host, no trailing slash. A path is kept (some servers sit under a prefix) but
@@ -169,7 +163,7 @@ function requiredText(value: unknown, field: string, what: string): string {
  */
 export function parseImanageSettings(
   input: Record<string, unknown>,
-  previous?: { config: ImanageConfig; secrets: { secretKey?: string } },
+  previous?: StoredSettings,
 ): { config: ImanageConfig; secrets: { secretKey: string } } {
   const pick = (key: keyof ImanageConfig) => (key in input ? input[key] : previous?.config[key]);
   const clientId = requiredText(
@@ -214,6 +208,48 @@ export function parseImanageSettings(
       ...(typeof caBundle === 'string' && caBundle.trim() ? { caBundle: caBundle.trim() } : {}),
     },
     secrets: { secretKey },
+  };
+}
+
+/**
+ * What Lexbridge needs to talk to one connector's iManage server, read from its stored settings (or,
+ * for iManage Cloud, from the operator's configuration).
+ */
+export interface ImanageSettings {
+  serverAddress: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  wantsRefreshToken: boolean;
+  clientAuthentication: 'client_secret_post' | 'client_secret_basic';
+  caBundle?: string;
+}
+
+/** Stored imanage-onprem settings, checked again by the same rules as the form. */
+export function readImanageSettings(stored: StoredSettings): ImanageSettings {
+  const { config, secrets } = parseImanageSettings({}, stored);
+  return {
+    serverAddress: config.serverAddress,
+    clientId: config.clientId,
+    clientSecret: secrets.secretKey,
+    scope: config.scope,
+    wantsRefreshToken: config.refreshToken,
+    clientAuthentication: config.clientAuthentication,
+    ...(config.caBundle ? { caBundle: config.caBundle } : {}),
+  };
+}
+
+/** iManage Cloud's settings, all from the operator's configuration. @throws connector_type_not_configured */
+export function readImanageCloudSettings(config: Config): ImanageSettings {
+  const availability = imanageCloudAvailability(config);
+  if (!availability.available) throw new AppError('connector_type_not_configured', availability.reason);
+  return {
+    serverAddress: normaliseServerAddress(config.LEXBRIDGE_IMANAGE_CLOUD_URL, 'LEXBRIDGE_IMANAGE_CLOUD_URL'),
+    clientId: config.LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID ?? '',
+    clientSecret: config.LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET ?? '',
+    scope: 'user',
+    wantsRefreshToken: true,
+    clientAuthentication: 'client_secret_post',
   };
 }
 

@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
-import { type ConnectionKey, getAccessToken, refreshConnection } from '../../authorisation/tokens.ts';
 import { AppError } from '../../errors.ts';
-import type { Lexbridge } from '../../runtime.ts';
-import { getConnectorRow } from '../repository.ts';
-import type { DiscoveryDocument } from './discovery.ts';
-import { imanageServerFor } from './server.ts';
+import type { UserAccess } from '../plugin.ts';
+import { type DiscoveryDocument, imanageAccountDetails } from './discovery.ts';
+import type { ImanageServer } from './server.ts';
 
 /**
  * A typed client of the iManage Work API v2 for one user's connection, used by workflows. Every call
@@ -112,7 +110,7 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Longest Retry-After honoured; a longer one fails with imanage_rate_limited. */
+  /** Longest Retry-After honoured; a longer one fails with connector_rate_limited. */
   maxRetryAfterMs: number;
 }
 
@@ -126,7 +124,8 @@ export const defaultRetryPolicy: RetryPolicy = {
 /** The library part of an iManage id: "ACTIVE!123.1" → "ACTIVE". */
 export function libraryOf(id: string): string {
   const bang = id.indexOf('!');
-  if (bang <= 0) throw new AppError('imanage_not_found', `"${id}" is not an iManage id (LIBRARY!number).`);
+  if (bang <= 0)
+    throw new AppError('connector_item_not_found', `"${id}" is not an iManage id (LIBRARY!number).`);
   return id.slice(0, bang);
 }
 
@@ -136,20 +135,18 @@ const tokenReuseMs = 10_000;
 
 /** Opens a client on the user's connection to the connector. */
 export async function openWorkApiClient(
-  lexbridge: Lexbridge,
-  key: ConnectionKey,
+  server: Pick<ImanageServer, 'dispatcher' | 'serverAddress'>,
+  access: UserAccess,
   policy: RetryPolicy = defaultRetryPolicy,
 ): Promise<WorkApiClient> {
-  const connector = await getConnectorRow(lexbridge.store.db, key.connectorId);
-  const server = imanageServerFor(lexbridge, connector);
-  const first = await getAccessToken(lexbridge, key);
+  const first = await access.current();
+  const details = imanageAccountDetails(first.account);
   return new HttpWorkApiClient(
-    lexbridge,
-    key,
+    access,
     server.dispatcher,
     server.serverAddress,
-    first.apiBaseUrl,
-    first.customerId,
+    details.apiBaseUrl,
+    details.customerId ?? '',
     policy,
   );
 }
@@ -173,8 +170,7 @@ interface CallOptions {
 
 class HttpWorkApiClient implements WorkApiClient {
   constructor(
-    private readonly lexbridge: Lexbridge,
-    private readonly key: ConnectionKey,
+    private readonly access: UserAccess,
     private readonly dispatcher: Dispatcher,
     private readonly serverAddress: string,
     readonly apiBaseUrl: string,
@@ -191,7 +187,7 @@ class HttpWorkApiClient implements WorkApiClient {
    */
   private async token(): Promise<string> {
     if (this.cachedToken && this.cachedToken.until > Date.now()) return this.cachedToken.value;
-    const value = (await getAccessToken(this.lexbridge, this.key)).accessToken;
+    const value = (await this.access.current()).accessToken;
     this.cachedToken = { value, until: Date.now() + tokenReuseMs };
     return value;
   }
@@ -236,7 +232,7 @@ class HttpWorkApiClient implements WorkApiClient {
           continue;
         }
         throw new AppError(
-          'imanage_unreachable',
+          'connector_unreachable',
           `${method} ${this.describe(url)} failed: ${(err as Error).message}`,
           undefined,
           { cause: err },
@@ -246,7 +242,7 @@ class HttpWorkApiClient implements WorkApiClient {
       if (res.statusCode === 401 && !refreshed && canRepeat) {
         await res.body.dump();
         refreshed = true;
-        token = (await refreshConnection(this.lexbridge, this.key, { staleAccessToken: token })).accessToken;
+        token = (await this.access.renew(token)).accessToken;
         this.cachedToken = { value: token, until: Date.now() + tokenReuseMs };
         continue;
       }
@@ -255,7 +251,7 @@ class HttpWorkApiClient implements WorkApiClient {
         await res.body.dump();
         if (wait > this.policy.maxRetryAfterMs) {
           throw new AppError(
-            'imanage_rate_limited',
+            'connector_rate_limited',
             `The iManage server asks Lexbridge to wait ${Math.ceil(wait / 1000)} s before trying again.`,
             { retryAfterSeconds: Math.ceil(wait / 1000) },
           );
@@ -306,13 +302,13 @@ class HttpWorkApiClient implements WorkApiClient {
     const where = `${method} ${this.describe(url)}`;
     if (res.statusCode === 404)
       return new AppError(
-        'imanage_not_found',
+        'connector_item_not_found',
         `${where}: ${message || 'not found'}. The item does not exist or you have no access to it.`,
         { status: 404 },
       );
     if (res.statusCode === 429)
       return new AppError(
-        'imanage_rate_limited',
+        'connector_rate_limited',
         `${where}: the iManage server is still limiting requests.`,
         { status: 429 },
       );
@@ -323,7 +319,7 @@ class HttpWorkApiClient implements WorkApiClient {
         { status: 401 },
       );
     return new AppError(
-      'imanage_api_error',
+      'connector_error',
       `${where} answered ${res.statusCode}: ${message || 'no details'}.`,
       { status: res.statusCode },
     );
@@ -481,7 +477,7 @@ class HttpWorkApiClient implements WorkApiClient {
     const multipart = () => {
       if (used && !replayable)
         throw new AppError(
-          'imanage_api_error',
+          'connector_error',
           'The upload cannot be sent again: its content was a one-time stream.',
         );
       used = true;
@@ -607,7 +603,7 @@ function multipartBody(
     }
     if (sent !== size)
       throw new AppError(
-        'imanage_api_error',
+        'connector_error',
         `The upload of ${fileName} was ${sent} bytes, not the ${size} declared.`,
       );
     yield tail;

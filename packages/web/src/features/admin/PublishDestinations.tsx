@@ -18,7 +18,7 @@ import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { type FormEvent, useState } from 'react';
 import { fieldErrors } from '../../api/client.ts';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
-import { useConnectors } from '../connectors/api.ts';
+import { useConnectors, useConnectorTypes } from '../connectors/api.ts';
 import { useCreateDestination, useDeleteDestination, useDestinations } from '../publish/api.ts';
 
 const useStyles = makeStyles({
@@ -113,6 +113,8 @@ function AddDestinationForm() {
   const [locationId, setLocationId] = useState('');
   const errors = fieldErrors(create.error);
   const connector = connectors.data?.find((c) => c.id === connectorId);
+  const types = useConnectorTypes();
+  const locationHint = types.data?.find((t) => t.type === connector?.type)?.locationHint;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate(
@@ -154,11 +156,7 @@ function AddDestinationForm() {
           errors.locationId ??
           (create.isError && !Object.keys(errors).length ? create.error.message : undefined)
         }
-        hint={
-          connector?.type === 'local-folder' || !connector
-            ? "A path inside the connector's folder, e.g. Acme/Shared; empty for the folder itself."
-            : 'The iManage folder id, e.g. ACTIVE!1234.'
-        }
+        hint={locationHint ?? 'Where in the connector to publish to.'}
       >
         <Input value={locationId} onChange={(_, d) => setLocationId(d.value)} />
       </Field>

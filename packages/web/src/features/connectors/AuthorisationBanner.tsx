@@ -6,20 +6,10 @@ import {
   MessageBarTitle,
 } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
-import {
-  type AuthorisationResultCode,
-  authorisationResultCodes,
-  authorisationResultMessages,
-} from '@lexbridge/contracts';
+import { authorisationResultCode, authorisationResultMessage } from '@lexbridge/contracts';
 import { useEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router';
-import { startAuthorisation, useConnectors } from './api.ts';
-
-function resultCode(value: string): AuthorisationResultCode {
-  return (authorisationResultCodes as readonly string[]).includes(value)
-    ? (value as AuthorisationResultCode)
-    : 'unknown_error';
-}
+import { startAuthorisation, useConnectors, useConnectorTypes } from './api.ts';
 
 /**
  * The outcome of an authorisation, after the system's sign-in page sent the browser back here as
@@ -29,6 +19,7 @@ function resultCode(value: string): AuthorisationResultCode {
 export function AuthorisationBanner() {
   const [params, setParams] = useSearchParams();
   const connectors = useConnectors();
+  const types = useConnectorTypes();
   const ref = useRef<HTMLDivElement>(null);
   const authorisedId = params.get('authorised');
   const errorCode = params.get('error');
@@ -52,7 +43,7 @@ export function AuthorisationBanner() {
   );
 
   if (authorisedId) {
-    const account = connector?.connection.account?.name ?? connector?.connection.account?.userId;
+    const account = connector?.connection.account?.name ?? connector?.connection.account?.id;
     return (
       <div ref={ref} tabIndex={-1} style={{ outline: 'none' }}>
         <MessageBar intent="success" layout="multiline" politeness="polite">
@@ -69,7 +60,8 @@ export function AuthorisationBanner() {
     );
   }
 
-  const result = authorisationResultMessages[resultCode(errorCode ?? '')];
+  const type = types.data?.find((t) => t.type === connector?.type);
+  const result = authorisationResultMessage(authorisationResultCode(errorCode ?? ''), type);
   return (
     <div ref={ref} tabIndex={-1} style={{ outline: 'none' }}>
       <MessageBar intent="error" layout="multiline" politeness="assertive">

@@ -279,7 +279,7 @@ function FieldInput({
           {...common}
           type={field.type === 'password' ? 'password' : field.type === 'url' ? 'url' : 'text'}
           autoComplete={field.secret ? 'new-password' : 'off'}
-          placeholder={field.type === 'url' ? 'https://imanage.firm.com' : undefined}
+          placeholder={field.type === 'url' ? 'https://dms.firm.com' : undefined}
           value={String(value ?? '')}
           onChange={(_e, data) => onChange(field.key, data.value)}
         />

@@ -142,11 +142,11 @@ function ConnectorRow({
 }) {
   const styles = useStyles();
   const { connection } = connector;
-  const perUser = type?.perUserAuthorisation ?? connector.type !== 'local-folder';
+  const perUser = type?.perUserAuthorisation ?? true;
   const serverAddress =
     typeof connector.config.serverAddress === 'string' ? connector.config.serverAddress : undefined;
   const statusId = `status-${connector.id}`;
-  const account = connection.account?.name ?? connection.account?.userId;
+  const account = connection.account?.name ?? connection.account?.id;
   return (
     <li className={styles.row} aria-label={connector.name}>
       <div className={styles.nameCell}>
@@ -170,7 +170,10 @@ function ConnectorRow({
               {statusLabels[connection.status]}
             </Badge>
             {connection.status === 'authorised' && account && (
-              <Caption1 className={styles.reason}>as {account}</Caption1>
+              <Caption1 className={styles.reason}>
+                as {account}
+                {connection.account?.facts.map((f) => ` · ${f.label} ${f.value}`).join('')}
+              </Caption1>
             )}
             {(connection.status === 'expired' || connection.status === 'error') && connection.reason && (
               <Caption1 className={styles.reason}>{connection.reason}</Caption1>

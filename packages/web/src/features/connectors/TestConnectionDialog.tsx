@@ -37,15 +37,6 @@ const useStyles = makeStyles({
   advice: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: '1.25rem' },
 });
 
-/** Each diagnostic step in words a firm's administrator recognises. */
-const stepNames: Record<DiagnosticStep['name'], string> = {
-  dns: 'Find the server (DNS)',
-  tcp: 'Reach the server (network)',
-  tls: 'Secure connection (certificate)',
-  discovery: 'iManage Work Server answers',
-  libraries: 'Libraries available',
-};
-
 /** Runs POST /api/connectors/{id}/test and shows each step with a tick or a cross, and the advice. */
 export function TestConnectionDialog({
   open,
@@ -92,7 +83,7 @@ export function TestConnectionDialog({
                       <StepIcon step={step} />
                       <div>
                         <Body1 className={styles.stepName} block>
-                          {stepNames[step.name] ?? step.name}
+                          {step.label}
                           <span className="visually-hidden">
                             {step.skipped ? ' (skipped)' : step.ok ? ' (passed)' : ' (failed)'}
                           </span>

@@ -29,7 +29,7 @@ export function useConnectorTypes() {
   });
 }
 
-/** Sends the browser to the connector's authorisation: the iManage sign-in page, then back to Connectors. */
+/** Sends the browser to the connector's authorisation: the system's sign-in page, then back to Connectors. */
 export function startAuthorisation(connectorId: string): void {
   window.location.assign(`/api/connectors/${encodeURIComponent(connectorId)}/authorise`);
 }

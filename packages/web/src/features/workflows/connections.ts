@@ -7,8 +7,7 @@ import { useConnectors, useConnectorTypes } from '../connectors/api.ts';
  */
 export function usableConnectors(connectors: Connector[], types: ConnectorType[]): Connector[] {
   return connectors.filter((connector) => {
-    const perUser =
-      types.find((t) => t.type === connector.type)?.perUserAuthorisation ?? connector.type !== 'local-folder';
+    const perUser = types.find((t) => t.type === connector.type)?.perUserAuthorisation ?? true;
     return !perUser || connector.connection.status === 'authorised';
   });
 }

@@ -1,6 +1,6 @@
 import { connectorTypeSchema } from '@lexbridge/contracts';
 import { z } from 'zod';
-import { describeConnectorTypes } from '../../../../connectors/catalogue.ts';
+import { describeConnectorTypes } from '../../../../connectors/registry.ts';
 import { defineRoute } from '../../../route.ts';
 
 export default defineRoute({

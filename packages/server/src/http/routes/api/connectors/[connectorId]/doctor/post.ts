@@ -1,6 +1,6 @@
 import { connectorIdParamsSchema, diagnosticsReportSchema } from '@lexbridge/contracts';
 import { z } from 'zod';
-import { runDiagnostics } from '../../../../../../connectors/diagnostics/run.ts';
+import { runDiagnostics } from '../../../../../../diagnostics/run.ts';
 import { defineRoute } from '../../../../../route.ts';
 
 export default defineRoute({

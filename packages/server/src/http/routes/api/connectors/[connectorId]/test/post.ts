@@ -1,5 +1,5 @@
 import { connectorIdParamsSchema, diagnosticsReportSchema } from '@lexbridge/contracts';
-import { runDiagnostics } from '../../../../../../connectors/diagnostics/run.ts';
+import { runDiagnostics } from '../../../../../../diagnostics/run.ts';
 import { defineRoute } from '../../../../../route.ts';
 
 export default defineRoute({

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { DiagnosticsReport } from '@lexbridge/contracts';
-import type { Config } from '../../config/index.ts';
-import { createLogger } from '../../log.ts';
-import { openLexbridge } from '../../runtime.ts';
+import type { Config } from '../config/index.ts';
+import { createLogger } from '../log.ts';
+import { openLexbridge } from '../runtime.ts';
 import { runDiagnostics } from './run.ts';
 
 export const doctorUsage =

@@ -1,0 +1,165 @@
+import type { DiagnosticStep } from '@lexbridge/contracts';
+import { isAppError } from '../../errors.ts';
+import { advice } from '../diagnostics/advice.ts';
+import {
+  checkNetwork,
+  reachAdvice,
+  stepFailed,
+  stepOk,
+  stepSkipped,
+  stepTimeoutMs,
+} from '../diagnostics/steps.ts';
+import type { AccessGrant, ConnectorDiagnostics, PluginContext, UserAccess } from '../plugin.ts';
+import { fetchDiscovery, majorMinor } from './discovery.ts';
+import { type ImanageServer, imanageServer } from './server.ts';
+import type { ImanageSettings } from './settings.ts';
+import { openWorkApiClient } from './work-api-client.ts';
+
+/**
+ * Why can't Lexbridge talk to this iManage server? After the network steps: GET /api (an iManage
+ * server, version 10.0 or later), and with the user's tokens, the libraries they see. Each step says
+ * what to do when it fails; after a failed network step the rest are skipped.
+ */
+const labels = { discovery: 'iManage Work Server answers', libraries: 'Libraries available' };
+const systemName = 'iManage';
+
+const imanageAdvice = {
+  notImanage: (address: string) =>
+    `${address} did not answer like an iManage Work Server. The Server Address must be the root of the Work Server (e.g. https://imanage.firm.com), not a page of the web client (…/work/web) or a sign-in portal.`,
+  version: () =>
+    'Lexbridge needs iManage Work Server 10.0 or later (OAuth 2.0 needs 10.2). Ask your iManage administrator about upgrading.',
+};
+
+export const imanageDiagnostics: ConnectorDiagnostics<ImanageSettings> = {
+  async run(context, connector, access) {
+    const server = imanageServer(context, connector);
+    const steps: DiagnosticStep[] = [];
+    const target = { address: server.serverAddress, caBundle: server.caBundle, systemName };
+    if (await checkNetwork(context.config, target, steps)) {
+      const token = access ? await grantOf(access) : undefined;
+      const discovery = await discoveryStep(
+        context,
+        server,
+        token && 'grant' in token ? token.grant : undefined,
+      );
+      steps.push(discovery);
+      if (!discovery.ok)
+        steps.push(
+          stepSkipped('libraries', labels.libraries, 'Skipped: the server did not answer like iManage.'),
+        );
+      else if (!access || !token)
+        steps.push(
+          stepSkipped(
+            'libraries',
+            labels.libraries,
+            "No user given: the API version and libraries are checked with a user's authorisation.",
+            [advice.authorise(systemName)],
+          ),
+        );
+      else if ('fail' in token)
+        steps.push(
+          stepFailed('libraries', labels.libraries, token.fail.message, [
+            token.fail.code === 'connection_not_authorised'
+              ? advice.authorise(systemName)
+              : advice.reauthorise(systemName),
+          ]),
+        );
+      else steps.push(await librariesStep(server, access));
+    }
+    return { target: server.serverAddress, steps };
+  },
+};
+
+async function grantOf(
+  access: UserAccess,
+): Promise<{ grant: AccessGrant } | { fail: { code: string; message: string } }> {
+  try {
+    return { grant: await access.current() };
+  } catch (err) {
+    if (isAppError(err)) return { fail: err };
+    throw err;
+  }
+}
+
+async function discoveryStep(context: PluginContext, server: ImanageServer, grant: AccessGrant | undefined) {
+  const accessToken = grant?.accessToken;
+  let result: Awaited<ReturnType<typeof fetchDiscovery>>;
+  try {
+    result = await fetchDiscovery(server, accessToken, AbortSignal.timeout(stepTimeoutMs));
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const message = cause?.message ?? (err as Error).message;
+    const tls = /certificate|self[- ]signed|CERT/i.test(`${cause?.code ?? ''} ${message}`);
+    return stepFailed(
+      'discovery',
+      labels.discovery,
+      `GET ${server.serverAddress}/api failed: ${message}.`,
+      tls
+        ? [advice.certificateTrust(systemName)]
+        : reachAdvice(context.config, server.serverAddress, systemName),
+    );
+  }
+  const data = result.data;
+  if (data?.dms_version) {
+    const version = majorMinor(data.dms_version);
+    if (!version || version[0] < 10)
+      return stepFailed(
+        'discovery',
+        labels.discovery,
+        `The server reports iManage Work ${data.dms_version}.`,
+        [imanageAdvice.version()],
+      );
+    return stepOk(
+      'discovery',
+      labels.discovery,
+      `iManage Work Server ${data.dms_version}${data.user?.customer_id !== undefined ? `, customer ${data.user.customer_id}` : ''}${data.user?.id ? `, signed in as ${data.user.id}` : ''}.`,
+    );
+  }
+  if (!accessToken && result.status === 401 && result.contentType?.includes('json')) {
+    return stepOk(
+      'discovery',
+      labels.discovery,
+      `${server.serverAddress}/api answers like iManage (it asks for a token). The version is checked once you have authorised.`,
+    );
+  }
+  if (accessToken && result.status === 401) {
+    return stepFailed(
+      'discovery',
+      labels.discovery,
+      `${server.serverAddress}/api did not accept your access token.`,
+      [advice.reauthorise(systemName)],
+    );
+  }
+  return stepFailed(
+    'discovery',
+    labels.discovery,
+    `GET ${server.serverAddress}/api answered ${result.status}${result.contentType ? ` (${result.contentType.split(';')[0]})` : ''}, not iManage's discovery document.`,
+    [imanageAdvice.notImanage(server.serverAddress), advice.applicationProxy(systemName)],
+  );
+}
+
+async function librariesStep(server: ImanageServer, access: UserAccess) {
+  try {
+    const client = await openWorkApiClient(server, access, {
+      attempts: 2,
+      baseDelayMs: 200,
+      maxDelayMs: 1000,
+      maxRetryAfterMs: 5000,
+    });
+    const libraries = await client.libraries();
+    return stepOk(
+      'libraries',
+      labels.libraries,
+      `Your account sees ${libraries.length} librar${libraries.length === 1 ? 'y' : 'ies'}: ${libraries.map((l) => l.id).join(', ') || 'none'}.`,
+    );
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    const expired =
+      err.code === 'connection_expired' ||
+      err.code === 'connection_not_authorised' ||
+      err.code === 'refresh_token_not_issued';
+    return stepFailed('libraries', labels.libraries, err.message, [
+      expired ? advice.reauthorise(systemName) : imanageAdvice.notImanage(server.serverAddress),
+    ]);
+  }
+}

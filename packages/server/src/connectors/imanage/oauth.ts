@@ -1,0 +1,118 @@
+import type { AuthorisationResultCode } from '@lexbridge/contracts';
+import type { ConnectorOAuth, OAuthMessages } from '../plugin.ts';
+import { lookUpAccount } from './discovery.ts';
+import { imanageServer } from './server.ts';
+import type { ImanageSettings } from './settings.ts';
+
+/**
+ * Per-user authorisation at an iManage Work Server: OAuth 2.0 with the server's own endpoints
+ * ({server}/auth/oauth2/authorize and /token; iManage has no discovery document), client_secret_post
+ * unless the connector asks for HTTP Basic, and the account learnt from GET {server}/api.
+ */
+export const imanageOAuth: ConnectorOAuth<ImanageSettings> = {
+  authorizationServer(context, connector) {
+    const server = imanageServer(context, connector);
+    return {
+      issuer: server.serverAddress,
+      authorizationEndpoint: `${server.serverAddress}/auth/oauth2/authorize`,
+      tokenEndpoint: `${server.serverAddress}/auth/oauth2/token`,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      clientAuthentication: server.clientAuthentication,
+      scope: server.scope,
+      wantsRefreshToken: server.wantsRefreshToken,
+      dispatcher: server.dispatcher,
+      address: server.serverAddress,
+    };
+  },
+  lookUpAccount(context, connector, tokens) {
+    return lookUpAccount(imanageServer(context, connector), tokens.accessToken);
+  },
+  messages: imanageMessages(),
+};
+
+function imanageMessages(): OAuthMessages {
+  const results: Partial<Record<AuthorisationResultCode, { message: string; nextStep: string }>> = {
+    access_denied: {
+      message: 'Authorisation was cancelled, or your account may not use this application.',
+      nextStep:
+        'Choose Authorise again and sign in. If it is refused again, ask your iManage administrator to give you access to the application in Control Center.',
+    },
+    invalid_client: {
+      message: "The iManage server did not accept the connector's Client Id or Secret Key.",
+      nextStep:
+        'A Connector Admin should copy the Client Id and generate a new Secret Key in Control Center (Settings > Applications), save them on the connector, and authorise again.',
+    },
+    invalid_grant: {
+      message:
+        'The iManage server refused the sign-in code (it expired, was used already, or the redirect URL differs).',
+      nextStep:
+        "Choose Authorise again. If it keeps failing, check that the application's Redirect URL in Control Center is exactly this server's redirect URL.",
+    },
+    unauthorized_client: {
+      message: 'The application is disabled or not allowed to use this kind of sign-in.',
+      nextStep:
+        'Ask your iManage administrator to tick "Enable Application" for it in Control Center, then authorise again.',
+    },
+    invalid_scope: {
+      message: 'The iManage server did not accept the Scope.',
+      nextStep: 'A Connector Admin should set Scope to "user" on the connector, then authorise again.',
+    },
+    invalid_request: {
+      message: 'The iManage server rejected the request as malformed.',
+      nextStep:
+        "Check the connector's Server Address, then authorise again. If it persists, send the server log to your administrator.",
+    },
+    unsupported_response_type: {
+      message: 'The server does not support the authorisation-code sign-in that Lexbridge uses.',
+      nextStep: 'Check that the Server Address points to an iManage Work Server 10.2 or later.',
+    },
+    server_error: {
+      message: 'The iManage server had an internal error during sign-in.',
+      nextStep: 'Wait a few minutes and authorise again. If it persists, contact your iManage administrator.',
+    },
+    temporarily_unavailable: {
+      message: 'The iManage server is temporarily unavailable.',
+      nextStep: 'Wait a few minutes and authorise again.',
+    },
+    state_invalid: {
+      message:
+        'This authorisation answer does not belong to an authorisation in progress, or was already used.',
+      nextStep:
+        "Start again with Authorise on the Connectors page; do not use the browser's back button during sign-in.",
+    },
+    attempt_expired: {
+      message: 'The authorisation took longer than 10 minutes.',
+      nextStep: 'Choose Authorise again and finish signing in within 10 minutes.',
+    },
+    session_mismatch: {
+      message: 'The authorisation was started in a different Lexbridge sign-in session.',
+      nextStep: 'Choose Authorise again from this browser window.',
+    },
+    server_unreachable: {
+      message: 'Lexbridge could not reach the iManage server to finish the authorisation.',
+      nextStep:
+        'Run Test on the connector to see whether this server can reach iManage (public URL, Application Proxy, IP allowlist, certificates).',
+    },
+    account_lookup_failed: {
+      message:
+        'Signed in, but the iManage server did not say which account and library the token belongs to.',
+      nextStep:
+        'Run Test on the connector; check that the Server Address is the iManage Work Server and that it is version 10 or later.',
+    },
+    refresh_token_not_issued: {
+      message: 'Authorised, but iManage issued no refresh token, so access stops when the token expires.',
+      nextStep:
+        'Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then authorise again.',
+    },
+    unknown_error: {
+      message: 'The authorisation failed for an unexpected reason.',
+      nextStep: 'Try again; if it persists, ask your administrator to look in the server log.',
+    },
+  };
+  return {
+    noRefreshToken:
+      'Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center',
+    results,
+  };
+}

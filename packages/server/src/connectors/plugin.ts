@@ -1,0 +1,215 @@
+import type {
+  AccountFact,
+  AuthorisationResultCode,
+  ConnectorField,
+  DiagnosticStep,
+} from '@lexbridge/contracts';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log.ts';
+import type { ContentStore } from './content.ts';
+
+/**
+ * The connector plug-in seam. A connector type is one folder under connectors/ exporting one
+ * `ConnectorPlugin`, listed once in connectors/registry.ts. The plug-in owns everything that differs
+ * between document systems; authorisation/, workflows/, publishing/, diagnostics/, the catalogue route
+ * and the web app know a connector only through this interface.
+ *
+ * A plug-in never sees HTTP, the database or the encryption keys: the engine hands it its stored
+ * settings (secrets already opened, parsed by the plug-in's own `settings.read`), the user's access to
+ * the system (tokens renewed by the engine), and the server's configuration and logger.
+ */
+export interface ConnectorPlugin<Settings = unknown> {
+  /** The type id stored with each connector (`imanage-onprem`); never changes once released. */
+  id: string;
+  label: string;
+  description: string;
+  /** How people name the system in messages ("iManage", "SharePoint"). */
+  systemName: string;
+  fields: ConnectorField[];
+  /** How a location (a folder) is written where people type one, e.g. "The iManage folder id, e.g. ACTIVE!1234." */
+  locationHint?: string;
+  /** Whether this server can offer the type (e.g. "not configured on this server", and why). */
+  availability(config: Config): Availability;
+  settings: ConnectorSettings<Settings>;
+  /** Present for systems where each user authorises Lexbridge with their own account (OAuth 2.0). */
+  oauth?: ConnectorOAuth<Settings>;
+  /**
+   * Opens the system's content as one user sees it, for workflows and publishing. `access` is the
+   * user's authorisation for types with `oauth`, and undefined for the others.
+   */
+  openContentStore?(
+    context: PluginContext,
+    connector: StoredConnector<Settings>,
+    access: UserAccess | undefined,
+  ): Promise<ContentStore>;
+  /** The connection test (POST /api/connectors/{id}/test, `lexbridge doctor`). */
+  diagnostics?: ConnectorDiagnostics<Settings>;
+  /** Present for systems whose users send selections to Lexbridge (iManage's "Publish with Lexbridge"). */
+  publishing?: PublishSource<Settings>;
+}
+
+/** How a system's publish command names what it sends, and how to recognise the connector it came from. */
+export interface PublishSource<Settings> {
+  /**
+   * The key under which the engine knows a selected item (for a document, without its version, so a
+   * new version updates the same published file). @throws AppError publish_selection_invalid, naming
+   * the system's id format, for anything that is not an id of this system.
+   */
+  itemKey(id: string): string;
+  /** The connector's address, matched against the origin of the page the command was chosen on. */
+  address(connector: StoredConnector<Settings>): string | null;
+  /** The value the command names the account's tenant by (iManage's customer id), from a stored account. */
+  tenantOf(account: ExternalAccount): string | null;
+}
+
+export interface Availability {
+  available: boolean;
+  reason?: string;
+}
+
+/** What a plug-in may use of the running server. */
+export interface PluginContext {
+  config: Config;
+  log: Logger;
+}
+
+/** A stored connector as its plug-in sees it. */
+export interface StoredConnector<Settings> {
+  id: string;
+  name: string;
+  type: string;
+  settings: Settings;
+}
+
+/** Settings as stored: the non-secret ones as JSON, the secret ones sealed (opened here). */
+export interface StoredSettings {
+  config: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+export interface ConnectorSettings<Settings> {
+  /**
+   * Validates the form's values for a create (no `previous`) or an edit (merged over `previous`; an
+   * empty secret keeps the stored one). Throws AppError connector_config_invalid naming the field.
+   */
+  parse(input: Record<string, unknown>, config: Config, previous?: StoredSettings): Promise<StoredSettings>;
+  /** Reads stored settings back into the plug-in's own type (and the operator's configuration, where it supplies them). */
+  read(stored: StoredSettings, config: Config): Settings;
+  /**
+   * Keys of settings whose change makes every user's authorisation meaningless (another server, another
+   * application): changing one expires the connector's connections. Their field labels name them.
+   */
+  invalidatesAuthorisations: readonly string[];
+}
+
+/** How a system's users authorise Lexbridge (the authorization-code grant with PKCE). */
+export interface ConnectorOAuth<Settings> {
+  /** The authorization server of this connector, built from its settings. */
+  authorizationServer(context: PluginContext, connector: StoredConnector<Settings>): AuthorizationServer;
+  /**
+   * Who a fresh token belongs to, asked of the system right after the code exchange. Throws an
+   * AppError connector_unreachable when the system does not answer; any other failure is reported to
+   * the user as account_lookup_failed.
+   */
+  lookUpAccount(
+    context: PluginContext,
+    connector: StoredConnector<Settings>,
+    tokens: IssuedTokens,
+  ): Promise<ExternalAccount>;
+  /**
+   * Which token-endpoint errors mean the user must authorise again (`reauthorise`: the connection
+   * expires and the owner's workflows pause) rather than a refusal worth reporting as is (`refused`).
+   * Without it, only invalid_grant means reauthorise.
+   */
+  classifyTokenError?(error: { code: string; description?: string }): 'reauthorise' | 'refused';
+  /** Sentences in the system's own terms; the generic wording is used for any left out. */
+  messages?: OAuthMessages;
+}
+
+export interface OAuthMessages {
+  /** What to do when the server issued no refresh token, e.g. which setting of the application to turn on. */
+  noRefreshToken?: string;
+  /** The Connectors page's banner for authorisation results, where the system needs its own words. */
+  results?: Partial<Record<AuthorisationResultCode, { message: string; nextStep: string }>>;
+}
+
+/** An OAuth 2.0 authorization server, as openid-client needs it (configured by hand: no discovery). */
+export interface AuthorizationServer {
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret: string;
+  clientAuthentication: 'client_secret_post' | 'client_secret_basic';
+  scope: string;
+  /** Extra parameters of the authorization request (e.g. `prompt`). */
+  authorizationParameters?: Record<string, string>;
+  /** The connector asks for a refresh token; its absence is reported to the user. */
+  wantsRefreshToken: boolean;
+  /** Carries the token requests (the connector's CA bundle, the outbound proxy). */
+  dispatcher?: Dispatcher;
+  /** The system's address, for messages and the audit log. */
+  address: string;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  scope?: string;
+  idToken?: string;
+}
+
+/** The account in the system that a connection acts as (stored as JSON with the connection). */
+export type ExternalAccount = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  /** Shown to the user beside the account (e.g. "Customer id: 1"). */
+  facts: AccountFact[];
+  /** What the plug-in needs later (an API base URL, a tenant); never shown. */
+  details: Record<string, unknown>;
+};
+
+/** A live access token and the account it acts as. */
+export interface AccessGrant {
+  accessToken: string;
+  account: ExternalAccount;
+}
+
+/**
+ * One user's authorisation of a connector, handed to its plug-in. Tokens are renewed by the engine
+ * (single-flight, across processes); the plug-in only asks.
+ */
+export interface UserAccess {
+  readonly connectorId: string;
+  readonly userId: string;
+  /**
+   * The access token, renewed first when close to expiry.
+   * @throws AppError connection_not_authorised | connection_expired | refresh_token_not_issued |
+   *   token_refresh_failed | oauth_provider_error
+   */
+  current(): Promise<AccessGrant>;
+  /** After the system rejected `staleAccessToken`: a renewed one, unless someone already replaced it. */
+  renew(staleAccessToken: string): Promise<AccessGrant>;
+}
+
+export interface ConnectorDiagnostics<Settings> {
+  /**
+   * Checks, step by step, whether Lexbridge can use the connector, each failed step with advice.
+   * With `access` (the test run as a user), also what that user's authorisation can do.
+   */
+  run(
+    context: PluginContext,
+    connector: StoredConnector<Settings>,
+    access: UserAccess | undefined,
+  ): Promise<DiagnosticsOutcome>;
+}
+
+export interface DiagnosticsOutcome {
+  /** What was tested, for the report's heading: a server address, a folder. */
+  target: string;
+  steps: DiagnosticStep[];
+}
+
+/** Where every system's authorization server sends the browser back to (under the public URL). */
+export const oauthCallbackPath = '/api/connectors/authorised';
