@@ -235,23 +235,27 @@ describe('iManage folder to local folder', () => {
       target: { connectorId: target.id, id: '' },
     });
     emulator.revokeUserTokens('jsmith');
-    const { run } = await runNow(server.lexbridge, workflow);
-    expect(run.status).toBe('paused');
-    expect(run.errorCode).toBe('content_reauthorise');
-    const [paused] = await server.lexbridge.store.db
-      .select()
-      .from(workflows)
-      .where(eq(workflows.id, workflow.id));
-    expect(paused).toMatchObject({ status: 'paused', pauseReason: 'reauthorise' });
-    await expect(requestRun(server.lexbridge, paused!, { trigger: 'manual' })).rejects.toMatchObject({
-      code: 'workflow_paused',
-    });
+    try {
+      const { run } = await runNow(server.lexbridge, workflow);
+      expect(run.status).toBe('paused');
+      expect(run.errorCode).toBe('content_reauthorise');
+      const [paused] = await server.lexbridge.store.db
+        .select()
+        .from(workflows)
+        .where(eq(workflows.id, workflow.id));
+      expect(paused).toMatchObject({ status: 'paused', pauseReason: 'reauthorise' });
+      await expect(requestRun(server.lexbridge, paused!, { trigger: 'manual' })).rejects.toMatchObject({
+        code: 'workflow_paused',
+      });
+    } finally {
+      // Leave the connection authorised, as the other tests in this file expect it.
+      await authoriseThroughEmulator(server, user, imanageId);
+    }
   });
 });
 
 describe('local folder to iManage folder', () => {
   it('uploads a tree (folders, then verified documents), and a changed file becomes a new version', async () => {
-    await authoriseThroughEmulator(server, user, imanageId); // the revocation test above expired the connection
     const source = await createLocalConnector(server.lexbridge, root, 'upload');
     await writeTree(source.path, {
       'Engagement letter.docx': 'signed letter',
