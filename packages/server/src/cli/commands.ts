@@ -194,6 +194,14 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  prepare: {
+    needsConfig: false,
+    async run() {
+      const { prepareCommand } = await import('./prepare.ts');
+      return prepareCommand();
+    },
+  },
+
   users: {
     needsConfig: false,
     async run(args) {

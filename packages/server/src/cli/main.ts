@@ -9,6 +9,7 @@ Commands:
   serve [--no-workers]      The HTTP API and web app; runs job workers in-process unless --no-workers
   worker                    Job workers only (needs DATABASE_URL: PostgreSQL shared with the server)
   migrate                   Apply database migrations and exit
+  prepare                   One-off work after an install (the embedded database template); npm install runs it
   keys rotate               Re-encrypt every stored secret under the primary encryption key
   doctor <connector-id>     Diagnose connectivity to a connector's server
   workflows run <id> [--dry-run]  Run a workflow now and show its progress

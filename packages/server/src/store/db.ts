@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -8,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type SqlRunner } from './migrate.ts';
 import * as schema from './schema.ts';
+import { readTemplate } from './template.ts';
 
 /** The drizzle database, the same type on both back ends. */
 export type Db = NodePgDatabase<typeof schema>;
@@ -43,10 +45,10 @@ export interface OpenStoreOptions {
   /** Run migrations while opening (default true). */
   migrate?: boolean;
   /**
-   * An embedded database to start from instead of an empty one, as written by `PGlite.dumpDataDir`
-   * (in memory only): tests load one migrated copy instead of creating and migrating a new database.
+   * An embedded database to start from when there is none yet, as written by `PGlite.dumpDataDir`;
+   * by default the prepared template (store/template.ts) when one exists. `false` starts from nothing.
    */
-  template?: Blob;
+  template?: Blob | false;
 }
 
 /** Opens the database, taking the data-directory lock on the embedded back end, and migrates it. */
@@ -63,6 +65,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
+async function templateFor(options: OpenStoreOptions): Promise<Blob | undefined> {
+  if (options.template === false) return undefined;
+  return options.template ?? (await readTemplate().catch(() => undefined));
+}
+
 async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
   let lock: DataDirLock | undefined;
   let pglite: PGlite;
@@ -71,7 +78,8 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
     const pgdata = join(options.dataDir, 'pgdata');
     await mkdir(pgdata, { recursive: true });
     try {
-      pglite = new PGlite(pgdata);
+      const template = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : await templateFor(options);
+      pglite = new PGlite({ dataDir: pgdata, ...(template ? { loadDataDir: template } : {}) });
       await pglite.waitReady;
     } catch (err) {
       await lock.release();
@@ -83,7 +91,8 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
       );
     }
   } else {
-    pglite = new PGlite(options.template ? { loadDataDir: options.template } : {});
+    const template = await templateFor(options);
+    pglite = new PGlite(template ? { loadDataDir: template } : {});
     await pglite.waitReady;
   }
   const sql: SqlRunner = {

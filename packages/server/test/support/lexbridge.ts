@@ -1,17 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import type { Role } from '../../src/http/route.ts';
 import { createSession, sessionCookieName } from '../../src/identity/sessions.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
 import { serve } from '../../src/server.ts';
-import { openStore } from '../../src/store/db.ts';
 import { users } from '../../src/store/schema.ts';
 
 /** Set to a postgres:// URL (CI sets it) to run the suites that need PostgreSQL. */
@@ -78,20 +76,12 @@ export async function createTestLexbridge(options: TestLexbridgeOptions = {}): P
     ...options.env,
   });
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
-  // On the embedded database, start from the migrated copy that global-setup.ts made for this run.
-  const template = inject('pgliteTemplate');
-  const store = options.databaseUrl
-    ? undefined
-    : await openStore({ template: template ? await openAsBlob(template) : undefined });
-  const lexbridge = await openLexbridge({ config, log, inMemory: true, store }).catch(async (err) => {
-    await store?.close();
-    throw err;
-  });
+  // In memory, the embedded database starts from the template that global-setup.ts made.
+  const lexbridge = await openLexbridge({ config, log, inMemory: true });
   return Object.assign(lexbridge, {
     dataDir,
     async dispose() {
       await lexbridge.close();
-      await store?.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   });

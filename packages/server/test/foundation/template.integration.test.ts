@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/db.ts';
+import { readMigrations } from '../../src/store/migrate.ts';
+import { readTemplate } from '../../src/store/template.ts';
+
+const dirs: string[] = [];
+async function newDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lexbridge-template-test-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function tableExists(store: Awaited<ReturnType<typeof openStore>>, name: string): Promise<boolean> {
+  const rows = await store.sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = $1`,
+    [name],
+  );
+  return rows[0]?.n === 1;
+}
+
+describe('the embedded database template', () => {
+  it('a new data directory starts from the prepared template: migrated, with the queue schema, nothing to apply', async () => {
+    expect(await readTemplate()).toBeDefined(); // made by the test setup, as `lexbridge prepare` does
+    const store = await openStore({ dataDir: await newDataDir() });
+    try {
+      expect(store.applied).toEqual([]);
+      const migrated = await store.sql.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM lexbridge_migrations',
+      );
+      expect(migrated[0]?.n).toBe((await readMigrations()).length);
+      expect(await tableExists(store, 'job')).toBe(true); // pg-boss's table
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a given template is loaded into a new data directory and kept on reopening', async () => {
+    const source = await openStore({ template: false });
+    await source.sql.exec('CREATE TABLE template_marker (x int)');
+    const dump = await (source.pglite as NonNullable<typeof source.pglite>).dumpDataDir('gzip');
+    await source.close();
+
+    const dataDir = await newDataDir();
+    const first = await openStore({ dataDir, template: dump });
+    expect(await tableExists(first, 'template_marker')).toBe(true);
+    await first.sql.exec('INSERT INTO template_marker VALUES (7)');
+    await first.close();
+    // An existing database is opened as it is, never replaced by a template.
+    const again = await openStore({ dataDir, template: false });
+    try {
+      expect(await again.sql.query('SELECT x FROM template_marker')).toEqual([{ x: 7 }]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('without a template a new data directory is created from nothing and migrated', async () => {
+    const store = await openStore({ dataDir: await newDataDir(), template: false });
+    try {
+      expect(store.applied).toEqual((await readMigrations()).map((m) => m.name));
+      expect(await tableExists(store, 'job')).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+});
