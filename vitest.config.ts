@@ -28,7 +28,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['packages/web/test/**/*.test.ts'],
           // Builds packages/web/dist when it is missing or older than its sources.
-          globalSetup: ['packages/web/test/global-setup.ts'],
+          // (and the embedded-database template that the Lexbridge processes under test start from).
+          globalSetup: ['packages/web/test/global-setup.ts', 'packages/server/test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
