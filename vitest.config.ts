@@ -27,8 +27,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['packages/web/test/**/*.test.ts'],
-          // Builds packages/web/dist when it is missing or older than its sources.
-          // (and the embedded-database template that the Lexbridge processes under test start from).
+          // Builds packages/web/dist when it is missing or older than its sources, and makes sure the
+          // embedded-database template exists (the Lexbridge processes under test start from it).
           globalSetup: ['packages/web/test/global-setup.ts', 'packages/server/test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
