@@ -44,7 +44,8 @@ export function validate(
         url = undefined;
       }
       if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        errors[field.key] = 'Enter a full address starting with https://, for example https://imanage.firm.com';
+        errors[field.key] =
+          'Enter a full address starting with https://, for example https://imanage.firm.com';
       }
     }
   }
