@@ -22,6 +22,11 @@ describe('safeReturnTo', () => {
     'javascript:alert(1)',
     '/\tevil',
     '/%0d%0aSet-Cookie:x',
+    '/.//evil.example/phish',
+    '/%2e//evil.example/phish',
+    '/%2E//evil.example/phish',
+    '/a/..//evil.example/phish',
+    '/./\\evil.example',
     42,
   ])('falls back to / for %j', (value) => {
     const result = safeReturnTo(value);

@@ -97,12 +97,17 @@ describe('sign-in with an Entra-like provider (roles claim)', () => {
     expect(attempt?.stateHash).not.toBe(state);
   });
 
-  it('ignores a returnTo that leaves the site', async () => {
+  it.each([
+    '//evil.example/x',
+    '/.//evil.example/phish',
+    '/%2e//evil.example/phish',
+    '/a/..//evil.example/phish',
+  ])('ignores a returnTo that leaves the site (%s)', async (returnTo) => {
     idp.nextAccount = 'alice';
     const browser = new TestBrowser();
     const flow = await followFlow(
       browser,
-      `${lex.url}/api/auth/login?returnTo=${encodeURIComponent('//evil.example/x')}`,
+      `${lex.url}/api/auth/login?returnTo=${encodeURIComponent(returnTo)}`,
       {
         stopAt: (u) =>
           !u.startsWith(idp.issuer) && !u.includes('/signin-oidc') && !u.includes('/api/auth/login'),
