@@ -48,6 +48,12 @@ export async function openLexbridge({
     }));
   try {
     if (store.applied.length > 0) log.info({ migrations: store.applied }, 'database migrated');
+    if (store.notPrivate?.length) {
+      log.warn(
+        { files: store.notPrivate.slice(0, 10), count: store.notPrivate.length },
+        `Some files of the data directory ${store.dataDir} could not be made private to this account (0700/0600): other local accounts may read or change them. Give the directory to the account that runs Lexbridge (chown -R) and start again.`,
+      );
+    }
     if (!config.embedded && !config.LEXBRIDGE_ENCRYPTION_KEYS) {
       throw new AppError(
         'encryption_key_missing',

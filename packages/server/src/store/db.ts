@@ -8,6 +8,7 @@ import pg from 'pg';
 import { AppError } from '../errors.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type SqlRunner } from './migrate.ts';
+import { keepPrivate } from './private-dir.ts';
 import * as schema from './schema.ts';
 import { readTemplate } from './template.ts';
 
@@ -30,6 +31,8 @@ export interface Store {
   connectionString?: string;
   /** Migrations applied by this open. */
   applied: string[];
+  /** Files of the data directory that could not be made private to this account (embedded only). */
+  notPrivate?: string[];
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,6 +61,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     : await openEmbedded(options);
   try {
     if (options.migrate !== false) store.applied = await migrate(store.sql);
+    if (store.dataDir) store.notPrivate = await keepPrivate(store.dataDir, ['pgdata']);
   } catch (err) {
     await store.close();
     throw err;
@@ -76,7 +80,7 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
   if (options.dataDir) {
     lock = await acquireDataDirLock(options.dataDir, { port: options.port });
     const pgdata = join(options.dataDir, 'pgdata');
-    await mkdir(pgdata, { recursive: true });
+    await mkdir(pgdata, { recursive: true, mode: 0o700 });
     try {
       const template = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : await templateFor(options);
       pglite = new PGlite({ dataDir: pgdata, ...(template ? { loadDataDir: template } : {}) });
