@@ -51,7 +51,7 @@ export const configSchema = z.object({
   LEXBRIDGE_OIDC_ISSUER: url.optional(),
   LEXBRIDGE_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  LEXBRIDGE_OIDC_ROLE_CLAIMS: csv.default(['roles', 'groups']),
+  LEXBRIDGE_OIDC_ROLE_CLAIMS: csv.default(['roles']),
   LEXBRIDGE_OIDC_ROLE_PREFIX: z.string().default(''),
   LEXBRIDGE_OIDC_SCOPES: z
     .string()
@@ -137,6 +137,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const raw = parsed.data;
+  const groupClaims = raw.LEXBRIDGE_OIDC_ROLE_CLAIMS.filter((claim) => /group/i.test(claim));
+  if (groupClaims.length > 0 && raw.LEXBRIDGE_OIDC_ROLE_PREFIX === '') {
+    throw new ConfigError([
+      {
+        variable: 'LEXBRIDGE_OIDC_ROLE_PREFIX',
+        expected: `roles read from ${groupClaims.join(', ')} need a prefix (e.g. Lexbridge.), so that a firm group called "Admin" does not make its members Lexbridge Admins`,
+      },
+    ]);
+  }
   const dataDir = isAbsolute(raw.LEXBRIDGE_DATA_DIR)
     ? raw.LEXBRIDGE_DATA_DIR
     : resolve(cwd, raw.LEXBRIDGE_DATA_DIR);

@@ -65,6 +65,18 @@ describe('loadConfig', () => {
     expect(problems[0]!.expected).toMatch(expected);
   });
 
+  it('reads roles from the roles claim only by default, and refuses a group claim without a prefix', () => {
+    expect(loadConfig({}).LEXBRIDGE_OIDC_ROLE_CLAIMS).toEqual(['roles']);
+    const problems = problemsOf({ LEXBRIDGE_OIDC_ROLE_CLAIMS: 'roles,groups' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.variable).toBe('LEXBRIDGE_OIDC_ROLE_PREFIX');
+    expect(problems[0]!.expected).toMatch(/a firm group called "Admin"/);
+    expect(
+      loadConfig({ LEXBRIDGE_OIDC_ROLE_CLAIMS: 'groups', LEXBRIDGE_OIDC_ROLE_PREFIX: 'Lexbridge.' })
+        .LEXBRIDGE_OIDC_ROLE_CLAIMS,
+    ).toEqual(['groups']);
+  });
+
   it('reports every wrong variable at once, in a message that names each', () => {
     let error: ConfigError | undefined;
     try {
