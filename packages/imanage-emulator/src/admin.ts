@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.ts';
 import { EmulatorError, notFound } from './store.ts';
+import { parseStrictness, type StrictConfigInput } from './strictness.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -32,6 +33,12 @@ export function registerAdmin(app: FastifyInstance, ctx: EmulatorContext): void 
       admin.delete('/faults', async () => {
         ctx.faults.config = {};
         return ctx.faults.config;
+      });
+
+      admin.get('/strict', async () => ctx.strict);
+      admin.post('/strict', async (request) => {
+        ctx.strict = parseStrictness((request.body ?? {}) as StrictConfigInput | 'real-server');
+        return ctx.strict;
       });
 
       admin.post<{ Params: { id: string } }>('/users/:id/revoke-tokens', async (request) => {

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FaultConfigInput } from './faults.ts';
 import { type EmulatorOptions, startEmulator } from './index.ts';
+import { parseStrictFlag } from './strictness.ts';
 
 const USAGE = `Usage: lexbridge emulator imanage [flags]
   --port N                    listening port (default 8090; 0 = any free port)
@@ -24,6 +25,8 @@ const USAGE = `Usage: lexbridge emulator imanage [flags]
   --error-rate R              answer a fraction R of API requests with 503
   --reset-download-rate R     reset a fraction R of downloads half way
   --token-endpoint-down       the token endpoint drops every connection
+  --strict LIST               real-server behaviours: all, or e.g. versionedDocumentIds,cursorPlacement=top
+                              (see "Strictness" in docs/imanage-emulator.md)
   --log                       log requests`;
 
 function integerFlag(value: string | undefined, name: string): number | undefined {
@@ -76,6 +79,7 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
       'error-rate': { type: 'string' },
       'reset-download-rate': { type: 'string' },
       'token-endpoint-down': { type: 'boolean' },
+      strict: { type: 'string' },
       log: { type: 'boolean' },
     },
   });
@@ -109,6 +113,7 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
       maxSize: integerFlag(values['max-size'], 'max-size'),
     }),
     faults,
+    strict: values.strict === undefined ? undefined : parseStrictFlag(values.strict),
     logger: values.log,
   });
 }

@@ -4,12 +4,15 @@ import type { Faults } from './faults.ts';
 import type { TokenStore } from './oauth/token-store.ts';
 import type { SessionStore } from './sessions.ts';
 import type { Store } from './store.ts';
+import type { StrictConfig } from './strictness.ts';
 
 export interface EmulatorContext {
   store: Store;
   tokens: TokenStore;
   sessions: SessionStore;
   faults: Faults;
+  /** Real-server behaviours switched on (read per request, so it can change while running). */
+  strict: StrictConfig;
   clock: Clock;
   customerId: number;
   /** Base URL clients use (publicUrl option, else the listening address); known once listening. */

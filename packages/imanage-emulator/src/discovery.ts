@@ -25,7 +25,7 @@ export function registerDiscovery(app: FastifyInstance, ctx: EmulatorContext): v
           user_type: user.user_type,
           ssid: `emulator-${user.id}`,
         },
-        versions: [{ name: 'v2', url: `${ctx.publicUrl()}/work/api/v2`, version: API_VERSION }],
+        versions: [{ name: 'v2', url: `${apiOrigin(ctx)}/work/api/v2`, version: API_VERSION }],
         work: {
           libraries: libraries.map((library) => ({
             alias: library.id,
@@ -39,4 +39,12 @@ export function registerDiscovery(app: FastifyInstance, ctx: EmulatorContext): v
       },
     };
   });
+}
+
+/**
+ * Behind an application proxy the Work Server knows only its own internal name, and `/api` reports
+ * that; clients must keep using the address they were configured with.
+ */
+function apiOrigin(ctx: EmulatorContext): string {
+  return ctx.strict.internalApiHost?.replace(/\/+$/, '') ?? ctx.publicUrl();
 }

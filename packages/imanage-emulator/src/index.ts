@@ -28,6 +28,7 @@ import { TokenStore } from './oauth/token-store.ts';
 import { type ContentOptions, generateSampleContent } from './sample-data.ts';
 import { SessionStore } from './sessions.ts';
 import { Store } from './store.ts';
+import { parseStrictness, type StrictConfig, type StrictConfigInput } from './strictness.ts';
 import { documentId } from './work-api/profiles.ts';
 
 export type { Clock } from './clock.ts';
@@ -37,6 +38,8 @@ export type { AccessLevel, Application, EmulatorUser } from './model.ts';
 export type { TokenStore } from './oauth/token-store.ts';
 export type { ContentOptions } from './sample-data.ts';
 export type { Store } from './store.ts';
+export type { StrictConfig, StrictConfigInput } from './strictness.ts';
+export { REAL_SERVER } from './strictness.ts';
 
 export interface EmulatorOptions {
   /** 0 picks a free port. Default 8090. */
@@ -53,6 +56,11 @@ export interface EmulatorOptions {
   /** Integer customer id reported by /api and used in Work API paths. Default 1001. */
   customerId?: number;
   faults?: FaultConfigInput;
+  /**
+   * Real-server behaviours today's Lexbridge client does not handle yet (docs/imanage-emulator.md,
+   * "Strictness"): each off by default; 'real-server' turns them all on.
+   */
+  strict?: StrictConfigInput | 'real-server';
   /** Base URL clients should use when it differs from the listening address (e.g. behind a proxy). */
   publicUrl?: string;
   /** Log requests with pino. Default false. */
@@ -79,6 +87,8 @@ export interface RunningEmulator {
   readonly clock: Clock;
   /** Current fault configuration; assigning replaces it (same as POST /__emulator/faults). */
   faults: FaultConfig | FaultConfigInput;
+  /** Current strictness; assigning replaces it (same as POST /__emulator/strict). */
+  strict: StrictConfig | StrictConfigInput | 'real-server';
   revokeUserTokens(userId: string): number;
   /** Adds a version to a document as `userId` would through the Work API (default the document's author). */
   addDocumentVersion(documentId: string, content: string | Uint8Array, userId?: string): AddedVersion;
@@ -102,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokens: new TokenStore(clock),
     sessions: new SessionStore(clock),
     faults: new Faults(clock, seed, options.faults),
+    strict: parseStrictness(options.strict),
     clock,
     customerId: options.customerId ?? 1001,
     publicUrl: () => publicUrl,
@@ -133,6 +144,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     set faults(config: FaultConfigInput) {
       ctx.faults.config = config;
+    },
+    get strict(): StrictConfig {
+      return { ...ctx.strict };
+    },
+    set strict(config: StrictConfigInput | 'real-server') {
+      ctx.strict = parseStrictness(config);
     },
     revokeUserTokens: (userId) => ctx.tokens.revokeUser(userId),
     addDocumentVersion(id, content, userId) {

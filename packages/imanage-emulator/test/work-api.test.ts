@@ -170,10 +170,14 @@ describe('documents', () => {
     expect(Buffer.from(await download.arrayBuffer()).toString()).toBe(content);
   });
 
-  it('warns when the declared size differs from the bytes received', async () => {
-    const created = await upload(await firstFolder(), 'abc', 'Short.txt', jsmith, { size: 99 });
-    expect(created.status).toBe(201);
-    expect(created.body.warnings).toEqual([{ field: 'size', error: expect.stringContaining('99') }]);
+  it('refuses an upload whose declared size differs from the bytes received', async () => {
+    const folder = await firstFolder();
+    const before = emulator.store.documentsIn(folder).length;
+    const created = await upload(folder, 'abc', 'Short.txt', jsmith, { size: 99 });
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatchObject({ code: 'InvalidParameter' });
+    expect(created.body.error.message).toMatch(/size.*99.*3 bytes/);
+    expect(emulator.store.documentsIn(folder)).toHaveLength(before);
   });
 
   it('adds versions, lists them and downloads each', async () => {

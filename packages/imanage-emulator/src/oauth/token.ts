@@ -10,17 +10,8 @@ import type { EmulatorContext } from '../context.ts';
 import { type Application, applicationAllowsUser } from '../model.ts';
 import { checkCredentials } from '../sign-in.ts';
 import { normaliseScope } from './scope.ts';
+import { OAuthError, sendTokenError } from './token-errors.ts';
 import type { IssuedTokens } from './token-store.ts';
-
-class OAuthError extends Error {
-  readonly error: string;
-  readonly status: number;
-  constructor(error: string, description: string, status = 400) {
-    super(description);
-    this.error = error;
-    this.status = status;
-  }
-}
 
 type Form = Record<string, string | undefined>;
 
@@ -193,7 +184,7 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
         if (error.status === 401 && /^Basic/i.test(request.headers.authorization ?? '')) {
           reply.header('www-authenticate', 'Basic realm="iManage Work"');
         }
-        return reply.code(error.status).send({ error: error.error, error_description: error.message });
+        return sendTokenError(reply, error, ctx.strict.nonRfcTokenErrors);
       }
     },
   );

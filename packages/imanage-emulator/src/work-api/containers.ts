@@ -107,6 +107,8 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
   const listChildren = async (request: FastifyRequest<{ Params: ItemParams; Querystring: Query }>) => {
     const { container, access } = pathContainer(request, 'any');
     const paging = parsePaging(request.query);
+    // Some servers ignore offset on /children: a client paging it by offset sees page one forever.
+    if (ctx.strict.childrenIgnoresOffset) paging.offset = 0;
     const folders = store.subfolders(container.id).sort((a, b) => a.number - b.number);
     const documents =
       request.query.exclude_docs === 'true' || container.kind === 'workspace'

@@ -7,7 +7,8 @@ import { EmulatorError } from '../store.ts';
 import { sendDocumentContent } from './download.ts';
 import { callerOf, changeableContainer, requireAccess, visibleDocument } from './guard.ts';
 import { documentProfile } from './profiles.ts';
-import { readUpload, splitFileName, type UploadedDocument } from './upload.ts';
+import { readUpload } from './upload.ts';
+import { describeUpload } from './upload-profile.ts';
 
 type ItemParams = { library: string; id: string };
 
@@ -17,47 +18,6 @@ const EDITABLE_FIELDS = new Set([
   'class',
   ...Array.from({ length: 30 }, (_, i) => `custom${i + 1}`),
 ]);
-
-function dateField(profile: Record<string, unknown>, field: string): number | undefined {
-  const value = profile[field];
-  if (typeof value !== 'string') return undefined;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? undefined : parsed;
-}
-
-/** Name, extension and warnings from an upload's doc_profile, falling back to the file name. */
-function describeUpload(upload: UploadedDocument) {
-  const [baseName, fileExtension] = splitFileName(upload.fileName);
-  const profile = upload.docProfile;
-  const name = typeof profile.name === 'string' && profile.name !== '' ? profile.name : baseName;
-  const extension =
-    typeof profile.extension === 'string' ? profile.extension.replace(/^\./, '') : fileExtension;
-  const warnings: { field: string; error: string }[] = [];
-  if (typeof profile.size === 'number' && profile.size !== upload.content.size) {
-    warnings.push({
-      field: 'size',
-      error: `declared size ${profile.size} differs from the ${upload.content.size} bytes received`,
-    });
-  }
-  if (!name)
-    throw new EmulatorError(400, 'InvalidParameter', 'doc_profile.name is required (or a file name)');
-  return {
-    input: {
-      name,
-      extension,
-      content: upload.content,
-      ...(typeof profile.class === 'string' ? { docClass: profile.class } : {}),
-      ...(typeof profile.comment === 'string' ? { comment: profile.comment } : {}),
-      ...(dateField(profile, 'file_create_date') !== undefined
-        ? { fileCreateDate: dateField(profile, 'file_create_date') }
-        : {}),
-      ...(dateField(profile, 'file_edit_date') !== undefined
-        ? { fileEditDate: dateField(profile, 'file_edit_date') }
-        : {}),
-    },
-    warnings,
-  };
-}
 
 export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): void {
   const { store } = ctx;
@@ -131,7 +91,11 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
     const caller = callerOf(request);
     const { document, access } = visibleDocument(ctx, caller, request.params.library, request.params.id);
     requireAccess(access, 'read_write', request.params.id);
-    const { input, warnings } = describeUpload(await readUpload(request, ctx.uploadDir));
+    const { input, warnings } = await describeUpload(
+      ctx,
+      await readUpload(request, ctx.uploadDir),
+      'version',
+    );
     const version = store.addVersion(`${document.library}!${document.number}`, caller.user.id, input);
     return reply.code(201).send({ data: documentProfile(ctx, document, version, access), warnings });
   });
@@ -145,7 +109,11 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
       request.params.id,
       'folder',
     );
-    const { input, warnings } = describeUpload(await readUpload(request, ctx.uploadDir));
+    const { input, warnings } = await describeUpload(
+      ctx,
+      await readUpload(request, ctx.uploadDir),
+      'document',
+    );
     const document = store.createDocument(container.id, caller.user.id, input);
     const version = document.versions[0];
     if (!version) throw new Error('a new document always has version 1');

@@ -17,7 +17,7 @@ import {
   type DocumentRecord,
   type DocumentVersion,
 } from '../model.ts';
-import { EmulatorError, notFound } from '../store.ts';
+import { EmulatorError, notFound, parseItemId } from '../store.ts';
 
 const callers = new WeakMap<FastifyRequest, Caller>();
 
@@ -85,6 +85,9 @@ export function visibleDocument(
   id: string,
 ): { document: DocumentRecord; version: DocumentVersion; access: AccessLevel } {
   checkLibrary(library, id);
+  if (ctx.strict.versionedDocumentIds && parseItemId(id)?.version === undefined) {
+    throw notFound(`Document ${id} (document ids need their version: ${id}.1)`);
+  }
   const { document, version } = ctx.store.documentVersion(id);
   const access = ctx.store.accessToContainer(caller.user, ctx.store.folder(document.folderId));
   if (access === 'no_access') throw notFound(`Document ${id}`);

@@ -2,11 +2,13 @@
  * GET …/libraries/{lib}/documents: the changed-documents query. Filters: container_id (+
  * include_subtree), edit_date_from / edit_date_to (inclusive, ISO 8601), name (case-insensitive
  * substring of the name or file name). Returns the latest version of each document the caller may
- * read, ordered by document number, as {data: {results, total_count?, cursor?}}.
+ * read, ordered by document number, as {data: {results, total_count?, cursor?}} (or, with
+ * strict.cursorPlacement 'top', {data: {results}, total_count?, cursor?}). With strict.indexLagSeconds
+ * the search sees documents as they were that many seconds ago.
  */
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
-import { latestVersion } from '../model.ts';
+import type { DocumentRecord, DocumentVersion } from '../model.ts';
 import { EmulatorError } from '../store.ts';
 import { callerOf, visibleContainer } from './guard.ts';
 import { encodeCursor, parsePaging } from './paging.ts';
@@ -55,35 +57,46 @@ export function registerSearch(api: FastifyInstance, ctx: EmulatorContext): void
         return access;
       };
 
+      const indexed = indexedVersionAt(ctx.clock.now() - ctx.strict.indexLagSeconds * 1000);
       const matches = [...store.documents.values()]
-        .filter((document) => {
-          if (document.library !== library || !inScope(document.folderId)) return false;
-          if (accessTo(document.workspaceId) === 'no_access') return false;
-          const version = latestVersion(document);
+        .flatMap((document) => {
+          const version = indexed(document);
+          if (!version || document.library !== library || !inScope(document.folderId)) return [];
+          if (accessTo(document.workspaceId) === 'no_access') return [];
           const edited = store.editDate(document, version);
-          if ((from !== undefined && edited < from) || (to !== undefined && edited > to)) return false;
-          if (name && !fullFileName(document.name, version.extension).toLowerCase().includes(name))
-            return false;
-          return paging.mode === 'standard' || document.number > paging.after;
+          if ((from !== undefined && edited < from) || (to !== undefined && edited > to)) return [];
+          if (name && !fullFileName(document.name, version.extension).toLowerCase().includes(name)) return [];
+          return paging.mode === 'standard' || document.number > paging.after ? [{ document, version }] : [];
         })
-        .sort((a, b) => a.number - b.number);
+        .sort((a, b) => a.document.number - b.document.number);
 
       const page =
         paging.mode === 'standard'
           ? matches.slice(paging.offset, paging.offset + paging.limit)
           : matches.slice(0, paging.limit);
-      const results = page.map((document) =>
-        documentProfile(ctx, document, latestVersion(document), accessTo(document.workspaceId)),
+      const results = page.map(({ document, version }) =>
+        documentProfile(ctx, document, version, accessTo(document.workspaceId)),
       );
       const last = page.at(-1);
       const more = paging.mode === 'standard_cursor' && matches.length > page.length && last;
-      return {
-        data: {
-          results,
-          ...(paging.total ? { total_count: matches.length } : {}),
-          ...(more ? { cursor: encodeCursor(last.number) } : {}),
-        },
+      const position = {
+        ...(paging.total ? { total_count: matches.length } : {}),
+        ...(more ? { cursor: encodeCursor(last.document.number) } : {}),
       };
+      return ctx.strict.cursorPlacement === 'top'
+        ? { data: { results }, ...position }
+        : { data: { results, ...position } };
     },
   );
+}
+
+/**
+ * What the search index knows at `indexedUntil`: a document's latest version added by then (older
+ * versions stay findable while a new one is being indexed), or nothing for a document created later.
+ */
+function indexedVersionAt(indexedUntil: number) {
+  return (document: DocumentRecord): DocumentVersion | undefined => {
+    if (document.createProfileDate > indexedUntil) return undefined;
+    return document.versions.findLast((version) => version.createDate <= indexedUntil);
+  };
 }
