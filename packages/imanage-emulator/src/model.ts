@@ -103,6 +103,8 @@ export interface DocumentRecord {
   editProfileDate: number;
   custom: Record<string, string>;
   versions: DocumentVersion[];
+  /** Who has the document checked out (locked), and since when; absent when it is not. */
+  checkout?: { user: string; since: number };
 }
 
 export interface ApplicationAccess {

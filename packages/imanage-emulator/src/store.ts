@@ -231,7 +231,7 @@ export class Store {
   }
 
   /** "edit_date (last change to profile or contents)": a change inside a folder touches it. */
-  private touchContainer(container: Container, when: number): void {
+  touchContainer(container: Container, when: number): void {
     container.editDate = Math.max(container.editDate, when);
   }
 
@@ -333,9 +333,12 @@ export class Store {
     return document;
   }
 
-  /** edit_date of a version: the later of its content change and the document's last profile edit. */
-  editDate(document: DocumentRecord, version: DocumentVersion): number {
-    return Math.max(version.editDate, document.editProfileDate);
+  /**
+   * edit_date of a version: its last content change. A profile edit (rename, class, custom fields)
+   * moves edit_profile_date only, and a move neither, as on a real Work Server.
+   */
+  editDate(_document: DocumentRecord, version: DocumentVersion): number {
+    return version.editDate;
   }
 
   checksum(version: DocumentVersion): string {

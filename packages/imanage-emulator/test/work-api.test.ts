@@ -200,7 +200,7 @@ describe('documents', () => {
     expect(await latest.text()).toBe('version two');
   });
 
-  it('patches the profile, moving edit_date, and warns about read-only fields', async () => {
+  it('patches the profile, moving edit_profile_date but not edit_date, and warns about read-only fields', async () => {
     const created = await upload(await firstFolder(), 'patch me', 'Patch.txt');
     const id: string = created.body.data.id;
     emulator.clock.advance(5000);
@@ -211,7 +211,10 @@ describe('documents', () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.body.data).toMatchObject({ name: 'Patched', custom1: 'X' });
-    expect(Date.parse(patched.body.data.edit_date)).toBeGreaterThan(Date.parse(created.body.data.edit_date));
+    expect(patched.body.data.edit_date).toBe(created.body.data.edit_date);
+    expect(Date.parse(patched.body.data.edit_profile_date)).toBeGreaterThan(
+      Date.parse(created.body.data.edit_profile_date),
+    );
     expect(patched.body.warnings).toEqual([{ field: 'size', error: expect.any(String) }]);
     const fetched = await getJson(`${base}/documents/${id}`, jsmith);
     expect(fetched.body.data.name).toBe('Patched');

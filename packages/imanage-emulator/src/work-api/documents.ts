@@ -1,9 +1,11 @@
 /**
  * Documents: profile get and patch, download, upload, versions, delete.
  */
+import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { EmulatorError } from '../store.ts';
+import { refuseIfCheckedOut } from './checkout.ts';
 import { sendDocumentContent } from './download.ts';
 import { callerOf, changeableContainer, requireAccess, visibleDocument } from './guard.ts';
 import { documentProfile } from './profiles.ts';
@@ -91,11 +93,12 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
     const caller = callerOf(request);
     const { document, access } = visibleDocument(ctx, caller, request.params.library, request.params.id);
     requireAccess(access, 'read_write', request.params.id);
-    const { input, warnings } = await describeUpload(
-      ctx,
-      await readUpload(request, ctx.uploadDir),
-      'version',
-    );
+    const upload = await readUpload(request, ctx.uploadDir);
+    if (document.checkout && document.checkout.user !== caller.user.id) {
+      await rm(upload.content.path, { force: true });
+      refuseIfCheckedOut(document, caller.user.id);
+    }
+    const { input, warnings } = await describeUpload(ctx, upload, 'version');
     const version = store.addVersion(`${document.library}!${document.number}`, caller.user.id, input);
     return reply.code(201).send({ data: documentProfile(ctx, document, version, access), warnings });
   });
@@ -122,8 +125,10 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
 
   /** Deletes the whole document (all versions), whichever version the id names. */
   api.delete<{ Params: ItemParams }>('/libraries/:library/documents/:id', async (request, reply) => {
-    const { access } = visibleDocument(ctx, callerOf(request), request.params.library, request.params.id);
+    const caller = callerOf(request);
+    const { document, access } = visibleDocument(ctx, caller, request.params.library, request.params.id);
     requireAccess(access, 'full_access', request.params.id);
+    refuseIfCheckedOut(document, caller.user.id);
     store.deleteDocument(request.params.id);
     return reply.code(204).send();
   });

@@ -7,9 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../authentication.ts';
 import type { EmulatorContext } from '../context.ts';
 import { notFound } from '../store.ts';
+import { registerCheckout } from './checkout.ts';
 import { registerContainers } from './containers.ts';
 import { registerDocuments } from './documents.ts';
 import { setCaller } from './guard.ts';
+import { registerRelocation } from './relocation.ts';
 import { registerSearch } from './search.ts';
 
 export const WORK_API_PREFIX = '/work/api/v2/customers/:customerId';
@@ -28,6 +30,8 @@ export function registerWorkApi(app: FastifyInstance, ctx: EmulatorContext): voi
       registerContainers(api, ctx);
       registerDocuments(api, ctx);
       registerSearch(api, ctx);
+      registerCheckout(api, ctx);
+      registerRelocation(api, ctx);
     },
     { prefix: WORK_API_PREFIX },
   );
