@@ -19,6 +19,8 @@ const USAGE = `Usage: lexbridge emulator imanage [flags]
   --users FILE                users JSON (see docs/imanage-emulator.md)
   --apps FILE                 pre-registered applications JSON
   --workspaces N --folder-depth N --documents-per-folder N --min-size BYTES --max-size BYTES
+  --special-items             add the workspace of shortcuts, search folders, tabs and emails
+  --number-collisions         number documents from 100 like folders (LIB!105 beside LIB!105.1)
   --latency-ms N              add latency to every request
   --rate-limit-after N        allow N API requests per window, then 429 (--rate-limit-window S, default 1)
   --rate-limit-rate R         answer a fraction R of API requests with 429
@@ -72,6 +74,8 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
       'documents-per-folder': { type: 'string' },
       'min-size': { type: 'string' },
       'max-size': { type: 'string' },
+      'special-items': { type: 'boolean' },
+      'number-collisions': { type: 'boolean' },
       'latency-ms': { type: 'string' },
       'rate-limit-after': { type: 'string' },
       'rate-limit-window': { type: 'string' },
@@ -111,6 +115,8 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
       documentsPerFolder: integerFlag(values['documents-per-folder'], 'documents-per-folder'),
       minSize: integerFlag(values['min-size'], 'min-size'),
       maxSize: integerFlag(values['max-size'], 'max-size'),
+      specialItems: values['special-items'],
+      numberCollisions: values['number-collisions'],
     }),
     faults,
     strict: values.strict === undefined ? undefined : parseStrictFlag(values.strict),

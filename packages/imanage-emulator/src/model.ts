@@ -52,8 +52,15 @@ export interface Workspace {
   explicitAccess: Map<string, AccessLevel>;
 }
 
+/** FolderProfile folder_type values the emulator models (my_matters / my_favorites are not). */
+export type FolderType = 'regular' | 'search' | 'tab' | 'category';
+
 export interface Folder {
   kind: 'folder';
+  /** regular folders hold documents; search folders list a saved search; tabs and categories group. */
+  folderType: FolderType;
+  /** For search folders: the documents (emails only, or all) under this container. */
+  savedSearch?: { scopeId: string; emailOnly: boolean };
   library: string;
   number: number;
   id: string;
@@ -67,6 +74,32 @@ export interface Folder {
 }
 
 export type Container = Workspace | Folder;
+
+/**
+ * A shortcut in a folder: its own id (from the container numbers), pointing at a folder, a workspace
+ * or a document elsewhere. Listed among the folder's children with wstype folder_shortcut,
+ * workspace_shortcut or document_shortcut and a target_id; it is not itself a container.
+ */
+export interface Shortcut {
+  library: string;
+  number: number;
+  id: string;
+  wstype: 'folder_shortcut' | 'workspace_shortcut' | 'document_shortcut';
+  parentId: string;
+  /** LIB!n of the folder or workspace, or LIB!n of the document (latest version). */
+  targetId: string;
+  createDate: number;
+}
+
+/** The email fields of a FullDocumentProfile (wstype email). */
+export interface EmailFields {
+  from: string;
+  to: string;
+  cc: string;
+  sentDate: number;
+  receivedDate: number;
+  hasAttachment: boolean;
+}
 
 /** Where a version's bytes come from: generated on the fly, a temp file, or memory. */
 export type ContentSource =
@@ -103,6 +136,8 @@ export interface DocumentRecord {
   editProfileDate: number;
   custom: Record<string, string>;
   versions: DocumentVersion[];
+  /** Present for emails (.msg / .eml filed from Outlook): wstype email and the email fields. */
+  email?: EmailFields;
   /** Who has the document checked out (locked), and since when; absent when it is not. */
   checkout?: { user: string; since: number };
 }

@@ -2,8 +2,9 @@
  * Deterministic sample content: the same seed and sizes always produce the same workspaces, folders,
  * documents, dates and bytes. Dates are laid out from a fixed epoch (not "now"), so two runs agree.
  */
-import type { DocumentRecord } from './model.ts';
+import type { DocumentRecord, EmailFields } from './model.ts';
 import { createRandom, pick, randomInt } from './prng.ts';
+import { addSpecialWorkspace } from './sample-special.ts';
 import type { Store } from './store.ts';
 
 export interface ContentOptions {
@@ -19,6 +20,10 @@ export interface ContentOptions {
   /** Document sizes in bytes, inclusive. Defaults 1 KiB and 64 KiB. */
   minSize?: number;
   maxSize?: number;
+  /** Add a workspace of shortcuts, a search folder, a tab, a category and emails. Default false. */
+  specialItems?: boolean;
+  /** Number documents from 100 like containers, so LIB!105 and LIB!105.1 coexist. Default false. */
+  numberCollisions?: boolean;
 }
 
 export const DEFAULT_CONTENT = {
@@ -29,6 +34,8 @@ export const DEFAULT_CONTENT = {
   documentsPerFolder: 3,
   minSize: 1024,
   maxSize: 64 * 1024,
+  specialItems: false,
+  numberCollisions: false,
 } satisfies Required<ContentOptions>;
 
 const SAMPLE_EPOCH = Date.UTC(2024, 0, 1);
@@ -52,6 +59,19 @@ const DOCUMENT_TITLES = [
   'Witness statement',
 ];
 const EXTENSIONS = ['docx', 'pdf', 'xlsx', 'msg', 'txt'];
+const EMAIL_EXTENSIONS = new Set(['msg', 'eml']);
+
+/** Email fields from the filing date alone (no dice), so emails leave the random sequence alone. */
+function sampleEmail(when: number): EmailFields {
+  return {
+    from: 'client@client.example',
+    to: 'admin@emulator.example',
+    cc: '',
+    sentDate: when,
+    receivedDate: when + 60_000,
+    hasAttachment: false,
+  };
+}
 
 export function generateSampleContent(store: Store, seed: number, options: ContentOptions = {}): void {
   const settings = { ...DEFAULT_CONTENT, ...options };
@@ -61,7 +81,8 @@ export function generateSampleContent(store: Store, seed: number, options: Conte
   const random = createRandom(seed);
   let workspaceIndex = 0;
   for (const libraryId of settings.libraries) {
-    store.addLibrary(libraryId, libraryId.charAt(0) + libraryId.slice(1).toLowerCase());
+    const firstDocumentNumber = settings.numberCollisions ? 100 : 1000;
+    store.addLibrary(libraryId, libraryId.charAt(0) + libraryId.slice(1).toLowerCase(), firstDocumentNumber);
     for (let w = 0; w < settings.workspaces; w++, workspaceIndex++) {
       const clientName = CLIENTS[workspaceIndex % CLIENTS.length] as string;
       const matterName = pick(random, MATTERS);
@@ -80,6 +101,11 @@ export function generateSampleContent(store: Store, seed: number, options: Conte
         matterName,
       });
       addFolders(workspace.id, 1, created);
+    }
+    if (settings.specialItems) {
+      const others = store.workspacesIn(libraryId);
+      for (const document of addSpecialWorkspace(store, libraryId, seed, SAMPLE_EPOCH, others))
+        backdate(document, SAMPLE_EPOCH);
     }
   }
   settleContainerDates();
@@ -105,7 +131,9 @@ export function generateSampleContent(store: Store, seed: number, options: Conte
         content: { kind: 'generated', seed: Math.floor(random() * 2 ** 32), size },
         fileCreateDate: fileDate,
         fileEditDate: fileDate,
+        ...(EMAIL_EXTENSIONS.has(extension) ? { docClass: 'EMAIL' } : {}),
       });
+      if (EMAIL_EXTENSIONS.has(extension)) document.email = sampleEmail(fileDate);
       // A fifth of the sample documents have a second version, so version handling gets exercised.
       if (random() < 0.2) {
         store.addVersion(`${document.library}!${document.number}`, 'admin', {

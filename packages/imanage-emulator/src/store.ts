@@ -15,7 +15,9 @@ import {
   type DocumentVersion,
   type EmulatorUser,
   type Folder,
+  type FolderType,
   type Library,
+  type Shortcut,
   type Workspace,
 } from './model.ts';
 
@@ -57,6 +59,8 @@ export class Store {
   /** Keyed by "LIB!number" (without version). */
   readonly documents = new Map<string, DocumentRecord>();
   readonly applications = new Map<string, Application>();
+  /** Keyed by the shortcut's own id. */
+  readonly shortcuts = new Map<string, Shortcut>();
   readonly clock: Clock;
 
   constructor(clock: Clock) {
@@ -88,12 +92,16 @@ export class Store {
 
   // ---- libraries and containers -----------------------------------------------------------------
 
-  addLibrary(id: string, displayName: string): Library {
+  /**
+   * Containers and documents are numbered separately; `firstDocumentNumber` 100 makes the two number
+   * spaces overlap from the start (workspace LIB!100 beside document LIB!100.1), as in real libraries.
+   */
+  addLibrary(id: string, displayName: string, firstDocumentNumber = 1000): Library {
     const library: Library = {
       id,
       display_name: displayName,
       nextContainerNumber: 100,
-      nextDocumentNumber: 1000,
+      nextDocumentNumber: firstDocumentNumber,
     };
     this.libraries.set(id, library);
     return library;
@@ -146,6 +154,27 @@ export class Store {
     return [...this.documents.values()].filter((d) => d.folderId === folderId);
   }
 
+  shortcutsIn(containerId: string): Shortcut[] {
+    return [...this.shortcuts.values()].filter((s) => s.parentId === containerId);
+  }
+
+  /** A shortcut in `parentId` to a folder, a workspace or a document ("LIB!n"). */
+  addShortcut(parentId: string, targetId: string, wstype: Shortcut['wstype'], createDate?: number): Shortcut {
+    const parent = this.container(parentId);
+    const number = this.library(parent.library).nextContainerNumber++;
+    const shortcut: Shortcut = {
+      library: parent.library,
+      number,
+      id: `${parent.library}!${number}`,
+      wstype,
+      parentId,
+      targetId,
+      createDate: createDate ?? this.clock.now(),
+    };
+    this.shortcuts.set(shortcut.id, shortcut);
+    return shortcut;
+  }
+
   /** Every container id at or below `containerId` (itself included). */
   subtreeIds(containerId: string): Set<string> {
     const ids = new Set([containerId]);
@@ -189,7 +218,14 @@ export class Store {
 
   createFolder(
     parentId: string,
-    fields: { name: string; owner: string; description?: string; createDate?: number },
+    fields: {
+      name: string;
+      owner: string;
+      description?: string;
+      createDate?: number;
+      folderType?: FolderType;
+      savedSearch?: Folder['savedSearch'];
+    },
   ): Folder {
     const parent = this.container(parentId);
     const library = this.library(parent.library);
@@ -197,6 +233,8 @@ export class Store {
     const now = fields.createDate ?? this.clock.now();
     const folder: Folder = {
       kind: 'folder',
+      folderType: fields.folderType ?? 'regular',
+      ...(fields.savedSearch ? { savedSearch: fields.savedSearch } : {}),
       library: parent.library,
       number,
       id: `${parent.library}!${number}`,

@@ -97,7 +97,9 @@ describe('folders', () => {
     });
     const children = await getJson(`${base}/folders/${folder.id}/children`, jsmith);
     const types = children.body.data.map((c: { wstype: string }) => c.wstype);
-    expect(types).toEqual(['folder', 'folder', 'document', 'document', 'document']);
+    expect(types.slice(0, 2)).toEqual(['folder', 'folder']);
+    expect(types.slice(2)).toHaveLength(3);
+    for (const type of types.slice(2)) expect(['document', 'email']).toContain(type);
     const onlyFolders = await getJson(`${base}/folders/${folder.id}/children?exclude_docs=true`, jsmith);
     expect(onlyFolders.body.data).toHaveLength(2);
     const got = await getJson(`${base}/folders/${folder.id}`, jsmith);

@@ -5,9 +5,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { type AccessLevel, type Container, latestVersion } from '../model.ts';
 import { EmulatorError } from '../store.ts';
-import { callerOf, changeableContainer, optionalString, requiredName, visibleContainer } from './guard.ts';
+import {
+  callerOf,
+  changeableContainer,
+  optionalString,
+  refuseSpecialFolder,
+  requiredName,
+  visibleContainer,
+} from './guard.ts';
 import { pageOf, parsePaging } from './paging.ts';
-import { documentProfile, folderProfile, workspaceProfile } from './profiles.ts';
+import { documentProfile, folderProfile, shortcutProfile, workspaceProfile } from './profiles.ts';
+import { documentsListedIn } from './saved-search.ts';
 
 type LibraryParams = { library: string };
 type ItemParams = { library: string; id: string };
@@ -34,6 +42,7 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
   const createFolderIn =
     (kind: ContainerKind) => async (request: FastifyRequest<{ Params: ItemParams }>, reply: FastifyReply) => {
       const { container, access } = changeablePathContainer(request, kind);
+      refuseSpecialFolder(container, 'folder');
       const folder = store.createFolder(container.id, {
         name: requiredName(request.body),
         description: optionalString(request.body, 'description') ?? '',
@@ -113,10 +122,14 @@ export function registerContainers(api: FastifyInstance, ctx: EmulatorContext): 
     const documents =
       request.query.exclude_docs === 'true' || container.kind === 'workspace'
         ? []
-        : store.documentsIn(container.id).sort((a, b) => a.number - b.number);
+        : documentsListedIn(ctx, container, callerOf(request).user, access);
+    const { user } = callerOf(request);
     const children = [
       ...folders.map((folder) => folderProfile(ctx, folder, access)),
-      ...documents.map((document) => documentProfile(ctx, document, latestVersion(document), access)),
+      ...store.shortcutsIn(container.id).flatMap((shortcut) => shortcutProfile(ctx, shortcut, user) ?? []),
+      ...documents.map(({ document, access }) =>
+        documentProfile(ctx, document, latestVersion(document), access),
+      ),
     ];
     return { data: pageOf(children, paging) };
   };

@@ -7,7 +7,13 @@ import type { EmulatorContext } from '../context.ts';
 import { EmulatorError } from '../store.ts';
 import { refuseIfCheckedOut } from './checkout.ts';
 import { sendDocumentContent } from './download.ts';
-import { callerOf, changeableContainer, requireAccess, visibleDocument } from './guard.ts';
+import {
+  callerOf,
+  changeableContainer,
+  refuseSpecialFolder,
+  requireAccess,
+  visibleDocument,
+} from './guard.ts';
 import { documentProfile } from './profiles.ts';
 import { readUpload } from './upload.ts';
 import { describeUpload } from './upload-profile.ts';
@@ -112,6 +118,7 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
       request.params.id,
       'folder',
     );
+    refuseSpecialFolder(container, 'document');
     const { input, warnings } = await describeUpload(
       ctx,
       await readUpload(request, ctx.uploadDir),

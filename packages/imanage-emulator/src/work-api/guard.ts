@@ -110,3 +110,17 @@ export function optionalString(body: unknown, field: string): string | undefined
     throw new EmulatorError(400, 'InvalidParameter', `"${field}" must be a string`);
   return value;
 }
+
+/**
+ * Documents are filed in regular folders only; a search folder holds nothing of its own (its
+ * contents are a saved search). Tabs and category folders group folders and shortcuts.
+ */
+export function refuseSpecialFolder(container: Container, adding: 'document' | 'folder'): void {
+  if (container.kind !== 'folder' || container.folderType === 'regular') return;
+  if (adding === 'folder' && container.folderType !== 'search') return;
+  throw new EmulatorError(
+    400,
+    'InvalidParameter',
+    `${container.id} is a ${container.folderType} folder: a ${adding} cannot be added to it`,
+  );
+}

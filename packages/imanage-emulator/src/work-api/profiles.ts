@@ -3,7 +3,17 @@
  * and WorkspaceProfile definitions mark required (checked against the swagger in the test suite).
  */
 import type { EmulatorContext } from '../context.ts';
-import type { AccessLevel, DocumentRecord, DocumentVersion, Folder, Workspace } from '../model.ts';
+import type {
+  AccessLevel,
+  DocumentRecord,
+  DocumentVersion,
+  EmailFields,
+  EmulatorUser,
+  Folder,
+  Shortcut,
+  Workspace,
+} from '../model.ts';
+import { latestVersion } from '../model.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -102,11 +112,24 @@ export function documentProfile(
     document_url: `${ctx.publicUrl()}/work/link/d/${encodeURIComponent(id)}`,
     workspace_id: workspace.id,
     workspace_name: workspace.name,
-    wstype: 'document',
+    wstype: document.email ? 'email' : 'document',
     content_type: 'D',
     comment: version.comment,
     retain_days: 365,
+    ...(document.email ? emailFields(document.email) : {}),
     ...document.custom,
+  };
+}
+
+function emailFields(email: EmailFields): Record<string, unknown> {
+  return {
+    from: email.from,
+    to: email.to,
+    cc: email.cc,
+    bcc: '',
+    sent_date: iso(email.sentDate),
+    received_date: iso(email.receivedDate),
+    has_attachment: email.hasAttachment,
   };
 }
 
@@ -168,7 +191,7 @@ export function folderProfile(
     default_security: 'inherit',
     inherited_default_security: 'public',
     effective_security: access,
-    folder_type: 'regular',
+    folder_type: folder.folderType,
     view_type: 'document',
     has_documents: ctx.store.documentsIn(folder.id).length > 0,
     has_subfolders: ctx.store.subfolders(folder.id).length > 0,
@@ -176,7 +199,45 @@ export function folderProfile(
     is_external: false,
     is_external_as_normal: false,
     is_container_saved_search: false,
-    is_content_saved_search: false,
+    is_content_saved_search: folder.folderType === 'search',
     folder_url: `${ctx.publicUrl()}/work/link/f/${encodeURIComponent(folder.id)}`,
   };
+}
+
+/**
+ * A shortcut as a folder's child: the target's profile under the shortcut's own id, wstype and
+ * parent, with target_id naming the real item; undefined when the target is gone or hidden from `user`.
+ */
+export function shortcutProfile(
+  ctx: EmulatorContext,
+  shortcut: Shortcut,
+  user: EmulatorUser,
+): Record<string, unknown> | undefined {
+  const profile = targetProfile(ctx, shortcut, user);
+  return (
+    profile && {
+      ...profile,
+      id: shortcut.id,
+      wstype: shortcut.wstype,
+      parent_id: shortcut.parentId,
+      target_id: profile.id,
+      create_date: iso(shortcut.createDate),
+    }
+  );
+}
+
+function targetProfile(ctx: EmulatorContext, shortcut: Shortcut, user: EmulatorUser) {
+  const { store } = ctx;
+  if (shortcut.wstype === 'document_shortcut') {
+    const document = store.documents.get(shortcut.targetId);
+    const access = document && store.accessToContainer(user, store.folder(document.folderId));
+    if (!document || !access || access === 'no_access') return undefined;
+    return documentProfile(ctx, document, latestVersion(document), access);
+  }
+  const target = store.containers.get(shortcut.targetId);
+  const access = target && store.accessToContainer(user, target);
+  if (!target || !access || access === 'no_access') return undefined;
+  return target.kind === 'workspace'
+    ? workspaceProfile(ctx, target, access)
+    : folderProfile(ctx, target, access);
 }

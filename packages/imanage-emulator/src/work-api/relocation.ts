@@ -9,7 +9,13 @@ import type { EmulatorContext } from '../context.ts';
 import { copyDocument, copyFolder, moveDocument, moveFolder } from '../relocate.ts';
 import { EmulatorError } from '../store.ts';
 import { refuseIfCheckedOut } from './checkout.ts';
-import { callerOf, changeableContainer, requireAccess, visibleDocument } from './guard.ts';
+import {
+  callerOf,
+  changeableContainer,
+  refuseSpecialFolder,
+  requireAccess,
+  visibleDocument,
+} from './guard.ts';
 import { documentProfile, folderProfile } from './profiles.ts';
 
 type ItemParams = { library: string; id: string };
@@ -33,6 +39,7 @@ export function registerRelocation(api: FastifyInstance, ctx: EmulatorContext): 
     const { library, id } = request.params;
     const found = visibleDocument(ctx, caller, library, id);
     const destination = changeableContainer(ctx, caller, library, destinationOf(request.body), 'folder');
+    refuseSpecialFolder(destination.container, 'document');
     return { ...found, caller, destination };
   };
 
@@ -60,6 +67,7 @@ export function registerRelocation(api: FastifyInstance, ctx: EmulatorContext): 
     const { library, id } = request.params;
     const found = changeableContainer(ctx, caller, library, id, 'folder');
     const destination = changeableContainer(ctx, caller, library, destinationOf(request.body), 'any');
+    refuseSpecialFolder(destination.container, 'folder');
     return { folder: found.container, access: found.access, caller, destination };
   };
 
