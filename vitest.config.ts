@@ -25,6 +25,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'graph-emulator',
+          include: ['packages/graph-emulator/src/**/*.test.ts', 'packages/graph-emulator/test/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['packages/web/test/**/*.test.ts'],
           // Builds packages/web/dist when it is missing or older than its sources, and makes sure the
