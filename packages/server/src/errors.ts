@@ -263,19 +263,27 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
-/** An expected failure with a stable code. `details` is safe to show to the caller. */
+/**
+ * An expected failure with a stable code. `details` is safe to show to the caller. `retryable` (and
+ * `retryAfterMs`) say whether another attempt is worth it (see retry.ts): a connected system's 429,
+ * 5xx or dropped connection is; anything else is not.
+ */
 export class AppError extends Error {
   readonly status: number;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
   constructor(
     readonly code: ErrorCode,
     message?: string,
     readonly details?: Record<string, unknown>,
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; retryable?: boolean; retryAfterMs?: number },
   ) {
     const def: { status: number; message: string } = errorCodes[code];
     super(message ?? def.message, options?.cause ? { cause: options.cause } : undefined);
     this.name = 'AppError';
     this.status = options?.status ?? def.status;
+    this.retryable = options?.retryable ?? false;
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   toJSON(): { error: { code: string; message: string; details?: Record<string, unknown> } } {

@@ -157,6 +157,9 @@ export class ContentError extends Error {
   get retryable(): boolean {
     return this.options.retryable ?? false;
   }
+  get retryAfterMs(): number | undefined {
+    return this.options.retryAfterMs;
+  }
 }
 
 /** Streams `content` into `destination` and measures what passed: the size and sha256 of the bytes written. */

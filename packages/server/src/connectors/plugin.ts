@@ -72,6 +72,8 @@ export interface Availability {
 export interface PluginContext {
   config: Config;
   log: Logger;
+  /** Aborts when the work the plug-in serves stops (a cancelled run, a stopping worker): end every wait. */
+  signal?: AbortSignal;
 }
 
 /** A stored connector as its plug-in sees it. */

@@ -13,6 +13,7 @@ import { getConnectorRow } from '../connectors/repository.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
 import type { Logger } from '../log.ts';
+import { isRetryable } from '../retry.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import {
@@ -29,7 +30,6 @@ import { executePlan, ReauthoriseNeeded } from '../workflows/executor.ts';
 import { activeRunStatuses, type RunRow, toRunItemResponse, toRunResponse } from '../workflows/model.ts';
 import { type LinkRow, planSync } from '../workflows/planner.ts';
 import { RunRecorder } from '../workflows/recorder.ts';
-import { isRetryable } from '../workflows/retry.ts';
 import { claimRun } from '../workflows/runs.ts';
 import { type DestinationRow, destinationLocation, loadDestination } from './destinations.ts';
 import { normaliseSelection, publishSourceOf, SelectionContentStore, selectionRootId } from './selection.ts';
@@ -220,13 +220,18 @@ export async function performPublishRun(
   let target: ContentStore | undefined;
   try {
     source = new SelectionContentStore(
-      await openContentStore(lexbridge, { connectorId: publish.sourceConnectorId, userId: publish.userId }),
+      await openContentStore(
+        lexbridge,
+        { connectorId: publish.sourceConnectorId, userId: publish.userId },
+        { signal },
+      ),
       publish.itemIds,
     );
-    target = await openContentStore(lexbridge, {
-      connectorId: destination.connectorId,
-      userId: publish.userId,
-    });
+    target = await openContentStore(
+      lexbridge,
+      { connectorId: destination.connectorId, userId: publish.userId },
+      { signal },
+    );
     const targetRootId = destinationLocation(destination).id;
     const links = new Map<string, LinkRow>(
       (await db.select().from(itemLinks).where(eq(itemLinks.workflowId, run.workflowId))).map((l) => [
@@ -309,7 +314,7 @@ export async function performPublishRun(
       });
     } else if (options.signal?.aborted) {
       throw err;
-    } else if (isRetryable(err) && run.attempts < maxRunAttempts) {
+    } else if (isRetryable(err, { includeExhausted: true }) && run.attempts < maxRunAttempts) {
       await db
         .update(workflowRuns)
         .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })

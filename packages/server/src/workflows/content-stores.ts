@@ -14,9 +14,13 @@ export interface ConnectionKey {
 /**
  * Opens the content of a connector as one user sees it: the workflow engine's only way into a
  * connected system. The connector's plug-in opens it, with the user's authorisation where the type
- * needs one.
+ * needs one; `signal` (the run's) ends every wait of the store, retries included.
  */
-export async function openContentStore(lexbridge: Lexbridge, key: ConnectionKey): Promise<ContentStore> {
+export async function openContentStore(
+  lexbridge: Lexbridge,
+  key: ConnectionKey,
+  options: { signal?: AbortSignal } = {},
+): Promise<ContentStore> {
   let loaded: Awaited<ReturnType<typeof loadConnector>>;
   try {
     loaded = await loadConnector(lexbridge, key.connectorId);
@@ -32,7 +36,8 @@ export async function openContentStore(lexbridge: Lexbridge, key: ConnectionKey)
       `Connectors of type ${connector.type} cannot be used in workflows yet.`,
     );
   }
-  return plugin.openContentStore(lexbridge, connector, plugin.oauth ? userAccess(lexbridge, key) : undefined);
+  const context = { config: lexbridge.config, log: lexbridge.log, ...options };
+  return plugin.openContentStore(context, connector, plugin.oauth ? userAccess(lexbridge, key) : undefined);
 }
 
 /** Whether the user can use the connector now: authorised (or needing no authorisation). */

@@ -5,10 +5,10 @@ import {
   type ContentVersion,
 } from '../connectors/content.ts';
 import type { Logger } from '../log.ts';
+import { withRetries } from '../retry.ts';
 import { withConnectorSlots } from './connector-slots.ts';
 import { type Action, type LinkRow, ROOT_PARENT } from './planner.ts';
 import type { Counter, RunItemRecord, RunRecorder } from './recorder.ts';
-import { withRetries } from './retry.ts';
 
 export interface ExecuteInput {
   runId: string;
@@ -135,7 +135,7 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     if (input.dryRun) return record(action, { ...base, outcome: 'planned' }, counterOf[action.type] ?? null);
     try {
       const result = await withRetries(() => work(), {
-        attempts: input.attempts ?? 5,
+        policy: { attempts: input.attempts ?? 5, baseDelayMs: 500, maxDelayMs: 30_000 },
         signal: input.signal,
         onRetry: (err, attempt, delayMs) =>
           input.log.warn({ err, attempt, delayMs, item: base.sourcePath }, 'retrying an item'),

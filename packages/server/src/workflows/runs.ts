@@ -5,6 +5,7 @@ import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import { ContentError, type ContentStore } from '../connectors/content.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { isRetryable } from '../retry.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
@@ -19,7 +20,6 @@ import {
 } from './model.ts';
 import { type LinkRow, planSync } from './planner.ts';
 import { RunRecorder } from './recorder.ts';
-import { isRetryable } from './retry.ts';
 
 export const runJobName = 'workflows.run';
 /** Overlap kept when moving the change-query watermark forward, against clock skew between systems. */
@@ -244,14 +244,16 @@ export async function performRun(
           usable.reason ?? 'A connection needs re-authorisation.',
         );
     }
-    source = await openContentStore(lexbridge, {
-      connectorId: workflow.sourceConnectorId!,
-      userId: workflow.ownerId,
-    });
-    target = await openContentStore(lexbridge, {
-      connectorId: workflow.targetConnectorId!,
-      userId: workflow.ownerId,
-    });
+    source = await openContentStore(
+      lexbridge,
+      { connectorId: workflow.sourceConnectorId!, userId: workflow.ownerId },
+      { signal },
+    );
+    target = await openContentStore(
+      lexbridge,
+      { connectorId: workflow.targetConnectorId!, userId: workflow.ownerId },
+      { signal },
+    );
     const sourceRoot = storedLocation(workflow.sourceLocation);
     const targetRoot = storedLocation(workflow.targetLocation);
     const options_ = workflowOptions(workflow);
@@ -371,7 +373,7 @@ export async function performRun(
       await pauseForReauthorisation(lexbridge, workflow.id, runId, reauthorise.message);
     } else if (options.signal?.aborted) {
       throw err;
-    } else if (isRetryable(err) && run.attempts < maxRunAttempts) {
+    } else if (isRetryable(err, { includeExhausted: true }) && run.attempts < maxRunAttempts) {
       await lexbridge.store.db
         .update(workflowRuns)
         .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../errors.ts';
+import { carryRetryState } from '../../retry.ts';
 import {
   ContentError,
   type ContentItem,
@@ -49,28 +50,27 @@ function splitFileName(name: string): { name: string; extension: string } {
 /** Translates the client's errors into the engine's: what is retryable, what needs re-authorisation. */
 export function contentErrorFrom(err: unknown): unknown {
   if (!isAppError(err)) return err;
+  const translated = (code: ConstructorParameters<typeof ContentError>[0]) =>
+    carryRetryState(
+      err,
+      new ContentError(code, err.message, {
+        cause: err,
+        retryable: err.retryable,
+        ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+      }),
+    );
   switch (err.code) {
     case 'connector_item_not_found':
-      return new ContentError('content_not_found', err.message, { cause: err });
+      return translated('content_not_found');
+    case 'connector_access_denied':
+      return translated('content_access_denied');
     case 'connection_expired':
     case 'connection_not_authorised':
-      return new ContentError('content_reauthorise', err.message, { cause: err });
-    case 'connector_rate_limited': {
-      const seconds = Number(err.details?.retryAfterSeconds);
-      return new ContentError('content_unavailable', err.message, {
-        retryable: true,
-        cause: err,
-        ...(seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
-      });
-    }
+      return translated('content_reauthorise');
+    case 'connector_rate_limited':
     case 'connector_unreachable':
-      return new ContentError('content_unavailable', err.message, { retryable: true, cause: err });
     case 'connector_error':
-      if (err.status === 403) return new ContentError('content_access_denied', err.message, { cause: err });
-      return new ContentError('content_unavailable', err.message, {
-        retryable: err.status >= 500,
-        cause: err,
-      });
+      return translated('content_unavailable');
     default:
       return err;
   }
@@ -412,9 +412,10 @@ export class ImanageContentStore implements ContentStore {
 export async function openImanageContentStore(
   server: ImanageServer,
   access: UserAccess,
+  signal?: AbortSignal,
 ): Promise<ContentStore> {
   try {
-    return new ImanageContentStore(await openWorkApiClient(server, access));
+    return new ImanageContentStore(await openWorkApiClient(server, access, undefined, signal));
   } catch (err) {
     const translated = contentErrorFrom(err);
     if (translated instanceof ContentError) throw translated;

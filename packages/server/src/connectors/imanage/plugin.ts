@@ -42,7 +42,7 @@ const shared = {
   },
   async openContentStore(context, connector, access) {
     if (!access) throw new AppError('connection_not_authorised');
-    return openImanageContentStore(imanageServer(context, connector), access);
+    return openImanageContentStore(imanageServer(context, connector), access, context.signal);
   },
 } satisfies Partial<ConnectorPlugin<ImanageSettings>>;
 

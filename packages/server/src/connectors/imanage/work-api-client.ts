@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
 import { AppError } from '../../errors.ts';
+import { defaultRetryPolicy, type RetryPolicy, withRetries } from '../../retry.ts';
 import type { UserAccess } from '../plugin.ts';
 import { type DiscoveryDocument, imanageAccountDetails } from './discovery.ts';
 import type { ImanageServer } from './server.ts';
 
 /**
  * A typed client of the iManage Work API v2 for one user's connection, used by workflows. Every call
- * sends the user's token as X-Auth-Token (never logged), refreshes it once on 401, waits out 429
- * (Retry-After or x-ratelimit-retryafter, bounded), and retries idempotent calls on transient
- * failures (502/503/504, resets) with exponential backoff and jitter. Downloads and uploads stream.
+ * sends the user's token as X-Auth-Token (never logged) and renews it once on 401. A 429 (with
+ * Retry-After or x-ratelimit-retryafter), a 5xx or a dropped connection is a retryable AppError;
+ * idempotent calls are retried here by the one retry policy (retry.ts), others are left to the
+ * caller. Every wait ends when the client's signal (the run's) or the call's aborts. Downloads and
+ * uploads stream.
  */
 export interface WorkProfile {
   id: string;
@@ -106,20 +108,7 @@ export interface WorkApiClient {
   deleteFolder(id: string): Promise<void>;
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Longest Retry-After honoured; a longer one fails with connector_rate_limited. */
-  maxRetryAfterMs: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = {
-  attempts: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 60_000,
-};
+export { defaultRetryPolicy, type RetryPolicy };
 
 /** The library part of an iManage id: "ACTIVE!123.1" → "ACTIVE". */
 export function libraryOf(id: string): string {
@@ -138,6 +127,7 @@ export async function openWorkApiClient(
   server: Pick<ImanageServer, 'dispatcher' | 'serverAddress'>,
   access: UserAccess,
   policy: RetryPolicy = defaultRetryPolicy,
+  signal?: AbortSignal,
 ): Promise<WorkApiClient> {
   const first = await access.current();
   const details = imanageAccountDetails(first.account);
@@ -148,6 +138,7 @@ export async function openWorkApiClient(
     details.apiBaseUrl,
     details.customerId ?? '',
     policy,
+    signal,
   );
 }
 
@@ -176,6 +167,7 @@ class HttpWorkApiClient implements WorkApiClient {
     readonly apiBaseUrl: string,
     readonly customerId: number | string,
     private readonly policy: RetryPolicy,
+    private readonly signal?: AbortSignal,
   ) {}
 
   private cachedToken: { value: string; until: number } | undefined;
@@ -198,16 +190,35 @@ class HttpWorkApiClient implements WorkApiClient {
     return url.href;
   }
 
-  /** One Work API call with token refresh, rate-limit waits and retries; returns the live response. */
-  private async send(
+  /**
+   * One Work API call: renews the token once on 401 and, for idempotent calls whose body can be sent
+   * again, retries retryable failures under the policy; returns the live response.
+   */
+  private send(
     method: Dispatcher.HttpMethod,
     path: string,
     options: CallOptions = {},
   ): Promise<Dispatcher.ResponseData> {
     const url = options.absolute ?? this.url(path, options.query);
+    const signals = [this.signal, options.signal].filter((s): s is AbortSignal => Boolean(s));
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const repeatable = options.idempotent === true && options.replayable !== false;
+    // A call that cannot be repeated here is tried once; its retryable failure is the caller's to retry.
+    if (!repeatable) return this.attempt(method, url, options, signal);
+    return withRetries(() => this.attempt(method, url, options, signal), {
+      policy: this.policy,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  private async attempt(
+    method: Dispatcher.HttpMethod,
+    url: string,
+    options: CallOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<Dispatcher.ResponseData> {
     let token = await this.token();
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
+    for (let refreshed = false; ; refreshed = true) {
       const body = options.body && 'multipart' in options.body ? options.body.multipart() : undefined;
       let res: Dispatcher.ResponseData;
       try {
@@ -223,60 +234,26 @@ class HttpWorkApiClient implements WorkApiClient {
           body: options.body && 'json' in options.body ? JSON.stringify(options.body.json) : body?.body,
           headersTimeout: 60_000,
           bodyTimeout: 300_000,
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(signal ? { signal } : {}),
         });
       } catch (err) {
-        if (options.signal?.aborted) throw err;
-        if (options.idempotent && attempt < this.policy.attempts) {
-          await sleep(this.backoff(attempt));
-          continue;
-        }
+        if (signal?.aborted) throw err;
         throw new AppError(
           'connector_unreachable',
           `${method} ${this.describe(url)} failed: ${(err as Error).message}`,
           undefined,
-          { cause: err },
+          { cause: err, retryable: true },
         );
       }
-      const canRepeat = options.replayable !== false;
-      if (res.statusCode === 401 && !refreshed && canRepeat) {
+      if (res.statusCode === 401 && !refreshed && options.replayable !== false) {
         await res.body.dump();
-        refreshed = true;
         token = (await this.access.renew(token)).accessToken;
         this.cachedToken = { value: token, until: Date.now() + tokenReuseMs };
-        continue;
-      }
-      if (res.statusCode === 429 && canRepeat && attempt < this.policy.attempts) {
-        const wait = retryAfterMs(res.headers) ?? this.backoff(attempt);
-        await res.body.dump();
-        if (wait > this.policy.maxRetryAfterMs) {
-          throw new AppError(
-            'connector_rate_limited',
-            `The iManage server asks Lexbridge to wait ${Math.ceil(wait / 1000)} s before trying again.`,
-            { retryAfterSeconds: Math.ceil(wait / 1000) },
-          );
-        }
-        await sleep(wait);
-        continue;
-      }
-      if (
-        [502, 503, 504].includes(res.statusCode) &&
-        options.idempotent &&
-        canRepeat &&
-        attempt < this.policy.attempts
-      ) {
-        await res.body.dump();
-        await sleep(this.backoff(attempt));
         continue;
       }
       if (res.statusCode >= 400) throw await this.failure(method, url, res);
       return res;
     }
-  }
-
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
   /** The URL without query (which may name documents) for messages. */
@@ -300,28 +277,37 @@ class HttpWorkApiClient implements WorkApiClient {
       // not JSON: keep the start of the text
     }
     const where = `${method} ${this.describe(url)}`;
-    if (res.statusCode === 404)
+    const status = res.statusCode;
+    if (status === 404)
       return new AppError(
         'connector_item_not_found',
         `${where}: ${message || 'not found'}. The item does not exist or you have no access to it.`,
-        { status: 404 },
       );
-    if (res.statusCode === 429)
+    if (status === 403)
+      return new AppError('connector_access_denied', `${where}: ${message || 'access denied'}.`);
+    if (status === 429) {
+      const wait = retryAfterMs(res.headers);
       return new AppError(
         'connector_rate_limited',
-        `${where}: the iManage server is still limiting requests.`,
-        { status: 429 },
+        wait !== undefined
+          ? `The iManage server asks Lexbridge to wait ${Math.ceil(wait / 1000)} s before trying again.`
+          : `${where}: the iManage server is limiting requests.`,
+        wait !== undefined ? { retryAfterSeconds: Math.ceil(wait / 1000) } : undefined,
+        { retryable: true, ...(wait !== undefined ? { retryAfterMs: wait } : {}) },
       );
-    if (res.statusCode === 401)
+    }
+    if (status === 401)
       return new AppError(
         'connection_expired',
         `${where}: iManage did not accept the access token even after renewing it. Re-authorise the connector.`,
-        { status: 401 },
       );
     return new AppError(
       'connector_error',
-      `${where} answered ${res.statusCode}: ${message || 'no details'}.`,
-      { status: res.statusCode },
+      `${where} answered ${status}: ${message || 'no details'}.`,
+      undefined,
+      {
+        retryable: status >= 500,
+      },
     );
   }
 
