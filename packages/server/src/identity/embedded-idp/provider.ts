@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Provider, { type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../../log.ts';
 import { embeddedIdpPath, type OidcSettings } from '../oidc-client.ts';
+import { FailedPasswords } from './failed-passwords.ts';
 import { firstPartyGrant } from './first-party-grant.ts';
 import { createMemoryAdapter } from './memory-adapter.ts';
 import { loginPage, logoutPage, messagePage } from './pages.ts';
@@ -110,17 +111,13 @@ export function createEmbeddedIdentityProvider(
       );
     },
   });
-  provider.proxy = true;
+  // The issuer is fixed and local: no X-Forwarded-Host or -Proto a client sends is believed.
+  provider.proxy = false;
+  const interaction: InteractionDeps = { provider, findUser, log, failedPasswords: new FailedPasswords() };
   provider.use(async (ctx, next) => {
     const match = /^\/interaction\/([^/]+)(\/login)?$/.exec(ctx.path);
     if (!match) return next();
-    await handleInteraction(
-      ctx as unknown as KoaContextWithOIDC,
-      provider,
-      match[2] === '/login',
-      findUser,
-      log,
-    );
+    await handleInteraction(ctx as unknown as KoaContextWithOIDC, match[2] === '/login', interaction);
   });
   const callback = provider.callback();
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -166,13 +163,18 @@ type FindUser = (
   username: string,
 ) => Promise<{ username: string; password?: string; passwordHash?: string } | undefined>;
 
+interface InteractionDeps {
+  provider: Provider;
+  findUser: FindUser;
+  log: Logger;
+  failedPasswords: FailedPasswords;
+}
+
 /** The login step: show the form, check the password against the users file, finish the interaction. */
 async function handleInteraction(
   ctx: KoaContextWithOIDC,
-  provider: Provider,
   submitted: boolean,
-  findUser: FindUser,
-  log: Logger,
+  { provider, findUser, log, failedPasswords }: InteractionDeps,
 ): Promise<void> {
   ctx.set('cache-control', 'no-store');
   let details: Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -209,9 +211,32 @@ async function handleInteraction(
     ctx.body = loginPage({ action });
     return;
   }
-  const form = new URLSearchParams(await readBody(ctx.req));
+  const body = await readBody(ctx.req);
+  if (body === undefined) {
+    ctx.status = 400;
+    ctx.type = 'html';
+    ctx.body = loginPage({
+      action,
+      error: 'The sign-in form was too large. Type your username and password again.',
+    });
+    return;
+  }
+  const form = new URLSearchParams(body);
   const username = (form.get('username') ?? '').trim();
   const password = form.get('password') ?? '';
+  const lockedMs = failedPasswords.lockedFor(username);
+  if (lockedMs > 0) {
+    const minutes = Math.ceil(lockedMs / 60_000);
+    ctx.status = 429;
+    ctx.set('retry-after', String(Math.ceil(lockedMs / 1000)));
+    ctx.type = 'html';
+    ctx.body = loginPage({
+      action,
+      username,
+      error: `Too many wrong passwords for this user. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    });
+    return;
+  }
   let user: Awaited<ReturnType<FindUser>>;
   try {
     user = username ? await findUser(username) : undefined;
@@ -223,11 +248,13 @@ async function handleInteraction(
     return;
   }
   if (!user || !(await verifyPassword(password, user))) {
+    if (username) failedPasswords.recordFailure(username);
     ctx.status = 401;
     ctx.type = 'html';
     ctx.body = loginPage({ action, username, error: 'The username or password is not right. Try again.' });
     return;
   }
+  failedPasswords.recordSuccess(username);
   ctx.respond = false;
   await provider.interactionFinished(
     ctx.req,
@@ -237,12 +264,16 @@ async function handleInteraction(
   );
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The form's body, or undefined when it is larger than a sign-in form can be (16 KB). */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 16 * 1024) throw new Error('the sign-in form is too large');
+    if (size > 16 * 1024) {
+      req.resume();
+      return undefined;
+    }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
