@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, lstat, mkdir, opendir, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  access,
+  lstat,
+  mkdir,
+  opendir,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   ContentError,
@@ -29,6 +41,8 @@ export class LocalFolderContentStore implements ContentStore {
     replacesByName: true,
   };
 
+  private realBase: Promise<string> | undefined;
+
   constructor(private readonly base: string) {}
 
   /** The absolute path of an id, refusing anything that would leave the connector's folder. */
@@ -43,8 +57,38 @@ export class LocalFolderContentStore implements ContentStore {
     return full;
   }
 
-  private async describe(id: string): Promise<ContentItem> {
+  /**
+   * The absolute path of an id whose every existing part is inside the connector's folder on disk:
+   * the folder holding it resolves (through any symbolic links) to a place inside the folder, and the
+   * item itself is no symbolic link. A link inside the folder could otherwise lead anywhere the
+   * server's account may go, for reading, writing, listing and deleting.
+   */
+  private async confined(id: string): Promise<string> {
     const full = this.pathOf(id);
+    this.realBase ??= realpath(this.base);
+    const base = await this.realBase.catch((err: NodeJS.ErrnoException) => {
+      this.realBase = undefined;
+      throw fsError(err, '');
+    });
+    if (full === resolve(this.base)) return full;
+    const parent = await realpath(dirname(full)).catch((err: NodeJS.ErrnoException) => {
+      throw fsError(err, id);
+    });
+    const link = await lstat(full).then(
+      (info) => info.isSymbolicLink(),
+      () => false,
+    );
+    if (link || (parent !== base && !parent.startsWith(base + sep))) {
+      throw new ContentError(
+        'content_invalid',
+        `"${id}" leads outside the folder through a symbolic link; Lexbridge does not follow links.`,
+      );
+    }
+    return full;
+  }
+
+  private async describe(id: string): Promise<ContentItem> {
+    const full = await this.confined(id);
     const info = await lstat(full).catch((err: NodeJS.ErrnoException) => {
       throw fsError(err, id);
     });
@@ -72,7 +116,7 @@ export class LocalFolderContentStore implements ContentStore {
   }
 
   async *listChildren(folderId: string): AsyncIterable<ContentItem> {
-    const dir = this.pathOf(folderId);
+    const dir = await this.confined(folderId);
     const prefix = folderId.split('/').filter(Boolean).join('/');
     const handle = await opendir(dir).catch((err: NodeJS.ErrnoException) => {
       throw fsError(err, folderId);
@@ -106,7 +150,7 @@ export class LocalFolderContentStore implements ContentStore {
   }
 
   async openRead(item: ContentItem): Promise<{ stream: Readable; size?: number }> {
-    const full = this.pathOf(item.id);
+    const full = await this.confined(item.id);
     const info = await stat(full).catch((err: NodeJS.ErrnoException) => {
       throw fsError(err, item.id);
     });
@@ -119,9 +163,9 @@ export class LocalFolderContentStore implements ContentStore {
     content: Readable,
     options: WriteDocumentOptions = {},
   ): Promise<WrittenDocument> {
-    const dir = this.pathOf(parentId);
+    const dir = await this.confined(parentId);
     const finalId = parentId ? `${parentId}/${name}` : name;
-    const finalPath = this.pathOf(finalId);
+    const finalPath = await this.confined(finalId);
     const temporary = join(
       dir,
       `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`,
@@ -155,7 +199,7 @@ export class LocalFolderContentStore implements ContentStore {
 
   async createFolder(parentId: string, name: string): Promise<ContentItem> {
     const id = parentId ? `${parentId}/${name}` : name;
-    await mkdir(this.pathOf(id)).catch(async (err: NodeJS.ErrnoException) => {
+    await mkdir(await this.confined(id)).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code === 'EEXIST' && (await lstat(this.pathOf(id))).isDirectory()) return;
       throw fsError(err, id);
     });
@@ -164,19 +208,23 @@ export class LocalFolderContentStore implements ContentStore {
 
   async relocate(item: ContentItem, target: { parentId: string; name: string }): Promise<ContentItem> {
     const id = target.parentId ? `${target.parentId}/${target.name}` : target.name;
-    const to = this.pathOf(id);
+    const to = await this.confined(id);
     if (await lstat(to).catch(() => null))
       throw new ContentError('content_conflict', `Something called "${target.name}" is already there.`);
-    await rename(this.pathOf(item.id), to).catch((err: NodeJS.ErrnoException) => {
+    await rename(await this.confined(item.id), to).catch((err: NodeJS.ErrnoException) => {
       throw fsError(err, item.id);
     });
     return this.describe(id);
   }
 
   async delete(item: ContentItem): Promise<void> {
-    const full = this.pathOf(item.id);
     if (item.id === '')
       throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
+    const full = await this.confined(item.id).catch((err: unknown) => {
+      if (err instanceof ContentError && err.code === 'content_not_found') return undefined;
+      throw err;
+    });
+    if (!full) return;
     const op = item.kind === 'folder' ? rmdir(full) : unlink(full);
     await op.catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return;
@@ -191,7 +239,7 @@ export class LocalFolderContentStore implements ContentStore {
   }
 
   async rights(id: string): Promise<{ read: boolean; write: boolean }> {
-    const full = this.pathOf(id);
+    const full = await this.confined(id);
     const can = (mode: number) =>
       access(full, mode).then(
         () => true,
@@ -202,9 +250,10 @@ export class LocalFolderContentStore implements ContentStore {
 
   async removeLeftovers(rootId: string, keep: (tag: string) => boolean): Promise<number> {
     let removed = 0;
-    const entries = await readdir(this.pathOf(rootId), { withFileTypes: true, recursive: true }).catch(
-      () => [],
-    );
+    const entries = await readdir(await this.confined(rootId), {
+      withFileTypes: true,
+      recursive: true,
+    }).catch(() => []);
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.startsWith(partialPrefix)) continue;
       const tag = entry.name.slice(partialPrefix.length).replace(/-[0-9a-f]{12}$/, '');
