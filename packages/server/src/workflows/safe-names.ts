@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NameRules } from '../connectors/content.ts';
 
 const windowsForbidden = new Set('<>:"/\\|?*');
-const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
 
 /** Replaces each character that `forbidden` says no to (and every control character) with `_`. */
 function replaceForbidden(name: string, forbidden: (ch: string) => boolean): string {
@@ -38,7 +38,8 @@ function truncateUtf8(text: string, maxBytes: number): string {
  * The name a target can hold, derived predictably from the source name:
  * - Windows-forbidden characters (`< > : " / \ | ? *`, control characters) become `_`;
  * - trailing dots and spaces become `_`;
- * - reserved device names (CON, NUL, COM1…) get `_` appended to the stem (`CON.txt` → `CON_.txt`);
+ * - reserved device names (CON, NUL, COM1, CONIN$…) before the first dot get `_` appended
+ *   (`CON.txt` → `CON_.txt`, `nul.tar.gz` → `nul_.tar.gz`);
  * - a name too long is cut at a character boundary and keeps its extension, with `~` and a 6-character
  *   tag of the original name before it, so two long names sharing a prefix stay distinct.
  * The same input always yields the same output; an acceptable name is returned unchanged.
@@ -50,8 +51,10 @@ export function makeSafeName(name: string, rules: NameRules): string {
     : name.replaceAll('/', '_').replaceAll('\0', '_');
   if (rules.windows) {
     safe = safe.replace(/[. ]+$/, (tail) => '_'.repeat(tail.length));
-    const [stem, ext] = splitExtension(safe);
-    if (windowsReserved.test(stem.trim())) safe = `${stem}_${ext}`;
+    // Windows reserves a device name before the first dot, whatever follows ("nul.tar.gz").
+    const dot = safe.indexOf('.');
+    const head = dot < 0 ? safe : safe.slice(0, dot);
+    if (windowsReserved.test(head.trim())) safe = `${head}_${safe.slice(head.length)}`;
   }
   if (safe === '' || safe === '.' || safe === '..') safe = `_${safe}`;
   if (Buffer.byteLength(safe) > rules.maxBytes) {

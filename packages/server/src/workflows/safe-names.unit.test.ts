@@ -16,6 +16,12 @@ describe('makeSafeName', () => {
     expect(makeSafeName('nul.txt', windows)).toBe('nul_.txt');
     expect(makeSafeName('COM1.tar', windows)).toBe('COM1_.tar');
     expect(makeSafeName('CONSOLE.txt', windows)).toBe('CONSOLE.txt');
+    // Windows reserves the device name before the first dot, whatever follows it.
+    expect(makeSafeName('nul.tar.gz', windows)).toBe('nul_.tar.gz');
+    expect(makeSafeName('Aux.backup.docx', windows)).toBe('Aux_.backup.docx');
+    expect(makeSafeName('CONIN$', windows)).toBe('CONIN$_');
+    expect(makeSafeName('conout$.log', windows)).toBe('conout$_.log');
+    expect(makeSafeName('LPT¹.txt', windows)).toBe('LPT¹_.txt');
   });
 
   it('shortens long names at a character boundary, keeping the extension and a tag of the original', () => {
