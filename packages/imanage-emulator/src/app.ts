@@ -41,6 +41,11 @@ export function buildApp(ctx: EmulatorContext, options: { logger: boolean }): Fa
     if (!request.url.startsWith('/__emulator')) await ctx.faults.delay();
   });
 
+  // Any request but a read may change state (sign-in, tokens, uploads, Control Center, admin).
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') ctx.changed();
+  });
+
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof EmulatorError) {
       return reply.code(error.status).send({ error: { code: error.code, message: error.message } });

@@ -29,6 +29,7 @@ const USAGE = `Usage: lexbridge emulator imanage [flags]
   --token-endpoint-down       the token endpoint drops every connection
   --strict LIST               real-server behaviours: all, or e.g. versionedDocumentIds,cursorPlacement=top
                               (see "Strictness" in docs/imanage-emulator.md)
+  --state FILE                keep state in FILE (uploads in FILE.content/), so a restart changes nothing
   --log                       log requests`;
 
 function integerFlag(value: string | undefined, name: string): number | undefined {
@@ -84,6 +85,7 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
       'reset-download-rate': { type: 'string' },
       'token-endpoint-down': { type: 'boolean' },
       strict: { type: 'string' },
+      state: { type: 'string' },
       log: { type: 'boolean' },
     },
   });
@@ -121,6 +123,7 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
     faults,
     strict: values.strict === undefined ? undefined : parseStrictFlag(values.strict),
     logger: values.log,
+    stateFile: values.state,
   });
 }
 
@@ -142,6 +145,9 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
     '  Users (username / password):',
     ...users.map((u) => `    ${u.id} / ${u.password}${u.admin ? '   (Control Center administrator)' : ''}`),
     `  Applications: ${emulator.store.applications.size} registered; add more in Control Center.`,
+    options.stateFile
+      ? `  State: kept in ${options.stateFile} (a restart changes nothing)`
+      : '  State: in memory (lost on stop; --state FILE keeps it)',
   ];
   console.log(lines.join('\n'));
   const stop = () => {

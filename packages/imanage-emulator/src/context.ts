@@ -19,6 +19,8 @@ export interface EmulatorContext {
   publicUrl: () => string;
   /** Required on /__emulator/* from non-loopback addresses. */
   adminToken: string;
-  /** Where uploaded content is written; removed on close. */
+  /** Where uploaded content is written; removed on close unless state is kept on disk. */
   uploadDir: string;
+  /** Called after anything may have changed, so a state file can be saved. */
+  changed: () => void;
 }

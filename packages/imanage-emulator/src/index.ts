@@ -8,7 +8,7 @@
  *   await emulator.close();
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
@@ -27,6 +27,15 @@ import { latestVersion } from './model.ts';
 import { TokenStore } from './oauth/token-store.ts';
 import { type ContentOptions, generateSampleContent } from './sample-data.ts';
 import { SessionStore } from './sessions.ts';
+import {
+  contentDirOf,
+  readState,
+  restoreSessions,
+  restoreStore,
+  type SavedState,
+  StateWriter,
+  snapshot,
+} from './state-file.ts';
 import { Store } from './store.ts';
 import { parseStrictness, type StrictConfig, type StrictConfigInput } from './strictness.ts';
 import { documentId } from './work-api/profiles.ts';
@@ -65,6 +74,13 @@ export interface EmulatorOptions {
   publicUrl?: string;
   /** Log requests with pino. Default false. */
   logger?: boolean;
+  /**
+   * Keep state in this JSON file, uploaded content in `<stateFile>.content/`: loaded at start when the
+   * file exists (no sample content is generated then), saved after every change and on close, so a
+   * restart keeps applications, documents, tokens and sessions. `users` and `apps` given here are
+   * applied over the saved ones with the same id. Default: in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface AddedVersion {
@@ -99,14 +115,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const seed = options.seed ?? 1;
   const clock = new Clock();
   const store = new Store(clock);
-  generateSampleContent(store, seed, options.content);
-  const secondWorkspaces = [...store.libraries.keys()].flatMap((lib) => store.workspacesIn(lib)[1]?.id ?? []);
-  for (const user of parseUsers(options.users ?? defaultUsers(secondWorkspaces)))
-    store.users.set(user.id, user);
+  const { saved, uploadDir } = await prepareState(store, options);
   for (const app of parseApps(options.apps ?? [], clock.now())) store.applications.set(app.client_id, app);
 
-  const uploadDir = await mkdtemp(join(tmpdir(), 'imanage-emulator-'));
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  let writer: StateWriter | undefined;
   const ctx: EmulatorContext = {
     store,
     tokens: new TokenStore(clock),
@@ -118,13 +131,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     publicUrl: () => publicUrl,
     adminToken: randomBytes(16).toString('hex'),
     uploadDir,
+    changed: () => writer?.changed(),
   };
+  if (saved) restoreSessions(ctx, saved);
+  if (options.stateFile) {
+    writer = new StateWriter(options.stateFile, () => snapshot(ctx));
+    await writer.save();
+  }
+  const removeUploads = () =>
+    options.stateFile ? Promise.resolve() : rm(uploadDir, { recursive: true, force: true });
   const app = buildApp(ctx, { logger: options.logger ?? false });
   const host = options.host ?? '127.0.0.1';
   try {
     await app.listen({ port: options.port ?? 8090, host });
   } catch (error) {
-    await rm(uploadDir, { recursive: true, force: true });
+    await removeUploads();
     throw error;
   }
   const address = app.server.address();
@@ -158,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         extension: latestVersion(document).extension,
         content: bytesContent(typeof content === 'string' ? Buffer.from(content) : content),
       });
+      ctx.changed();
       return {
         id: documentId(document, version),
         version: version.version,
@@ -167,7 +189,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     async close() {
       await app.close();
-      await rm(uploadDir, { recursive: true, force: true });
+      await writer?.save();
+      await removeUploads();
     },
   };
+}
+
+/**
+ * Fills the store from the state file when there is one, else with sample content and users; returns
+ * the saved state (for tokens and sessions) and where uploads go.
+ */
+async function prepareState(
+  store: Store,
+  options: EmulatorOptions,
+): Promise<{ saved: SavedState | undefined; uploadDir: string }> {
+  const saved = options.stateFile ? await readState(options.stateFile) : undefined;
+  const uploadDir = options.stateFile
+    ? contentDirOf(options.stateFile)
+    : await mkdtemp(join(tmpdir(), 'imanage-emulator-'));
+  if (options.stateFile) await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  if (saved) restoreStore(store, saved, uploadDir);
+  else generateSampleContent(store, options.seed ?? 1, options.content);
+  if (saved && !options.users) return { saved, uploadDir };
+  const secondWorkspaces = [...store.libraries.keys()].flatMap((lib) => store.workspacesIn(lib)[1]?.id ?? []);
+  for (const user of parseUsers(options.users ?? defaultUsers(secondWorkspaces)))
+    store.users.set(user.id, user);
+  return { saved, uploadDir };
 }

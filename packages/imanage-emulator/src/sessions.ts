@@ -10,7 +10,7 @@ import type { Clock } from './clock.ts';
 export const SESSION_COOKIE = 'imanage_emulator_session';
 const SESSION_IDLE_MS = 8 * 60 * 60_000;
 
-interface Session {
+export interface Session {
   userId: string;
   expiresAt: number;
 }
@@ -41,6 +41,15 @@ export class SessionStore {
     }
     session.expiresAt = now + SESSION_IDLE_MS;
     return session.userId;
+  }
+
+  /** Every live session by id, for saving to a state file. */
+  entries(): [string, Session][] {
+    return [...this.#sessions];
+  }
+
+  restore(entries: [string, Session][]): void {
+    for (const [id, session] of entries) this.#sessions.set(id, session);
   }
 
   end(request: FastifyRequest, reply: FastifyReply): void {
