@@ -106,6 +106,11 @@ export interface RunningEmulator {
   /** Current strictness; assigning replaces it (same as POST /__emulator/strict). */
   strict: StrictConfig | StrictConfigInput | 'real-server';
   revokeUserTokens(userId: string): number;
+  /**
+   * Checks a document out to `userId` as iManage Work would when they open it for editing (`undefined`
+   * checks it in): its profile then says is_checked_out and in_use_by, and others' new versions are 409.
+   */
+  setCheckout(documentId: string, userId: string | undefined): void;
   /** Adds a version to a document as `userId` would through the Work API (default the document's author). */
   addDocumentVersion(documentId: string, content: string | Uint8Array, userId?: string): AddedVersion;
   close(): Promise<void>;
@@ -173,6 +178,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ctx.strict = parseStrictness(config);
     },
     revokeUserTokens: (userId) => ctx.tokens.revokeUser(userId),
+    setCheckout(id, userId) {
+      const { document } = store.documentVersion(id);
+      if (userId === undefined) delete document.checkout;
+      else document.checkout = { user: userId, since: clock.now() };
+      ctx.changed();
+    },
     addDocumentVersion(id, content, userId) {
       const { document } = store.documentVersion(id);
       const version = store.addVersion(`${document.library}!${document.number}`, userId ?? document.author, {

@@ -261,7 +261,8 @@ export class Store {
 
   deleteFolder(id: string): void {
     const folder = this.folder(id);
-    if (this.subfolders(id).length > 0 || this.documentsIn(id).length > 0) {
+    const contents = this.subfolders(id).length + this.documentsIn(id).length + this.shortcutsIn(id).length;
+    if (contents > 0) {
       throw new EmulatorError(400, 'FolderNotEmpty', `Folder ${id} is not empty`);
     }
     this.containers.delete(id);

@@ -62,6 +62,17 @@ describe('check-out', () => {
   });
 });
 
+describe('check-out by a test', () => {
+  it('is set and cleared with emulator.setCheckout, as a user opening the document would', async () => {
+    const { id } = await upload(folders[0] as string, 'one');
+    emulator.setCheckout(id, 'ajones');
+    expect((await getJson(`${base}/documents/${id}`, jsmith)).body.data.in_use_by).toBe('ajones');
+    expect((await newVersion(id, jsmith)).status).toBe(409);
+    emulator.setCheckout(id, undefined);
+    expect((await newVersion(id, jsmith)).status).toBe(201);
+  });
+});
+
 describe('edit dates', () => {
   it('moves edit_profile_date on a rename and neither date on a move', async () => {
     const created = await upload(folders[0] as string, 'dates');
