@@ -25,14 +25,26 @@ export interface ParsedPath {
 
 const split = (text: string) => text.split('/').filter(Boolean).map(decodeURIComponent);
 
+/**
+ * A path reference opens with `:/` and closes at the next `:` followed by `/` or the end, so colons
+ * elsewhere (channel ids such as `19:…@thread.tacv2`) are plain characters.
+ */
 export function parsePath(rawUrl: string): ParsedPath {
   const path = (rawUrl.split('?')[0] ?? '').replace(/^\/v1\.0/, '');
-  const [before = '', relative, ...after] = path.split(':');
-  if (relative === undefined) return { segments: split(before), relativePath: undefined, suffix: [] };
+  const open = path.indexOf(':/');
+  if (open < 0) return { segments: split(path), relativePath: undefined, suffix: [] };
+  let close = -1;
+  for (let i = path.indexOf(':', open + 1); i >= 0; i = path.indexOf(':', i + 1)) {
+    if (i === path.length - 1 || path[i + 1] === '/') {
+      close = i;
+      break;
+    }
+  }
+  const end = close < 0 ? path.length : close;
   return {
-    segments: split(before),
-    relativePath: decodeURIComponent(relative),
-    suffix: split(after.join(':')),
+    segments: split(path.slice(0, open)),
+    relativePath: decodeURIComponent(path.slice(open + 1, end)),
+    suffix: close < 0 ? [] : split(path.slice(close + 1)),
   };
 }
 
