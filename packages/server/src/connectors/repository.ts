@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connector } from '@lexbridge/contracts';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import {
   type ConnectionRow,
@@ -13,6 +13,7 @@ import { AppError } from '../errors.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, connectors, workflows } from '../store/schema.ts';
+import { isPublishChannel, isWorkflow } from '../workflows/model.ts';
 import type { ConnectorPlugin, StoredConnector } from './plugin.ts';
 import { connectorPlugin } from './registry.ts';
 
@@ -236,7 +237,7 @@ export async function deleteConnector(
         status: workflows.status,
       })
       .from(workflows)
-      .where(and(usesConnector(id), isNull(workflows.deletedAt), ne(workflows.type, 'publish')));
+      .where(and(usesConnector(id), isNull(workflows.deletedAt), isWorkflow()));
     if (using.length > 0 && !options.force) {
       throw new AppError(
         'connector_in_use',
@@ -249,11 +250,11 @@ export async function deleteConnector(
         ? await tx
             .update(workflows)
             .set({ status: 'paused', pauseReason: 'connector_deleted', updatedAt: new Date() })
-            .where(and(usesConnector(id), isNull(workflows.deletedAt), ne(workflows.type, 'publish')))
+            .where(and(usesConnector(id), isNull(workflows.deletedAt), isWorkflow()))
             .returning({ id: workflows.id })
         : [];
     // Publish channels (publishing/runs.ts) go with the connector, as its destinations and publish runs do.
-    await tx.delete(workflows).where(and(usesConnector(id), eq(workflows.type, 'publish')));
+    await tx.delete(workflows).where(and(usesConnector(id), isPublishChannel()));
     await tx.delete(connectors).where(eq(connectors.id, id));
     await recordAudit(tx, {
       action: 'connector.delete',

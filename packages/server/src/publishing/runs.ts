@@ -6,14 +6,11 @@ import {
   workflowOptionsSchema,
   workflowTriggersSchema,
 } from '@lexbridge/contracts';
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
-import { ContentError, type ContentStore } from '../connectors/content.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
-import type { Logger } from '../log.ts';
-import { isRetryable } from '../retry.ts';
 import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import {
@@ -26,11 +23,21 @@ import {
   workflows,
 } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from '../workflows/content-stores.ts';
-import { executePlan, ReauthoriseNeeded } from '../workflows/executor.ts';
-import { activeRunStatuses, type RunRow, toRunItemResponse, toRunResponse } from '../workflows/model.ts';
+import {
+  activeRunStatuses,
+  publishChannelType,
+  type RunRow,
+  toRunItemResponse,
+  toRunResponse,
+} from '../workflows/model.ts';
 import { type LinkRow, planSync } from '../workflows/planner.ts';
-import { RunRecorder } from '../workflows/recorder.ts';
-import { claimRun } from '../workflows/runs.ts';
+import {
+  claimRun,
+  type ExecuteRunOptions,
+  executeRun,
+  finishRun,
+  type RunKind,
+} from '../workflows/run-executor.ts';
 import { type DestinationRow, destinationLocation, loadDestination } from './destinations.ts';
 import { normaliseSelection, publishSourceOf, SelectionContentStore, selectionRootId } from './selection.ts';
 
@@ -44,9 +51,7 @@ import { normaliseSelection, publishSourceOf, SelectionContentStore, selectionRo
 export const publishJobName = 'publishing.run';
 
 /** The workflow type of a publish channel's backing workflow; such workflows are never listed as workflows. */
-export const publishWorkflowType = 'publish';
-
-const maxRunAttempts = 3;
+export const publishWorkflowType = publishChannelType;
 
 type Actor = Pick<RequestUser, 'id' | 'roles'> & { ip?: string };
 
@@ -176,28 +181,16 @@ export async function requestPublish(
   return getPublishRun(lexbridge, actor, runId);
 }
 
-async function finish(
-  lexbridge: Lexbridge,
-  runId: string,
-  status: string,
-  error?: { errorCode: string; error: string },
-): Promise<void> {
-  await lexbridge.store.db
-    .update(workflowRuns)
-    .set({ status, finishedAt: new Date(), leaseOwner: null, ...(error ?? {}) })
-    .where(eq(workflowRuns.id, runId));
-}
-
 /**
- * Carries out a publish run. Safe to call again for the same run after a crash: the channel's links
- * say what is already published, and a file left in place but not linked is adopted, not copied twice.
+ * Carries out a publish run (the lifecycle is workflows/run-executor.ts's). Safe to call again for the
+ * same run after a crash: the channel's links say what is already published, and a file left in place
+ * but not linked is adopted, not copied twice.
  */
 export async function performPublishRun(
   lexbridge: Lexbridge,
   runId: string,
-  options: { log: Logger; signal?: AbortSignal },
+  options: ExecuteRunOptions,
 ): Promise<RunRow | undefined> {
-  const { log } = options;
   const { db } = lexbridge.store;
   const run = await claimRun(lexbridge, runId, lexbridge.config.LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS);
   if (!run) return undefined;
@@ -206,136 +199,69 @@ export async function performPublishRun(
     ? await db.select().from(publishDestinations).where(eq(publishDestinations.id, publish.destinationId))
     : [];
   if (!publish || !destination || destination.deletedAt) {
-    await finish(lexbridge, runId, 'failed', {
+    await finishRun(db, runId, 'failed', {
       errorCode: 'publish_destination_not_found',
       error: 'The destination was removed before the publish started.',
     });
     return undefined;
   }
+  return executeRun(lexbridge, run, publishRunKind(lexbridge, run, publish, destination), options);
+}
 
-  const cancel = new AbortController();
-  const signal = options.signal ? AbortSignal.any([cancel.signal, options.signal]) : cancel.signal;
-  const recorder = new RunRecorder(db, runId, run.workflowId, () => cancel.abort());
-  let source: ContentStore | undefined;
-  let target: ContentStore | undefined;
-  try {
-    source = new SelectionContentStore(
-      await openContentStore(
-        lexbridge,
-        { connectorId: publish.sourceConnectorId, userId: publish.userId },
-        { signal },
-      ),
-      publish.itemIds,
-    );
-    target = await openContentStore(
-      lexbridge,
-      { connectorId: destination.connectorId, userId: publish.userId },
-      { signal },
-    );
-    const targetRootId = destinationLocation(destination).id;
-    const links = new Map<string, LinkRow>(
-      (await db.select().from(itemLinks).where(eq(itemLinks.workflowId, run.workflowId))).map((l) => [
-        l.sourceId,
-        l,
-      ]),
-    );
-    if (target.removeLeftovers) {
-      const running = await db
-        .select({ id: workflowRuns.id })
-        .from(workflowRuns)
-        .where(and(eq(workflowRuns.status, 'running'), ne(workflowRuns.id, runId)));
-      const keep = new Set(running.map((r) => r.id));
-      await target.removeLeftovers(targetRootId, (tag) => keep.has(tag));
-    }
-    recorder.start();
-    const plan = await planSync({
-      type: 'copy',
-      options: workflowOptionsSchema.parse({ latestVersionOnly: true }),
-      triggers: workflowTriggersSchema.parse({}),
-      baselineTaken: true,
-      source,
+/** What a publish opens (the selection in its source, the destination folder), plans and records. */
+function publishRunKind(
+  lexbridge: Lexbridge,
+  run: RunRow,
+  publish: typeof publishRuns.$inferSelect,
+  destination: DestinationRow,
+): RunKind {
+  const { db } = lexbridge.store;
+  const key = (connectorId: string) => ({ connectorId, userId: publish.userId });
+  return {
+    label: 'publish',
+    dryRun: false,
+    async open(signal) {
+      const source = await openContentStore(lexbridge, key(publish.sourceConnectorId), { signal });
+      const target = await openContentStore(lexbridge, key(destination.connectorId), { signal });
+      return { source: new SelectionContentStore(source, publish.itemIds), target };
+    },
+    async plan({ source, target }, signal) {
+      const rows = await db.select().from(itemLinks).where(eq(itemLinks.workflowId, run.workflowId));
+      const links = new Map<string, LinkRow>(rows.map((l) => [l.sourceId, l]));
+      const plan = await planSync({
+        type: 'copy',
+        options: workflowOptionsSchema.parse({ latestVersionOnly: true }),
+        triggers: workflowTriggersSchema.parse({}),
+        baselineTaken: true,
+        source,
+        sourceRootId: selectionRootId,
+        targetNames: target.capabilities.names,
+        targetVersions: target.capabilities.versions,
+        links,
+        signal,
+      });
+      // A publish touches only what is selected now: links of items published earlier stay.
+      return { actions: plan.actions.filter((a) => a.type !== 'forget'), links };
+    },
+    execution: {
       sourceRootId: selectionRootId,
-      targetNames: target.capabilities.names,
-      targetVersions: target.capabilities.versions,
-      links,
-      signal,
-    });
-    // A publish touches only what is selected now: links of items published earlier stay.
-    const actions = plan.actions.filter((a) => a.type !== 'forget');
-    await executePlan({
-      runId,
-      workflowId: run.workflowId,
-      dryRun: false,
-      source,
-      target,
-      sourceRootId: selectionRootId,
-      targetRootId,
+      targetRootId: destinationLocation(destination).id,
       includeSelectContainer: false,
-      actions,
-      links,
-      concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
       maxDeletes: 0,
-      signal,
-      recorder,
-      log,
-    });
-    await recorder.stop();
-    if (options.signal?.aborted && !cancel.signal.aborted) {
-      await db
-        .update(workflowRuns)
-        .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
-        .where(eq(workflowRuns.id, runId));
-      throw new Error('worker stopping; the publish resumes on another attempt');
-    }
-    const status = cancel.signal.aborted ? 'cancelled' : recorder.counts.failed > 0 ? 'partial' : 'succeeded';
-    await finish(lexbridge, runId, status);
-    await recordAudit(db, {
-      action: 'publish.finish',
-      actorUserId: publish.userId,
-      targetType: 'publish_destination',
-      targetId: destination.id,
-      outcome: status === 'succeeded' ? 'success' : 'failure',
-      details: { runId, status, ...recorder.counts, bytes: recorder.bytes },
-    });
-  } catch (err) {
-    await recorder
-      .stop()
-      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'could not record the last publish results'));
-    const reauthorise =
-      err instanceof ReauthoriseNeeded
-        ? err.cause
-        : err instanceof ContentError && err.code === 'content_reauthorise'
-          ? err
-          : null;
-    if (reauthorise) {
-      await finish(lexbridge, runId, 'failed', {
-        errorCode: 'content_reauthorise',
-        error: reauthorise.message,
+    },
+    async complete(tx, status, recorder) {
+      await recordAudit(tx, {
+        action: 'publish.finish',
+        actorUserId: publish.userId,
+        targetType: 'publish_destination',
+        targetId: destination.id,
+        outcome: status === 'succeeded' ? 'success' : 'failure',
+        details: { runId: run.id, status, ...recorder.counts, bytes: recorder.bytes },
       });
-    } else if (options.signal?.aborted) {
-      throw err;
-    } else if (isRetryable(err, { includeExhausted: true }) && run.attempts < maxRunAttempts) {
-      await db
-        .update(workflowRuns)
-        .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
-        .where(eq(workflowRuns.id, runId));
-      throw err; // the job queue retries with backoff
-    } else {
-      log.error({ err, runId }, 'publish failed');
-      const known = err instanceof AppError || err instanceof ContentError;
-      await finish(lexbridge, runId, 'failed', {
-        errorCode: known ? err.code : 'workflow_run_failed',
-        error: known
-          ? err.message
-          : 'The publish stopped on an unexpected error; the server log has the details.',
-      });
-    }
-  } finally {
-    await source?.close?.();
-    await target?.close?.();
-  }
-  const [final] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
-  return final;
+    },
+    reauthorise: (message) =>
+      finishRun(db, run.id, 'failed', { errorCode: 'content_reauthorise', error: message }),
+  };
 }
 
 function seesAllPublishes(user: Pick<RequestUser, 'roles'>): boolean {

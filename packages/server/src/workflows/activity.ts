@@ -1,10 +1,10 @@
-import { type RunStatus, type WorkflowRunList, type WorkflowType, workflowTypes } from '@lexbridge/contracts';
+import type { RunStatus, WorkflowRunList, WorkflowType } from '@lexbridge/contracts';
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { users, workflowRuns, workflows } from '../store/schema.ts';
-import { seesAllWorkflows, toRunResponse } from './model.ts';
+import { isWorkflow, seesAllWorkflows, toRunResponse } from './model.ts';
 
 export interface RunListOptions {
   status?: RunStatus[];
@@ -66,7 +66,7 @@ export async function listRunsAcrossWorkflows(
     .where(
       and(
         isNull(workflows.deletedAt),
-        inArray(workflows.type, [...workflowTypes]),
+        isWorkflow(),
         seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id),
         options.status?.length ? inArray(workflowRuns.status, options.status) : undefined,
         options.before ? lt(workflowRuns.createdAt, options.before) : undefined,

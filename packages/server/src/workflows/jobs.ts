@@ -1,8 +1,9 @@
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { isAppError } from '../errors.ts';
 import { defineJob } from '../jobs/queue.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { workflowRuns, workflows } from '../store/schema.ts';
+import { isWorkflow } from './model.ts';
 import { performRun, requestRun, runJobName } from './runs.ts';
 
 export const scheduleJobName = 'workflows.schedule';
@@ -57,7 +58,7 @@ export async function scheduleDueRuns(
         eq(workflowRuns.status, 'running'),
         lte(workflowRuns.heartbeatAt, staleBefore),
         // Publish runs (publishing/runs.ts) are resumed by their own job's retry, not as workflow runs.
-        sql`NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = ${workflowRuns.workflowId} AND w.type = 'publish')`,
+        inArray(workflowRuns.workflowId, db.select({ id: workflows.id }).from(workflows).where(isWorkflow())),
       ),
     )
     .returning({ id: workflowRuns.id });

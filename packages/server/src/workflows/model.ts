@@ -30,6 +30,16 @@ export interface StoredLocation {
 
 export const activeRunStatuses = ['queued', 'running'] as const;
 
+/**
+ * The type of the workflow rows that back publish channels (publishing/runs.ts): they hold a channel's
+ * links and runs but are not workflows. Workflow queries select `isWorkflow`; nothing else names it.
+ */
+export const publishChannelType = 'publish';
+/** The condition "this row is a workflow" (not a publish channel). */
+export const isWorkflow = () => inArray(workflows.type, [...workflowTypes]);
+/** The condition "this row backs a publish channel". */
+export const isPublishChannel = () => eq(workflows.type, publishChannelType);
+
 export function workflowOptions(row: Pick<WorkflowRow, 'options'>): WorkflowOptions {
   return workflowOptionsSchema.parse(row.options ?? {});
 }

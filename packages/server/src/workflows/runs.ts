@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
-import { ContentError, type ContentStore } from '../connectors/content.ts';
+import { ContentError } from '../connectors/content.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { isRetryable } from '../retry.ts';
 import type { Lexbridge } from '../runtime.ts';
 import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
-import { executePlan, ReauthoriseNeeded } from './executor.ts';
+
 import {
   activeRunStatuses,
   type RunRow,
@@ -19,12 +17,11 @@ import {
   workflowTriggers,
 } from './model.ts';
 import { type LinkRow, planSync } from './planner.ts';
-import { RunRecorder } from './recorder.ts';
+import { claimRun, type ExecuteRunOptions, executeRun, finishRun, type RunKind } from './run-executor.ts';
 
 export const runJobName = 'workflows.run';
 /** Overlap kept when moving the change-query watermark forward, against clock skew between systems. */
 const watermarkOverlapMs = 2 * 60_000;
-const maxRunAttempts = 3;
 
 export interface RequestRunOptions {
   trigger: 'manual' | 'schedule' | 'cli';
@@ -118,16 +115,13 @@ export async function cancelRun(lexbridge: Lexbridge, run: RunRow): Promise<RunR
   return updated ?? run;
 }
 
-async function finish(
+function finish(
   lexbridge: Lexbridge,
   runId: string,
   status: string,
   error?: { errorCode: string; error: string },
 ): Promise<void> {
-  await lexbridge.store.db
-    .update(workflowRuns)
-    .set({ status, finishedAt: new Date(), leaseOwner: null, ...(error ?? {}) })
-    .where(eq(workflowRuns.id, runId));
+  return finishRun(lexbridge.store.db, runId, status, error);
 }
 
 async function pauseForReauthorisation(
@@ -154,49 +148,18 @@ async function pauseForReauthorisation(
   });
 }
 
-export interface PerformRunOptions {
-  log: Logger;
-  /** Stops the run (process shutdown); it resumes later from its links. */
-  signal?: AbortSignal;
+export type PerformRunOptions = ExecuteRunOptions & {
   /** Take over a running run whose heartbeat is older than this (default LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS). */
   staleAfterSeconds?: number;
-}
+};
+
+export { claimRun };
 
 /**
- * Executes a run: claims it, plans against the item links, executes, and records the outcome. Safe to
- * call again for the same run after a crash: the links say what is already done, and a document left
- * in place but not linked is adopted rather than copied twice.
+ * Executes a run: claims it, plans against the item links, executes, and records the outcome (the
+ * lifecycle is run-executor.ts's). Safe to call again for the same run after a crash: the links say
+ * what is already done, and a document left in place but not linked is adopted rather than copied twice.
  */
-/**
- * Takes a run for this process: a queued one, or a running one whose heartbeat is older than
- * `staleSeconds` (its worker died). Undefined when the run is finished or another worker holds it.
- * Also used by publish runs (publishing/runs.ts).
- */
-export async function claimRun(
-  lexbridge: Lexbridge,
-  runId: string,
-  staleSeconds: number,
-): Promise<RunRow | undefined> {
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const [run] = await lexbridge.store.db
-    .update(workflowRuns)
-    .set({
-      status: 'running',
-      leaseOwner: owner,
-      heartbeatAt: new Date(),
-      attempts: sql`${workflowRuns.attempts} + 1`,
-      startedAt: sql`coalesce(${workflowRuns.startedAt}, now())`,
-    })
-    .where(
-      and(
-        eq(workflowRuns.id, runId),
-        sql`(${workflowRuns.status} = 'queued' OR (${workflowRuns.status} = 'running' AND (${workflowRuns.heartbeatAt} IS NULL OR ${workflowRuns.heartbeatAt} <= now() - make_interval(secs => ${staleSeconds}))))`,
-      ),
-    )
-    .returning();
-  return run;
-}
-
 export async function performRun(
   lexbridge: Lexbridge,
   runId: string,
@@ -227,119 +190,74 @@ export async function performRun(
     });
     return undefined;
   }
+  return executeRun(lexbridge, run, workflowRunKind(lexbridge, run, workflow, log), options);
+}
 
-  const cancel = new AbortController();
-  const signal = options.signal ? AbortSignal.any([cancel.signal, options.signal]) : cancel.signal;
-  const recorder = new RunRecorder(lexbridge.store.db, runId, workflow.id, () => cancel.abort());
-  let source: ContentStore | undefined;
-  let target: ContentStore | undefined;
-  try {
-    for (const connectorId of [workflow.sourceConnectorId, workflow.targetConnectorId]) {
-      if (!connectorId)
-        throw new AppError('workflow_location_unavailable', 'A connector of this workflow was deleted.');
-      const usable = await connectionUsable(lexbridge, { connectorId, userId: workflow.ownerId });
-      if (!usable.usable)
-        throw new ContentError(
-          'content_reauthorise',
-          usable.reason ?? 'A connection needs re-authorisation.',
-        );
-    }
-    source = await openContentStore(
-      lexbridge,
-      { connectorId: workflow.sourceConnectorId!, userId: workflow.ownerId },
-      { signal },
-    );
-    target = await openContentStore(
-      lexbridge,
-      { connectorId: workflow.targetConnectorId!, userId: workflow.ownerId },
-      { signal },
-    );
-    const sourceRoot = storedLocation(workflow.sourceLocation);
-    const targetRoot = storedLocation(workflow.targetLocation);
-    const options_ = workflowOptions(workflow);
-    const incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
-    // An incremental run reads the folders' links up front and documents' links only as changes name them.
-    const links = new Map<string, LinkRow>(
-      (
-        await lexbridge.store.db
-          .select()
-          .from(itemLinks)
-          .where(
-            and(
-              eq(itemLinks.workflowId, workflow.id),
-              incremental ? eq(itemLinks.kind, 'folder') : undefined,
-            ),
-          )
-      ).map((l) => [l.sourceId, l]),
-    );
-    const loadLink = async (sourceId: string) =>
-      (
-        await lexbridge.store.db
-          .select()
-          .from(itemLinks)
-          .where(and(eq(itemLinks.workflowId, workflow.id), eq(itemLinks.sourceId, sourceId)))
-      )[0];
-    if (!run.dryRun && target.removeLeftovers) {
-      const others = await lexbridge.store.db
-        .select({ id: workflowRuns.id })
-        .from(workflowRuns)
-        .where(and(eq(workflowRuns.status, 'running'), ne(workflowRuns.id, runId)));
-      const keep = new Set(others.map((o) => o.id));
-      const removed = await target.removeLeftovers(targetRoot.id, (tag) => keep.has(tag));
-      if (removed) log.info({ removed }, 'removed temporary files left by an interrupted run');
-    }
-    const plannedAt = new Date();
-    recorder.start();
-    const plan = await planSync({
-      type: workflow.type as 'copy' | 'one_way_sync' | 'move',
-      options: options_,
-      triggers: workflowTriggers(workflow),
-      baselineTaken: !!workflow.baselineTakenAt,
-      source,
-      sourceRootId: sourceRoot.id,
-      targetNames: target.capabilities.names,
-      targetVersions: target.capabilities.versions,
-      links,
-      ...(incremental ? { changedSince: workflow.changeWatermark!, loadLink } : {}),
-      signal,
-    });
-    log.info({ runId, actions: plan.actions.length, examined: plan.examined, incremental }, 'planned');
-    await executePlan({
-      runId,
-      workflowId: workflow.id,
-      dryRun: run.dryRun,
-      source,
-      target,
+/** What a workflow run opens, plans and records; the rest is the shared run lifecycle. */
+function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRow, log: Logger): RunKind {
+  const sourceRoot = storedLocation(workflow.sourceLocation);
+  const targetRoot = storedLocation(workflow.targetLocation);
+  const options = workflowOptions(workflow);
+  let plannedAt = new Date();
+  let incremental = false;
+  return {
+    label: 'run',
+    dryRun: run.dryRun,
+    async open(signal) {
+      const connectorIds = [workflow.sourceConnectorId, workflow.targetConnectorId];
+      for (const connectorId of connectorIds) {
+        if (!connectorId)
+          throw new AppError('workflow_location_unavailable', 'A connector of this workflow was deleted.');
+        const usable = await connectionUsable(lexbridge, { connectorId, userId: workflow.ownerId });
+        if (!usable.usable)
+          throw new ContentError(
+            'content_reauthorise',
+            usable.reason ?? 'A connection needs re-authorisation.',
+          );
+      }
+      const open = (connectorId: string) =>
+        openContentStore(lexbridge, { connectorId, userId: workflow.ownerId }, { signal });
+      return {
+        source: await open(workflow.sourceConnectorId!),
+        target: await open(workflow.targetConnectorId!),
+      };
+    },
+    async plan({ source, target }, signal) {
+      plannedAt = new Date();
+      incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
+      const links = await loadLinks(lexbridge, workflow.id, incremental);
+      const plan = await planSync({
+        type: workflow.type as 'copy' | 'one_way_sync' | 'move',
+        options,
+        triggers: workflowTriggers(workflow),
+        baselineTaken: !!workflow.baselineTakenAt,
+        source,
+        sourceRootId: sourceRoot.id,
+        targetNames: target.capabilities.names,
+        targetVersions: target.capabilities.versions,
+        links,
+        ...(incremental
+          ? {
+              changedSince: workflow.changeWatermark!,
+              loadLink: (id: string) => loadLink(lexbridge, workflow.id, id),
+            }
+          : {}),
+        signal,
+      });
+      log.info({ runId: run.id, examined: plan.examined, incremental }, 'listed the source');
+      return { actions: plan.actions, links };
+    },
+    execution: {
       sourceRootId: sourceRoot.id,
       targetRootId: targetRoot.id,
-      includeSelectContainer: options_.includeSelectContainer,
-      actions: plan.actions,
-      links,
-      concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
+      includeSelectContainer: options.includeSelectContainer,
+      maxDeletes: options.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES,
       connectorSlots: {
         ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!],
         limit: lexbridge.config.LEXBRIDGE_CONNECTOR_CONCURRENCY,
       },
-      maxDeletes: options_.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES,
-      signal,
-      recorder,
-      log,
-    });
-    await recorder.stop();
-    if (options.signal?.aborted && !cancel.signal.aborted) {
-      // Shutting down: leave the run to be resumed by the next attempt.
-      await lexbridge.store.db
-        .update(workflowRuns)
-        .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
-        .where(eq(workflowRuns.id, runId));
-      throw new Error('worker stopping; the run resumes on another attempt');
-    }
-    const status = cancel.signal.aborted ? 'cancelled' : recorder.counts.failed > 0 ? 'partial' : 'succeeded';
-    await lexbridge.store.db.transaction(async (tx) => {
-      await tx
-        .update(workflowRuns)
-        .set({ status, finishedAt: new Date(), leaseOwner: null })
-        .where(eq(workflowRuns.id, runId));
+    },
+    async complete(tx, status, recorder) {
       if (run.dryRun || status === 'cancelled') return;
       const now = new Date();
       await tx
@@ -357,43 +275,24 @@ export async function performRun(
           updatedAt: now,
         })
         .where(and(eq(workflows.id, workflow.id), ne(workflows.status, 'paused')));
-    });
-  } catch (err) {
-    await recorder
-      .stop()
-      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'could not record the last results'));
-    const reauthorise =
-      err instanceof ReauthoriseNeeded
-        ? err.cause
-        : err instanceof ContentError && err.code === 'content_reauthorise'
-          ? err
-          : null;
-    if (reauthorise) {
-      log.warn({ runId }, 'connection needs re-authorisation: workflow paused');
-      await pauseForReauthorisation(lexbridge, workflow.id, runId, reauthorise.message);
-    } else if (options.signal?.aborted) {
-      throw err;
-    } else if (isRetryable(err, { includeExhausted: true }) && run.attempts < maxRunAttempts) {
-      await lexbridge.store.db
-        .update(workflowRuns)
-        .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
-        .where(eq(workflowRuns.id, runId));
-      throw err; // the job queue retries with backoff
-    } else {
-      log.error({ err, runId }, 'workflow run failed');
-      const message =
-        err instanceof AppError || err instanceof ContentError
-          ? err.message
-          : 'The run stopped on an unexpected error; the server log has the details.';
-      await finish(lexbridge, runId, 'failed', {
-        errorCode: err instanceof AppError || err instanceof ContentError ? err.code : 'workflow_run_failed',
-        error: message,
-      });
-    }
-  } finally {
-    await source?.close?.();
-    await target?.close?.();
-  }
-  const [final] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
-  return final;
+    },
+    reauthorise: (message) => pauseForReauthorisation(lexbridge, workflow.id, run.id, message),
+  };
+}
+
+/** The workflow's links; an incremental run reads only the folders' up front, documents' as changes name them. */
+async function loadLinks(lexbridge: Lexbridge, workflowId: string, foldersOnly: boolean) {
+  const rows = await lexbridge.store.db
+    .select()
+    .from(itemLinks)
+    .where(and(eq(itemLinks.workflowId, workflowId), foldersOnly ? eq(itemLinks.kind, 'folder') : undefined));
+  return new Map<string, LinkRow>(rows.map((l) => [l.sourceId, l]));
+}
+
+async function loadLink(lexbridge: Lexbridge, workflowId: string, sourceId: string) {
+  const [link] = await lexbridge.store.db
+    .select()
+    .from(itemLinks)
+    .where(and(eq(itemLinks.workflowId, workflowId), eq(itemLinks.sourceId, sourceId)));
+  return link;
 }

@@ -6,7 +6,7 @@ import {
   workflowOptionsSchema,
   workflowTriggersSchema,
 } from '@lexbridge/contracts';
-import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import { AppError } from '../errors.ts';
@@ -16,6 +16,7 @@ import { workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable } from './content-stores.ts';
 import {
   activeRunStatuses,
+  isWorkflow,
   type RunRow,
   seesAllWorkflows,
   type WorkflowRow,
@@ -91,20 +92,17 @@ export async function listWorkflows(
   lexbridge: Lexbridge,
   user: Pick<RequestUser, 'id' | 'roles'>,
 ): Promise<WorkflowRow[]> {
-  return (
-    lexbridge.store.db
-      .select()
-      .from(workflows)
-      // Publish channels (type 'publish', publishing/runs.ts) use workflow rows for their links and runs but are not workflows.
-      .where(
-        and(
-          isNull(workflows.deletedAt),
-          ne(workflows.type, 'publish'),
-          seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id),
-        ),
-      )
-      .orderBy(desc(workflows.createdAt))
-  );
+  return lexbridge.store.db
+    .select()
+    .from(workflows)
+    .where(
+      and(
+        isNull(workflows.deletedAt),
+        isWorkflow(),
+        seesAllWorkflows(user) ? undefined : eq(workflows.ownerId, user.id),
+      ),
+    )
+    .orderBy(desc(workflows.createdAt));
 }
 
 /** Changes name, options, triggers, interval or pause state. Resuming needs usable connections. */
