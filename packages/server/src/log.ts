@@ -55,6 +55,19 @@ export function maskUrl(url: string): string {
   return url.replace(secretQueryParams, '$1[Redacted]');
 }
 
+/**
+ * A failed query's error (drizzle's) names its parameters in its message and stack, and parameters are
+ * people's data and sealed secrets: the logged copy keeps the statement and the cause only.
+ */
+export function withoutQueryParameters(err: Error): Error {
+  if (!err || typeof err !== 'object' || !('query' in err) || !('params' in err)) return err;
+  const clean = new Error(`Failed query: ${String(err.query)}`, { cause: err.cause });
+  clean.name = err.name;
+  const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  clean.stack = [`${clean.name}: ${clean.message}`, ...frames].join('\n');
+  return clean;
+}
+
 export interface LoggerOptions {
   level?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
@@ -69,7 +82,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { pid: process.pid },
       redact: { paths: redactPaths, censor: '[Redacted]' },
       serializers: {
-        err: pino.stdSerializers.err,
+        err: (err: Error) => pino.stdSerializers.err(withoutQueryParameters(err)),
         req: (req: { method?: string; url?: string; id?: string }) => ({
           id: req.id,
           method: req.method,

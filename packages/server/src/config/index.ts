@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,38 @@ const wholeNumber = (min: number, max: number) => {
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 };
 
+/**
+ * Which proxies in front of Lexbridge to believe about the client's address (X-Forwarded-For):
+ * none (the default), a hop count (`1`: the one proxy in front), or proxy addresses and CIDRs.
+ */
+const trustProxy = z
+  .string()
+  .refine(
+    (v) =>
+      /^\d{1,2}$/.test(v) ||
+      v.split(',').every((part) => {
+        const [address, bits, extra] = part.trim().split('/');
+        return (
+          extra === undefined &&
+          isIP(address ?? '') !== 0 &&
+          (bits === undefined ||
+            (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address ?? '') === 4 ? 32 : 128)))
+        );
+      }),
+    {
+      message:
+        'expected a number of proxy hops (e.g. 1) or proxy addresses/CIDRs, comma-separated (e.g. 10.0.0.0/8)',
+    },
+  )
+  .transform((v): number | string =>
+    /^\d{1,2}$/.test(v)
+      ? Number(v)
+      : v
+          .split(',')
+          .map((p) => p.trim())
+          .join(','),
+  );
+
 const csv = z.string().transform((v) =>
   v
     .split(',')
@@ -28,6 +61,7 @@ const csv = z.string().transform((v) =>
 export const configSchema = z.object({
   PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  LEXBRIDGE_TRUST_PROXY: trustProxy.optional(),
   LEXBRIDGE_PUBLIC_URL: url.optional(),
   LEXBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z

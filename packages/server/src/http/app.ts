@@ -18,13 +18,35 @@ import type { Lexbridge } from '../runtime.ts';
 import { checkAccess } from './access.ts';
 import { installErrorHandling } from './errors.ts';
 import { type RouteDefinition, toFastifySchema } from './route.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 
 export interface HttpAppOptions {
   /** Token that admin commands present on 'local-admin' routes (embedded database only). */
   localAdminToken?: string;
   /** Extra plugins to register after the API routes (the web app's static files, the embedded IdP). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  /** Connection limits; the defaults suit production (see httpLimits). */
+  limits?: Partial<HttpLimits>;
 }
+
+/**
+ * How long a client may take, so that slow or idle connections cannot pile up: the whole request
+ * (headers and body; a body trickled a byte at a time is cut off), the headers alone, an idle
+ * keep-alive connection; and how many requests one connection may carry.
+ */
+export interface HttpLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxRequestsPerSocket: number;
+}
+
+export const httpLimits: HttpLimits = {
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 72_000,
+  maxRequestsPerSocket: 1000,
+};
 
 /**
  * One log line per request, when it completes, instead of fastify's two: method, URL with credentials
@@ -68,14 +90,33 @@ export async function loadRoutes(dir = routesDir): Promise<RouteDefinition[]> {
   return found;
 }
 
+/** LEXBRIDGE_TRUST_PROXY as fastify takes it: no proxy, the first `hops` proxies, or named ones. */
+function trustedProxies(
+  setting: number | string | undefined,
+): string | ((address: string, hop: number) => boolean) | false {
+  if (setting === undefined) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 /** Builds the HTTP app: plugins, error handling, the access check and every route. */
 export async function buildHttpApp(
   lexbridge: Lexbridge,
   options: HttpAppOptions = {},
 ): Promise<FastifyInstance> {
+  const limits = { ...httpLimits, ...options.limits };
   const app = Fastify({
     loggerInstance: lexbridge.log as FastifyBaseLogger,
-    trustProxy: true,
+    // Believe X-Forwarded-For only from the proxies the operator names (by default none).
+    trustProxy: trustedProxies(lexbridge.config.LEXBRIDGE_TRUST_PROXY),
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks these timeouts on an interval (30 s by default): often enough to keep to them.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(250, Math.min(5_000, limits.requestTimeoutMs / 4)),
+    },
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     logController: new RequestLog(),
@@ -83,6 +124,7 @@ export async function buildHttpApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installSecurityHeaders(app);
   app.decorateRequest('user', null);
   const routes = await loadRoutes();
   const apiUrls = new Set(routes.map((r) => r.url));

@@ -22,6 +22,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(400).send(new AppError('validation_failed', message, { issues }).toJSON());
     }
     const status = error.statusCode ?? 500;
+    if (status >= 500 && isDatabaseOutage(error)) {
+      request.log.error({ err: error }, 'request failed: the database is not reachable');
+      return reply.status(503).send(new AppError('database_unavailable').toJSON());
+    }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return reply.status(500).send(new AppError('internal_error').toJSON());
@@ -48,4 +52,33 @@ export function installErrorHandling(app: FastifyInstance): void {
         ).toJSON(),
       );
   });
+}
+
+/** Connection-level failures of either database driver (a query's own error is not an outage). */
+const outageCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006', // connection_exception family
+]);
+const outageMessages =
+  /Connection terminated|PGlite is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+
+export function isDatabaseOutage(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && outageCodes.has(code)) return true;
+    if (typeof message === 'string' && outageMessages.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

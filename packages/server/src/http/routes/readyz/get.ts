@@ -15,11 +15,16 @@ export default defineRoute({
       503: z.object({ status: z.literal('not_ready'), database: check, queue: check }),
     },
   },
-  async handler(_request, reply, lexbridge) {
+  async handler(request, reply, lexbridge) {
+    // Public for load balancers, so it says what is wrong but not where: the database's host, port and
+    // name stay in the server's log.
     const database = await lexbridge.store
       .ping()
       .then(() => ({ ok: true }))
-      .catch((err: Error) => ({ ok: false, error: err.message }));
+      .catch((err: Error) => {
+        request.log.warn({ err }, 'readiness: the database does not answer');
+        return { ok: false, error: 'the database does not answer' };
+      });
     const queue = (await lexbridge.queue.ready())
       ? { ok: true }
       : { ok: false, error: 'the job queue is not running' };
