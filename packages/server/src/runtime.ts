@@ -1,27 +1,19 @@
 import type { Config } from './config/index.ts';
+import type { Lexbridge } from './context.ts';
 import { loadKeys } from './crypto/keys.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { AppError } from './errors.ts';
-import './jobs/index.ts';
-import { openQueue, type Queue } from './jobs/queue.ts';
+import { jobs } from './jobs/index.ts';
+import { openQueue } from './jobs/queue.ts';
 import type { Logger } from './log.ts';
 import { openStore, type Store } from './store/db.ts';
 
 /**
- * Everything a request handler or a job needs, opened once per process: configuration, logger,
- * database, secrets and queue. Feature modules receive this object rather than importing globals, so
- * tests can run several independent instances side by side.
+ * The wiring of a process: opens the database, the keys and the queue (with the explicit job list of
+ * jobs/index.ts) into one `Lexbridge` context (context.ts).
  */
-export interface Lexbridge {
-  config: Config;
-  log: Logger;
-  store: Store;
-  /** Replaced in place by key rotation: read it at the time of use, do not keep a reference. */
-  secrets: SecretBox;
-  keySource: 'environment' | 'key-file';
-  queue: Queue;
-  close(): Promise<void>;
-}
+
+export type { Lexbridge };
 
 export interface OpenLexbridgeOptions {
   config: Config;
@@ -66,7 +58,7 @@ export async function openLexbridge({
       log,
     });
     const secrets = new SecretBox(keys);
-    const queue = await openQueue(store, log, { concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY });
+    const queue = await openQueue(store, log, { jobs, concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY });
     let closed = false;
     return {
       config,

@@ -3,10 +3,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Lexbridge } from './context.ts';
 import { buildHttpApp, type HttpAppOptions } from './http/app.ts';
 import { webApp } from './http/web-app.ts';
 import { type IdentitySetup, setUpIdentity } from './identity/index.ts';
-import type { Lexbridge } from './runtime.ts';
 
 /**
  * On the embedded database the running server advertises its local admin API in this file of the data

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { Lexbridge } from '../context.ts';
 import type { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { recordAudit } from './record.ts';
 
 /**

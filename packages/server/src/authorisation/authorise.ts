@@ -3,9 +3,9 @@ import * as oidc from 'openid-client';
 import { recordAudit } from '../audit/record.ts';
 import { oauthCallbackPath } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import type { RequestUser } from '../http/route.ts';
 import { safeReturnTo } from '../identity/return-to.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { oauthAttempts } from '../store/schema.ts';
 import { oauthConfiguration, oauthConnector } from './oauth-client.ts';
 

@@ -2,7 +2,7 @@ import type { Connection } from '@lexbridge/contracts';
 import { and, eq, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import type { ExternalAccount } from '../connectors/plugin.ts';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, workflows } from '../store/schema.ts';
 

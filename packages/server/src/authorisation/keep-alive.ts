@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, lt } from 'drizzle-orm';
+import type { Lexbridge } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import { defineJob } from '../jobs/queue.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { connections } from '../store/schema.ts';
 import { refreshConnection } from './tokens.ts';
 

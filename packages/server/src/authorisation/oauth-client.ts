@@ -2,8 +2,8 @@ import * as oidc from 'openid-client';
 import { fetch as undiciFetch } from 'undici';
 import type { AuthorizationServer, ConnectorOAuth } from '../connectors/plugin.ts';
 import { type ConnectorRow, type LoadedConnector, loadedConnector } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 
 /**
  * The openid-client Configuration for a connector's authorisation server, built by hand from what its

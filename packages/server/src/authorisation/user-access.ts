@@ -1,5 +1,5 @@
 import type { UserAccess } from '../connectors/plugin.ts';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 import { type ConnectionKey, getAccessToken, refreshConnection } from './tokens.ts';
 
 /** A user's authorisation of a connector as its plug-in uses it: tokens renewed here, never by the plug-in. */

@@ -6,7 +6,7 @@ import { assertIdentityConfig, describeLocalSignIn } from '../identity/index.ts'
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { serve } from '../server.ts';
-import { closeOnSignal } from './commands.ts';
+import { closeOnSignal } from './signals.ts';
 
 /**
  * `npm start`: the whole product on one machine with embedded defaults — the server and its workers on

@@ -9,8 +9,8 @@ import {
   pauseWorkflowsUsing,
   usesConnector,
 } from '../authorisation/connections.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, connectors, workflows } from '../store/schema.ts';
 import { isPublishChannel, isWorkflow } from '../workflows/model.ts';

@@ -1,4 +1,4 @@
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 import { addKeyToFile } from './keys.ts';
 import { type RotationReport, rotateSecrets } from './rotate.ts';
 import { SecretBox } from './secret-box.ts';

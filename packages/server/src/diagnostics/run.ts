@@ -1,8 +1,8 @@
 import type { DiagnosticsReport } from '@lexbridge/contracts';
 import { userAccess } from '../authorisation/user-access.ts';
 import { loadConnector } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 
 /**
  * Why can't Lexbridge use this connector? The same report serves POST /api/connectors/{id}/test and

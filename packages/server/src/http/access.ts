@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { auditAccessDenied } from '../audit/access-denied.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { authenticateRequest } from '../identity/authenticate.ts';
-import type { Lexbridge } from '../runtime.ts';
 import type { RequestUser, RouteDefinition } from './route.ts';
 
 declare module 'fastify' {

@@ -13,8 +13,8 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { checkAccess } from './access.ts';
 import { installErrorHandling } from './errors.ts';
 import { type RouteDefinition, toFastifySchema } from './route.ts';

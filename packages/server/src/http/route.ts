@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { z } from 'zod';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 
 /** The roles a firm's identity provider can grant. Roles combine. */
 export const roles = ['ConnectorAdmin', 'Admin', 'User', 'PluginUser'] as const;

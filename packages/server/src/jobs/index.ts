@@ -1,7 +1,20 @@
-// Every feature's job definitions, imported for their side effect of registering with the queue.
-// A feature that defines jobs adds its module here.
-import '../authorisation/keep-alive.ts';
-import './diagnostics.ts';
-import './maintenance.ts';
-import '../workflows/jobs.ts';
-import '../publishing/jobs.ts';
+import { keepAliveJob } from '../authorisation/keep-alive.ts';
+import { publishRunJob } from '../publishing/jobs.ts';
+import { workflowRunJob, workflowScheduleJob } from '../workflows/jobs.ts';
+import { echoJob } from './diagnostics.ts';
+import { purgeExpiredJob } from './maintenance.ts';
+import type { JobDefinition } from './queue.ts';
+
+/** Every job type, listed once: the runtime opens the queue with this list. A feature adds its jobs here. */
+export const jobs: readonly JobDefinition[] = [
+  keepAliveJob,
+  echoJob,
+  purgeExpiredJob,
+  workflowRunJob,
+  workflowScheduleJob,
+  publishRunJob,
+] as JobDefinition[];
+
+export function jobDefinitions(): JobDefinition[] {
+  return [...jobs];
+}

@@ -1,5 +1,5 @@
 import { isNotNull, lt, or } from 'drizzle-orm';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 import { oauthAttempts, sessions } from '../store/schema.ts';
 import { defineJob } from './queue.ts';
 

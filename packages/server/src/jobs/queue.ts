@@ -8,9 +8,9 @@ import {
   type SendOptions,
   type WorkOptions,
 } from 'pg-boss';
+import type { Lexbridge, Queue } from '../context.ts';
 import type { Logger } from '../log.ts';
-import type { Lexbridge } from '../runtime.ts';
-import type { DbOrTx, Store } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 
 /**
  * The job queue: pg-boss on both back ends, in the same database as everything else, so a job can be
@@ -35,41 +35,16 @@ export interface JobDefinition<T extends object = object> {
   handler(job: Job<T>, context: { lexbridge: Lexbridge; log: Logger; signal: AbortSignal }): Promise<unknown>;
 }
 
-const definitions = new Map<string, JobDefinition<never>>();
-
-/** Registers a job type. Feature modules call this at import time (and are imported from jobs/index.ts). */
+/** Declares a job type; jobs/index.ts lists every one, and the runtime opens the queue with that list. */
 export function defineJob<T extends object>(definition: JobDefinition<T>): JobDefinition<T> {
-  if (definitions.has(definition.name)) throw new Error(`job ${definition.name} is defined twice`);
-  definitions.set(definition.name, definition as JobDefinition<never>);
   return definition;
 }
 
-export function jobDefinitions(): JobDefinition[] {
-  return [...definitions.values()] as JobDefinition[];
-}
-
-export interface Queue {
-  boss: PgBoss;
-  /**
-   * Enqueues a job; pass the transaction (`{ tx }`) to make the job part of it: a rollback leaves no
-   * job. Returns the job id.
-   */
-  send<T extends object>(
-    name: string,
-    data: T,
-    options?: SendOptions & { tx?: DbOrTx },
-  ): Promise<string | null>;
-  /** Starts processing every registered job type in this process. */
-  startWorkers(lexbridge: Lexbridge): Promise<void>;
-  /** Registers the cron schedules of job definitions that have one (idempotent; any process may call it). */
-  scheduleJobs(): Promise<void>;
-  /** False once stopped, or when pg-boss cannot read its tables. */
-  ready(): Promise<boolean>;
-  /** Stops taking jobs, waits (a bounded time) for running handlers, and closes pg-boss's connections. */
-  stop(): Promise<void>;
-}
+export type { Queue };
 
 export interface QueueOptions {
+  /** Every job type this process knows (jobs/index.ts). */
+  jobs: readonly JobDefinition[];
   /** Default per-process concurrency of each job type. */
   concurrency?: number;
   /** Seconds between polls for new jobs (default 1). */
@@ -95,7 +70,12 @@ export async function migrateQueue(store: Store): Promise<void> {
   await boss.stop({ graceful: false });
 }
 
-export async function openQueue(store: Store, log: Logger, options: QueueOptions = {}): Promise<Queue> {
+export async function openQueue(store: Store, log: Logger, options: QueueOptions): Promise<Queue> {
+  const definitions = new Map<string, JobDefinition<never>>();
+  for (const def of options.jobs) {
+    if (definitions.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
+    definitions.set(def.name, def as JobDefinition<never>);
+  }
   const boss = createBoss(store);
   boss.on('error', (err: Error) => log.error({ err }, 'job queue error'));
   await boss.start();
@@ -109,8 +89,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
     async send(name, data, sendOptions = {}) {
       const { tx, ...rest } = sendOptions;
       const def = definitions.get(name);
-      if (!def)
-        throw new Error(`job ${name} is not defined: defineJob it and import its module from jobs/index.ts`);
+      if (!def) throw new Error(`job ${name} is not defined: defineJob it and list it in jobs/index.ts`);
       const opts: SendOptions = { ...retryOptions(def), ...rest };
       if (tx) return boss.send(name, data, { ...opts, db: fromDrizzle(tx as never, sql as never) });
       return boss.send(name, data, opts);

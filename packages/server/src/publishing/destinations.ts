@@ -8,8 +8,8 @@ import {
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { ContentError } from '../connectors/content.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connectors, publishChannels, publishDestinations } from '../store/schema.ts';
 import { openContentStore } from '../workflows/content-stores.ts';

@@ -9,9 +9,9 @@ import {
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
-import type { Lexbridge } from '../runtime.ts';
 import type { DbOrTx } from '../store/db.ts';
 import {
   itemLinks,

@@ -2,8 +2,8 @@ import type { SelectedItem } from '@lexbridge/contracts';
 import { ContentError, type ContentItem, type ContentStore } from '../connectors/content.ts';
 import type { PublishSource } from '../connectors/plugin.ts';
 import { loadConnector } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { connectionUsable, openContentStore } from '../workflows/content-stores.ts';
 
 /**

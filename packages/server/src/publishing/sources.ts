@@ -2,7 +2,7 @@ import type { PublishSource } from '@lexbridge/contracts';
 import { asc, inArray } from 'drizzle-orm';
 import { connectionView, storedAccount } from '../authorisation/connections.ts';
 import { type LoadedConnector, loadedConnector } from '../connectors/repository.ts';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 import { connections, connectors } from '../store/schema.ts';
 
 /**

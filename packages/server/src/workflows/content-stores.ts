@@ -3,8 +3,8 @@ import { userAccess } from '../authorisation/user-access.ts';
 import type { ContentStore } from '../connectors/content.ts';
 import { connectorRegistered } from '../connectors/registry.ts';
 import { getConnectorRow, loadConnector } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 
 export interface ConnectionKey {
   connectorId: string;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Lexbridge } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import { defineJob } from '../jobs/queue.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { workflowRuns, workflows } from '../store/schema.ts';
 import { isWorkflow } from './model.ts';
 import { performRun, requestRun, runJobName } from './runs.ts';

@@ -6,7 +6,7 @@ import {
 } from '@lexbridge/contracts';
 import { and, inArray, isNull, ne, or } from 'drizzle-orm';
 import { ContentError, type ContentStore } from '../connectors/content.ts';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
 import { workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
 import { type StoredLocation, storedLocation } from './model.ts';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import { ContentError } from '../connectors/content.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
 

@@ -9,9 +9,9 @@ import {
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { RequestUser } from '../http/route.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable } from './content-stores.ts';
 import {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, type ErrorCode, errorCodes } from '../../src/errors.ts';
-import { jobDefinitions } from '../../src/jobs/queue.ts';
+import { jobDefinitions } from '../../src/jobs/index.ts';
 import { type RunningServer, serve } from '../../src/server.ts';
 import { createTestLexbridge, type TestLexbridge } from '../support/lexbridge.ts';
 import { captureLog } from './capture.ts';
