@@ -40,16 +40,25 @@ type Infer<S, K extends keyof Schema> = S extends { [P in K]: infer T }
     : unknown
   : unknown;
 
-export type TypedRequest<S extends Schema> = FastifyRequest<{
+/**
+ * Who is behind a request to a route with this access: a route that requires a signed-in person (or
+ * a role) always has one, since the access check runs before the handler; a public or local-admin
+ * route may have nobody.
+ */
+export type UserFor<A extends RouteAccess> = A extends 'public' | 'local-admin'
+  ? RequestUser | null
+  : RequestUser;
+
+export type TypedRequest<S extends Schema, A extends RouteAccess = RouteAccess> = FastifyRequest<{
   Params: Infer<S, 'params'>;
   Querystring: Infer<S, 'querystring'>;
   Body: Infer<S, 'body'>;
-}>;
+}> & { user: UserFor<A> };
 
-export interface RouteDefinition<S extends Schema = Schema> {
+export interface RouteDefinition<S extends Schema = Schema, A extends RouteAccess = RouteAccess> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  access: RouteAccess;
+  access: A;
   summary: string;
   tags?: string[];
   schema?: S;
@@ -60,11 +69,14 @@ export interface RouteDefinition<S extends Schema = Schema> {
   /** Fastify route config, e.g. rate limits. */
   config?: Record<string, unknown>;
   bodyLimit?: number;
-  handler(request: TypedRequest<S>, reply: FastifyReply, lexbridge: Lexbridge): Promise<unknown>;
+  /** The request's `user` is typed by `access`: non-null on routes that require a signed-in person. */
+  handler(request: TypedRequest<S, A>, reply: FastifyReply, lexbridge: Lexbridge): Promise<unknown>;
 }
 
 /** Declares a route. Route files under http/routes export one as default and are found automatically. */
-export function defineRoute<S extends Schema>(definition: RouteDefinition<S>): RouteDefinition<S> {
+export function defineRoute<S extends Schema, const A extends RouteAccess>(
+  definition: RouteDefinition<S, A>,
+): RouteDefinition<S, A> {
   return definition;
 }
 

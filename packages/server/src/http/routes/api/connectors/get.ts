@@ -11,6 +11,6 @@ export default defineRoute({
   tags: ['connectors'],
   schema: { response: { 200: z.object({ connectors: z.array(connectorSchema) }) } },
   async handler(request, _reply, lexbridge) {
-    return { connectors: await listConnectors(lexbridge, request.user!.id) };
+    return { connectors: await listConnectors(lexbridge, request.user.id) };
   },
 });

@@ -12,7 +12,7 @@ export default defineRoute({
   schema: { body: createConnectorBodySchema, response: { 201: connectorSchema } },
   async handler(request, reply, lexbridge) {
     const connector = await createConnector(lexbridge, request.body, {
-      userId: request.user!.id,
+      userId: request.user.id,
       ip: request.ip,
     });
     return reply.status(201).send(connector);

@@ -11,7 +11,7 @@ export default defineRoute({
   schema: { body: publishDestinationBodySchema, response: { 201: publishDestinationSchema } },
   async handler(request, reply, lexbridge) {
     const destination = await createDestination(lexbridge, request.body, {
-      userId: request.user!.id,
+      userId: request.user.id,
       ip: request.ip,
     });
     return reply.status(201).send(destination);

@@ -12,7 +12,7 @@ export default defineRoute({
   schema: { querystring: workflowRunListQuerySchema, response: { 200: workflowRunListSchema } },
   async handler(request, _reply, lexbridge) {
     const { status, cursor, before, limit } = request.query;
-    return listRunsAcrossWorkflows(lexbridge.store.db, request.user!, {
+    return listRunsAcrossWorkflows(lexbridge.store.db, request.user, {
       status,
       cursor,
       before: before ? new Date(before) : undefined,

@@ -12,7 +12,7 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { response: { 200: z.object({ workflows: z.array(workflowSchema) }) } },
   async handler(request, _reply, lexbridge) {
-    const rows = await listWorkflows(lexbridge, request.user!);
+    const rows = await listWorkflows(lexbridge, request.user);
     return { workflows: await toWorkflowResponses(lexbridge.store.db, rows) };
   },
 });

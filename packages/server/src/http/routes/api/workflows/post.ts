@@ -12,7 +12,7 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { body: createWorkflowBodySchema, response: { 201: workflowSchema } },
   async handler(request, reply, lexbridge) {
-    const { workflow } = await createWorkflow(lexbridge, { ...request.user!, ip: request.ip }, request.body, {
+    const { workflow } = await createWorkflow(lexbridge, { ...request.user, ip: request.ip }, request.body, {
       startNow: request.body.startNow,
     });
     const [view] = await toWorkflowResponses(lexbridge.store.db, [workflow]);

@@ -20,7 +20,7 @@ export default defineRoute({
       lexbridge,
       request.params.connectorId,
       { force: request.query.force === 'true' },
-      { userId: request.user!.id, ip: request.ip },
+      { userId: request.user.id, ip: request.ip },
     );
     return { deleted: true as const, ...result };
   },

@@ -10,6 +10,6 @@ export default defineRoute({
   tags: ['connectors'],
   schema: { params: connectorIdParamsSchema, response: { 200: connectorSchema } },
   async handler(request, _reply, lexbridge) {
-    return getConnector(lexbridge, request.params.connectorId, request.user!.id);
+    return getConnector(lexbridge, request.params.connectorId, request.user.id);
   },
 });

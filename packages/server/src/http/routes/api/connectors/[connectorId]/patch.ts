@@ -16,7 +16,7 @@ export default defineRoute({
   },
   async handler(request, _reply, lexbridge) {
     return updateConnector(lexbridge, request.params.connectorId, request.body, {
-      userId: request.user!.id,
+      userId: request.user.id,
       ip: request.ip,
     });
   },

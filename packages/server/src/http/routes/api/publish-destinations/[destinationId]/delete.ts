@@ -15,7 +15,7 @@ export default defineRoute({
   },
   async handler(request, _reply, lexbridge) {
     await deleteDestination(lexbridge, request.params.destinationId, {
-      userId: request.user!.id,
+      userId: request.user.id,
       ip: request.ip,
     });
     return { deleted: true as const };

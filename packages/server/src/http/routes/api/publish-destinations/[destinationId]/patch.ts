@@ -20,7 +20,7 @@ export default defineRoute({
   },
   async handler(request, _reply, lexbridge) {
     return updateDestination(lexbridge, request.params.destinationId, request.body, {
-      userId: request.user!.id,
+      userId: request.user.id,
       ip: request.ip,
     });
   },

@@ -12,6 +12,6 @@ export default defineRoute({
   tags: ['publishing'],
   schema: { response: { 200: z.object({ runs: z.array(publishRunSchema) }) } },
   async handler(request, _reply, lexbridge) {
-    return { runs: await listPublishRuns(lexbridge, request.user!) };
+    return { runs: await listPublishRuns(lexbridge, request.user) };
   },
 });

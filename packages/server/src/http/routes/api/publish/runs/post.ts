@@ -13,7 +13,7 @@ export default defineRoute({
   async handler(request, reply, lexbridge) {
     const run = await requestPublish(
       lexbridge,
-      { id: request.user!.id, roles: request.user!.roles, ip: request.ip },
+      { id: request.user.id, roles: request.user.roles, ip: request.ip },
       request.body,
     );
     return reply.status(202).send(run);

@@ -12,7 +12,7 @@ export default defineRoute({
   async handler(request, _reply, lexbridge) {
     const items = await readSelection(
       lexbridge,
-      request.user!.id,
+      request.user.id,
       request.query.connectorId,
       request.query.ids.split(','),
     );

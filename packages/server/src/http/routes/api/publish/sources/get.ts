@@ -12,7 +12,7 @@ export default defineRoute({
   tags: ['publishing'],
   schema: { querystring: publishSourcesQuerySchema, response: { 200: publishSourcesResponseSchema } },
   async handler(request, _reply, lexbridge) {
-    const sources = await findPublishSources(lexbridge, request.user!.id, {
+    const sources = await findPublishSources(lexbridge, request.user.id, {
       customerId: request.query.customer_id,
       from: request.query.from,
     });

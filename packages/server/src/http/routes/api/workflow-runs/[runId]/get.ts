@@ -10,6 +10,6 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { params: runIdParamsSchema, response: { 200: workflowRunSchema } },
   async handler(request, _reply, lexbridge) {
-    return toRunResponse(await loadRunFor(lexbridge.store.db, request.user!, request.params.runId));
+    return toRunResponse(await loadRunFor(lexbridge.store.db, request.user, request.params.runId));
   },
 });

@@ -11,8 +11,8 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { params: workflowIdParamsSchema },
   async handler(request, reply, lexbridge) {
-    const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
-    await deleteWorkflow(lexbridge, { ...request.user!, ip: request.ip }, row);
+    const row = await loadWorkflowFor(lexbridge.store.db, request.user, request.params.workflowId);
+    await deleteWorkflow(lexbridge, { ...request.user, ip: request.ip }, row);
     return reply.status(204).send();
   },
 });

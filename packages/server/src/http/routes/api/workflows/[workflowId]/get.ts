@@ -10,7 +10,7 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { params: workflowIdParamsSchema, response: { 200: workflowSchema } },
   async handler(request, _reply, lexbridge) {
-    const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
+    const row = await loadWorkflowFor(lexbridge.store.db, request.user, request.params.workflowId);
     return (await toWorkflowResponses(lexbridge.store.db, [row]))[0];
   },
 });

@@ -15,8 +15,8 @@ export default defineRoute({
     response: { 200: workflowSchema },
   },
   async handler(request, _reply, lexbridge) {
-    const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
-    const updated = await updateWorkflow(lexbridge, { ...request.user!, ip: request.ip }, row, request.body);
+    const row = await loadWorkflowFor(lexbridge.store.db, request.user, request.params.workflowId);
+    const updated = await updateWorkflow(lexbridge, { ...request.user, ip: request.ip }, row, request.body);
     return (await toWorkflowResponses(lexbridge.store.db, [updated]))[0];
   },
 });

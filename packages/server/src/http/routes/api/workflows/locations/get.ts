@@ -12,7 +12,7 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { querystring: locationQuerySchema, response: { 200: locationListingSchema } },
   async handler(request, _reply, lexbridge) {
-    const key = { connectorId: request.query.connectorId, userId: request.user!.id };
+    const key = { connectorId: request.query.connectorId, userId: request.user.id };
     const usable = await connectionUsable(lexbridge, key);
     if (!usable.usable) throw new AppError('workflow_location_unavailable', usable.reason);
     const store = await openContentStore(lexbridge, key);

@@ -10,7 +10,7 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { body: preflightBodySchema, response: { 200: preflightResultSchema } },
   async handler(request, _reply, lexbridge) {
-    const { resolved: _resolved, ...result } = await runPreflight(lexbridge, request.user!.id, request.body);
+    const { resolved: _resolved, ...result } = await runPreflight(lexbridge, request.user.id, request.body);
     return result;
   },
 });

@@ -32,7 +32,7 @@ export default defineRoute({
     const location = await startAuthorisation(
       lexbridge,
       request.params.connectorId,
-      request.user!,
+      request.user,
       request.ip,
       { returnTo: request.query.returnTo },
     );

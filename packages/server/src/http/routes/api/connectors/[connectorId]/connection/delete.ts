@@ -14,7 +14,7 @@ export default defineRoute({
   async handler(request, _reply, lexbridge) {
     await getConnectorRow(lexbridge.store.db, request.params.connectorId);
     return {
-      disconnected: await disconnect(lexbridge, request.params.connectorId, request.user!.id, request.ip),
+      disconnected: await disconnect(lexbridge, request.params.connectorId, request.user.id, request.ip),
     };
   },
 });

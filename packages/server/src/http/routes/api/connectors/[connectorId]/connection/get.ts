@@ -14,7 +14,7 @@ export default defineRoute({
   async handler(request, _reply, lexbridge) {
     await getConnectorRow(lexbridge.store.db, request.params.connectorId);
     return connectionView(
-      await findConnection(lexbridge.store.db, request.params.connectorId, request.user!.id),
+      await findConnection(lexbridge.store.db, request.params.connectorId, request.user.id),
     );
   },
 });

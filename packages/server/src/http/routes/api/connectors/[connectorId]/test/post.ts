@@ -19,6 +19,6 @@ export default defineRoute({
   tags: ['connectors'],
   schema: { params: connectorIdParamsSchema, response: { 200: diagnosticsReportSchema } },
   async handler(request, _reply, lexbridge) {
-    return runDiagnostics(lexbridge, request.params.connectorId, request.user!.id);
+    return runDiagnostics(lexbridge, request.params.connectorId, request.user.id);
   },
 });

@@ -11,6 +11,6 @@ export default defineRoute({
   tags: ['publishing'],
   schema: { params: publishRunIdParamsSchema, response: { 200: publishRunDetailSchema } },
   async handler(request, _reply, lexbridge) {
-    return getPublishRun(lexbridge, request.user!, request.params.runId);
+    return getPublishRun(lexbridge, request.user, request.params.runId);
   },
 });

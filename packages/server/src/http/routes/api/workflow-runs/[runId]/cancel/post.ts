@@ -12,11 +12,11 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { params: runIdParamsSchema, response: { 202: workflowRunSchema } },
   async handler(request, reply, lexbridge) {
-    const run = await loadRunFor(lexbridge.store.db, request.user!, request.params.runId);
+    const run = await loadRunFor(lexbridge.store.db, request.user, request.params.runId);
     const updated = await cancelRun(lexbridge, run);
     await recordAudit(lexbridge.store.db, {
       action: 'workflow.run.cancel',
-      actorUserId: request.user!.id,
+      actorUserId: request.user.id,
       targetType: 'workflow_run',
       targetId: run.id,
       ip: request.ip,

@@ -18,7 +18,7 @@ export default defineRoute({
   tags: ['workflows'],
   schema: { params: runIdParamsSchema },
   async handler(request, reply, lexbridge) {
-    const run = await loadRunFor(lexbridge.store.db, request.user!, request.params.runId);
+    const run = await loadRunFor(lexbridge.store.db, request.user, request.params.runId);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -16,7 +16,7 @@ export default defineRoute({
     response: { 200: runItemsPageSchema },
   },
   async handler(request, _reply, lexbridge) {
-    const run = await loadRunFor(lexbridge.store.db, request.user!, request.params.runId);
+    const run = await loadRunFor(lexbridge.store.db, request.user, request.params.runId);
     const { outcome, after, limit } = request.query;
     const rows = await lexbridge.store.db
       .select()

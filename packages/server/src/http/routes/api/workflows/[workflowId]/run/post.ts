@@ -16,15 +16,15 @@ export default defineRoute({
     response: { 202: workflowRunSchema },
   },
   async handler(request, reply, lexbridge) {
-    const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
+    const row = await loadWorkflowFor(lexbridge.store.db, request.user, request.params.workflowId);
     const run = await requestRun(lexbridge, row, {
       trigger: 'manual',
       dryRun: request.query.dryRun,
-      requestedBy: request.user!.id,
+      requestedBy: request.user.id,
     });
     await recordAudit(lexbridge.store.db, {
       action: 'workflow.run',
-      actorUserId: request.user!.id,
+      actorUserId: request.user.id,
       targetType: 'workflow',
       targetId: row.id,
       ip: request.ip,

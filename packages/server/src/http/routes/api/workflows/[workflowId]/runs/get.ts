@@ -17,7 +17,7 @@ export default defineRoute({
     response: { 200: z.object({ runs: z.array(workflowRunSchema) }) },
   },
   async handler(request, _reply, lexbridge) {
-    const row = await loadWorkflowFor(lexbridge.store.db, request.user!, request.params.workflowId);
+    const row = await loadWorkflowFor(lexbridge.store.db, request.user, request.params.workflowId);
     const runs = await lexbridge.store.db
       .select()
       .from(workflowRuns)
