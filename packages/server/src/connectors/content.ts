@@ -43,6 +43,11 @@ export interface NameRules {
   windows: boolean;
   /** Longest name in UTF-8 bytes. */
   maxBytes: number;
+  /**
+   * The system's own rules beyond Windows' (e.g. SharePoint's reserved names), applied after them:
+   * deterministic, and returning a name the system accepts.
+   */
+  adjust?(name: string): string;
 }
 
 export interface ContentStoreCapabilities {

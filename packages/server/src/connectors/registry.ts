@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { imanageCloudPlugin, imanageOnPremPlugin } from './imanage/plugin.ts';
 import { localFolderPlugin } from './local-folder/plugin.ts';
 import type { ConnectorPlugin } from './plugin.ts';
+import { sharepointPlugin } from './sharepoint/plugin.ts';
 
 /**
  * The connector types this server offers: one line per plug-in. Adding a type is its folder beside
@@ -13,6 +14,7 @@ const builtIn: ConnectorPlugin[] = [
   imanageOnPremPlugin as ConnectorPlugin,
   imanageCloudPlugin as ConnectorPlugin,
   localFolderPlugin as ConnectorPlugin,
+  sharepointPlugin as ConnectorPlugin,
 ];
 
 const plugins = new Map<string, ConnectorPlugin>(builtIn.map((p) => [p.id, p]));

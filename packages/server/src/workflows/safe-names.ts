@@ -56,6 +56,7 @@ export function makeSafeName(name: string, rules: NameRules): string {
     const head = dot < 0 ? safe : safe.slice(0, dot);
     if (windowsReserved.test(head.trim())) safe = `${head}_${safe.slice(head.length)}`;
   }
+  if (rules.adjust) safe = rules.adjust(safe);
   if (safe === '' || safe === '.' || safe === '..') safe = `_${safe}`;
   if (Buffer.byteLength(safe) > rules.maxBytes) {
     const [stem, ext] = splitExtension(safe);
