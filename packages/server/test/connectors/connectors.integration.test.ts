@@ -61,7 +61,7 @@ const imanage = (config: Record<string, unknown> = {}) => ({
 });
 
 describe('the connector catalogue', () => {
-  it('lists the three types with their fields to any signed-in user', async () => {
+  it('lists the four types with their fields to any signed-in user', async () => {
     const res = await api('/api/connector-types', user);
     expect(res.status).toBe(200);
     const { types } = (await res.json()) as { types: ConnectorType[] };
@@ -69,6 +69,7 @@ describe('the connector catalogue', () => {
       ['imanage-onprem', 'iManage'],
       ['imanage-cloud', 'iManage Cloud'],
       ['local-folder', 'Local folder'],
+      ['sharepoint', 'SharePoint'],
     ]);
     const onprem = types[0]!;
     expect(onprem.fields.filter((f) => !f.advanced).map((f) => f.key)).toEqual([
@@ -151,7 +152,7 @@ describe('connectors', () => {
       ],
       [imanage({ clientId: '' }), 400, 'connector_config_invalid', /clientId/],
       [imanage({ secretKey: '' }), 400, 'connector_config_invalid', /secretKey/],
-      [{ type: 'sharepoint', name: 'x', config: {} }, 400, 'connector_type_unknown', /sharepoint/],
+      [{ type: 'dropbox', name: 'x', config: {} }, 400, 'connector_type_unknown', /dropbox/],
       [
         { type: 'local-folder', name: 'Exports', config: { path: '/etc' } },
         400,
