@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
 import { AppError } from '../../errors.ts';
+import { defaultRetryPolicy, type RetryPolicy, withRetries } from '../../retry.ts';
 import { type GraphErrorBody, graphFailure, retryAfterSeconds } from './graph-errors.ts';
 
 /**
@@ -17,21 +17,6 @@ export interface TokenSource {
   /** After Graph rejected `stale`: a renewed token. */
   renew(stale: string): Promise<string>;
 }
-
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Longest Retry-After waited here; longer ones go back to the engine as connector_rate_limited. */
-  maxRetryAfterMs: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = {
-  attempts: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 60_000,
-};
 
 export interface CallOptions {
   query?: Record<string, string | number | undefined>;
@@ -126,48 +111,48 @@ export class GraphClient {
     });
   }
 
-  private async withRetries(
+  /**
+   * Runs one attempt at a time under the server's one retry policy (retry.ts): each failure says
+   * whether it is worth another attempt. 429 and 503 mean the request was not processed, so they are
+   * retryable whatever the method, after Retry-After; resets and other 5xx only for idempotent calls.
+   */
+  private withRetries(
     method: Dispatcher.HttpMethod,
     url: string,
     options: CallOptions,
     attemptOnce: () => Promise<Response>,
   ): Promise<Response> {
     const where = `${method} ${describe(url)}`;
-    for (let attempt = 1; ; attempt++) {
-      let res: Response;
-      try {
-        res = await attemptOnce();
-      } catch (err) {
-        if (options.signal?.aborted || err instanceof AppError) throw err;
-        if (options.idempotent && attempt < this.policy.attempts) {
-          await sleep(this.backoff(attempt), undefined, options.signal ? { signal: options.signal } : {});
-          continue;
+    return withRetries(
+      async () => {
+        let res: Response;
+        try {
+          res = await attemptOnce();
+        } catch (err) {
+          if (options.signal?.aborted || err instanceof AppError) throw err;
+          throw new AppError(
+            'connector_unreachable',
+            `${where} failed: ${(err as Error).message}`,
+            undefined,
+            {
+              cause: err,
+              retryable: Boolean(options.idempotent),
+            },
+          );
         }
-        throw new AppError('connector_unreachable', `${where} failed: ${(err as Error).message}`, undefined, {
-          cause: err,
+        if (res.statusCode < 400) return res;
+        const seconds = retryAfterSeconds(res.headers['retry-after']);
+        const throttled = res.statusCode === 429 || res.statusCode === 503;
+        const retryable =
+          throttled || Boolean(options.idempotent && [500, 502, 504].includes(res.statusCode));
+        const body = (await res.body.json().catch(() => undefined)) as GraphErrorBody | undefined;
+        throw graphFailure(where, res.statusCode, body, {
+          retryable,
+          ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}),
         });
-      }
-      if (res.statusCode < 400) return res;
-      const seconds = retryAfterSeconds(res.headers['retry-after']);
-      // 429 and 503 mean the request was not processed: repeating it is safe whatever its method.
-      const throttled = res.statusCode === 429 || res.statusCode === 503;
-      const transient = throttled || (options.idempotent && [500, 502, 504].includes(res.statusCode));
-      if (transient && attempt < this.policy.attempts) {
-        const wait = seconds !== undefined ? seconds * 1000 : this.backoff(attempt);
-        if (wait <= this.policy.maxRetryAfterMs) {
-          await res.body.dump();
-          await sleep(wait, undefined, options.signal ? { signal: options.signal } : {});
-          continue;
-        }
-      }
-      const body = (await res.body.json().catch(() => undefined)) as GraphErrorBody | undefined;
-      throw graphFailure(where, res.statusCode, body, throttled ? (seconds ?? 30) : seconds);
-    }
-  }
-
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+      },
+      { policy: this.policy, ...(options.signal ? { signal: options.signal } : {}) },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../../errors.ts';
+import { carryRetryState } from '../../retry.ts';
 import { ContentError } from '../content.ts';
 
 /**
@@ -34,8 +35,9 @@ export function graphFailure(
   where: string,
   status: number,
   body: GraphErrorBody | undefined,
-  retryAfterSeconds?: number,
+  retry: { retryable?: boolean; retryAfterSeconds?: number | undefined } = {},
 ): AppError {
+  const retryAfterSeconds = retry.retryAfterSeconds;
   const graphCode = body?.error?.code ?? `http_${status}`;
   const said = body?.error?.message ?? '';
   const words = plain[graphCode] ?? (said || `Microsoft Graph answered ${status}.`);
@@ -46,17 +48,24 @@ export function graphFailure(
     ...(body?.error?.innerError?.code ? { innerCode: body.error.innerError.code } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
-  if (status === 404) return new AppError('connector_item_not_found', message, details);
-  if (status === 403) return new AppError('connector_access_denied', message, details);
-  if (status === 401) return new AppError('connection_expired', message, details);
+  const options = {
+    retryable: retry.retryable ?? false,
+    ...(retryAfterSeconds !== undefined ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
+  };
+  if (status === 404) return new AppError('connector_item_not_found', message, details, options);
+  if (status === 403) return new AppError('connector_access_denied', message, details, options);
+  if (status === 401) return new AppError('connection_expired', message, details, options);
   if (status === 429 || (status === 503 && retryAfterSeconds !== undefined))
-    return new AppError('connector_rate_limited', message, details);
-  return new AppError('connector_error', message, details);
+    return new AppError('connector_rate_limited', message, details, options);
+  return new AppError('connector_error', message, details, options);
 }
 
 /** Translates the client's AppErrors into the engine's ContentErrors: retryable, reauthorise, conflict. */
 export function contentErrorFrom(err: unknown): unknown {
-  if (!isAppError(err)) return err;
+  return isAppError(err) ? carryRetryState(err, translate(err)) : err;
+}
+
+function translate(err: AppError): unknown {
   const status = Number(err.details?.status);
   const graphCode = String(err.details?.graphCode ?? '');
   const seconds = Number(err.details?.retryAfterSeconds);
@@ -76,13 +85,13 @@ export function contentErrorFrom(err: unknown): unknown {
         ...(seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
       });
     case 'connector_unreachable':
-      return new ContentError('content_unavailable', err.message, { retryable: true, cause: err });
+      return new ContentError('content_unavailable', err.message, { retryable: err.retryable, cause: err });
     case 'connector_error':
       if (status === 409 || graphCode === 'nameAlreadyExists')
         return new ContentError('content_conflict', err.message, { cause: err });
       if (status === 400 || status === 413 || graphCode === 'notAllowed')
         return new ContentError('content_invalid', err.message, { cause: err });
-      return new ContentError('content_unavailable', err.message, { retryable: status >= 500, cause: err });
+      return new ContentError('content_unavailable', err.message, { retryable: err.retryable, cause: err });
     default:
       return err;
   }

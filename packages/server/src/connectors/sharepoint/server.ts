@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici';
+import type { RetryPolicy } from '../../retry.ts';
 import { dispatcherFor } from '../http.ts';
 import type { PluginContext, StoredConnector, UserAccess } from '../plugin.ts';
-import { GraphClient, type RetryPolicy } from './graph-client.ts';
+import { GraphClient } from './graph-client.ts';
 import type { SharepointSettings } from './settings.ts';
 
 /**

@@ -13,6 +13,12 @@ const base = {
   tenantId: 'contoso.onmicrosoft.com',
 };
 
+/** Parsed settings as the engine stores them. */
+const stored = (input: Record<string, unknown>) => {
+  const parsed = parseSharepointSettings(input);
+  return { config: { ...parsed.config }, secrets: parsed.secrets };
+};
+
 function failure(fn: () => unknown) {
   try {
     fn();
@@ -24,7 +30,7 @@ function failure(fn: () => unknown) {
 
 describe('SharePoint settings', () => {
   it('defaults the scope, the refresh token and the global cloud', () => {
-    const read = readSharepointSettings(parseSharepointSettings(base));
+    const read = readSharepointSettings(stored(base));
     expect(read).toMatchObject({
       scope: 'https://graph.microsoft.com/.default offline_access',
       wantsRefreshToken: true,
@@ -44,17 +50,17 @@ describe('SharePoint settings', () => {
   });
 
   it('sets the hosts and the scope of a national cloud', () => {
-    const read = readSharepointSettings(parseSharepointSettings({ ...base, cloud: 'us-gov-dod' }));
+    const read = readSharepointSettings(stored({ ...base, cloud: 'us-gov-dod' }));
     expect(read.loginHost).toBe('https://login.microsoftonline.us');
     expect(read.graphHost).toBe('https://dod-graph.microsoft.us');
     expect(read.scope).toBe('https://dod-graph.microsoft.us/.default offline_access');
-    const china = readSharepointSettings(parseSharepointSettings({ ...base, cloud: 'china-21vianet' }));
+    const china = readSharepointSettings(stored({ ...base, cloud: 'china-21vianet' }));
     expect(china.graphHost).toBe('https://microsoftgraph.chinacloudapi.cn');
   });
 
   it('takes an explicit host pair (emulators), both or neither', () => {
     const read = readSharepointSettings(
-      parseSharepointSettings({
+      stored({
         ...base,
         signInHost: 'https://127.0.0.1:8443/',
         graphHost: 'https://127.0.0.1:8443/v1.0',
