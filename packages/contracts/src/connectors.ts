@@ -4,6 +4,7 @@
  * server (route schemas), the web app (forms and banners) and the tests.
  */
 import { z } from 'zod';
+import { nameSchema } from './text.ts';
 
 /**
  * A connector type's id, as its plug-in on the server names it (`imanage-onprem`, `local-folder`, …).
@@ -96,11 +97,7 @@ export const connectorSchema = z.object({
 });
 export type Connector = z.infer<typeof connectorSchema>;
 
-export const connectorNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'enter a name')
-  .max(100, 'at most 100 characters');
+export const connectorNameSchema = nameSchema(100);
 
 export const createConnectorBodySchema = z.object({
   type: z.string().min(1),

@@ -8,6 +8,7 @@
  * clients) carrying one of `signInErrorCodes`.
  */
 import { z } from 'zod';
+import { hasControlCharacter } from './text.ts';
 
 export const roleNames = ['ConnectorAdmin', 'Admin', 'User', 'PluginUser'] as const;
 export const roleSchema = z.enum(roleNames);
@@ -72,7 +73,12 @@ export type AuditEventDto = z.infer<typeof auditEventSchema>;
 
 /** GET /api/admin/audit query (Admin, ConnectorAdmin). Newest first; page with `before`. */
 export const auditQuerySchema = z.object({
-  action: z.string().max(100).optional().describe('Exact action, or a prefix ending in "." such as "auth."'),
+  action: z
+    .string()
+    .max(100)
+    .refine((v) => !hasControlCharacter(v), 'must not contain control characters')
+    .optional()
+    .describe('Exact action, or a prefix ending in "." such as "auth."'),
   actorUserId: z.uuid().optional(),
   outcome: auditOutcomeSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
@@ -81,6 +87,7 @@ export const auditQuerySchema = z.object({
     .number()
     .int()
     .positive()
+    .max(Number.MAX_SAFE_INTEGER, 'expected an event id from a previous page')
     .optional()
     .describe("Return events with an id below this (the previous page's nextBefore)"),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -2,4 +2,5 @@
 export * from './connectors.ts';
 export * from './identity.ts';
 export * from './publishing.ts';
+export * from './text.ts';
 export * from './workflows.ts';

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { connectionStatusSchema } from './connectors.ts';
+import { nameSchema } from './text.ts';
 import { runItemSchema, workflowRunSchema } from './workflows.ts';
 
 /** The query the iManage context-menu command opens /publish with. */
@@ -40,7 +41,7 @@ export const publishDestinationSchema = z.object({
 export type PublishDestination = z.infer<typeof publishDestinationSchema>;
 
 export const publishDestinationBodySchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema(),
   description: z.string().trim().max(1000).default(''),
   connectorId: z.uuid(),
   /** '' is the connector's root (a local folder's own folder). */
@@ -50,7 +51,7 @@ export type PublishDestinationBody = z.input<typeof publishDestinationBodySchema
 
 /** Only the fields sent change (no defaults here: a missing locationId must not mean the root). */
 export const updatePublishDestinationBodySchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nameSchema().optional(),
   description: z.string().trim().max(1000).optional(),
   connectorId: z.uuid().optional(),
   locationId: z.string().max(2000).optional(),

@@ -4,6 +4,7 @@
  * schemas), the web app and the tests.
  */
 import { z } from 'zod';
+import { nameSchema } from './text.ts';
 
 export const workflowTypes = ['copy', 'one_way_sync', 'move'] as const;
 export const workflowTypeSchema = z.enum(workflowTypes);
@@ -149,7 +150,7 @@ export const workflowSchema = z.object({
 export type Workflow = z.infer<typeof workflowSchema>;
 
 export const createWorkflowBodySchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema(),
   type: workflowTypeSchema,
   source: workflowLocationInputSchema,
   target: workflowLocationInputSchema,
@@ -163,7 +164,7 @@ export const createWorkflowBodySchema = z.object({
 export type CreateWorkflowBody = z.input<typeof createWorkflowBodySchema>;
 
 export const updateWorkflowBodySchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nameSchema().optional(),
   options: workflowOptionsSchema.partial().optional(),
   triggers: workflowTriggersSchema.partial().optional(),
   intervalMinutes: z.number().int().min(1).max(10_080).optional(),

@@ -1,3 +1,5 @@
+import { hasControlCharacter } from '@lexbridge/contracts';
+
 /**
  * Where to send someone after sign-in. Only a relative path on this server is accepted, so a crafted
  * login link cannot bounce people to another site ("/\\evil.com", "//evil.com", "/.//evil.com" and
@@ -24,12 +26,4 @@ function isLocalPath(value: string): boolean {
   return (
     value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') && !hasControlCharacter(value)
   );
-}
-
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
 }
