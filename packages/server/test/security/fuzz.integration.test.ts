@@ -230,19 +230,22 @@ describe('malformed input on every route', () => {
     ['admin', 'GET', '/api/admin/audit?before=9999999999999999999', undefined, 'before'],
     ['user', 'GET', '/api/workflow-runs?cursor=9999999999999999999', undefined, 'cursor'],
     ['user', 'GET', '/api/workflow-runs?before=9999999999999999999', undefined, 'before'],
-  ] as const)("the review's case: %s %s %s is a 400 that names the field", async (who, method, path, body, field) => {
-    // A new session: the fuzzing above signs its callers out on the way (POST /api/auth/logout).
-    const caller = await signIn(server.lexbridge, {
-      roles: who === 'admin' ? ['ConnectorAdmin', 'Admin'] : ['User'],
-    });
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { ...caller.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    expect(res.status).toBe(400);
-    const { error } = (await res.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe('validation_failed');
-    expect(error.message).toMatch(new RegExp(`^(body|querystring)\\.${field}: |the ${field}`, 'i'));
-  });
+  ] as const)(
+    "the review's case: %s %s %s is a 400 that names the field",
+    async (who, method, path, body, field) => {
+      // A new session: the fuzzing above signs its callers out on the way (POST /api/auth/logout).
+      const caller = await signIn(server.lexbridge, {
+        roles: who === 'admin' ? ['ConnectorAdmin', 'Admin'] : ['User'],
+      });
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { ...caller.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('validation_failed');
+      expect(error.message).toMatch(new RegExp(`^(body|querystring)\\.${field}: |the ${field}`, 'i'));
+    },
+  );
 });
