@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the web app into packages/web/dist when the build is missing or older than its sources, so
-// that `npm start` serves the app on a fresh clone and stays fast on restart. A hash of the sources
+// that `npm start` serves the app on a fresh clone and stays fast on restart. `npm install` runs it
+// once (--optional: a failure only warns), so the first `npm start` does not build. A hash of the sources
 // (web app and contracts) is kept in dist/.build-hash; `--force` builds regardless.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -70,6 +71,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ensureWebBuilt({ force: process.argv.includes('--force') });
   } catch (err) {
     console.error(`lexbridge: ${err.message}. Run \`npm run build\` to see why.`);
-    process.exitCode = 1;
+    // After `npm install` (--optional) a failed build must not fail the install: `npm start` tries again.
+    process.exitCode = process.argv.includes('--optional') ? 0 : 1;
   }
 }
