@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedIn, signIn, startTestServer, type TestServer } from '../../support/lexbridge.ts';
+import {
+  createAndRun,
+  createLocalConnector,
+  createRoot,
+  readTree,
+  runNow,
+  writeTree,
+} from '../../workflows/helpers.ts';
+import { usePublicUrl } from '../support.ts';
+import {
+  authoriseAt,
+  connectorConfig,
+  createSharepointConnector,
+  startGraphFor,
+  type TestGraph,
+} from './graph.ts';
+
+/**
+ * SharePoint as a workflow source and target over real HTTP against the Graph emulator: the folder
+ * browser (OneDrive, sites, Teams channels), a Copy out of a library with a download dropped half
+ * way, a One-way sync into a Teams channel folder with a file large enough for an upload session
+ * (a fragment cut off, throttling with Retry-After), and an edit that becomes a new version of the
+ * same SharePoint item; the bearer token never reaches the download or upload host.
+ */
+let server: TestServer;
+let graph: TestGraph;
+let user: SignedIn;
+let root: string;
+let connectorId: string;
+
+async function browse(id: string) {
+  const query = new URLSearchParams({ connectorId, id });
+  const res = await fetch(`${server.url}/api/workflows/locations?${query}`, { headers: user.headers });
+  const body = (await res.json()) as {
+    children: { id: string; name: string }[];
+    ancestors: { name: string }[];
+  };
+  if (res.status !== 200) throw new Error(`locations answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+const childId = async (id: string, name: string) => {
+  const found = (await browse(id)).children.find((c) => c.name === name);
+  if (!found) throw new Error(`no "${name}" in ${id}`);
+  return found.id;
+};
+
+async function bearerLeaks(): Promise<number> {
+  const res = await graph.fetch(`${graph.loginUrl}/__emulator/faults`);
+  return ((await res.json()) as { bearerOnPreauthenticated: number }).bearerOnPreauthenticated;
+}
+
+beforeAll(async () => {
+  root = await createRoot();
+  server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
+  usePublicUrl(server);
+  graph = await startGraphFor(server);
+  const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
+  user = await signIn(server.lexbridge, { roles: ['User'] });
+  connectorId = (await createSharepointConnector(server, admin, connectorConfig(graph))).body.id as string;
+  const trip = await authoriseAt(server, graph, user, connectorId);
+  if (trip.landing !== `/connectors?authorised=${connectorId}`)
+    throw new Error(`authorise: ${JSON.stringify(trip)}`);
+});
+
+afterAll(async () => {
+  await graph?.stop();
+  await server?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('SharePoint in workflows (Graph emulator)', () => {
+  it('browses OneDrive, followed sites and their libraries, and Teams channels', async () => {
+    const top = await browse('');
+    expect(top.children.map((c) => c.name).sort()).toEqual([
+      'All sites',
+      'My OneDrive',
+      'Sites I follow',
+      'Teams',
+    ]);
+    const sites = await browse('sites:followed');
+    expect(sites.children.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['Matter 1001 - Acme v Globex', 'Matter 1002 - Northwind acquisition']),
+    );
+    const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
+    expect((await browse(matter)).children.map((c) => c.name).sort()).toEqual([
+      'Documents',
+      'Filed Documents',
+    ]);
+    const team = await childId('teams', 'Acme Litigation Team');
+    const channel = await childId(team, 'Client - Acme');
+    expect(channel).toMatch(/^[^:]+\/[^/]+$/);
+    const search = await browse('sites:search:Northwind');
+    expect(search.children.map((c) => c.name)).toEqual(['Matter 1002 - Northwind acquisition']);
+  });
+
+  it('copies a library into a local folder, resuming a download cut off half way', async () => {
+    const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
+    const library = await childId(matter, 'Documents');
+    const drop = graph.addFault({ kind: 'dropDownload', count: 1, path: '/download/' });
+    const target = await createLocalConnector(server.lexbridge, root, 'sp-copy');
+    const { run } = await createAndRun(server.lexbridge, user, {
+      type: 'copy',
+      source: { connectorId, id: library },
+      target: { connectorId: target.id, id: '' },
+    });
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const tree = await readTree(target.path);
+    expect(Object.keys(tree)).toEqual(
+      expect.arrayContaining(['Pleadings/', 'Correspondence/', 'Exhibit A.pdf']),
+    );
+    expect(tree['Exhibit A.pdf']?.length).toBeGreaterThan(0);
+    expect(drop.count).toBe(0); // the cut-off download happened, and was resumed
+    expect(await bearerLeaks()).toBe(0);
+  });
+
+  it('syncs a local folder into a Teams channel: upload session, throttling, and new versions of the same item', async () => {
+    const team = await childId('teams', 'Acme Litigation Team');
+    const channel = await childId(team, 'Client - Acme');
+    const source = await createLocalConnector(server.lexbridge, root, 'sp-sync');
+    const large = randomBytes(12 * 1024 * 1024 + 12345);
+    await writeTree(source.path, {
+      'memo.txt': 'one',
+      'Q3: draft?.txt': 'odd name',
+      'evidence/large.bin': large,
+    });
+    const cut = graph.addFault({ kind: 'dropUpload', count: 1 });
+    const throttled = graph.addFault({ kind: 'throttle', count: 2, retryAfterSeconds: 1 });
+    const { workflow, run } = await createAndRun(server.lexbridge, user, {
+      type: 'one_way_sync',
+      source: { connectorId: source.id, id: '' },
+      target: { connectorId, id: channel },
+    });
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const names = (await browse(channel)).children.map((c) => c.name).sort();
+    expect(names).toEqual(['evidence']);
+    const [driveId, folderId] = channel.split('/') as [string, string];
+    const folder = graph.store.item(driveId, folderId);
+    const files = graph.store
+      .children(folder)
+      .map((i) => i.name)
+      .sort();
+    expect(files).toEqual(expect.arrayContaining(['Q3_ draft_.txt', 'evidence', 'memo.txt']));
+    const stored = graph.store.childNamed(graph.store.childNamed(folder, 'evidence')!, 'large.bin')!;
+    expect(stored.versions.at(-1)?.size).toBe(large.length);
+    expect([cut.count, throttled.count]).toEqual([0, 0]);
+
+    const memo = graph.store.childNamed(folder, 'memo.txt')!;
+    await writeTree(source.path, { 'memo.txt': 'one, edited' });
+    const again = await runNow(server.lexbridge, workflow);
+    expect(again.run.status).toBe('succeeded');
+    expect(again.run.updated).toBe(1);
+    const after = graph.store.childNamed(folder, 'memo.txt')!;
+    expect(after.id).toBe(memo.id);
+    expect(after.versions.map((v) => v.id)).toEqual(['1.0', '2.0']);
+    expect(await bearerLeaks()).toBe(0);
+  });
+});
