@@ -12,11 +12,14 @@ import { openStore } from '../store/db.ts';
 import { closeOnSignal } from './signals.ts';
 import { startLocal } from './start-local.ts';
 
-/** A `lexbridge` sub-command. Returns the exit code, or -1 to keep running (servers). */
-export interface Command {
-  needsConfig?: boolean;
-  run(args: string[], config: Config | undefined): Promise<number>;
-}
+/**
+ * A `lexbridge` sub-command. Returns the exit code, or -1 to keep running (servers). Most commands
+ * need the configuration and receive it; the few that must run without one (they would fail on a
+ * missing setting they do not use) say `needsConfig: false` and receive none.
+ */
+export type Command =
+  | { needsConfig?: true; run(args: string[], config: Config): Promise<number> }
+  | { needsConfig: false; run(args: string[]): Promise<number> };
 
 /**
  * On the embedded database only the running server may open the data, so admin commands ask it over
@@ -53,14 +56,14 @@ async function viaRunningServer(config: Config, path: string): Promise<unknown |
 }
 
 export const commands: Record<string, Command> = {
-  start: { run: (args, config) => startLocal(args, config!) },
+  start: { run: (args, config) => startLocal(args, config) },
 
   serve: {
     async run(args, config) {
       const { values } = parseArgs({ args, options: { 'no-workers': { type: 'boolean', default: false } } });
-      assertIdentityConfig(config!);
-      const log = createLogger({ level: config!.LOG_LEVEL });
-      const lexbridge = await openLexbridge({ config: config!, log });
+      assertIdentityConfig(config);
+      const log = createLogger({ level: config.LOG_LEVEL });
+      const lexbridge = await openLexbridge({ config: config, log });
       const server = await serve(lexbridge, { workers: !values['no-workers'] }).catch(
         async (err: unknown) => {
           // Release the database (and its lock) so the process can exit with the message.
@@ -79,14 +82,14 @@ export const commands: Record<string, Command> = {
 
   worker: {
     async run(_args, config) {
-      if (config!.embedded) {
+      if (config.embedded) {
         throw new AppError(
           'worker_requires_postgres',
           'Separate worker processes need PostgreSQL: set DATABASE_URL=postgres://… (the same as the server). On the embedded database `lexbridge serve` (and `npm start`) runs the workers itself.',
         );
       }
-      const log = createLogger({ level: config!.LOG_LEVEL });
-      const lexbridge = await openLexbridge({ config: config!, log });
+      const log = createLogger({ level: config.LOG_LEVEL });
+      const lexbridge = await openLexbridge({ config: config, log });
       await lexbridge.queue.startWorkers(lexbridge);
       log.info('Lexbridge worker is processing jobs');
       closeOnSignal(() => lexbridge.close());
@@ -96,14 +99,14 @@ export const commands: Record<string, Command> = {
 
   migrate: {
     async run(_args, config) {
-      const owner = config!.embedded ? await readLockOwner(config!.dataDir) : null;
+      const owner = config.embedded ? await readLockOwner(config.dataDir) : null;
       if (owner) {
         console.log(
           `The running server (pid ${owner.pid}) applied all migrations when it started; nothing to do.`,
         );
         return 0;
       }
-      const store = await openStore({ databaseUrl: config!.DATABASE_URL, dataDir: config!.dataDir });
+      const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
       try {
         await migrateQueue(store);
         console.log(
@@ -122,11 +125,11 @@ export const commands: Record<string, Command> = {
         console.error('Usage: lexbridge keys rotate');
         return 2;
       }
-      const remote = await viaRunningServer(config!, '/api/admin/keys/rotate');
+      const remote = await viaRunningServer(config, '/api/admin/keys/rotate');
       const report =
         remote ??
         (await (async () => {
-          const lexbridge = await openLexbridge({ config: config!, log: createLogger({ level: 'warn' }) });
+          const lexbridge = await openLexbridge({ config: config, log: createLogger({ level: 'warn' }) });
           try {
             return await rotateKeys(lexbridge);
           } finally {
@@ -153,14 +156,14 @@ export const commands: Record<string, Command> = {
   workflows: {
     async run(args, config) {
       const { workflowsCommand } = await import('../workflows/cli.ts');
-      return workflowsCommand(args, config!);
+      return workflowsCommand(args, config);
     },
   },
 
   doctor: {
     async run(args, config) {
       const { runDoctor } = await import('../diagnostics/doctor.ts');
-      return runDoctor(args, config!, viaRunningServer);
+      return runDoctor(args, config, viaRunningServer);
     },
   },
 

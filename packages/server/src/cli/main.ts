@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${usage}`);
     return 2;
   }
-  if (command.needsConfig === false) return command.run(rest, undefined);
+  if (command.needsConfig === false) return command.run(rest);
   return command.run(rest, loadConfig());
 }
 
