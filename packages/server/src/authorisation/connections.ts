@@ -48,8 +48,7 @@ export async function findConnection(
 /** What the user sees of their connection; never tokens. */
 export function connectionView(row: ConnectionRow | undefined): Connection {
   if (!row) return { status: 'unauthorised' };
-  const status =
-    (['unauthorised', 'authorised', 'expired', 'error'] as const).find((s) => s === row.status) ?? 'error';
+  const { status } = row;
   const account = storedAccount(row.externalAccount);
   const expiresAt = row.refreshToken ? row.refreshTokenExpiresAt : row.accessTokenExpiresAt;
   return {
@@ -115,7 +114,7 @@ export async function resumeWorkflowsUsing(
 /** The columns of a connection that can no longer be used: tokens forgotten, the reason recorded. */
 export function expiredColumns(reason: { code: string; message: string }) {
   return {
-    status: 'expired',
+    status: 'expired' as const,
     accessToken: null,
     refreshToken: null,
     accessTokenExpiresAt: null,

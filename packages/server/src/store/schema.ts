@@ -1,4 +1,9 @@
+import { runStatuses, workflowTypes } from '@lexbridge/contracts';
 import { sql } from 'drizzle-orm';
+
+const connectionStatuses = ['unauthorised', 'authorised', 'expired', 'error'] as const;
+const workflowStatuses = ['active', 'paused', 'completed'] as const;
+
 import {
   bigint,
   bigserial,
@@ -82,7 +87,9 @@ export const connections = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    status: text('status').notNull().default('unauthorised'),
+    status: text('status', { enum: [...connectionStatuses] })
+      .notNull()
+      .default('unauthorised'),
     accessToken: text('access_token'),
     refreshToken: text('refresh_token'),
     accessTokenExpiresAt: ts('access_token_expires_at'),
@@ -129,7 +136,7 @@ export const workflows = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
-    type: text('type').notNull(),
+    type: text('type', { enum: [...workflowTypes, 'publish'] }).notNull(),
     sourceConnectorId: uuid('source_connector_id').references(() => connectors.id, { onDelete: 'set null' }),
     sourceLocation: jsonb('source_location').$type<Record<string, unknown>>().notNull(),
     targetConnectorId: uuid('target_connector_id').references(() => connectors.id, { onDelete: 'set null' }),
@@ -137,7 +144,9 @@ export const workflows = pgTable(
     options: jsonb('options').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     triggers: jsonb('triggers').$type<Record<string, boolean>>().notNull().default(sql`'{}'::jsonb`),
     intervalMinutes: integer('interval_minutes').notNull().default(5),
-    status: text('status').notNull().default('active'),
+    status: text('status', { enum: [...workflowStatuses] })
+      .notNull()
+      .default('active'),
     pauseReason: text('pause_reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -164,7 +173,7 @@ export const workflowRuns = pgTable(
     workflowId: uuid('workflow_id')
       .notNull()
       .references(() => workflows.id, { onDelete: 'cascade' }),
-    status: text('status').notNull().default('queued'),
+    status: text('status', { enum: runStatuses }).notNull().default('queued'),
     trigger: text('trigger').notNull().default('manual'),
     dryRun: boolean('dry_run').notNull().default(false),
     fullReconcile: boolean('full_reconcile').notNull().default(true),

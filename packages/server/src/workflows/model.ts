@@ -106,7 +106,7 @@ export function toRunResponse(run: RunRow): WorkflowRun {
   return {
     id: run.id,
     workflowId: run.workflowId,
-    status: run.status as WorkflowRun['status'],
+    status: run.status,
     trigger: run.trigger as WorkflowRun['trigger'],
     dryRun: run.dryRun,
     fullReconcile: run.fullReconcile,
@@ -203,7 +203,7 @@ export async function toWorkflowResponses(db: DbOrTx, rows: WorkflowRow[]): Prom
       options: workflowOptions(row),
       triggers: workflowTriggers(row),
       intervalMinutes: row.intervalMinutes,
-      status: row.status as Workflow['status'],
+      status: row.status,
       pauseReason: row.pauseReason,
       nextRunAt: row.nextRunAt?.toISOString() ?? null,
       lastRun: lastRun ? toRunResponse(lastRun) : null,

@@ -82,7 +82,7 @@ export async function claimRun(
 export async function finishRun(
   db: DbOrTx,
   runId: string,
-  status: string,
+  status: (typeof workflowRuns.$inferInsert)['status'],
   error?: { errorCode: string; error: string },
 ): Promise<void> {
   await db

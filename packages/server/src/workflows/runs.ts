@@ -115,15 +115,6 @@ export async function cancelRun(lexbridge: Lexbridge, run: RunRow): Promise<RunR
   return updated ?? run;
 }
 
-function finish(
-  lexbridge: Lexbridge,
-  runId: string,
-  status: string,
-  error?: { errorCode: string; error: string },
-): Promise<void> {
-  return finishRun(lexbridge.store.db, runId, status, error);
-}
-
 async function pauseForReauthorisation(
   lexbridge: Lexbridge,
   workflowId: string,
@@ -180,11 +171,11 @@ export async function performRun(
     .from(workflows)
     .where(eq(workflows.id, run.workflowId));
   if (!workflow || workflow.deletedAt || run.cancelRequested) {
-    await finish(lexbridge, runId, 'cancelled');
+    await finishRun(lexbridge.store.db, runId, 'cancelled');
     return undefined;
   }
   if (workflow.status === 'paused') {
-    await finish(lexbridge, runId, 'paused', {
+    await finishRun(lexbridge.store.db, runId, 'paused', {
       errorCode: 'workflow_paused',
       error: 'The workflow was paused before this run started.',
     });

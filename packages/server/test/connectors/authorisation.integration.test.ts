@@ -60,7 +60,7 @@ async function addWorkflow(ownerId: string): Promise<string> {
       id,
       ownerId,
       name: `Sync ${id.slice(0, 4)}`,
-      type: 'one-way-sync',
+      type: 'one_way_sync',
       sourceConnectorId: connectorId,
       sourceLocation: { id: 'ACTIVE!1' },
       targetLocation: { path: '/' },

@@ -235,7 +235,7 @@ describe('connectors', () => {
       id: workflowId,
       ownerId: user.userId,
       name: 'Matter sync',
-      type: 'one-way-sync',
+      type: 'one_way_sync',
       sourceConnectorId: created.id,
       sourceLocation: {},
       targetLocation: {},

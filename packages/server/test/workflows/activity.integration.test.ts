@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowRunList } from '@lexbridge/contracts';
+import type { RunStatus, WorkflowRunList } from '@lexbridge/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowRuns, workflows } from '../../src/store/schema.ts';
@@ -24,7 +24,7 @@ interface Planted {
   rank: number;
   id: string;
   workflow: 'a1' | 'a2' | 'b' | 'publish' | 'deleted';
-  status: string;
+  status: RunStatus;
 }
 const planted: Planted[] = [];
 const workflowIds = {
@@ -79,7 +79,13 @@ beforeAll(async () => {
   connectorAdmin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
   plugin = await signIn(server.lexbridge, { roles: ['PluginUser'] });
   const db = server.lexbridge.store.db;
-  const workflow = (id: string, ownerId: string, name: string, type: string, deleted = false) => ({
+  const workflow = (
+    id: string,
+    ownerId: string,
+    name: string,
+    type: (typeof workflows.$inferInsert)['type'],
+    deleted = false,
+  ) => ({
     id,
     ownerId,
     name,
