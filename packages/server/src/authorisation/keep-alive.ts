@@ -6,7 +6,7 @@ import { connections } from '../store/schema.ts';
 import { refreshConnection } from './tokens.ts';
 
 /**
- * iManage access tokens expire after idle minutes, and an unused refresh token eventually expires
+ * Some systems expire access tokens after idle minutes, and an unused refresh token eventually expires
  * too. This job renews every authorised connection whose access token ends within the window, so
  * scheduled workflows find a live token and refresh tokens keep rolling. A refused renewal marks the
  * connection expired (and pauses the owner's workflows) through the same path as any other refresh.

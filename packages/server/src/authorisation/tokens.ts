@@ -45,7 +45,7 @@ export interface ConnectionKey {
 
 /** Tokens closer than this to expiry are refreshed before use. */
 export const refreshMarginMs = 2 * 60_000;
-/** When a token response has no expires_in, assume 30 minutes (iManage's default idle time). */
+/** When a token response has no expires_in, assume 30 minutes (a common idle time). */
 const defaultLifetimeSeconds = 30 * 60;
 
 const slot = (rowId: string, column: 'access_token' | 'refresh_token') => ({

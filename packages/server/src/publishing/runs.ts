@@ -42,11 +42,11 @@ import { type DestinationRow, destinationLocation, loadDestination } from './des
 import { normaliseSelection, publishSourceOf, SelectionContentStore, selectionRootId } from './selection.ts';
 
 /**
- * Publish runs: a one-off copy of an iManage selection to a destination, carried out by the workflow
- * engine (planSync + executePlan + RunRecorder) with the publishing person's own connections. The run
+ * Publish runs: a one-off copy of a selection (sent by a system's publish command) to a destination,
+ * carried out by the shared run executor (planSync + executePlan + RunRecorder) with the publishing person's own connections. The run
  * is a workflow_runs row of the destination's publish channel, whose item links remember what was
- * published before, so publishing the same items again updates them (a new iManage version replaces
- * the published file) and never adds a second copy.
+ * published before, so publishing the same items again updates them (a new version replaces the
+ * published file) and never adds a second copy.
  */
 export const publishJobName = 'publishing.run';
 
@@ -103,7 +103,7 @@ async function ensureChannel(
 }
 
 /**
- * Starts publishing: checks the source is an iManage connector the person has authorised and the
+ * Starts publishing: checks the source is a connector with a publish command that the person has authorised and the
  * destination exists, records the run and the audit event, and enqueues the job in one transaction.
  */
 export async function requestPublish(

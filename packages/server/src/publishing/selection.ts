@@ -18,7 +18,7 @@ export const selectionRootId = '//publish-selection';
 const countLimit = 5000;
 
 /**
- * The ids of a selection as the engine keys them (the source's `itemKey`: for iManage, a document id
+ * The ids of a selection as the engine keys them (the source's `itemKey`: for a system with versions, a document id
  * without its version, so publishing after a new version updates the same published file);
  * duplicates and blanks dropped.
  */
@@ -83,19 +83,19 @@ export class SelectionContentStore implements ContentStore {
     return this.source.rights(id, signal);
   }
 
-  // Publishing only reads from iManage: the engine never writes to, moves or deletes from a source on
+  // Publishing only reads from the source: the engine never writes to, moves or deletes from a source on
   // a one-off copy, and this makes sure of it.
   writeDocument(): never {
-    throw new ContentError('content_access_denied', 'Publishing never changes iManage.');
+    throw new ContentError('content_access_denied', 'Publishing never changes the source system.');
   }
   createFolder(): never {
-    throw new ContentError('content_access_denied', 'Publishing never changes iManage.');
+    throw new ContentError('content_access_denied', 'Publishing never changes the source system.');
   }
   relocate(): never {
-    throw new ContentError('content_access_denied', 'Publishing never changes iManage.');
+    throw new ContentError('content_access_denied', 'Publishing never changes the source system.');
   }
   delete(): never {
-    throw new ContentError('content_access_denied', 'Publishing never changes iManage.');
+    throw new ContentError('content_access_denied', 'Publishing never changes the source system.');
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@ import { connections, connectors } from '../store/schema.ts';
 
 /**
  * Which connector a selection came from, among those whose plug-in has a publish command. The command
- * tells us the tenant (iManage's customer id; the browser adds, through document.referrer, the page's
+ * tells us the tenant (a customer id; the browser adds, through document.referrer, the page's
  * origin); a connector matches when any authorised account on it reports that tenant, or when its
  * address has that origin. Every such connector is returned, matches first, each with the caller's
  * own connection, so the page can pick the single match, let the person choose among several, or ask

@@ -1,6 +1,6 @@
 /**
  * How many documents one process moves at once through each connector, across all runs: a run's own
- * concurrency bounds one workflow, these slots keep several workflows on one iManage server from
+ * concurrency bounds one workflow, these slots keep several workflows on one server from
  * adding up. Slots are taken in a fixed order (sorted ids), so two runs never wait on each other.
  */
 interface Slot {

@@ -5,7 +5,7 @@ import { defineRoute } from '../../../../route.ts';
 export default defineRoute({
   method: 'GET',
   url: '/api/connectors/authorised',
-  // The browser arrives here from the iManage server; the attempt's state binds it to the session
+  // The browser arrives here from the system's authorization server; the attempt's state binds it to the session
   // that started it, which completeAuthorisation checks, so the route itself is public.
   access: 'public',
   csrfExempt: true,

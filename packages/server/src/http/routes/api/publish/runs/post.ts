@@ -7,7 +7,7 @@ export default defineRoute({
   method: 'POST',
   url: '/api/publish/runs',
   access: publisherRoles,
-  summary: 'Publish iManage items to a destination (202: the run starts; poll it for progress)',
+  summary: 'Publish selected items to a destination (202: the run starts; poll it for progress)',
   tags: ['publishing'],
   schema: { body: createPublishBodySchema, response: { 202: publishRunSchema } },
   async handler(request, reply, lexbridge) {

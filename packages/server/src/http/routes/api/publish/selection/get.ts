@@ -6,7 +6,7 @@ export default defineRoute({
   method: 'GET',
   url: '/api/publish/selection',
   access: publisherRoles,
-  summary: 'Names, sizes and folder contents of the selected iManage items, read with your own connection',
+  summary: 'Names, sizes and folder contents of the selected items, read with your own connection',
   tags: ['publishing'],
   schema: { querystring: publishSelectionQuerySchema, response: { 200: publishSelectionResponseSchema } },
   async handler(request, _reply, lexbridge) {

@@ -8,7 +8,7 @@ export default defineRoute({
   url: '/api/publish/sources',
   access: publisherRoles,
   summary:
-    'The iManage connectors a selection may come from, matches (by customer id or server) first, with your connection to each',
+    'The connectors a selection may come from (those with a publish command), matches (by tenant or address) first, with your connection to each',
   tags: ['publishing'],
   schema: { querystring: publishSourcesQuerySchema, response: { 200: publishSourcesResponseSchema } },
   async handler(request, _reply, lexbridge) {

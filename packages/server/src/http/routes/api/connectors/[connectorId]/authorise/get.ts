@@ -16,7 +16,7 @@ export default defineRoute({
   },
   access: 'signed-in',
   summary:
-    'Start authorising this connector as the signed-in user: redirects (302) to the iManage sign-in page',
+    "Start authorising this connector as the signed-in user: redirects (302) to the sign-in page of the connector's system",
   tags: ['connectors'],
   schema: {
     params: connectorIdParamsSchema,
