@@ -259,6 +259,16 @@ export const errorCodes = {
     status: 409,
     message: 'Someone is publishing to this destination right now. Wait a moment and publish again.',
   },
+  // Notifications: email and webhook delivery, and the settings behind them (docs/notifications.md).
+  notification_webhook_invalid: {
+    status: 400,
+    message:
+      'The webhook address must be an https:// URL (http:// only to this machine), and a signing secret of at least 16 characters is needed with it.',
+  },
+  notification_delivery_failed: {
+    status: 502,
+    message: 'A notification could not be delivered. It is tried again with increasing delays.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -3,6 +3,7 @@ import { and, eq, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import type { ExternalAccount } from '../connectors/plugin.ts';
 import type { Lexbridge } from '../context.ts';
+import { notify } from '../notifications/notify.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, workflows } from '../store/schema.ts';
 
@@ -138,6 +139,13 @@ export async function expireConnection(
 ): Promise<void> {
   await tx.update(connections).set(expiredColumns(reason)).where(eq(connections.id, row.id));
   const paused = await pauseWorkflowsUsing(tx, row.connectorId, row.userId);
+  await notify(tx, {
+    type: 'connection.expired',
+    connectorId: row.connectorId,
+    userId: row.userId,
+    reason: reason.message,
+    pausedWorkflows: paused,
+  });
   await recordAudit(tx, {
     action: 'connection.expire',
     actorUserId: actor.userId ?? null,

@@ -127,6 +127,15 @@ export const configSchema = z.object({
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET: z.string().min(1).optional(),
   LEXBRIDGE_IMANAGE_CLOUD_URL: url.default('https://cloudimanage.com'),
+  // Notifications (docs/notifications.md)
+  LEXBRIDGE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, {
+      message: 'expected an smtp:// or smtps:// URL such as smtp://user:password@mail.firm.com:587',
+    })
+    .optional(),
+  LEXBRIDGE_SMTP_FROM: z.string().min(3).default('Lexbridge <lexbridge@localhost>'),
+  LEXBRIDGE_NOTIFY_OUTAGE_MINUTES: wholeNumber(1, 24 * 60).default(15),
   HTTPS_PROXY: z.string().optional(),
   NO_PROXY: z.string().optional(),
 });

@@ -11,6 +11,7 @@ import {
 } from '../authorisation/connections.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { notify } from '../notifications/notify.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections, connectors, workflows } from '../store/schema.ts';
 import { isPublishChannel, isWorkflow } from '../workflows/model.ts';
@@ -195,7 +196,9 @@ export async function updateConnector(
         .update(connections)
         .set(expiredColumns({ code: 'connection_expired', message: reason }))
         .where(eq(connections.connectorId, id))
-        .returning({ id: connections.id });
+        .returning({ id: connections.id, userId: connections.userId });
+      for (const r of rows)
+        await notify(tx, { type: 'connection.expired', connectorId: id, userId: r.userId, reason });
       expired = rows.length;
       if (expired > 0) await pauseWorkflowsUsing(tx, id);
     }
@@ -253,6 +256,12 @@ export async function deleteConnector(
             .where(and(usesConnector(id), isNull(workflows.deletedAt), isWorkflow()))
             .returning({ id: workflows.id })
         : [];
+    for (const w of paused)
+      await notify(tx, {
+        type: 'workflow.paused',
+        workflowId: w.id,
+        reason: 'A Connector Admin deleted a connector it uses. Edit it to use another, then resume it.',
+      });
     // Publish channels (publishing/runs.ts) go with the connector, as its destinations and publish runs do.
     await tx.delete(workflows).where(and(usesConnector(id), isPublishChannel()));
     await tx.delete(connectors).where(eq(connectors.id, id));

@@ -16,4 +16,5 @@ export const secretColumns: SecretColumns[] = [
   { table: 'connections', idColumn: 'id', columns: ['access_token', 'refresh_token'] },
   { table: 'oauth_attempts', idColumn: 'id', columns: ['code_verifier'] },
   { table: 'sign_in_attempts', idColumn: 'state_hash', columns: ['code_verifier'] },
+  { table: 'notification_settings', idColumn: 'id', columns: ['webhook'] },
 ];

@@ -1,4 +1,9 @@
 import { keepAliveJob } from '../authorisation/keep-alive.ts';
+import {
+  dispatchNotificationsJob,
+  emailNotificationJob,
+  webhookNotificationJob,
+} from '../notifications/jobs.ts';
 import { publishRunJob } from '../publishing/jobs.ts';
 import { workflowRunJob, workflowScheduleJob } from '../workflows/jobs.ts';
 import { echoJob } from './diagnostics.ts';
@@ -13,6 +18,9 @@ export const jobs: readonly JobDefinition[] = [
   workflowRunJob,
   workflowScheduleJob,
   publishRunJob,
+  dispatchNotificationsJob,
+  emailNotificationJob,
+  webhookNotificationJob,
 ] as JobDefinition[];
 
 export function jobDefinitions(): JobDefinition[] {

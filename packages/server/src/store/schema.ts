@@ -359,3 +359,54 @@ export const publishRuns = pgTable(
   },
   (t) => [index('publish_runs_user').on(t.userId, t.createdAt)],
 );
+
+/** The firm's notification settings, one row with id 'firm' (0007_notifications). */
+export const notificationSettings = pgTable('notification_settings', {
+  id: text('id').primaryKey(),
+  /** Event type → emailed by default; a person's own choice overrides it. */
+  emailDefaults: jsonb('email_defaults').$type<Record<string, boolean>>().notNull().default(sql`'{}'::jsonb`),
+  digestMinutes: integer('digest_minutes').notNull().default(15),
+  webhookEvents: jsonb('webhook_events').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** Encrypted JSON {url, secret} of the firm's incoming webhook. */
+  webhook: text('webhook'),
+  /** The webhook's scheme and host, shown to Admins (the full URL often holds a token). */
+  webhookOrigin: text('webhook_origin'),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** A person's notification choices and when they were last emailed (0007_notifications). */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Event type → emailed; a missing type follows the firm's default. */
+  email: jsonb('email').$type<Record<string, boolean>>().notNull().default(sql`'{}'::jsonb`),
+  lastEmailAt: ts('last_email_at'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** The outbox: one notice for one person, waiting to go out in a digest (0007_notifications). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    type: text('type').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Two notices with one key are one while the first still waits (e.g. the same run, the same pause). */
+    dedupeKey: text('dedupe_key').notNull(),
+    /** What the message says: names, counts and plain reasons as they were when it happened; no secrets. */
+    facts: jsonb('facts').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** pending → queued → sent, or skipped (not wanted, no address, no mail server). */
+    emailState: text('email_state').notNull().default('pending'),
+    webhookState: text('webhook_state').notNull().default('pending'),
+  },
+  (t) => [
+    uniqueIndex('notifications_pending_once').on(t.userId, t.dedupeKey).where(sql`email_state = 'pending'`),
+    index('notifications_email_pending').on(t.userId, t.createdAt).where(sql`email_state = 'pending'`),
+    index('notifications_webhook_pending').on(t.createdAt).where(sql`webhook_state = 'pending'`),
+  ],
+);

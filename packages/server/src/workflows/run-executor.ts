@@ -5,6 +5,7 @@ import { ContentError, type ContentStore } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { notify } from '../notifications/notify.ts';
 import { isRetryable } from '../retry.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { workflowRuns } from '../store/schema.ts';
@@ -89,6 +90,7 @@ export async function finishRun(
     .update(workflowRuns)
     .set({ status, finishedAt: new Date(), leaseOwner: null, ...(error ?? {}) })
     .where(eq(workflowRuns.id, runId));
+  if (status === 'failed' || status === 'partial') await notify(db, { type: 'run.failed', runId });
 }
 
 async function requeue(db: DbOrTx, runId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { ContentError } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { notify } from '../notifications/notify.ts';
 import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
 
@@ -136,6 +137,7 @@ async function pauseForReauthorisation(
         error: message,
       })
       .where(eq(workflowRuns.id, runId));
+    await notify(tx, { type: 'workflow.paused', workflowId, reason: message });
   });
 }
 
