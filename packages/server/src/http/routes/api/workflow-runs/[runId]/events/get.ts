@@ -1,24 +1,34 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runIdParamsSchema } from '@lexbridge/contracts';
-import { eq } from 'drizzle-orm';
-import { workflowRuns } from '../../../../../../store/schema.ts';
-import { loadRunFor, toRunResponse } from '../../../../../../workflows/model.ts';
+import { AppError } from '../../../../../../errors.ts';
+import { loadRunFor, type RunRow, toRunResponse } from '../../../../../../workflows/model.ts';
+import { runWatcher } from '../../../../../../workflows/run-watch.ts';
 import { defineRoute } from '../../../../../route.ts';
+import { StreamSlots } from '../../../../../stream-slots.ts';
 
-const pollMs = 500;
 const maxStreamMs = 60 * 60_000;
 const finished = new Set(['succeeded', 'partial', 'failed', 'cancelled', 'paused', 'interrupted']);
+/** Enough for a person with several tabs open; the whole process serves at most 500 at once. */
+export const streamSlots = new StreamSlots(8, 500);
 
 export default defineRoute({
   method: 'GET',
   url: '/api/workflow-runs/:runId/events',
   access: ['User', 'Admin', 'ConnectorAdmin'],
   summary:
-    'Live progress as server-sent events: a `progress` event with the run whenever it changes, then `end`',
+    'Live progress as server-sent events: a `progress` event with the run whenever it changes, then `end`. At most 8 streams per session (429 beyond: poll GET /api/workflow-runs/{runId} instead)',
   tags: ['workflows'],
   schema: { params: runIdParamsSchema },
   async handler(request, reply, lexbridge) {
     const run = await loadRunFor(lexbridge.store.db, request.user, request.params.runId);
+    const release = streamSlots.take(request.user.sessionIdHash);
+    if (!release) {
+      reply.header('retry-after', '30');
+      throw new AppError(
+        'rate_limited',
+        'Too many live progress streams are open for you (or on this server). Close other Lexbridge tabs; this page refreshes every few seconds instead.',
+        { retryAfter: '30 seconds' },
+      );
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -26,14 +36,20 @@ export default defineRoute({
       'cache-control': 'no-store',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
     });
-    let open = true;
-    request.raw.on('close', () => (open = false));
-    // Progress is read from the database, so it works whichever process runs the job.
     let last = '';
-    const started = Date.now();
-    let current = run;
-    while (open && Date.now() - started < maxStreamMs) {
+    let unsubscribe = () => {};
+    const stop = () => {
+      unsubscribe();
+      clearTimeout(limit);
+      release();
+      res.end();
+    };
+    const limit = setTimeout(stop, maxStreamMs);
+    limit.unref();
+    request.raw.on('close', stop);
+    const send = (current: RunRow) => {
       const view = JSON.stringify(toRunResponse(current));
       const { durationMs: _ignored, ...stable } = JSON.parse(view) as Record<string, unknown>;
       const key = JSON.stringify(stable);
@@ -41,15 +57,13 @@ export default defineRoute({
         res.write(`event: progress\ndata: ${view}\n\n`);
         last = key;
       }
-      if (finished.has(current.status)) {
-        res.write(`event: end\ndata: ${view}\n\n`);
-        break;
-      }
-      await sleep(pollMs);
-      const [next] = await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, run.id));
-      if (!next) break;
-      current = next;
-    }
-    res.end();
+      if (!finished.has(current.status)) return false;
+      res.write(`event: end\ndata: ${view}\n\n`);
+      return true;
+    };
+    if (send(run)) return stop();
+    unsubscribe = runWatcher(lexbridge.store.db).subscribe(run.id, (next) => {
+      if (!next || send(next)) stop();
+    });
   },
 });
