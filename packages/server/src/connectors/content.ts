@@ -202,12 +202,13 @@ export async function writeMeasuredFile(
 ): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
-  // The content may fail while the file is being opened: keep that from becoming an uncaught
-  // 'error' event (the loop below reports it, as the stream stays errored).
+  // The content may fail while the file is being opened, and a destroyed content stream may report
+  // its error later (undici's body emits RequestAbortedError a tick after destroy): keep that from
+  // becoming an uncaught 'error' event, which would end the process. The listener stays on a stream
+  // this function destroyed; the loop below reports errors while reading.
   const ignore = () => undefined;
   content.on('error', ignore);
   const file = await open(path, flags).catch((err: unknown) => {
-    content.off('error', ignore);
     content.destroy();
     throw err;
   });
@@ -224,8 +225,8 @@ export async function writeMeasuredFile(
     content.destroy();
     throw err;
   } finally {
-    content.off('error', ignore);
     await file.close();
   }
+  content.off('error', ignore);
   return { size, sha256: hash.digest('hex') };
 }
