@@ -186,13 +186,22 @@ export const commands: Record<string, Command> = {
   emulator: {
     needsConfig: false,
     async run(args) {
-      if (args[0] !== 'imanage') {
-        console.error('Usage: lexbridge emulator imanage [flags]   (see docs/imanage-emulator.md)');
-        return 2;
+      const [kind, ...flags] = args;
+      if (kind === 'imanage') {
+        const { runEmulatorCli } = await import('@lexbridge/imanage-emulator/cli.ts');
+        await runEmulatorCli(flags);
+        return flags.includes('--help') || flags.includes('-h') ? 0 : -1;
       }
-      const { runEmulatorCli } = await import('@lexbridge/imanage-emulator/cli.ts');
-      await runEmulatorCli(args.slice(1));
-      return -1;
+      if (kind === 'graph') {
+        const { runGraphEmulatorCli } = await import('@lexbridge/graph-emulator/cli.ts');
+        await runGraphEmulatorCli(flags);
+        return flags.includes('--help') || flags.includes('-h') ? 0 : -1;
+      }
+      console.error(
+        'Usage: lexbridge emulator imanage [flags]   (see docs/imanage-emulator.md)\n' +
+          '       lexbridge emulator graph [flags]     (see docs/graph-emulator.md)',
+      );
+      return 2;
     },
   },
 };

@@ -5,7 +5,7 @@ import { commands } from './commands.ts';
 const usage = `Usage: lexbridge <command> [options]
 
 Commands:
-  start                     Everything locally on embedded defaults (server, workers, iManage emulator, demo sign-in)
+  start                     Everything locally on embedded defaults (server, workers, iManage and Graph emulators, demo sign-in)
   serve [--no-workers]      The HTTP API and web app; runs job workers in-process unless --no-workers
   worker                    Job workers only (needs DATABASE_URL: PostgreSQL shared with the server)
   migrate                   Apply database migrations and exit
@@ -15,6 +15,7 @@ Commands:
   workflows run <id> [--dry-run]  Run a workflow now and show its progress
   users hash-password      Print a password hash for the embedded identity provider's users file (password on stdin)
   emulator imanage [flags]  A standalone iManage Work Server emulator (see docs/imanage-emulator.md)
+  emulator graph [flags]    A standalone Microsoft Graph + Entra sign-in emulator (see docs/graph-emulator.md)
 
 Settings come from environment variables: see docs/configuration.md.`;
 

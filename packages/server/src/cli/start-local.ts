@@ -1,16 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
-import { buildManifest } from '../connectors/imanage/extension-package.ts';
 import { assertIdentityConfig, describeLocalSignIn } from '../identity/index.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { serve } from '../server.ts';
+import { startLocalGraph, startLocalImanage } from './local-emulators.ts';
 import { closeOnSignal } from './signals.ts';
 
 /**
  * `npm start`: the whole product on one machine with embedded defaults — the server and its workers on
- * PGlite, plus the iManage emulator with sample data, so a newcomer can try every flow.
+ * PGlite, plus the iManage and Microsoft Graph emulators with sample data, so a newcomer can try every
+ * flow, iManage → SharePoint included.
  */
 export async function startLocal(_args: string[], config: Config): Promise<number> {
   assertIdentityConfig(config);
@@ -22,56 +23,26 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
     await lexbridge.close();
     throw err;
   });
-  const emulator = await startBundledEmulator(log, config);
+  const [imanage, graph] = await Promise.all([
+    startLocalImanage(config, log, demoFolders),
+    startLocalGraph(config, log),
+  ]);
   const lines = [
     '',
     `  Lexbridge is running at ${server.url}  (database: ${lexbridge.store.kind === 'embedded' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`,
     ...describeLocalSignIn(server.identity, config),
-    ...(emulator ? describeEmulator(emulator.url, demoFolders) : []),
-    '  Stop with Ctrl+C. Data is kept between runs.',
+    ...imanage.banner,
+    ...graph.banner,
+    "  Stop with Ctrl+C. Data is kept between runs (the emulators' too).",
     '',
   ].filter((l) => l !== '');
   console.log(lines.join('\n'));
   closeOnSignal(async () => {
     await server.close();
-    await emulator?.close();
+    await Promise.all([imanage.url && imanage.close(), graph.url && graph.close()]);
     await lexbridge.close();
   });
   return -1;
-}
-
-/** The application a firm would register in Control Center, already registered in the bundled emulator. */
-export const demoApplication = { clientId: 'lexbridge-demo', clientSecret: 'lexbridge-demo-secret' } as const;
-
-async function startBundledEmulator(
-  log: ReturnType<typeof createLogger>,
-  config: Config,
-): Promise<{ url: string; close(): Promise<void> } | undefined> {
-  try {
-    const { startEmulator } = await import('@lexbridge/imanage-emulator');
-    const manifest = buildManifest(config, 'on-premises');
-    const emulatorUrl = `http://127.0.0.1:${config.LEXBRIDGE_EMULATOR_PORT}`;
-    return await startEmulator({
-      port: config.LEXBRIDGE_EMULATOR_PORT,
-      apps: [
-        {
-          client_id: demoApplication.clientId,
-          client_secret: demoApplication.clientSecret,
-          name: 'Lexbridge (demo)',
-          description: manifest.description,
-          redirect_urls: manifest.redirect_urls,
-          allow_refresh_token: true,
-          enabled: true,
-          setting_fields: manifest.settings,
-          settings: { lexbridge_host: config.publicUrl, imanage_server_url: emulatorUrl },
-          context_menu: manifest.context_menu,
-        },
-      ],
-    });
-  } catch (err) {
-    log.warn({ err }, 'the bundled iManage emulator did not start; Lexbridge runs without it');
-    return undefined;
-  }
 }
 
 /**
@@ -84,19 +55,4 @@ async function allowDemoFolders(config: Config): Promise<string | undefined> {
   await mkdir(join(root, 'Client portal'), { recursive: true });
   config.LEXBRIDGE_LOCAL_FOLDER_ROOTS = [root];
   return root;
-}
-
-function describeEmulator(url: string, demoFolders: string | undefined): string[] {
-  return [
-    `  iManage emulator:        ${url}  (Work: ${url}/work/web, Control Center: ${url}/cc)`,
-    '    admin / admin (Control Center administrator), jsmith / password, ajones / password (read only)',
-    '  Try it: sign in as admin, open Connectors, press + on iManage and enter',
-    `    Client Id ${demoApplication.clientId}, Secret Key ${demoApplication.clientSecret}, Scope user, Server Address ${url};`,
-    '    press Authorise and sign in to iManage as jsmith.',
-    ...(demoFolders
-      ? [
-          `  Local folders may be used under ${demoFolders} (set LEXBRIDGE_LOCAL_FOLDER_ROOTS to choose others).`,
-        ]
-      : []),
-  ];
 }

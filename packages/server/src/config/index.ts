@@ -82,6 +82,7 @@ export const configSchema = z.object({
     .default('info'),
   LEXBRIDGE_WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
   LEXBRIDGE_EMULATOR_PORT: wholeNumber(0, 65535).default(8090),
+  LEXBRIDGE_GRAPH_EMULATOR_PORT: wholeNumber(0, 65535).default(8091),
   LEXBRIDGE_OIDC_ISSUER: url.optional(),
   LEXBRIDGE_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
