@@ -161,6 +161,28 @@ export async function createConnector(
   return connectorView(row, undefined, parsed.secrets);
 }
 
+/**
+ * A stored secret belongs to the server it was made for: when an edit points the connector at another
+ * authorization server or application (a setting that invalidates authorisations), every secret field
+ * must be entered again, so the old secret is never sent to the new address.
+ */
+function requireSecretsAgain(
+  fields: readonly { key: string; label: string; secret?: boolean }[],
+  input: Record<string, unknown>,
+  changedLabels: string[],
+): void {
+  if (changedLabels.length === 0) return;
+  for (const field of fields) {
+    const given = input[field.key];
+    if (!field.secret || (typeof given === 'string' && given.trim() !== '')) continue;
+    throw new AppError(
+      'connector_config_invalid',
+      `${field.key}: enter the ${field.label} again — the ${changedLabels.join(' and ')} changed, and the stored ${field.label} is never sent to another server.`,
+      { field: field.key },
+    );
+  }
+}
+
 export async function updateConnector(
   lexbridge: Lexbridge,
   id: string,
@@ -179,6 +201,7 @@ export async function updateConnector(
   const secretChanged = JSON.stringify(previous.secrets) !== JSON.stringify(parsed.secrets);
   const invalidates = changed.filter((k) => plugin.settings.invalidatesAuthorisations.includes(k));
   const labelOf = (key: string) => plugin.fields.find((f) => f.key === key)?.label ?? key;
+  requireSecretsAgain(plugin.fields, input.config ?? {}, invalidates.map(labelOf));
   const secretConfig =
     Object.keys(parsed.secrets).length > 0
       ? lexbridge.secrets.sealJson(parsed.secrets, secretSlot(id))

@@ -270,9 +270,25 @@ describe('connectors', () => {
     expect(
       (await api(`/api/connectors/${created.id}`, user, { method: 'PATCH', body: { name: 'x' } })).status,
     ).toBe(403);
-    const moved = await api(`/api/connectors/${created.id}`, admin, {
+    // The stored Secret Key is never sent to another server: a new address needs the secret again.
+    const withoutSecret = await api(`/api/connectors/${created.id}`, admin, {
       method: 'PATCH',
       body: { config: { serverAddress: 'https://new.firm.example' } },
+    });
+    expect(withoutSecret.status).toBe(400);
+    expect(await withoutSecret.json()).toMatchObject({
+      error: {
+        code: 'connector_config_invalid',
+        message: expect.stringMatching(/^secretKey: enter the Secret Key again/),
+      },
+    });
+    expect(
+      (await server.lexbridge.store.db.select().from(connections).where(eq(connections.id, connectionId)))[0]!
+        .status,
+    ).toBe('authorised');
+    const moved = await api(`/api/connectors/${created.id}`, admin, {
+      method: 'PATCH',
+      body: { config: { serverAddress: 'https://new.firm.example', secretKey: 'the-new-servers-secret' } },
     });
     expect(moved.status).toBe(200);
     const view = await (await api(`/api/connectors/${created.id}/connection`, user)).json();
