@@ -1,5 +1,6 @@
 import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import {
+  AlertRegular,
   ArrowSyncRegular,
   CloudArrowUpRegular,
   HistoryRegular,
@@ -120,6 +121,7 @@ const navEntries: NavEntry[] = [
   { to: '/workflows', label: 'Workflows', icon: <ArrowSyncRegular />, visible: mayUseWorkflows },
   { to: '/publish', label: 'Publish', icon: <CloudArrowUpRegular />, visible: () => true },
   { to: '/activity', label: 'Activity', icon: <HistoryRegular />, visible: (me) => !onlyPublishes(me) },
+  { to: '/settings/notifications', label: 'Notifications', icon: <AlertRegular />, visible: () => true },
   { to: '/admin', label: 'Admin', icon: <SettingsRegular />, visible: mayAdminister },
 ];
 

@@ -5,6 +5,7 @@ import { type Me, mayAdminister, mayUseWorkflows } from '../api/session.ts';
 import { ActivityPage } from '../features/activity/ActivityPage.tsx';
 import { AdminPage } from '../features/admin/AdminPage.tsx';
 import { ConnectorsPage } from '../features/connectors/ConnectorsPage.tsx';
+import { NotificationsPage } from '../features/notifications/NotificationsPage.tsx';
 import { onlyPublishes } from '../features/publish/api.ts';
 import { PublishPage } from '../features/publish/PublishPage.tsx';
 import { WorkflowsArea } from '../features/workflows/index.tsx';
@@ -48,6 +49,7 @@ export function AppRoutes({ me }: { me: Me }) {
           </RoleGate>
         }
       />
+      <Route path="/settings/notifications" element={<NotificationsPage me={me} />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );
