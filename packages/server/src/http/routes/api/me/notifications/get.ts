@@ -10,6 +10,6 @@ export default defineRoute({
   tags: ['notifications'],
   schema: { response: { 200: myNotificationsSchema } },
   async handler(request, _reply, lexbridge) {
-    return myNotifications(lexbridge, request.user!.id);
+    return myNotifications(lexbridge, request.user.id);
   },
 });

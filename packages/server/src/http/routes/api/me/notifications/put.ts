@@ -10,6 +10,6 @@ export default defineRoute({
   tags: ['notifications'],
   schema: { body: myNotificationsUpdateSchema, response: { 200: myNotificationsSchema } },
   async handler(request, _reply, lexbridge) {
-    return updateMyNotifications(lexbridge, request.user!.id, request.body);
+    return updateMyNotifications(lexbridge, request.user.id, request.body);
   },
 });

@@ -10,6 +10,6 @@ export default defineRoute({
   tags: ['notifications'],
   schema: { body: firmNotificationsUpdateSchema, response: { 200: firmNotificationsSchema } },
   async handler(request, _reply, lexbridge) {
-    return updateFirmNotifications(lexbridge, request.body, { userId: request.user!.id, ip: request.ip });
+    return updateFirmNotifications(lexbridge, request.body, { userId: request.user.id, ip: request.ip });
   },
 });
