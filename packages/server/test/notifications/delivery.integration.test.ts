@@ -5,7 +5,12 @@ import type { FirmNotifications, MyNotifications } from '@lexbridge/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireConnection } from '../../src/authorisation/connections.ts';
-import { dispatchJobName, dispatchNotifications, webhookJobName } from '../../src/notifications/dispatch.ts';
+import {
+  dispatchJobName,
+  dispatchNotifications,
+  emailJobName,
+  webhookJobName,
+} from '../../src/notifications/dispatch.ts';
 import { notify } from '../../src/notifications/notify.ts';
 import { signatureHeader, signBody, type WebhookBody } from '../../src/notifications/webhook.ts';
 import { connections, notificationSettings, notifications } from '../../src/store/schema.ts';
@@ -234,5 +239,37 @@ describe('notifications', () => {
         .where(eq(notifications.id, notice!.id));
       return after?.webhookState === 'sent';
     });
+  });
+
+  it('retries an email the mail server put off, through the job queue', async () => {
+    mail.messages.length = 0;
+    mail.rejectNext = 2;
+    const { workflow } = await workflowThatFails('Mail retried');
+    const { run } = await runNow(server.lexbridge, workflow);
+    const [notice] = await server.lexbridge.store.db
+      .update(notifications)
+      .set({ emailState: 'queued' })
+      .where(eq(notifications.dedupeKey, `run.failed:${run.id}`))
+      .returning();
+    await server.lexbridge.queue.send(
+      emailJobName,
+      { userId: owner.userId, ids: [notice?.id ?? ''] },
+      { retryDelay: 1, retryDelayMax: 1 },
+    );
+    await waitFor('the email after two refusals', () => mail.messages.length === 1, 30_000);
+    expect(mail.rejected).toBe(2);
+    expect(mail.messages[0]?.subject).toBe('Lexbridge: "Mail retried" finished with 1 failure');
+  });
+
+  it('refuses a webhook that is not https, or a short secret', async () => {
+    for (const webhook of [
+      { url: 'http://hooks.example.com/x', secret: webhookSecret },
+      { url: 'https://hooks.example.com/x', secret: 'short' },
+    ]) {
+      const res = await call<{ error: { code: string } }>(admin, 'PUT', '/api/notifications/firm', {
+        webhook,
+      });
+      expect(res.status).toBe(400);
+    }
   });
 });

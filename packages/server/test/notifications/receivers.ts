@@ -6,11 +6,16 @@ import { SMTPServer } from 'smtp-server';
 export interface MailTrap {
   url: string;
   messages: { to: string[]; raw: string; subject: string; text: string }[];
+  /** Answer this many messages with 451 (try again later) before accepting. */
+  rejectNext: number;
+  /** Messages answered 451. */
+  rejected: number;
   close(): Promise<void>;
 }
 
 export async function startMailTrap(): Promise<MailTrap> {
   const messages: MailTrap['messages'] = [];
+  const state = { rejectNext: 0, rejected: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -19,6 +24,12 @@ export async function startMailTrap(): Promise<MailTrap> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (state.rejectNext > 0) {
+          state.rejectNext -= 1;
+          state.rejected += 1;
+          callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const [head = '', ...body] = raw.split(/\r?\n\r?\n/);
         const subject = decodeHeader(/^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1] ?? '');
@@ -30,11 +41,11 @@ export async function startMailTrap(): Promise<MailTrap> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
+  return Object.assign(state, {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  });
 }
 
 function decodeQuotedPrintable(text: string): string {
