@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/record.ts';
 import { oauthCallbackPath } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
-import type { RequestUser } from '../http/route.ts';
+import type { RequestUser } from '../identity/person.ts';
 import { safeReturnTo } from '../identity/return-to.ts';
 import { oauthAttempts } from '../store/schema.ts';
 import { oauthConfiguration, oauthConnector } from './oauth-client.ts';

@@ -7,7 +7,7 @@ import type { ExternalAccount } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
 import { isAppError } from '../errors.ts';
-import type { RequestUser } from '../http/route.ts';
+import type { RequestUser } from '../identity/person.ts';
 import { connections, oauthAttempts } from '../store/schema.ts';
 import { hashState } from './authorise.ts';
 import { findConnection, resumeWorkflowsUsing } from './connections.ts';

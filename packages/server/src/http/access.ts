@@ -4,7 +4,8 @@ import { auditAccessDenied } from '../audit/access-denied.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { authenticateRequest } from '../identity/authenticate.ts';
-import type { RequestUser, RouteDefinition } from './route.ts';
+import type { RequestUser } from '../identity/person.ts';
+import type { RouteDefinition } from './route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,10 +1,7 @@
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { z } from 'zod';
 import type { Lexbridge } from '../context.ts';
-
-/** The roles a firm's identity provider can grant. Roles combine. */
-export const roles = ['ConnectorAdmin', 'Admin', 'User', 'PluginUser'] as const;
-export type Role = (typeof roles)[number];
+import type { RequestUser, Role } from '../identity/person.ts';
 
 /**
  * Who may call a route. Every route declares it; the access check runs before the handler, and a test
@@ -15,16 +12,6 @@ export type Role = (typeof roles)[number];
  * - 'local-admin': the local admin token from the data directory (admin commands on the embedded database).
  */
 export type RouteAccess = 'public' | 'signed-in' | 'local-admin' | readonly Role[];
-
-/** The signed-in person behind a request. */
-export interface RequestUser {
-  id: string;
-  name: string | null;
-  email: string | null;
-  roles: Role[];
-  sessionIdHash: string;
-  csrfToken: string;
-}
 
 type Schema = {
   params?: z.ZodType;

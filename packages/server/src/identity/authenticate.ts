@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { RequestUser } from '../http/route.ts';
-import type { Lexbridge } from '../runtime.ts';
+import type { Lexbridge } from '../context.ts';
+import type { RequestUser } from './person.ts';
 import { findActiveSession, sessionCookieName } from './sessions.ts';
 
 /** Finds the signed-in person behind a request from the session cookie, or null. */

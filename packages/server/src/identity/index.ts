@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 import { demoUsers, ensureUsersFile, type LocalUser, usersFilePath } from './embedded-idp/users-file.ts';
 import { isLoopbackUrl, oidcSettings } from './oidc-client.ts';
 import { rolesFromClaims } from './roles.ts';

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { Config } from '../config/index.ts';
+import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { Lexbridge } from '../runtime.ts';
 
 /**
  * The OpenID Connect client side of sign-in: which provider, which client, and the discovered

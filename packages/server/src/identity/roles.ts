@@ -1,4 +1,4 @@
-import { type Role, roles } from '../http/route.ts';
+import { type Role, roles } from './person.ts';
 
 /**
  * Lexbridge roles from an identity provider's claims. Firms name roles their own way (Entra app roles

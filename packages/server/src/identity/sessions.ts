@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { Role } from '../http/route.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { sessions, users } from '../store/schema.ts';
+import type { Role } from './person.ts';
 
 /**
  * Server-side sessions. The cookie holds a random token; the database holds only its sha256, the CSRF

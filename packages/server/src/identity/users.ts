@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.ts';
-import type { Role } from '../http/route.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { users } from '../store/schema.ts';
+import type { Role } from './person.ts';
 import { type RoleClaimOptions, rolesFromClaims } from './roles.ts';
 
 /** The person a provider vouched for, as Lexbridge keeps them. */

@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/record.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
-import type { RequestUser } from '../http/route.ts';
+import type { RequestUser } from '../identity/person.ts';
 import type { DbOrTx } from '../store/db.ts';
 import {
   itemLinks,

@@ -1,7 +1,7 @@
 import type { RunStatus, WorkflowRunList, WorkflowType } from '@lexbridge/contracts';
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
-import type { RequestUser } from '../http/route.ts';
+import type { RequestUser } from '../identity/person.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { users, workflowRuns, workflows } from '../store/schema.ts';
 import { isWorkflow, seesAllWorkflows, toRunResponse } from './model.ts';

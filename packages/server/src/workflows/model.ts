@@ -11,7 +11,7 @@ import {
 } from '@lexbridge/contracts';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
-import type { RequestUser } from '../http/route.ts';
+import type { RequestUser } from '../identity/person.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connectors, type runItems, users, workflowRuns, workflows } from '../store/schema.ts';
 

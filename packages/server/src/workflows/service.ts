@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/record.ts';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { RequestUser } from '../http/route.ts';
+import type { RequestUser } from '../identity/person.ts';
 import { workflowRuns, workflows } from '../store/schema.ts';
 import { connectionUsable } from './content-stores.ts';
 import {

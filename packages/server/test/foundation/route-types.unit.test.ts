@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineRoute, type RequestUser } from '../../src/http/route.ts';
+import { defineRoute } from '../../src/http/route.ts';
+import type { RequestUser } from '../../src/identity/person.ts';
 
 /**
  * A route's declared access types its handler's `request.user` (checked by `tsc`, which covers the

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoutes } from '../../src/http/app.ts';
-import { type Role, type RouteDefinition, roles } from '../../src/http/route.ts';
+import type { RouteDefinition } from '../../src/http/route.ts';
+import { type Role, roles } from '../../src/identity/person.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
-import type { Role } from '../../src/http/route.ts';
+import type { Role } from '../../src/identity/person.ts';
 import { createSession, sessionCookieName } from '../../src/identity/sessions.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
