@@ -1,12 +1,12 @@
 /**
- * The workflow HTTP API: workflows (copy, one-way sync, move between two connectors), their
+ * The workflow HTTP API: workflows (copy, one-way sync, move, two-way sync between two connectors), their
  * pre-flight checks, runs with live progress, and per-item results. Shared by the server (route
  * schemas), the web app and the tests.
  */
 import { z } from 'zod';
 import { nameSchema } from './text.ts';
 
-export const workflowTypes = ['copy', 'one_way_sync', 'move'] as const;
+export const workflowTypes = ['copy', 'one_way_sync', 'move', 'two_way_sync'] as const;
 export const workflowTypeSchema = z.enum(workflowTypes);
 export type WorkflowType = z.infer<typeof workflowTypeSchema>;
 
@@ -14,7 +14,24 @@ export const workflowTypeLabels: Record<WorkflowType, string> = {
   copy: 'Copy',
   one_way_sync: 'One-way sync',
   move: 'Move',
+  two_way_sync: 'Two-way sync',
 };
+
+/** Types that keep running at their interval rather than once. */
+export const ongoingWorkflowTypes = [
+  'one_way_sync',
+  'two_way_sync',
+] as const satisfies readonly WorkflowType[];
+export function isOngoing(type: WorkflowType): boolean {
+  return (ongoingWorkflowTypes as readonly WorkflowType[]).includes(type);
+}
+
+/**
+ * What a two-way sync does when both sides changed a document since its last pass (docs/workflows.md):
+ * keep both (default), the newer edit wins, or the source's / the target's edit wins.
+ */
+export const conflictPolicies = ['keep_both', 'newest_wins', 'source_wins', 'target_wins'] as const;
+export type ConflictPolicy = (typeof conflictPolicies)[number];
 
 export const workflowOptionsSchema = z.object({
   /** Copy only the newest version of each document (where the source keeps versions). */
@@ -27,6 +44,8 @@ export const workflowOptionsSchema = z.object({
   syncMajorVersionsOnly: z.boolean().default(false),
   /** Stop deleting after this many deletes in one run (defaults to the server's LEXBRIDGE_MAX_DELETES). */
   maxDeletes: z.number().int().min(0).max(1_000_000).optional(),
+  /** Two-way sync: how a document changed on both sides since the last pass is resolved. */
+  conflictPolicy: z.enum(conflictPolicies).default('keep_both'),
 });
 export type WorkflowOptions = z.infer<typeof workflowOptionsSchema>;
 
@@ -114,7 +133,19 @@ export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
 export const runItemSchema = z.object({
   id: z.number(),
-  action: z.enum(['create', 'update', 'create_folder', 'rename', 'move', 'delete', 'delete_source', 'skip']),
+  action: z.enum([
+    'create',
+    'update',
+    'create_folder',
+    'rename',
+    'move',
+    'delete',
+    'delete_source',
+    'skip',
+    'conflict',
+  ]),
+  /** Two-way sync: 'forward' is source to target, 'backward' target to source; null for one-way types. */
+  direction: z.enum(['forward', 'backward']).nullable(),
   kind: z.enum(['folder', 'document']),
   outcome: z.enum(['done', 'failed', 'skipped', 'planned']),
   sourcePath: z.string().nullable(),
@@ -124,6 +155,21 @@ export const runItemSchema = z.object({
   bytes: z.number(),
   errorCode: z.string().nullable(),
   error: z.string().nullable(),
+  /** A two-way conflict: both sides' versions, which edit was kept, and where the other one went. */
+  conflict: z
+    .object({
+      policy: z.enum(conflictPolicies),
+      kept: z.enum(['source', 'target']),
+      sourceId: z.string(),
+      targetId: z.string(),
+      sourceVersion: z.string().nullable(),
+      targetVersion: z.string().nullable(),
+      sourceModifiedAt: z.string().nullable(),
+      targetModifiedAt: z.string().nullable(),
+      /** The conflict copy written beside the kept document, when the policy keeps both. */
+      copy: z.object({ side: z.enum(['source', 'target']), id: z.string(), name: z.string() }).nullable(),
+    })
+    .nullable(),
   at: z.string(),
 });
 export type RunItem = z.infer<typeof runItemSchema>;

@@ -224,6 +224,10 @@ export const runItems = pgTable(
     sha256: text('sha256'),
     errorCode: text('error_code'),
     error: text('error'),
+    /** Two-way sync: 'forward' (source to target) or 'backward'. */
+    direction: text('direction', { enum: ['forward', 'backward'] }),
+    /** Two-way sync: a conflict's two versions and how it was resolved (RunItem['conflict']). */
+    conflict: jsonb('conflict').$type<Record<string, unknown>>(),
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [index('run_items_run').on(t.runId, t.id)],
@@ -250,6 +254,10 @@ export const itemLinks = pgTable(
     targetId: text('target_id'),
     targetParentId: text('target_parent_id'),
     targetName: text('target_name'),
+    /** The target side as last written or seen (two-way sync compares it as it compares the source's). */
+    targetVersion: text('target_version'),
+    targetModifiedAt: ts('target_modified_at'),
+    targetIdentity: text('target_identity'),
     size: bigint('size', { mode: 'number' }),
     sha256: text('sha256'),
     lastRunId: uuid('last_run_id'),

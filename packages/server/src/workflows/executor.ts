@@ -10,6 +10,9 @@ import { withConnectorSlots } from './connector-slots.ts';
 import { type Action, type LinkRow, ROOT_PARENT } from './planner.ts';
 import type { Counter, RunItemRecord, RunRecorder } from './recorder.ts';
 
+/** What the executor needs of a recorder (a two-way pass records through one that turns links round). */
+export type PlanRecorder = Pick<RunRecorder, 'counts' | 'record' | 'link' | 'forget' | 'setPlanned'>;
+
 export interface ExecuteInput {
   runId: string;
   workflowId: string;
@@ -28,7 +31,7 @@ export interface ExecuteInput {
   /** Target deletes allowed in one run; more than this and none is made. */
   maxDeletes: number;
   signal: AbortSignal;
-  recorder: RunRecorder;
+  recorder: PlanRecorder;
   log: Logger;
   /** Attempts per item for retryable failures. */
   attempts?: number;
@@ -60,6 +63,17 @@ const counterOf: Partial<Record<Action['type'], Counter>> = {
   delete_source: 'deleted',
   skip: 'skipped',
 };
+
+/** The target side's state as a write left it, recorded so that a two-way pass knows its own write. */
+function writtenState(
+  item: ContentItem,
+): Pick<LinkRow, 'targetVersion' | 'targetModifiedAt' | 'targetIdentity'> {
+  return {
+    targetVersion: item.version ?? null,
+    targetModifiedAt: item.modifiedAt ?? null,
+    targetIdentity: item.identity ?? null,
+  };
+}
 
 /** Plain words for an item's failure, with a stable code. */
 export function describeFailure(err: unknown): { errorCode: string; error: string } {
@@ -118,6 +132,9 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     targetId: null,
     targetParentId: null,
     targetName: action.name,
+    targetVersion: null,
+    targetModifiedAt: null,
+    targetIdentity: null,
     size: null,
     sha256: null,
     lastRunId: input.runId,
@@ -205,6 +222,7 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
         sourceVersion: version ?? null,
         targetId: written!.item.id,
         targetParentId: parentTarget,
+        ...writtenState(written!.item),
         size: written!.size,
         sha256: written!.sha256,
       }),
@@ -305,7 +323,13 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
                 'Its parent folder could not be created on the target.',
               );
             const folder = await target.createFolder(parentTarget, action.name, input.signal);
-            setLink(newLink(action, { targetId: folder.id, targetParentId: parentTarget }));
+            setLink(
+              newLink(action, {
+                targetId: folder.id,
+                targetParentId: parentTarget,
+                targetIdentity: folder.identity ?? null,
+              }),
+            );
             return { targetId: folder.id };
           },
           placedBase(action),

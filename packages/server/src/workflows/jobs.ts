@@ -1,3 +1,4 @@
+import { ongoingWorkflowTypes } from '@lexbridge/contracts';
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Lexbridge } from '../context.ts';
 import { isAppError } from '../errors.ts';
@@ -34,7 +35,7 @@ export async function scheduleDueRuns(
     .where(
       and(
         eq(workflows.status, 'active'),
-        eq(workflows.type, 'one_way_sync'),
+        inArray(workflows.type, [...ongoingWorkflowTypes]),
         isNull(workflows.deletedAt),
         or(isNull(workflows.nextRunAt), lte(workflows.nextRunAt, now)),
         sql`NOT EXISTS (SELECT 1 FROM workflow_runs r WHERE r.workflow_id = ${workflows.id} AND r.status IN ('queued', 'running'))`,

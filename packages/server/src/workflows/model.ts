@@ -142,6 +142,8 @@ export function toRunItemResponse(item: RunItemRow): RunItem {
     bytes: Number(item.bytes),
     errorCode: item.errorCode,
     error: item.error,
+    direction: item.direction ?? null,
+    conflict: (item.conflict as RunItem['conflict']) ?? null,
     at: item.at.toISOString(),
   };
 }

@@ -44,10 +44,10 @@ export function locationsOverlap(a: StoredLocation, b: StoredLocation): boolean 
 /**
  * The checks run before a workflow is created (and on POST /api/workflows/preflight):
  * - connection: the owner has authorised both connectors (blocks every type);
- * - permission: read on the source, write on the target, and for Move write on the source, from the
+ * - permission: read on the source, write on the target, and for Move and Two-way sync write on the source, from the
  *   owner's effective rights in each system;
  * - workflow conflict: the source or target root equals, lies inside or contains the root of another
- *   active one-way sync or move on the same connector (blocks those types; Copy is exempt), and the
+ *   active sync (either way) or move on the same connector (blocks those types; Copy is exempt), and the
  *   target may never lie inside the source of the same workflow (blocks every type).
  */
 export async function runPreflight(
@@ -57,7 +57,7 @@ export async function runPreflight(
 ): Promise<PreflightOutcome> {
   const checks: Check[] = [];
   const all = [...workflowTypes];
-  const syncing: WorkflowType[] = ['one_way_sync', 'move'];
+  const syncing: WorkflowType[] = ['one_way_sync', 'move', 'two_way_sync'];
 
   const usable = await Promise.all(
     [input.source, input.target].map((loc) =>
@@ -95,7 +95,7 @@ export async function runPreflight(
     if (!sourceRights.read) problems.push(`You may not read "${sourceLocation.path}".`);
     if (!targetRights.write) problems.push(`You may not add items to "${targetLocation.path}".`);
     if (!sourceRights.write)
-      moveProblem = `Move deletes the source after copying, and you may not delete in "${sourceLocation.path}".`;
+      moveProblem = `Move deletes the source after copying, and Two-way sync writes to both sides; you may not change "${sourceLocation.path}".`;
     await Promise.all([source!.close?.(), target!.close?.()]);
   } catch (err) {
     problems.push(err instanceof ContentError || err instanceof Error ? err.message : String(err));
@@ -108,7 +108,7 @@ export async function runPreflight(
         ? [...problems, moveProblem].filter(Boolean).join(' ') +
           ' Ask a colleague who has these rights to create the workflow, or ask for the rights.'
         : 'You may read the source and write to the target.',
-    blocks: problems.length ? all : moveProblem ? ['move'] : [],
+    blocks: problems.length ? all : moveProblem ? ['move', 'two_way_sync'] : [],
   });
   if (!resolved) return summarise(checks);
 

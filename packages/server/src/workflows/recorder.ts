@@ -136,11 +136,15 @@ function insertItems(runId: string, items: RunItemRecord[]): SQL {
     sha256: i.sha256 ?? null,
     error_code: i.errorCode ?? null,
     error: i.error ?? null,
+    direction: i.direction ?? null,
+    conflict: i.conflict ?? null,
   }));
-  return sql`INSERT INTO run_items (run_id, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error)
-    SELECT ${runId}::uuid, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error
+  return sql`INSERT INTO run_items (run_id, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error,
+      direction, conflict)
+    SELECT ${runId}::uuid, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error,
+      direction, conflict
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(action text, kind text, outcome text, source_id text, source_path text, target_id text,
-      target_path text, renamed_from text, bytes bigint, sha256 text, error_code text, error text)`;
+      target_path text, renamed_from text, bytes bigint, sha256 text, error_code text, error text, direction text, conflict jsonb)`;
 }
 
 function upsertLinks(workflowId: string, links: LinkRow[]): SQL {
@@ -157,20 +161,25 @@ function upsertLinks(workflowId: string, links: LinkRow[]): SQL {
     target_id: l.targetId,
     target_parent_id: l.targetParentId,
     target_name: l.targetName,
+    target_version: l.targetVersion ?? null,
+    target_modified_at: l.targetModifiedAt?.toISOString() ?? null,
+    target_identity: l.targetIdentity ?? null,
     size: l.size,
     sha256: l.sha256,
     last_run_id: l.lastRunId,
   }));
   return sql`INSERT INTO item_links (workflow_id, source_id, kind, state, source_parent_id, source_name, source_version, source_size, source_modified_at,
-      source_identity, target_id, target_parent_id, target_name, size, sha256, last_run_id, updated_at)
+      source_identity, target_id, target_parent_id, target_name, target_version, target_modified_at, target_identity, size, sha256, last_run_id,
+      updated_at)
     SELECT ${workflowId}::uuid, source_id, kind, state, source_parent_id, source_name, source_version, source_size, source_modified_at,
-      source_identity, target_id, target_parent_id, target_name, size, sha256, last_run_id, now()
+      source_identity, target_id, target_parent_id, target_name, target_version, target_modified_at, target_identity, size, sha256, last_run_id, now()
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(source_id text, kind text, state text, source_parent_id text, source_name text,
       source_version text, source_size bigint, source_modified_at timestamptz, source_identity text, target_id text, target_parent_id text,
-      target_name text, size bigint, sha256 text, last_run_id uuid)
+      target_name text, target_version text, target_modified_at timestamptz, target_identity text, size bigint, sha256 text, last_run_id uuid)
     ON CONFLICT (workflow_id, source_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, source_parent_id = excluded.source_parent_id,
       source_name = excluded.source_name, source_version = excluded.source_version, source_size = excluded.source_size,
       source_modified_at = excluded.source_modified_at, source_identity = excluded.source_identity, target_id = excluded.target_id,
-      target_parent_id = excluded.target_parent_id, target_name = excluded.target_name, size = excluded.size, sha256 = excluded.sha256,
+      target_parent_id = excluded.target_parent_id, target_name = excluded.target_name, target_version = excluded.target_version,
+      target_modified_at = excluded.target_modified_at, target_identity = excluded.target_identity, size = excluded.size, sha256 = excluded.sha256,
       last_run_id = excluded.last_run_id, updated_at = now()`;
 }

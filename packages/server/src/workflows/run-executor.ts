@@ -25,15 +25,25 @@ export const maxRunAttempts = 3;
 
 export type RunStatus = 'succeeded' | 'partial' | 'cancelled';
 
-export interface RunKind {
+export type Stores = { source: ContentStore; target: ContentStore };
+
+/** What a run of a kind does between opening its stores and finishing: one plan executed, or its own passes. */
+export type RunWork =
+  | {
+      plan(stores: Stores, signal: AbortSignal): Promise<{ actions: Action[]; links: Map<string, LinkRow> }>;
+      execute?: never;
+    }
+  | {
+      plan?: never;
+      /** Plans and executes itself (a two-way sync's two directions), recording through `recorder`. */
+      execute(stores: Stores, context: { recorder: RunRecorder; signal: AbortSignal }): Promise<void>;
+    };
+
+export type RunKind = RunWork & {
   /** For the log: "workflow run", "publish". */
   label: string;
   dryRun: boolean;
-  open(signal: AbortSignal): Promise<{ source: ContentStore; target: ContentStore }>;
-  plan(
-    stores: { source: ContentStore; target: ContentStore },
-    signal: AbortSignal,
-  ): Promise<{ actions: Action[]; links: Map<string, LinkRow> }>;
+  open(signal: AbortSignal): Promise<Stores>;
   /** What the executor needs beyond the stores and the plan. */
   execution: Pick<
     ExecuteInput,
@@ -43,7 +53,7 @@ export interface RunKind {
   complete(tx: DbOrTx, status: RunStatus, recorder: RunRecorder): Promise<void>;
   /** The run stopped because a connection needs re-authorisation. */
   reauthorise(message: string): Promise<void>;
-}
+};
 
 export interface ExecuteRunOptions {
   log: Logger;
@@ -112,27 +122,31 @@ export async function executeRun(
   const cancel = new AbortController();
   const signal = options.signal ? AbortSignal.any([cancel.signal, options.signal]) : cancel.signal;
   const recorder = new RunRecorder(db, run.id, run.workflowId, () => cancel.abort());
-  let stores: { source: ContentStore; target: ContentStore } | undefined;
+  let stores: Stores | undefined;
   try {
     stores = await kind.open(signal);
     if (!kind.dryRun)
       await removeLeftovers(lexbridge, run.id, stores.target, kind.execution.targetRootId, log);
     recorder.start();
-    const { actions, links } = await kind.plan(stores, signal);
-    log.info({ runId: run.id, actions: actions.length }, `${kind.label} planned`);
-    await executePlan({
-      runId: run.id,
-      workflowId: run.workflowId,
-      dryRun: kind.dryRun,
-      ...stores,
-      ...kind.execution,
-      actions,
-      links,
-      concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
-      signal,
-      recorder,
-      log,
-    });
+    if (kind.execute) {
+      await kind.execute(stores, { recorder, signal });
+    } else {
+      const { actions, links } = await kind.plan(stores, signal);
+      log.info({ runId: run.id, actions: actions.length }, `${kind.label} planned`);
+      await executePlan({
+        runId: run.id,
+        workflowId: run.workflowId,
+        dryRun: kind.dryRun,
+        ...stores,
+        ...kind.execution,
+        actions,
+        links,
+        concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
+        signal,
+        recorder,
+        log,
+      });
+    }
     await recorder.stop();
     if (options.signal?.aborted && !cancel.signal.aborted) {
       await requeue(db, run.id);
@@ -160,7 +174,8 @@ export async function executeRun(
   return final;
 }
 
-async function removeLeftovers(
+/** Removes what killed runs left in `target` beneath `targetRootId` (a running run's files are kept). */
+export async function removeLeftovers(
   lexbridge: Lexbridge,
   runId: string,
   target: ContentStore,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isOngoing, type WorkflowType } from '@lexbridge/contracts';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import { ContentError } from '../connectors/content.ts';
@@ -18,7 +19,15 @@ import {
   workflowTriggers,
 } from './model.ts';
 import { type LinkRow, planSync } from './planner.ts';
-import { claimRun, type ExecuteRunOptions, executeRun, finishRun, type RunKind } from './run-executor.ts';
+import {
+  claimRun,
+  type ExecuteRunOptions,
+  executeRun,
+  finishRun,
+  type RunKind,
+  type RunWork,
+} from './run-executor.ts';
+import { twoWayWork } from './two-way/run.ts';
 
 export const runJobName = 'workflows.run';
 /** Overlap kept when moving the change-query watermark forward, against clock skew between systems. */
@@ -193,6 +202,33 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
   const options = workflowOptions(workflow);
   let plannedAt = new Date();
   let incremental = false;
+  const oneWayWork = (): RunWork => ({
+    async plan({ source, target }, signal) {
+      plannedAt = new Date();
+      incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
+      const links = await loadLinks(lexbridge, workflow.id, incremental);
+      const plan = await planSync({
+        type: workflow.type as WorkflowType,
+        options,
+        triggers: workflowTriggers(workflow),
+        baselineTaken: !!workflow.baselineTakenAt,
+        source,
+        sourceRootId: sourceRoot.id,
+        targetNames: target.capabilities.names,
+        targetVersions: target.capabilities.versions,
+        links,
+        ...(incremental
+          ? {
+              changedSince: workflow.changeWatermark!,
+              loadLink: (id: string) => loadLink(lexbridge, workflow.id, id),
+            }
+          : {}),
+        signal,
+      });
+      log.info({ runId: run.id, examined: plan.examined, incremental }, 'listed the source');
+      return { actions: plan.actions, links };
+    },
+  });
   return {
     label: 'run',
     dryRun: run.dryRun,
@@ -215,31 +251,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         target: await open(workflow.targetConnectorId!),
       };
     },
-    async plan({ source, target }, signal) {
-      plannedAt = new Date();
-      incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
-      const links = await loadLinks(lexbridge, workflow.id, incremental);
-      const plan = await planSync({
-        type: workflow.type as 'copy' | 'one_way_sync' | 'move',
-        options,
-        triggers: workflowTriggers(workflow),
-        baselineTaken: !!workflow.baselineTakenAt,
-        source,
-        sourceRootId: sourceRoot.id,
-        targetNames: target.capabilities.names,
-        targetVersions: target.capabilities.versions,
-        links,
-        ...(incremental
-          ? {
-              changedSince: workflow.changeWatermark!,
-              loadLink: (id: string) => loadLink(lexbridge, workflow.id, id),
-            }
-          : {}),
-        signal,
-      });
-      log.info({ runId: run.id, examined: plan.examined, incremental }, 'listed the source');
-      return { actions: plan.actions, links };
-    },
+    ...(workflow.type === 'two_way_sync' ? twoWayWork(lexbridge, run, workflow, log) : oneWayWork()),
     execution: {
       sourceRootId: sourceRoot.id,
       targetRootId: targetRoot.id,
@@ -261,10 +273,12 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
             ? { changeWatermark: new Date(plannedAt.getTime() - watermarkOverlapMs) }
             : {}),
           ...(incremental ? {} : { lastReconciledAt: now }),
-          ...(workflow.type === 'one_way_sync'
+          ...(isOngoing(workflow.type as WorkflowType)
             ? { nextRunAt: new Date(now.getTime() + workflow.intervalMinutes * 60_000) }
             : {}),
-          ...(workflow.type !== 'one_way_sync' && status === 'succeeded' ? { status: 'completed' } : {}),
+          ...(!isOngoing(workflow.type as WorkflowType) && status === 'succeeded'
+            ? { status: 'completed' }
+            : {}),
           updatedAt: now,
         })
         .where(and(eq(workflows.id, workflow.id), ne(workflows.status, 'paused')));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type CreateWorkflowBody,
   createWorkflowBodySchema,
+  isOngoing,
   type UpdateWorkflowBody,
   workflowOptionsSchema,
   workflowTriggersSchema,
@@ -64,8 +65,7 @@ export async function createWorkflow(
         options: workflowOptionsSchema.parse(input.options ?? {}),
         triggers: workflowTriggersSchema.parse(input.triggers ?? {}),
         intervalMinutes: input.intervalMinutes,
-        nextRunAt:
-          input.type === 'one_way_sync' ? new Date(now.getTime() + input.intervalMinutes * 60_000) : null,
+        nextRunAt: isOngoing(input.type) ? new Date(now.getTime() + input.intervalMinutes * 60_000) : null,
         createdAt: now,
         updatedAt: now,
       })

@@ -179,6 +179,8 @@ export class LocalFolderContentStore implements ContentStore {
         throw err;
       });
       const parts = finalId.split('/');
+      // The time and identity as a listing will report them: a two-way sync recognises its own write by them.
+      const info = await stat(finalPath);
       return {
         item: {
           id: finalId,
@@ -186,6 +188,8 @@ export class LocalFolderContentStore implements ContentStore {
           name: parts.at(-1)!,
           parentId: parts.slice(0, -1).join('/'),
           size: written.size,
+          modifiedAt: info.mtime,
+          identity: `${info.dev}:${info.ino}`,
         },
         ...written,
       };

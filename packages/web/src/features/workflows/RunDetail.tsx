@@ -63,6 +63,7 @@ const actionLabels: Record<RunItem['action'], string> = {
   delete: 'Delete from target',
   delete_source: 'Delete from source',
   skip: 'Skip',
+  conflict: 'Conflict',
 };
 
 const outcomeBadges: Record<

@@ -1,5 +1,6 @@
 import { Checkbox, Field, makeStyles, SpinButton, tokens } from '@fluentui/react-components';
 import {
+  isOngoing,
   type WorkflowOptions,
   type WorkflowTriggers,
   type WorkflowType,
@@ -63,7 +64,7 @@ export function SettingsFields({
   onChange(next: WorkflowSettings): void;
 }) {
   const styles = useStyles();
-  const sync = type === 'one_way_sync';
+  const sync = isOngoing(type);
   return (
     <>
       <fieldset className={styles.group}>

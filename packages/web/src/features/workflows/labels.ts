@@ -8,9 +8,11 @@ export const workflowTypeDescriptions: Record<WorkflowType, string> = {
   one_way_sync:
     'Keeps the target in step with the source: new, changed, renamed, moved and deleted items follow, checked every few minutes.',
   move: 'Copies everything to the target, checks each copy, then deletes it from the source.',
+  two_way_sync:
+    'Keeps both folders in step: new, changed, renamed and moved items follow either way; deletes are never carried over, and a document changed on both sides keeps both edits.',
 };
 
-type BooleanOption = Exclude<keyof WorkflowOptions, 'maxDeletes'>;
+type BooleanOption = Exclude<keyof WorkflowOptions, 'maxDeletes' | 'conflictPolicy'>;
 
 export const optionLabels: Record<BooleanOption, { label: string; hint: string }> = {
   latestVersionOnly: {

@@ -1,0 +1,200 @@
+import type { WorkflowOptions, WorkflowTriggers } from '@lexbridge/contracts';
+import type { ContentStore } from '../../connectors/content.ts';
+import type { Logger } from '../../log.ts';
+import { describeFailure, type ExecuteInput, executePlan, type PlanRecorder } from '../executor.ts';
+import { type Action, type LinkRow, planSync } from '../planner.ts';
+import {
+  type ConflictCopy,
+  conflictCopyName,
+  conflictRecord,
+  describeResolution,
+  findConflicts,
+  keptSide,
+  type Side,
+  writeConflictCopy,
+} from './conflicts.ts';
+import { directedRecorder, turnedLinks, turnedRecorder } from './links.ts';
+import { type Direction, type Held, recordDeletes, settle } from './settle.ts';
+
+export interface TwoWayInput {
+  runId: string;
+  workflowId: string;
+  dryRun: boolean;
+  options: WorkflowOptions;
+  triggers: WorkflowTriggers;
+  baselineTaken: boolean;
+  source: ContentStore;
+  target: ContentStore;
+  sourceRootId: string;
+  targetRootId: string;
+  /** How each side is named to people: "iManage", "SharePoint", the connector's name. */
+  systems: Record<Side, string>;
+  /** Every link of the workflow, keyed by source id; updated in place. */
+  links: Map<string, LinkRow>;
+  recorder: PlanRecorder;
+  signal: AbortSignal;
+  log: Logger;
+  concurrency: number;
+  connectorSlots?: ExecuteInput['connectorSlots'];
+}
+
+/**
+ * One pass of a two-way sync: lists both sides against the links, resolves documents changed on both
+ * (conflicts) by the workflow's policy, records deletes without carrying them over, then runs the
+ * source-to-target plan and a fresh target-to-source plan through the one-way executor. What the first
+ * half wrote is recorded with the target's version and time, so the second half sees it unchanged.
+ */
+export async function runTwoWayPass(input: TwoWayInput): Promise<void> {
+  const planned = { count: 0, bytes: 0 };
+  const forward0 = await plan(input, 'forward');
+  const backward0 = await plan(input, 'backward');
+  // Both sides' deletes are recorded before anything is written, so that neither pass carries one over.
+  recordDeletes(input, 'forward', forward0);
+  recordDeletes(input, 'backward', backward0);
+  const held: Held = { forward: new Set(), backward: new Set() };
+  const copies = await resolveConflicts(input, findConflicts(forward0, backward0), held, planned);
+
+  const forward = copies.has('source') ? await plan(input, 'forward') : forward0;
+  const forwardActions = settle(input, 'forward', forward, held);
+  await executePlan({
+    ...executeBase(input),
+    source: input.source,
+    target: input.target,
+    sourceRootId: input.sourceRootId,
+    targetRootId: input.targetRootId,
+    actions: forwardActions,
+    links: input.links,
+    recorder: directedRecorder(input.recorder, 'forward', planned),
+  });
+  if (input.signal.aborted) return;
+
+  const wrote = forwardActions.some((a) => a.type !== 'skip' && a.type !== 'forget' && a.type !== 'ignore');
+  const fresh = !input.dryRun && (wrote || copies.has('target'));
+  const backward = fresh ? await plan(input, 'backward') : backward0;
+  const turned = turnedLinks(input.links);
+  await executePlan({
+    ...executeBase(input),
+    source: input.target,
+    target: input.source,
+    sourceRootId: input.targetRootId,
+    targetRootId: input.sourceRootId,
+    actions: settle(input, 'backward', backward, held),
+    links: turned,
+    recorder: turnedRecorder(input.recorder, input.links, planned),
+  });
+}
+
+function executeBase(input: TwoWayInput) {
+  return {
+    runId: input.runId,
+    workflowId: input.workflowId,
+    dryRun: input.dryRun,
+    includeSelectContainer: false,
+    // Deletes are never carried over by a two-way sync: settle() turns them into records.
+    maxDeletes: 0,
+    concurrency: input.concurrency,
+    signal: input.signal,
+    log: input.log,
+    ...(input.connectorSlots ? { connectorSlots: input.connectorSlots } : {}),
+  };
+}
+
+/** A one-way plan in one direction, over the links as that direction sees them. */
+async function plan(input: TwoWayInput, direction: Direction): Promise<Action[]> {
+  const forward = direction === 'forward';
+  const [from, to] = forward ? [input.source, input.target] : [input.target, input.source];
+  const result = await planSync({
+    type: 'one_way_sync',
+    options: { ...input.options, includeSelectContainer: false },
+    triggers: input.triggers,
+    baselineTaken: input.baselineTaken,
+    source: from,
+    sourceRootId: forward ? input.sourceRootId : input.targetRootId,
+    targetNames: to.capabilities.names,
+    targetVersions: to.capabilities.versions,
+    links: forward ? input.links : turnedLinks(input.links),
+    signal: input.signal,
+  });
+  return result.actions;
+}
+
+/**
+ * Settles each conflict before either pass writes: records it, writes the conflict copy (keep both),
+ * and holds the losing direction's update. Returns the sides that received a conflict copy.
+ */
+async function resolveConflicts(
+  input: TwoWayInput,
+  conflicts: ReturnType<typeof findConflicts>,
+  held: Held,
+  planned: { count: number; bytes: number },
+): Promise<Set<Side>> {
+  const sides = new Set<Side>();
+  const policy = input.options.conflictPolicy;
+  const versions = {
+    source: input.source.capabilities.versions,
+    target: input.target.capabilities.versions,
+  };
+  planned.count += conflicts.length;
+  for (const conflict of conflicts) {
+    if (input.signal.aborted) return sides;
+    const kept = keptSide(policy, conflict, versions);
+    const lost: Side = kept === 'source' ? 'target' : 'source';
+    held[kept === 'source' ? 'backward' : 'forward'].add(conflict.link.sourceId);
+    const keptItem = conflict[kept].item;
+    const lostItem = conflict[lost].item;
+    const store = (side: Side) => (side === 'source' ? input.source : input.target);
+    const name =
+      policy === 'keep_both'
+        ? conflictCopyName(
+            keptItem.name,
+            input.systems[lost],
+            lostItem.modifiedAt ?? new Date(),
+            store(kept).capabilities.names,
+          )
+        : null;
+    const base = {
+      action: 'conflict' as const,
+      kind: 'document' as const,
+      sourceId: conflict.source.item.id,
+      sourcePath: conflict.source.sourcePath,
+      targetId: conflict.target.item.id,
+      targetPath: conflict.target.sourcePath,
+      errorCode: 'workflow_conflict',
+    };
+    let copy: ConflictCopy | null = name ? { side: kept, id: '', name } : null;
+    try {
+      if (name && !input.dryRun) {
+        copy = await writeConflictCopy({
+          from: store(lost),
+          to: store(kept),
+          item: lostItem,
+          beside: keptItem,
+          name,
+          side: kept,
+          runId: input.runId,
+          signal: input.signal,
+        });
+        sides.add(kept);
+      }
+    } catch (err) {
+      // Neither edit may be lost: nothing is written either way, and the next pass tries again.
+      held[lost === 'source' ? 'backward' : 'forward'].add(conflict.link.sourceId);
+      const failure = describeFailure(err);
+      input.recorder.record(
+        { ...base, outcome: 'failed', ...failure, conflict: conflictRecord(policy, conflict, kept, null) },
+        'failed',
+      );
+      continue;
+    }
+    input.recorder.record(
+      {
+        ...base,
+        outcome: input.dryRun ? 'planned' : 'done',
+        error: describeResolution(input.systems, kept, versions, copy),
+        conflict: conflictRecord(policy, conflict, kept, copy),
+      },
+      null,
+    );
+  }
+  return sides;
+}
