@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
+import { workflowRuns } from '../../src/store/schema.ts';
+import { performRun, requestRun } from '../../src/workflows/runs.ts';
+import { signIn, testEncryptionKeys } from '../support/lexbridge.ts';
+import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
+
+const script = fileURLToPath(new URL('./fixtures/perform-run.ts', import.meta.url));
+const files = 12;
+// Large enough that the pass is still copying when the child is killed; the size itself proves nothing.
+const fileSize = 2 * 1024 * 1024;
+
+let root: string;
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+const listAll = async (base: string) => (await readdir(base, { recursive: true })).map(String).sort();
+
+describe('a two-way sync worker killed with SIGKILL mid-pass', () => {
+  it('resumes without duplicates, partial files or lost edits on either side', async () => {
+    root = await createRoot();
+    const env = {
+      LEXBRIDGE_DATA_DIR: join(root, 'data'),
+      LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
+      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
+      LEXBRIDGE_WORKFLOW_CONCURRENCY: '2',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    };
+    const open = () => openLexbridge({ config: loadConfig(env), log: createLogger({ level: 'silent' }) });
+    let lexbridge: Lexbridge = await open();
+    const owner = await signIn(lexbridge, { roles: ['User'] });
+    const left = await createLocalConnector(lexbridge, root, 'Left');
+    const right = await createLocalConnector(lexbridge, root, 'Right');
+    await writeTree(left.path, { 'edited-in-left.txt': 'v1', 'edited-in-right.txt': 'v1' });
+    const { workflow } = await createAndRun(lexbridge, owner, {
+      type: 'two_way_sync',
+      source: { connectorId: left.id, id: '' },
+      target: { connectorId: right.id, id: '' },
+    });
+    // Edits on both sides, and many new documents on both sides.
+    await writeFile(join(left.path, 'edited-in-left.txt'), 'v2 from Left');
+    await writeFile(join(right.path, 'edited-in-right.txt'), 'v2 from Right');
+    const content: Record<string, Buffer> = {};
+    for (let i = 0; i < files; i++) {
+      content[`left-${i % 2}/doc-${i}.bin`] = randomBytes(fileSize);
+      content[`right-${i % 2}/doc-${i}.bin`] = randomBytes(fileSize);
+    }
+    const only = (prefix: string) =>
+      Object.fromEntries(Object.entries(content).filter(([p]) => p.startsWith(prefix)));
+    await writeTree(left.path, only('left-'));
+    await writeTree(right.path, only('right-'));
+    const run = await requestRun(lexbridge, workflow, { trigger: 'manual' });
+    await lexbridge.close();
+
+    const child = spawn(process.execPath, ['--import', 'tsx', script, run.id], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_c, signal) => resolve(signal)),
+    );
+    let landed = 0;
+    for (let polls = 0; polls < 60_000 && landed < 3; polls++) {
+      await new Promise((r) => setTimeout(r, 5));
+      landed = (await listAll(right.path).catch(() => [])).filter(
+        (f) => f.startsWith('left-') && f.endsWith('.bin'),
+      ).length;
+      if (output.includes('finished')) break;
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const atKill = await listAll(right.path);
+    expect(atKill.filter((f) => f.startsWith('left-') && f.endsWith('.bin')).length).toBeLessThan(files);
+
+    lexbridge = await open();
+    try {
+      const [interrupted] = await lexbridge.store.db
+        .select()
+        .from(workflowRuns)
+        .where(eq(workflowRuns.id, run.id));
+      expect(interrupted!.status).toBe('running');
+      const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
+      expect(resumed!.status).toBe('succeeded');
+      expect(resumed!.failed).toBe(0);
+
+      // Both sides hold the same names (no partial files, no second copies) and every byte of every edit.
+      expect(await listAll(left.path)).toEqual(await listAll(right.path));
+      for (const base of [left.path, right.path]) {
+        for (const [path, bytes] of Object.entries(content))
+          expect((await readFile(join(base, path))).equals(bytes), path).toBe(true);
+        const tree = await readTree(base);
+        expect(tree['edited-in-left.txt']).toBe('v2 from Left');
+        expect(tree['edited-in-right.txt']).toBe('v2 from Right');
+        expect(Object.keys(tree).filter((p) => p.includes('conflict'))).toEqual([]);
+      }
+      const again = await runNow(lexbridge, { ...workflow, status: 'active' });
+      expect(again.items).toEqual([]);
+    } finally {
+      await lexbridge.close();
+    }
+  }, 180_000);
+});
