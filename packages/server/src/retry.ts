@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { countRetry } from './metrics/registry.ts';
 
 /**
  * The one retry policy. Connector clients and the workflow engine both retry through `withRetries`:
@@ -102,6 +103,7 @@ export async function withRetries<T>(
         throw err;
       }
       const delay = retryDelayMs(attempt, policy, hint);
+      countRetry(delay, hint !== undefined);
       options.onRetry?.(err, attempt, delay);
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : {});
     }

@@ -4,6 +4,7 @@ import type { AccessGrant } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { countTokenRefresh } from '../metrics/registry.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { connections } from '../store/schema.ts';
 import { type ConnectionRow, expireConnection, findConnection, storedAccount } from './connections.ts';
@@ -191,6 +192,7 @@ async function refreshUnderRowLock(
     assertUsable(row);
     if (needsNoRefresh(lexbridge, row, options)) return { grant: grantFrom(lexbridge, row) };
     const result = await callTokenEndpoint(lexbridge, row);
+    countTokenRefresh('error' in result ? result.error.code : undefined);
     return applyResult(lexbridge, tx, row, result, true);
   });
   if ('fail' in outcome) throw outcome.fail;
@@ -207,6 +209,7 @@ async function refreshWithCompareAndSwap(
   assertUsable(row);
   if (needsNoRefresh(lexbridge, row, options)) return grantFrom(lexbridge, row);
   const result = await callTokenEndpoint(lexbridge, row);
+  countTokenRefresh('error' in result ? result.error.code : undefined);
   const outcome = await db.transaction((tx) => applyResult(lexbridge, tx, row, result, false));
   if ('fail' in outcome) throw outcome.fail;
   return outcome.grant;

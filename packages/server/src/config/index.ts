@@ -23,25 +23,22 @@ const wholeNumber = (min: number, max: number) => {
  * Which proxies in front of Lexbridge to believe about the client's address (X-Forwarded-For):
  * none (the default), a hop count (`1`: the one proxy in front), or proxy addresses and CIDRs.
  */
+/** An IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8. */
+function isAddressOrCidr(part: string): boolean {
+  const [address, bits, extra] = part.trim().split('/');
+  return (
+    extra === undefined &&
+    isIP(address ?? '') !== 0 &&
+    (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address ?? '') === 4 ? 32 : 128)))
+  );
+}
+
 const trustProxy = z
   .string()
-  .refine(
-    (v) =>
-      /^\d{1,2}$/.test(v) ||
-      v.split(',').every((part) => {
-        const [address, bits, extra] = part.trim().split('/');
-        return (
-          extra === undefined &&
-          isIP(address ?? '') !== 0 &&
-          (bits === undefined ||
-            (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address ?? '') === 4 ? 32 : 128)))
-        );
-      }),
-    {
-      message:
-        'expected a number of proxy hops (e.g. 1) or proxy addresses/CIDRs, comma-separated (e.g. 10.0.0.0/8)',
-    },
-  )
+  .refine((v) => /^\d{1,2}$/.test(v) || v.split(',').every(isAddressOrCidr), {
+    message:
+      'expected a number of proxy hops (e.g. 1) or proxy addresses/CIDRs, comma-separated (e.g. 10.0.0.0/8)',
+  })
   .transform((v): number | string =>
     /^\d{1,2}$/.test(v)
       ? Number(v)
@@ -139,6 +136,18 @@ export const configSchema = z.object({
   LEXBRIDGE_NOTIFY_OUTAGE_MINUTES: wholeNumber(1, 24 * 60).default(15),
   HTTPS_PROXY: z.string().optional(),
   NO_PROXY: z.string().optional(),
+  // Metrics (docs/operations.md, "Metrics")
+  LEXBRIDGE_METRICS_TOKEN: z
+    .string()
+    .min(24, { message: 'expected a random token of 24 characters or more (openssl rand -hex 24)' })
+    .optional(),
+  LEXBRIDGE_METRICS_ALLOW: z
+    .string()
+    .refine((v) => v.split(',').every(isAddressOrCidr), {
+      message: 'expected addresses or CIDRs, comma-separated (e.g. 10.0.0.0/8,192.168.1.10)',
+    })
+    .transform((v) => v.split(',').map((p) => p.trim()))
+    .default([]),
 });
 
 type RawConfig = z.infer<typeof configSchema>;

@@ -17,6 +17,7 @@ import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { checkAccess } from './access.ts';
 import { installErrorHandling } from './errors.ts';
+import { installRequestMetrics } from './request-metrics.ts';
 import { type RouteDefinition, toFastifySchema } from './route.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 
@@ -125,6 +126,7 @@ export async function buildHttpApp(
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installSecurityHeaders(app);
+  installRequestMetrics(app);
   app.decorateRequest('user', null);
   const routes = await loadRoutes();
   const apiUrls = new Set(routes.map((r) => r.url));

@@ -5,6 +5,7 @@ import { ContentError, type ContentStore } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { observeRun } from '../metrics/runs.ts';
 import { notify } from '../notifications/notify.ts';
 import { isRetryable } from '../retry.ts';
 import type { DbOrTx } from '../store/db.ts';
@@ -122,6 +123,7 @@ export async function executeRun(
   const cancel = new AbortController();
   const signal = options.signal ? AbortSignal.any([cancel.signal, options.signal]) : cancel.signal;
   const recorder = new RunRecorder(db, run.id, run.workflowId, () => cancel.abort());
+  const observed = observeRun(lexbridge, run);
   let stores: Stores | undefined;
   try {
     stores = await kind.open(signal);
@@ -171,6 +173,7 @@ export async function executeRun(
     await stores?.target.close?.();
   }
   const [final] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, run.id));
+  observed.finished(final, recorder);
   return final;
 }
 
