@@ -21,7 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { performRun } from '../packages/server/src/workflows/runs.ts';
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
-import { type BenchSetup, setupBench } from './workflows-setup.ts';
+import { type BenchSetup, listDocuments, setupBench } from './workflows-setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,15 +68,7 @@ async function viaPlainScript(setup: BenchSetup, folderId: string): Promise<Figu
   const auth = { 'x-auth-token': await setup.plainToken() };
   const base = `${setup.emulatorUrl}/work/api/v2/customers/${setup.customerId}/libraries/ACTIVE`;
   const started = performance.now();
-  const documents: { id: string; name: string }[] = [];
-  for (let offset = 0; ; offset += 500) {
-    const page = (await (
-      await fetch(`${base}/folders/${folderId}/children?limit=500&offset=${offset}`, { headers: auth })
-    ).json()) as { data: { id: string; wstype: string; full_file_name: string }[] };
-    for (const item of page.data)
-      if (item.wstype === 'document') documents.push({ id: item.id, name: item.full_file_name });
-    if (page.data.length < 500) break;
-  }
+  const documents = await listDocuments(setup, folderId, auth);
   await mkdir(target.path, { recursive: true });
   let next = 0;
   let bytes = 0;

@@ -241,6 +241,26 @@ export async function setupBench(
   };
 }
 
+/** The plain scripts' listing of a folder's documents (emails included) through the Work API, 500 a page. */
+export async function listDocuments(
+  setup: BenchSetup,
+  folderId: string,
+  auth: Record<string, string>,
+): Promise<{ id: string; name: string }[]> {
+  const base = `${setup.emulatorUrl}/work/api/v2/customers/${setup.customerId}/libraries/ACTIVE`;
+  const documents: { id: string; name: string }[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = (await (
+      await fetch(`${base}/folders/${folderId}/children?limit=500&offset=${offset}`, { headers: auth })
+    ).json()) as { data: { id: string; wstype: string; full_file_name: string }[] };
+    // Emails (.msg, .eml) are documents too, listed with wstype 'email'.
+    for (const item of page.data)
+      if (item.wstype === 'document' || item.wstype === 'email')
+        documents.push({ id: item.id, name: item.full_file_name });
+    if (page.data.length < 500) return documents;
+  }
+}
+
 /** A port free right now (the emulator reports only its public URL, which is the proxy's). */
 async function freePort(): Promise<number> {
   const probe = createServer();
