@@ -47,12 +47,22 @@ export interface QueueOptions {
   jobs: readonly JobDefinition[];
   /** Default per-process concurrency of each job type. */
   concurrency?: number;
-  /** Seconds between polls for new jobs (default 1). */
+  /** Seconds between polls for new jobs when LISTEN/NOTIFY is unavailable (default 1). */
   pollingIntervalSeconds?: number;
+  /** Seconds between polls while LISTEN/NOTIFY wakes workers; it catches retries falling due (default 2). */
+  notifyPollingIntervalSeconds?: number;
 }
 
 function createBoss(store: Store, extra: ConstructorOptions = {}): PgBoss {
-  const common: ConstructorOptions = { schema: 'pgboss', superviseIntervalSeconds: 30, ...extra };
+  // LISTEN/NOTIFY: a job sent (even inside a transaction, at its commit) wakes a worker at once instead
+  // of at its next poll, so Run now starts in milliseconds. On PostgreSQL it holds one more connection,
+  // outside the pool of `max`; PGlite delivers notifications in-process. Polling stays as the backstop.
+  const common: ConstructorOptions = {
+    schema: 'pgboss',
+    superviseIntervalSeconds: 30,
+    useListenNotify: true,
+    ...extra,
+  };
   return store.kind === 'embedded'
     ? new PgBoss({ ...common, db: fromPglite(store.pglite!), backend: 'pglite' })
     : new PgBoss({
@@ -102,6 +112,10 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
           batchSize: 1,
           localConcurrency: def.concurrency ?? options.concurrency ?? 2,
           pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
+          notifyPollingIntervalSeconds: Math.max(
+            options.pollingIntervalSeconds ?? 1,
+            options.notifyPollingIntervalSeconds ?? 2,
+          ),
         };
         await boss.work(def.name, workOptions, async (jobs: Job<object>[]) => {
           for (const job of jobs) {
@@ -155,9 +169,16 @@ function retryOptions(def: JobDefinition<never>): SendOptions {
 }
 
 async function ensureQueue(boss: PgBoss, def: JobDefinition<never>): Promise<void> {
+  // Every queue notifies its workers when a job is sent (queues made before that are switched over).
+  const existing = await boss.getQueue(def.name);
+  if (existing) {
+    if (!existing.notify) await boss.updateQueue(def.name, { notify: true });
+    return;
+  }
   // Several processes may start at once: a queue created by another one meanwhile is not an error.
-  if (await boss.getQueue(def.name)) return;
-  await boss.createQueue(def.name, retryOptions(def) as never).catch(async (err: unknown) => {
-    if (!(await boss.getQueue(def.name))) throw err;
-  });
+  await boss
+    .createQueue(def.name, { ...retryOptions(def), notify: true } as never)
+    .catch(async (err: unknown) => {
+      if (!(await boss.getQueue(def.name))) throw err;
+    });
 }
