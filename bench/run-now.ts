@@ -46,16 +46,14 @@ async function measure(label: string, databaseUrl?: string): Promise<void> {
   try {
     await lexbridge.queue.startWorkers(lexbridge);
     const userId = randomUUID();
-    await lexbridge.store.db
-      .insert(users)
-      .values({
-        id: userId,
-        issuer: 'https://bench',
-        subject: userId,
-        name: 'Bench',
-        email: 'b@bench',
-        roles: ['User'],
-      });
+    await lexbridge.store.db.insert(users).values({
+      id: userId,
+      issuer: 'https://bench',
+      subject: userId,
+      name: 'Bench',
+      email: 'b@bench',
+      roles: ['User'],
+    });
     const source = await localFolder(lexbridge, root, 'source');
     const target = await localFolder(lexbridge, root, 'target');
     await writeFile(join(root, 'source', 'a.txt'), 'a');
