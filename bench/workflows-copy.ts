@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { performRun } from '../packages/server/src/workflows/runs.ts';
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
+import { compareRounds, type Figures, MB } from './compare.ts';
 import { type BenchSetup, listDocuments, setupBench } from './workflows-setup.ts';
 
 const { values } = parseArgs({
@@ -33,14 +34,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
   },
 });
-const MB = 1024 * 1024;
 const concurrency = Number(values.concurrency);
-
-interface Figures {
-  documents: number;
-  bytes: number;
-  seconds: number;
-}
 
 /** The workflow: create a Copy and run it to the end in this process. */
 async function viaWorkflow(setup: BenchSetup, folderId: string): Promise<Figures> {
@@ -86,17 +80,6 @@ async function viaPlainScript(setup: BenchSetup, folderId: string): Promise<Figu
   return { documents: documents.length, bytes, seconds: (performance.now() - started) / 1000 };
 }
 
-function report(label: string, workflow: Figures, plain: Figures): void {
-  const rate = (f: Figures) =>
-    `${(f.documents / f.seconds).toFixed(1).padStart(7)} docs/s ${(f.bytes / MB / f.seconds).toFixed(1).padStart(7)} MB/s`;
-  console.log(
-    `${label.padEnd(6)} ${String(workflow.documents).padStart(5)} docs ${(workflow.bytes / MB).toFixed(1).padStart(8)} MB`,
-  );
-  console.log(`  workflow ${workflow.seconds.toFixed(2).padStart(7)} s ${rate(workflow)}`);
-  console.log(`  plain    ${plain.seconds.toFixed(2).padStart(7)} s ${rate(plain)}`);
-  console.log(`  ratio workflow/plain (throughput): ${(plain.seconds / workflow.seconds).toFixed(2)}`);
-}
-
 async function measure(label: string, documents: number, minSize: number, maxSize: number): Promise<void> {
   const setup = await setupBench(
     {
@@ -112,22 +95,10 @@ async function measure(label: string, documents: number, minSize: number, maxSiz
   );
   try {
     const { folderId } = await setup.firstFolder();
-    const plains: Figures[] = [];
-    const workflows: Figures[] = [];
-    for (let round = 0; round < Number(values.rounds); round++) {
-      if (round % 2 === 0) {
-        plains.push(await viaPlainScript(setup, folderId));
-        workflows.push(await viaWorkflow(setup, folderId));
-      } else {
-        workflows.push(await viaWorkflow(setup, folderId));
-        plains.push(await viaPlainScript(setup, folderId));
-      }
-      console.log(
-        `  round ${round + 1}: workflow ${workflows.at(-1)!.seconds.toFixed(2)} s, plain ${plains.at(-1)!.seconds.toFixed(2)} s`,
-      );
-    }
-    const best = (all: Figures[]) => all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    report(label, best(workflows), best(plains));
+    await compareRounds(label, Number(values.rounds), {
+      workflow: () => viaWorkflow(setup, folderId),
+      plain: () => viaPlainScript(setup, folderId),
+    });
   } finally {
     await setup.close();
   }

@@ -9,10 +9,10 @@
 import { parseArgs } from 'node:util';
 import { performRun } from '../packages/server/src/workflows/runs.ts';
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
+import { MB, reportPeakMemory } from './compare.ts';
 import { setupBench } from './workflows-setup.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '1024' } } });
-const MB = 1024 * 1024;
 const size = Number(values.mb) * MB;
 const setup = await setupBench(
   {
@@ -39,27 +39,10 @@ try {
       target: { connectorId: target.id, id: '' },
     },
   );
-  (globalThis as { gc?: () => void }).gc?.();
-  await new Promise((r) => setTimeout(r, 200));
-  const idle = process.memoryUsage();
-  let peakRss = idle.rss;
-  let peakHeap = idle.heapUsed;
-  const sampler = setInterval(() => {
-    const now = process.memoryUsage();
-    peakRss = Math.max(peakRss, now.rss);
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-  }, 20);
-  const started = performance.now();
-  const done = await performRun(setup.lexbridge, run!.id, { log: setup.lexbridge.log });
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  console.log(
-    `node ${process.version}; one document of ${(size / MB).toFixed(0)} MB, run ${done!.status}, ${(Number(done!.bytes) / MB).toFixed(0)} MB copied in ${seconds.toFixed(1)} s (${(Number(done!.bytes) / MB / seconds).toFixed(0)} MB/s)`,
-  );
-  console.log(
-    `idle rss ${(idle.rss / MB).toFixed(0)} MB; peak rss ${(peakRss / MB).toFixed(0)} MB; peak above idle ${((peakRss - idle.rss) / MB).toFixed(0)} MB (heap: idle ${(idle.heapUsed / MB).toFixed(0)} MB, peak ${(peakHeap / MB).toFixed(0)} MB)`,
-  );
-  console.log(`ratio peak-above-idle / document size: ${((peakRss - idle.rss) / size).toFixed(4)}`);
+  await reportPeakMemory('to a local folder', size, async () => {
+    const done = await performRun(setup.lexbridge, run!.id, { log: setup.lexbridge.log });
+    return { status: done?.status ?? 'missing', bytes: Number(done?.bytes) };
+  });
 } finally {
   await setup.close();
 }
