@@ -1,8 +1,5 @@
-import type { WorkflowOptions, WorkflowTriggers } from '@lexbridge/contracts';
-import type { ContentStore } from '../../connectors/content.ts';
-import type { Logger } from '../../log.ts';
-import { describeFailure, type ExecuteInput, executePlan, type PlanRecorder } from '../executor.ts';
-import { type Action, type LinkRow, planSync } from '../planner.ts';
+import { describeFailure, executePlan } from '../executor.ts';
+import { type Action, planSync } from '../planner.ts';
 import {
   type ConflictCopy,
   conflictCopyName,
@@ -13,30 +10,9 @@ import {
   type Side,
   writeConflictCopy,
 } from './conflicts.ts';
+import type { TwoWayInput } from './input.ts';
 import { directedRecorder, turnedLinks, turnedRecorder } from './links.ts';
 import { type Direction, type Held, recordDeletes, settle } from './settle.ts';
-
-export interface TwoWayInput {
-  runId: string;
-  workflowId: string;
-  dryRun: boolean;
-  options: WorkflowOptions;
-  triggers: WorkflowTriggers;
-  baselineTaken: boolean;
-  source: ContentStore;
-  target: ContentStore;
-  sourceRootId: string;
-  targetRootId: string;
-  /** How each side is named to people: "iManage", "SharePoint", the connector's name. */
-  systems: Record<Side, string>;
-  /** Every link of the workflow, keyed by source id; updated in place. */
-  links: Map<string, LinkRow>;
-  recorder: PlanRecorder;
-  signal: AbortSignal;
-  log: Logger;
-  concurrency: number;
-  connectorSlots?: ExecuteInput['connectorSlots'];
-}
 
 /**
  * One pass of a two-way sync: lists both sides against the links, resolves documents changed on both

@@ -1,5 +1,5 @@
 import type { Action, LinkRow } from '../planner.ts';
-import type { TwoWayInput } from './pass.ts';
+import type { TwoWayInput } from './input.ts';
 
 export type Direction = 'forward' | 'backward';
 /** Links (by source id) whose update in that direction waits: the other side's edit was kept. */

@@ -1,0 +1,29 @@
+import type { WorkflowOptions, WorkflowTriggers } from '@lexbridge/contracts';
+import type { ContentStore } from '../../connectors/content.ts';
+import type { Logger } from '../../log.ts';
+import type { ExecuteInput, PlanRecorder } from '../executor.ts';
+import type { LinkRow } from '../planner.ts';
+import type { Side } from './conflicts.ts';
+
+/** What one two-way pass works with: both sides, the workflow's links and options, and the run's context. */
+export interface TwoWayInput {
+  runId: string;
+  workflowId: string;
+  dryRun: boolean;
+  options: WorkflowOptions;
+  triggers: WorkflowTriggers;
+  baselineTaken: boolean;
+  source: ContentStore;
+  target: ContentStore;
+  sourceRootId: string;
+  targetRootId: string;
+  /** How each side is named to people: "iManage", "SharePoint", the connector's name. */
+  systems: Record<Side, string>;
+  /** Every link of the workflow, keyed by source id; updated in place. */
+  links: Map<string, LinkRow>;
+  recorder: PlanRecorder;
+  signal: AbortSignal;
+  log: Logger;
+  concurrency: number;
+  connectorSlots?: ExecuteInput['connectorSlots'];
+}
