@@ -47,6 +47,27 @@ export interface ConnectorPlugin<Settings = unknown> {
   diagnostics?: ConnectorDiagnostics<Settings>;
   /** Present for systems whose users send selections to Lexbridge (iManage's "Publish with Lexbridge"). */
   publishing?: PublishSource<Settings>;
+  /**
+   * What the system's administrators install or enter to register Lexbridge with it (iManage's
+   * Control Center package and values), served at /api/integrations/{name}/setup and /package.
+   */
+  integration?: IntegrationKit;
+}
+
+/** A system's registration kit: the values to enter, and a package to install. */
+export interface IntegrationKit {
+  /** The URL segment that names it (`imanage`). */
+  name: string;
+  /** The values an administrator enters in the system for this Lexbridge server. */
+  setup(config: Config): Record<string, unknown>;
+  /**
+   * The package to install, built for this server from the query's options.
+   * @throws AppError validation_failed naming the option, for options it does not know.
+   */
+  package(
+    config: Config,
+    query: Record<string, unknown>,
+  ): { fileName: string; contentType: string; bytes: Uint8Array };
 }
 
 /** How a system's publish command names what it sends, and how to recognise the connector it came from. */

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.ts';
 import { AppError } from '../errors.ts';
 import { imanageCloudPlugin, imanageOnPremPlugin } from './imanage/plugin.ts';
 import { localFolderPlugin } from './local-folder/plugin.ts';
-import type { ConnectorPlugin } from './plugin.ts';
+import type { ConnectorPlugin, IntegrationKit } from './plugin.ts';
 import { sharepointPlugin } from './sharepoint/plugin.ts';
 
 /**
@@ -71,4 +71,9 @@ export function describeConnectorTypes(config: Config): ConnectorType[] {
       ...(messages ? { authorisationMessages: messages } : {}),
     };
   });
+}
+
+/** The registration kit published under this name (/api/integrations/{name}/…), if a plug-in has one. */
+export function integrationKit(name: string): IntegrationKit | undefined {
+  return connectorPlugins().find((plugin) => plugin.integration?.name === name)?.integration;
 }

@@ -3,6 +3,7 @@ import type { ConnectorPlugin } from '../plugin.ts';
 import { documentKey, openImanageContentStore } from './content-store.ts';
 import { imanageDiagnostics } from './diagnostics.ts';
 import { imanageAccountDetails } from './discovery.ts';
+import { imanageIntegration } from './integration.ts';
 import { imanageOAuth } from './oauth.ts';
 import { imanageServer } from './server.ts';
 import {
@@ -54,6 +55,7 @@ export const imanageOnPremPlugin: ConnectorPlugin<ImanageSettings> = {
     'An iManage Work Server 10.2 or later on your premises or in iManage classic cloud, with your own application registered in Control Center.',
   fields: imanageFields,
   availability: () => ({ available: true }),
+  integration: imanageIntegration,
   settings: {
     async parse(input, _config, previous) {
       const parsed = parseImanageSettings(input, previous);

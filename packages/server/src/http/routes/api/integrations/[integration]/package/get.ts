@@ -1,20 +1,23 @@
-import { imanageFlavourSchema } from '@lexbridge/contracts';
 import { z } from 'zod';
-import { buildExtensionPackage } from '../../../../../../connectors/imanage/extension-package.ts';
 import { defineRoute } from '../../../../../route.ts';
+import { integrationFor } from '../kit.ts';
 
 export default defineRoute({
   method: 'GET',
-  url: '/api/integrations/imanage/package',
+  url: '/api/integrations/:integration/package',
   access: ['Admin', 'ConnectorAdmin'],
   summary:
-    'The Lexbridge extension package (ZIP with manifest.yaml) for iManage Control Center, prefilled for this server',
+    "A document system's package for registering Lexbridge, prefilled for this server (iManage: the Control Center extension package, a ZIP with manifest.yaml; ?flavour=on-premises|classic-cloud)",
   tags: ['integrations'],
-  schema: { querystring: z.object({ flavour: imanageFlavourSchema.default('on-premises') }) },
+  schema: {
+    params: z.object({ integration: z.string().max(40) }),
+    querystring: z.record(z.string(), z.string()),
+  },
   async handler(request, reply, lexbridge) {
-    const { fileName, bytes } = buildExtensionPackage(lexbridge.config, request.query.flavour);
+    const kit = integrationFor(request.params.integration);
+    const { fileName, contentType, bytes } = kit.package(lexbridge.config, request.query);
     return reply
-      .header('content-type', 'application/zip')
+      .header('content-type', contentType)
       .header('content-disposition', `attachment; filename="${fileName}"`)
       .header('cache-control', 'no-store')
       .send(Buffer.from(bytes));

@@ -1,16 +1,19 @@
-import { imanageSetupSchema } from '@lexbridge/contracts';
-import { imanageSetup } from '../../../../../../connectors/imanage/extension-package.ts';
+import { z } from 'zod';
 import { defineRoute } from '../../../../../route.ts';
+import { integrationFor } from '../kit.ts';
 
 export default defineRoute({
   method: 'GET',
-  url: '/api/integrations/imanage/setup',
+  url: '/api/integrations/:integration/setup',
   access: ['Admin', 'ConnectorAdmin'],
   summary:
-    'The values an iManage administrator enters in Control Center for Lexbridge (redirect URL, host, egress IPs)',
+    'The values an administrator of a document system enters there for Lexbridge (iManage Control Center: redirect URL, host, egress IPs, package links)',
   tags: ['integrations'],
-  schema: { response: { 200: imanageSetupSchema } },
-  async handler(_request, _reply, lexbridge) {
-    return imanageSetup(lexbridge.config);
+  schema: {
+    params: z.object({ integration: z.string().max(40) }),
+    response: { 200: z.record(z.string(), z.unknown()) },
+  },
+  async handler(request, _reply, lexbridge) {
+    return integrationFor(request.params.integration).setup(lexbridge.config);
   },
 });
