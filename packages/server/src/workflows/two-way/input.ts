@@ -17,7 +17,7 @@ export interface TwoWayInput {
   target: ContentStore;
   sourceRootId: string;
   targetRootId: string;
-  /** How each side is named to people: "iManage", "SharePoint", the connector's name. */
+  /** How each side is named to people: the connector's name ("DMS", "Teams – Acme"). */
   systems: Record<Side, string>;
   /** Every link of the workflow, keyed by source id; updated in place. */
   links: Map<string, LinkRow>;

@@ -55,7 +55,7 @@ export function twoWayWork(
   };
 }
 
-/** The connectors' names, as people know the two sides ("iManage", "Teams – Acme"). */
+/** The connectors' names, as people know the two sides ("DMS", "Teams – Acme"). */
 async function systemNames(lexbridge: Lexbridge, workflow: WorkflowRow) {
   const ids = [workflow.sourceConnectorId!, workflow.targetConnectorId!];
   const rows = await lexbridge.store.db

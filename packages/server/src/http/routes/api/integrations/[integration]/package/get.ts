@@ -7,7 +7,7 @@ export default defineRoute({
   url: '/api/integrations/:integration/package',
   access: ['Admin', 'ConnectorAdmin'],
   summary:
-    "A document system's package for registering Lexbridge, prefilled for this server (iManage: the Control Center extension package, a ZIP with manifest.yaml; ?flavour=on-premises|classic-cloud)",
+    "A document system's package for registering Lexbridge, prefilled for this server; its options and format are the connector type's (see docs/connectors.md)",
   tags: ['integrations'],
   schema: {
     params: z.object({ integration: z.string().max(40) }),

@@ -7,7 +7,7 @@ export default defineRoute({
   url: '/api/integrations/:integration/setup',
   access: ['Admin', 'ConnectorAdmin'],
   summary:
-    'The values an administrator of a document system enters there for Lexbridge (iManage Control Center: redirect URL, host, egress IPs, package links)',
+    'The values an administrator of a document system enters there for Lexbridge (redirect URL, host, egress IPs, package links)',
   tags: ['integrations'],
   schema: {
     params: z.object({ integration: z.string().max(40) }),

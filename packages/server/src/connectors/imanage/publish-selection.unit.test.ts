@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ContentError, type ContentItem, type ContentStore } from '../connectors/content.ts';
-import { imanageOnPremPlugin } from '../connectors/imanage/plugin.ts';
 import {
   describeSelection,
   normaliseSelection,
   SelectionContentStore,
   selectionRootId,
-} from './selection.ts';
+} from '../../publishing/selection.ts';
+import { ContentError, type ContentItem, type ContentStore } from '../content.ts';
+import { imanageOnPremPlugin } from './plugin.ts';
 
 /** A small in-memory tree standing in for iManage. */
 function memoryStore(items: ContentItem[]): ContentStore {
