@@ -4,7 +4,7 @@ import { App } from './app/App.tsx';
 import { keepPublishOrigin } from './features/publish/origin.ts';
 import './global.css';
 
-// Before anything can redirect to sign-in: the iManage origin of a publish is only in this load's referrer.
+// Before anything can redirect to sign-in: the origin of a publish command is only in this load's referrer.
 keepPublishOrigin();
 
 const root = document.getElementById('root');

@@ -35,7 +35,7 @@ export function isConnectorAdmin(me: Me): boolean {
   return hasRole(me, 'ConnectorAdmin');
 }
 
-/** The Admin area: iManage set-up values, packages and the audit log. */
+/** The Admin area: the document systems' set-up values and packages, and the audit log. */
 export function mayAdminister(me: Me): boolean {
   return hasRole(me, 'ConnectorAdmin', 'Admin');
 }

@@ -29,7 +29,7 @@ export const optionLabels: Record<BooleanOption, { label: string; hint: string }
   },
   syncMajorVersionsOnly: {
     label: 'Sync Major Versions Only',
-    hint: 'iManage: copy major versions only and ignore minor ones.',
+    hint: 'Where the system keeps minor versions, copy major versions only and ignore the minor ones.',
   },
 };
 
