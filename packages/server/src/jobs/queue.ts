@@ -32,6 +32,11 @@ export interface JobDefinition<T extends object = object> {
   expireInSeconds?: number;
   /** A cron expression (UTC): the job is also enqueued on this schedule, once across all processes. */
   schedule?: string;
+  /**
+   * While workers run, also enqueue the job every so many seconds (at most once per interval across
+   * all processes): for checks that a cron minute makes too slow, such as handing back stale runs.
+   */
+  repeatSeconds?: number;
   handler(job: Job<T>, context: { lexbridge: Lexbridge; log: Logger; signal: AbortSignal }): Promise<unknown>;
 }
 
@@ -92,6 +97,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
   for (const def of definitions.values()) await ensureQueue(boss, def);
 
   const abort = new AbortController();
+  const repeats: NodeJS.Timeout[] = [];
   let stopped = false;
   let working = false;
   return {
@@ -108,6 +114,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
       if (working) return;
       working = true;
       for (const def of definitions.values()) {
+        if (def.repeatSeconds) repeats.push(repeat(boss, def, def.repeatSeconds, log));
         const workOptions: WorkOptions = {
           batchSize: 1,
           localConcurrency: def.concurrency ?? options.concurrency ?? 2,
@@ -152,10 +159,22 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const timer of repeats) clearInterval(timer);
       abort.abort();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
+}
+
+/** Enqueues `def` every `seconds`; pg-boss's singleton slot keeps processes from enqueuing it twice. */
+function repeat(boss: PgBoss, def: JobDefinition<never>, seconds: number, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    boss
+      .send(def.name, {}, { ...retryOptions(def), retryLimit: 0, singletonSeconds: seconds })
+      .catch((err: unknown) => log.warn({ err, job: def.name }, 'could not enqueue a repeated job'));
+  }, seconds * 1000);
+  timer.unref();
+  return timer;
 }
 
 function retryOptions(def: JobDefinition<never>): SendOptions {

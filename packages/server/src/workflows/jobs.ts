@@ -71,6 +71,7 @@ export const workflowScheduleJob = defineJob({
   name: scheduleJobName,
   retryLimit: 1,
   schedule: '* * * * *',
+  repeatSeconds: 5, // a stale run is handed back within LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS + 5 s
   async handler(_job, { lexbridge, log }) {
     const result = await scheduleDueRuns(lexbridge);
     if (result.started || result.resumed) log.info(result, 'workflow runs scheduled');
