@@ -164,6 +164,10 @@ export const errorCodes = {
     status: 404,
     message: 'The item does not exist in the connected system, or you have no access to it.',
   },
+  connector_item_in_use: {
+    status: 409,
+    message: 'The item is checked out or in use in the connected system; it is tried again later.',
+  },
   connector_access_denied: {
     status: 403,
     message: 'Your account in the connected system may not do this.',

@@ -12,6 +12,7 @@ import { connections, oauthAttempts } from '../store/schema.ts';
 import { hashState } from './authorise.ts';
 import { findConnection, resumeWorkflowsUsing } from './connections.ts';
 import {
+  nonConformAnswer,
   type OAuthConnector,
   oauthConfiguration,
   oauthConnector,
@@ -151,7 +152,8 @@ async function exchangeCode(
       expectedState: query.state,
     });
   } catch (err) {
-    const code = oauthErrorCode(err);
+    const answer = target.oauth.tokenErrorCode ? await nonConformAnswer(err) : undefined;
+    const code = oauthErrorCode(err) ?? (answer ? target.oauth.tokenErrorCode?.(answer) : undefined);
     if (!code) throw new Refused('server_unreachable', `code exchange failed: ${(err as Error).message}`);
     const description = oauthErrorDescription(err);
     throw new Refused(

@@ -45,6 +45,20 @@ export function oauthErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The status, type and start of the body of a token-endpoint answer openid-client found not conform. */
+export async function nonConformAnswer(
+  err: unknown,
+): Promise<{ status: number; contentType: string; body: string } | undefined> {
+  // The answer is a fetch Response (undici's own class when the plug-in has a dispatcher).
+  const response = err instanceof oidc.ClientError ? (err.cause as Response | undefined) : undefined;
+  if (typeof response?.status !== 'number' || typeof response.text !== 'function') return undefined;
+  const body = await response
+    .text()
+    .then((text: string) => text.slice(0, 2000))
+    .catch(() => '');
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
+}
+
 export function oauthErrorDescription(err: unknown): string | undefined {
   if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError)
     return err.error_description;

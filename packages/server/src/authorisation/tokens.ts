@@ -9,6 +9,7 @@ import type { DbOrTx } from '../store/db.ts';
 import { connections } from '../store/schema.ts';
 import { type ConnectionRow, expireConnection, findConnection, storedAccount } from './connections.ts';
 import {
+  nonConformAnswer,
   oauthConfiguration,
   oauthConnector,
   oauthErrorCode,
@@ -239,7 +240,8 @@ async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Prom
   try {
     return { tokens: await oidc.refreshTokenGrant(oauthConfiguration(target.server), refreshToken) };
   } catch (err) {
-    const code = oauthErrorCode(err);
+    const answer = target.oauth.tokenErrorCode ? await nonConformAnswer(err) : undefined;
+    const code = oauthErrorCode(err) ?? (answer ? target.oauth.tokenErrorCode?.(answer) : undefined);
     if (!code) {
       lexbridge.log.warn(
         { connectionId: row.id, err: { message: (err as Error).message } },

@@ -146,6 +146,12 @@ export interface ConnectorOAuth<Settings> {
    * Without it, only invalid_grant means reauthorise.
    */
   classifyTokenError?(error: { code: string; description?: string }): 'reauthorise' | 'refused';
+  /**
+   * The OAuth error code of a token-endpoint answer that is not RFC 6749 JSON (another JSON shape, an
+   * HTML page, an empty 401), or undefined for a transient failure. Without it such answers are
+   * transient failures.
+   */
+  tokenErrorCode?(answer: { status: number; contentType: string; body: string }): string | undefined;
   /** Sentences in the system's own terms; the generic wording is used for any left out. */
   messages?: OAuthMessages;
 }

@@ -1,6 +1,8 @@
 import {
   type AppFileEntry,
+  REAL_SERVER,
   type RunningEmulator,
+  type StrictConfigInput,
   startEmulator,
   type UserFileEntry,
 } from '@lexbridge/imanage-emulator';
@@ -10,14 +12,24 @@ import type { SignedIn, TestServer } from '../support/lexbridge.ts';
 export const testClientId = 'lexbridge-test';
 export const testClientSecret = 'correct-horse-battery-staple';
 
+/**
+ * The emulator as a real Work Server behaves (issue 16): every strictness option on — versioned
+ * document ids, the cursor beside `data`, `/children` ignoring offset, a required class, token
+ * errors in the Work API envelope, an internal host in `/api`, a 5 s search index lag — and the
+ * library's content with document numbers colliding with folder numbers and the special-items
+ * workspace (shortcuts, saved search, tab, category, emails). Pass `strict` to vary one option.
+ */
 export async function startEmulatorFor(
   server: TestServer,
   app: Partial<AppFileEntry> = {},
   users?: UserFileEntry[],
+  options: { strict?: StrictConfigInput } = {},
 ): Promise<RunningEmulator> {
   return startEmulator({
     port: 0,
     seed: 5,
+    strict: { ...REAL_SERVER, ...options.strict },
+    content: { numberCollisions: true, specialItems: true },
     ...(users ? { users } : {}),
     apps: [
       {

@@ -67,7 +67,8 @@ describe('the Work API client against the emulator', () => {
     const libraries = await client.libraries();
     expect(libraries.map((l) => l.id)).toContain('ACTIVE');
     const workspaces = await client.searchWorkspaces('ACTIVE');
-    expect(workspaces.length).toBe(5);
+    // Five sample workspaces and the special-items one (shortcuts, saved search, tab, emails).
+    expect(workspaces.length).toBe(6);
     const workspace = await client.getWorkspace(workspaces[0]!.id);
     expect(workspace.name).toBe(workspaces[0]!.name);
     const folders = await collect(client.listChildren(workspace.id, { kind: 'workspace' }));
@@ -102,9 +103,13 @@ describe('the Work API client against the emulator', () => {
     expect(byOffset.map((d) => d.id)).toEqual(all.map((d) => d.id));
     expect(byCursor.map((d) => d.id)).toEqual(all.map((d) => d.id));
     const folder = (await collect(client.listChildren(workspace.id, { kind: 'workspace' })))[0]!;
-    const children = await collect(client.listChildren(folder.id, { pageSize: 1 }));
-    const onePage = await collect(client.listChildren(folder.id, { pageSize: 500 }));
-    expect(children.map((c) => c.id)).toEqual(onePage.map((c) => c.id));
+    // The server ignores offset on /children: paging it would see page one forever, so it is an error.
+    await expect(collect(client.listChildren(folder.id, { pageSize: 1 }))).rejects.toMatchObject({
+      code: 'connector_error',
+      message: expect.stringContaining('whatever the offset'),
+    });
+    const onePage = await collect(client.listChildren(folder.id));
+    expect(onePage.length).toBeGreaterThan(1);
     const recent = await collect(
       client.searchDocuments('ACTIVE', {
         container_id: workspace.id,
@@ -140,11 +145,25 @@ describe('the Work API client against the emulator', () => {
     const sub = await client.createSubfolder(folder.id, { name: 'Inner' });
     expect((await client.renameFolder(sub.id, 'Renamed')).name).toBe('Renamed');
     const content = Buffer.from('hello from lexbridge\n'.repeat(1000));
+    // A real server requires a class: its 400 reaches the caller as it was said, and is not retried.
+    await expect(
+      client.uploadDocument(sub.id, {
+        name: 'Memo',
+        extension: 'txt',
+        size: content.length,
+        content: () => Readable.from([content]),
+      }),
+    ).rejects.toMatchObject({
+      code: 'connector_error',
+      retryable: false,
+      message: expect.stringContaining('required field class is missing'),
+    });
     const uploaded = await client.uploadDocument(sub.id, {
       name: 'Memo',
       extension: 'txt',
       size: content.length,
       content: () => Readable.from([content]),
+      profile: { class: 'DOC' },
     });
     expect(uploaded).toMatchObject({ name: 'Memo', version: 1, size: content.length });
     const v2 = Buffer.from('second version');
@@ -152,12 +171,17 @@ describe('the Work API client against the emulator', () => {
       extension: 'txt',
       size: v2.length,
       content: Readable.from([v2]),
+      profile: { class: 'DOC' },
     });
     expect(version.version).toBe(2);
     expect((await client.listVersions(uploaded.id)).length).toBe(2);
     const children = await collect(client.listChildren(sub.id));
     expect(children.map((c) => c.name)).toContain('Memo');
-    await client.deleteDocument(version.id.replace(/\.\d+$/, ''));
+    // A versionless document id is 404 on a real server: every document call names a version.
+    await expect(client.getDocument(version.id.replace(/\.\d+$/, ''))).rejects.toMatchObject({
+      code: 'connector_item_not_found',
+    });
+    await client.deleteDocument(version.id);
     await client.deleteFolder(sub.id);
     await expect(client.getFolder(sub.id)).rejects.toMatchObject({ code: 'connector_item_not_found' });
   });

@@ -310,7 +310,7 @@ describe('arriving from the iManage context menu', () => {
       error: null,
     });
     expect(items[1]).toMatchObject({
-      id: `${doc.library}!${doc.number}`,
+      id: `${doc.library}!${doc.number}.latest`,
       kind: 'document',
       name: `${doc.name}.${doc.versions.at(-1)!.extension}`,
       size: doc.versions.at(-1)!.size,
@@ -400,7 +400,9 @@ describe('publishing', () => {
     expect(res.status).toBe(202);
     const done = await waitForPublish(server, publisher, ((await res.json()) as { id: string }).id);
     expect(done.run.status).toBe('succeeded');
-    expect(done.itemIds).toEqual([`${a!.library}!${a!.number}`, `${b!.library}!${b!.number}`]);
+    // A versioned id is keyed across versions (LIB!n.latest); a versionless one stays as sent (it
+    // could name a folder of the same number) and is found as a document when no container has it.
+    expect(done.itemIds).toEqual([`${a!.library}!${a!.number}.latest`, `${b!.library}!${b!.number}`]);
     const files = await filesUnder(join(portal, 'Acme'));
     for (const doc of [a!, b!]) {
       const latest = doc.versions.at(-1)!;

@@ -52,6 +52,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Lets the emulator's search index (5 s behind, as on a real server) catch up with changes made directly. */
+function afterIndexLag(): void {
+  emulator.clock.advance(6_000);
+}
+
 /** What the emulator holds under the folder: relative path → sha256 hex of the latest version. */
 function expectedTree(folderId: string, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
@@ -105,6 +110,7 @@ describe('iManage folder to local folder', () => {
       name: 'Renamed memo',
     });
     emulator.store.deleteDocument(`${removed!.library}!${removed!.number}`);
+    afterIndexLag();
 
     const { run } = await runNow(server.lexbridge, workflow);
     expect(run.status).toBe('succeeded');
@@ -120,6 +126,7 @@ describe('iManage folder to local folder', () => {
     );
 
     emulator.addDocumentVersion(`${changed!.library}!${changed!.number}`, 'the third version');
+    afterIndexLag();
     const [current] = await server.lexbridge.store.db
       .select()
       .from(workflows)
@@ -145,6 +152,7 @@ describe('iManage folder to local folder', () => {
         sha256: createHash('sha256').update('fresh').digest('hex'),
       },
     });
+    afterIndexLag();
     const [latest] = await server.lexbridge.store.db
       .select()
       .from(workflows)

@@ -17,6 +17,19 @@ import {
   writeMeasured,
 } from '../content.ts';
 import type { UserAccess } from '../plugin.ts';
+import {
+  applicationType,
+  type ContainerKind,
+  checkedOutBy,
+  classify,
+  containerItemOf,
+  documentKey,
+  documentNumberId,
+  fileName,
+  isDocumentId,
+  recognisedChecksum,
+  splitFileName,
+} from './items.ts';
 import type { ImanageServer } from './server.ts';
 import {
   type DocumentProfile,
@@ -26,26 +39,25 @@ import {
   type WorkProfile,
 } from './work-api-client.ts';
 
+export { documentKey } from './items.ts';
+
 /** The virtual root above the workspaces of every library the user can see. */
 const ROOT = '';
 
-type Kind = 'workspace' | 'folder' | 'document';
+type Kind = ContainerKind | 'document';
 
-/** "ACTIVE!123.4" → "ACTIVE!123": a document across its versions. */
-export function documentKey(id: string): string {
-  return id.replace(/^([^!]+![0-9]+)\.[0-9]+$/, '$1');
+/** How an iManage content store writes documents. */
+export interface ImanageStoreOptions {
+  /** `class` of new documents (required by real servers); default DOC. */
+  documentClass?: string;
+  /** Per workspace id, a class other than the default. */
+  workspaceClasses?: Record<string, string>;
+  /** How far before the last run each change search starts, for the search index's lag and clock skew. */
+  changeMarginMs?: number;
 }
 
-function fileName(profile: DocumentProfile): string {
-  const name = String(profile.name ?? profile.document_number ?? 'document');
-  return profile.extension ? `${name}.${profile.extension}` : name;
-}
-
-function splitFileName(name: string): { name: string; extension: string } {
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0 || name.length - dot > 11) return { name, extension: '' };
-  return { name: name.slice(0, dot), extension: name.slice(dot + 1) };
-}
+/** The search index of a Work Server lags behind its changes; so may its clock. */
+export const defaultChangeMarginMs = 10 * 60_000;
 
 /** Translates the client's errors into the engine's: what is retryable, what needs re-authorisation. */
 export function contentErrorFrom(err: unknown): unknown {
@@ -67,6 +79,8 @@ export function contentErrorFrom(err: unknown): unknown {
     case 'connection_expired':
     case 'connection_not_authorised':
       return translated('content_reauthorise');
+    case 'connector_item_in_use':
+      return translated('content_conflict');
     case 'connector_rate_limited':
     case 'connector_unreachable':
     case 'connector_error':
@@ -77,11 +91,12 @@ export function contentErrorFrom(err: unknown): unknown {
 }
 
 /**
- * iManage Work as a content store, over the Work API client of one user's connection. Workspaces and
- * folders are folders; documents are addressed without their version suffix so a new version is an
- * update of the same item. Locations are workspace or folder ids; '' is the list of workspaces.
- * Changes come from the document search with `edit_date_from`, so a sync with nothing changed costs
- * one search call however large the library is.
+ * iManage Work as a content store, over the Work API client of one user's connection. Workspaces,
+ * folders and tabs are folders; a document is keyed across its versions (`LIB!n.latest`, see items.ts)
+ * and every document call uses its versioned id. Shortcuts, saved-search and category folders are
+ * neither copied nor written into. Locations are workspace or folder ids; '' is the list of
+ * workspaces. Changes come from the document search with `edit_date_from`, so a sync with nothing
+ * changed costs one search call per workspace however large the library is.
  */
 export class ImanageContentStore implements ContentStore {
   readonly capabilities: ContentStoreCapabilities = {
@@ -93,8 +108,15 @@ export class ImanageContentStore implements ContentStore {
   private readonly kinds = new Map<string, Kind>();
   private readonly containers = new Map<string, ContentItem>();
   private readonly documentParents = new Map<string, string>();
+  /** Document key → the versioned id of its latest version seen. */
+  private readonly latest = new Map<string, string>();
+  /** Container id → its workspace, for the per-workspace document class. */
+  private readonly workspaceOf = new Map<string, string>();
 
-  constructor(private readonly client: WorkApiClient) {}
+  constructor(
+    private readonly client: WorkApiClient,
+    private readonly options: ImanageStoreOptions = {},
+  ) {}
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -104,27 +126,24 @@ export class ImanageContentStore implements ContentStore {
     }
   }
 
-  private containerItem(profile: WorkProfile, kind: 'workspace' | 'folder'): ContentItem {
-    const item: ContentItem = {
-      id: profile.id,
-      kind: 'folder',
-      name: String(profile.name ?? profile.id),
-      parentId: kind === 'workspace' ? ROOT : String(profile.parent_id ?? profile.workspace_id ?? ROOT),
-      ...(profile.edit_date ? { modifiedAt: new Date(profile.edit_date) } : {}),
-    };
+  private containerItem(profile: WorkProfile, kind: ContainerKind, parentId?: string): ContentItem {
+    const parent =
+      kind === 'workspace' ? ROOT : (parentId ?? String(profile.parent_id ?? profile.workspace_id ?? ROOT));
+    const item = containerItemOf(profile, parent);
     this.kinds.set(profile.id, kind);
     this.containers.set(profile.id, item);
+    const workspace =
+      kind === 'workspace' ? profile.id : String(profile.workspace_id ?? this.workspaceOf.get(parent) ?? '');
+    if (workspace) this.workspaceOf.set(profile.id, workspace);
     return item;
   }
 
   private documentItem(profile: DocumentProfile, parentId: string | null): ContentItem {
     const id = documentKey(profile.id);
     this.kinds.set(id, 'document');
+    if (isDocumentId(profile.id) && profile.id !== id) this.latest.set(id, profile.id);
     if (parentId) this.documentParents.set(id, parentId);
-    const checksum =
-      typeof profile.checksum === 'string' && /^sha256:/i.test(profile.checksum)
-        ? `sha256:${profile.checksum.slice(7).toLowerCase()}`
-        : undefined;
+    const checksum = recognisedChecksum(profile.checksum);
     return {
       id,
       kind: 'document',
@@ -137,21 +156,36 @@ export class ImanageContentStore implements ContentStore {
     };
   }
 
-  private fromProfile(profile: WorkProfile, parentId: string): ContentItem {
-    if (profile.wstype === 'workspace') return this.containerItem(profile, 'workspace');
-    if (profile.wstype === 'folder') return this.containerItem(profile, 'folder');
-    return this.documentItem(profile as DocumentProfile, parentId);
+  /**
+   * The versioned id (`LIB!n.v`) of a document for the Work API: from the item's version, the
+   * latest seen in a listing, or else its version list (which any version's id opens).
+   */
+  private async versionedId(idOrItem: string | ContentItem): Promise<string> {
+    const id = typeof idOrItem === 'string' ? idOrItem : idOrItem.id;
+    if (!id.endsWith('.latest')) return id;
+    const base = documentNumberId(id);
+    if (typeof idOrItem !== 'string' && idOrItem.version) return `${base}.${idOrItem.version}`;
+    const known = this.latest.get(id);
+    if (known) return known;
+    const versions = await this.call(() => this.client.listVersions(`${base}.1`));
+    const newest = versions.reduce<number>((max, v) => Math.max(max, Number(v.version ?? 0)), 0);
+    return `${base}.${newest || 1}`;
   }
 
   async getItem(id: string): Promise<ContentItem> {
     if (id === ROOT) return { id: ROOT, kind: 'folder', name: '', parentId: null };
+    if (isDocumentId(id)) {
+      const apiId = await this.versionedId(id);
+      return this.documentItem(await this.call(() => this.client.getDocument(apiId)), null);
+    }
     const known = this.kinds.get(id);
-    if (known === 'document' || /^[^!]+![0-9]+\.[0-9]+$/.test(id))
-      return this.documentItem(await this.call(() => this.client.getDocument(id)), null);
     if (known === 'workspace')
       return this.containerItem(await this.call(() => this.client.getWorkspace(id)), 'workspace');
+    if (known === 'folder' || known === 'tab')
+      return this.containerItem(await this.call(() => this.client.getFolder(id)), known);
+    // A container id is a folder or a workspace (never a document: their ids have a version).
     try {
-      return this.containerItem(await this.call(() => this.client.getFolder(id)), 'folder');
+      return this.folderItem(await this.call(() => this.client.getFolder(id)));
     } catch (err) {
       if (!(err instanceof ContentError) || err.code !== 'content_not_found') throw err;
     }
@@ -160,7 +194,19 @@ export class ImanageContentStore implements ContentStore {
     } catch (err) {
       if (!(err instanceof ContentError) || err.code !== 'content_not_found') throw err;
     }
-    return this.documentItem(await this.call(() => this.client.getDocument(id)), null);
+    // A versionless id that names no container (a selection sent without the version): a document.
+    return this.getItem(documentKey(`${id}.1`));
+  }
+
+  private folderItem(profile: WorkProfile, parentId?: string): ContentItem {
+    const classified = classify(profile);
+    if (classified.kind === 'special')
+      throw new ContentError(
+        'content_invalid',
+        `${profile.id} is a ${classified.special.replace('_', ' ')} in iManage, not a folder: choose the folder it stands for.`,
+      );
+    const kind = classified.kind === 'container' ? classified.container : 'folder';
+    return this.containerItem(profile, kind, parentId);
   }
 
   private async container(id: string): Promise<ContentItem> {
@@ -182,22 +228,49 @@ export class ImanageContentStore implements ContentStore {
     return chain;
   }
 
+  private async *each<T>(items: AsyncIterable<T>): AsyncIterable<T> {
+    const iterator = items[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.call(() => iterator.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  /** The folders (and tabs) directly inside a container; shortcuts and saved searches are left out. */
+  private async *subfolders(containerId: string, signal?: AbortSignal): AsyncIterable<ContentItem> {
+    const kind = this.kinds.get(containerId) === 'workspace' ? 'workspace' : 'folder';
+    for await (const profile of this.each(
+      this.client.listChildren(containerId, { kind, excludeDocuments: true, ...(signal ? { signal } : {}) }),
+    )) {
+      const classified = classify(profile);
+      if (classified.kind === 'container' && classified.container !== 'workspace')
+        yield this.containerItem(profile, classified.container, containerId);
+    }
+  }
+
   async *listChildren(folderId: string, signal?: AbortSignal): AsyncIterable<ContentItem> {
     if (folderId === ROOT) {
       for (const library of await this.call(() => this.client.libraries())) {
-        for (const workspace of await this.call(() => this.client.searchWorkspaces(library.id)))
+        for await (const workspace of this.each(
+          this.client.listWorkspaces(library.id, signal ? { signal } : {}),
+        ))
           yield this.containerItem(workspace, 'workspace');
       }
       return;
     }
     if (!this.kinds.has(folderId)) await this.getItem(folderId);
-    const kind = this.kinds.get(folderId) === 'workspace' ? 'workspace' : 'folder';
-    const pages = this.client.listChildren(folderId, { kind, ...(signal ? { signal } : {}) });
-    const iterator = pages[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await this.call(() => iterator.next());
-      if (next.done) return;
-      yield this.fromProfile(next.value, folderId);
+    yield* this.subfolders(folderId, signal);
+    // iManage files documents in folders (workspaces and tabs hold none): the cursor-paged search lists them.
+    if (this.kinds.get(folderId) !== 'folder') return;
+    for await (const profile of this.each(
+      this.client.searchDocuments(
+        libraryOf(folderId),
+        { container_id: folderId, include_subtree: false },
+        { paging: 'cursor', ...(signal ? { signal } : {}) },
+      ),
+    )) {
+      if (classify(profile).kind === 'document') yield this.documentItem(profile, folderId);
     }
   }
 
@@ -207,7 +280,8 @@ export class ImanageContentStore implements ContentStore {
   }
 
   async listVersions(item: ContentItem): Promise<ContentVersion[]> {
-    const versions = await this.call(() => this.client.listVersions(item.id));
+    const apiId = await this.versionedId(item);
+    const versions = await this.call(() => this.client.listVersions(apiId));
     return versions
       .map((v) => ({
         id: v.id,
@@ -221,9 +295,11 @@ export class ImanageContentStore implements ContentStore {
   }
 
   /**
-   * Documents under rootId edited since `since`. One subtree search answers "anything changed?";
-   * documents whose folder is not known yet are located by descending only into the folders whose
-   * subtree search finds them, so the calls grow with the changes rather than with the library.
+   * Documents under rootId edited since `since`, less a margin: the search index lags behind the
+   * server (and its clock may differ from ours), and a document seen again is simply unchanged. One
+   * subtree search answers "anything changed?"; documents whose folder is not known yet are located
+   * by descending only into the folders whose subtree search finds them. `edit_date` moves only with
+   * content: renames, moves and deletions are found by the periodic full pass (docs/workflows.md).
    */
   async *changesSince(
     rootId: string,
@@ -234,7 +310,8 @@ export class ImanageContentStore implements ContentStore {
     } = {},
   ): AsyncIterable<ContentItem> {
     const { signal } = options;
-    const from = since.toISOString();
+    const margin = this.options.changeMarginMs ?? defaultChangeMarginMs;
+    const from = new Date(since.getTime() - margin).toISOString();
     const search = (containerId: string, subtree: boolean) =>
       this.collect(
         this.client.searchDocuments(
@@ -247,7 +324,8 @@ export class ImanageContentStore implements ContentStore {
     if (rootId === ROOT)
       for await (const workspace of this.listChildren(ROOT, signal)) roots.push(workspace.id);
     for (const root of roots) {
-      const changed = await search(root, true);
+      if (!this.kinds.has(root)) await this.getItem(root);
+      const changed = (await search(root, true)).filter((p) => classify(p).kind === 'document');
       if (changed.length === 0) continue;
       const unlocated = new Set<string>();
       for (const profile of changed) {
@@ -266,20 +344,14 @@ export class ImanageContentStore implements ContentStore {
     search: (id: string, subtree: boolean) => Promise<DocumentProfile[]>,
     signal?: AbortSignal,
   ): AsyncIterable<ContentItem> {
-    if (this.kinds.get(containerId) !== 'workspace') {
+    if (this.kinds.get(containerId) === 'folder') {
       for (const profile of await search(containerId, false)) {
         const id = documentKey(profile.id);
         if (wanted.delete(id)) yield this.documentItem(profile, containerId);
       }
     }
     if (wanted.size === 0) return;
-    const folders: ContentItem[] = [];
-    const kind = this.kinds.get(containerId) === 'workspace' ? 'workspace' : 'folder';
-    for (const child of await this.collect(
-      this.client.listChildren(containerId, { kind, excludeDocuments: true, ...(signal ? { signal } : {}) }),
-    )) {
-      if (child.wstype === 'folder') folders.push(this.containerItem(child, 'folder'));
-    }
+    const folders = await this.collect(this.subfolders(containerId, signal));
     for (const folder of folders) {
       if (wanted.size === 0) return;
       const inside = (await search(folder.id, true)).some((p) => wanted.has(documentKey(p.id)));
@@ -289,28 +361,48 @@ export class ImanageContentStore implements ContentStore {
 
   private async collect<T>(items: AsyncIterable<T>): Promise<T[]> {
     const out: T[] = [];
-    const iterator = items[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await this.call(() => iterator.next());
-      if (next.done) return out;
-      out.push(next.value);
-    }
+    for await (const item of this.each(items)) out.push(item);
+    return out;
   }
 
   async openRead(
     item: ContentItem,
     options: { versionId?: string; signal?: AbortSignal } = {},
   ): Promise<{ stream: Readable; size?: number }> {
+    const apiId = options.versionId ?? (await this.versionedId(item));
     const download = await this.call(() =>
-      this.client.download(options.versionId ?? item.id, options.signal ? { signal: options.signal } : {}),
+      this.client.download(apiId, options.signal ? { signal: options.signal } : {}),
     );
     return { stream: download.stream, ...(download.size !== undefined ? { size: download.size } : {}) };
+  }
+
+  /** Refuses a target iManage keeps no documents in, or that Lexbridge never writes into. */
+  private async writableFolder(parentId: string, what: 'document' | 'folder'): Promise<void> {
+    if (parentId !== ROOT && !this.kinds.has(parentId)) await this.getItem(parentId);
+    const kind = parentId === ROOT ? 'root' : this.kinds.get(parentId);
+    if (kind === 'folder' || (what === 'folder' && (kind === 'workspace' || kind === 'tab'))) return;
+    throw new ContentError(
+      'content_invalid',
+      kind === 'workspace'
+        ? 'iManage keeps documents in folders, not directly in a workspace: choose a folder as the target.'
+        : kind === 'tab'
+          ? 'iManage keeps documents in the folders of a tab, not in the tab itself: choose a folder.'
+          : `Lexbridge writes no ${what} here: choose a workspace or folder as the target.`,
+    );
+  }
+
+  private documentClass(parentId: string): string {
+    const workspace = this.workspaceOf.get(parentId);
+    const override = workspace ? this.options.workspaceClasses?.[workspace] : undefined;
+    return override || this.options.documentClass || 'DOC';
   }
 
   /**
    * Spools the content to a temporary file (hashing it on the way), verifies it, then uploads it as a
    * new document or a new version: the document appears in iManage only complete and verified, the
-   * upload can be replayed after a 401 or 429, and memory stays flat whatever the size.
+   * upload can be replayed after a 401 or 429, and memory stays flat whatever the size. A document
+   * checked out in iManage is never overwritten: the item fails saying who has it, and the next run
+   * tries again.
    */
   async writeDocument(
     parentId: string,
@@ -318,11 +410,21 @@ export class ImanageContentStore implements ContentStore {
     content: Readable,
     options: WriteDocumentOptions = {},
   ): Promise<WrittenDocument> {
-    if (this.kinds.get(parentId) === 'workspace') {
-      throw new ContentError(
-        'content_invalid',
-        'iManage keeps documents in folders, not directly in a workspace: choose a folder as the target.',
+    await this.writableFolder(parentId, 'document');
+    let existing: string | undefined;
+    if (options.existingId) {
+      const current = await this.call(async () =>
+        this.client.getDocument(await this.versionedId(options.existingId!)),
       );
+      const holder = checkedOutBy(current);
+      if (holder) {
+        content.destroy();
+        throw new ContentError(
+          'content_conflict',
+          `${fileName(current)} is checked out in iManage by ${holder}; Lexbridge does not overwrite it and tries again at the next run.`,
+        );
+      }
+      existing = current.id;
     }
     const dir = await mkdtemp(join(tmpdir(), 'lexbridge-upload-'));
     const spool = join(dir, randomBytes(6).toString('hex'));
@@ -331,15 +433,17 @@ export class ImanageContentStore implements ContentStore {
       const { size } = written;
       await options.verify?.(written);
       const { name: stem, extension } = splitFileName(name);
+      const type = applicationType(extension);
       const upload = {
         extension,
         size,
         content: () => createReadStream(spool),
+        profile: { class: this.documentClass(parentId), ...(type ? { type } : {}) },
         ...(options.signal ? { signal: options.signal } : {}),
       };
       const profile = await this.call(() =>
-        options.existingId
-          ? this.client.addVersion(options.existingId, { ...upload, name: stem })
+        existing
+          ? this.client.addVersion(existing, { ...upload, name: stem })
           : this.client.uploadDocument(parentId, { ...upload, name: stem }),
       );
       if (profile.size !== undefined && Number(profile.size) !== size) {
@@ -356,28 +460,27 @@ export class ImanageContentStore implements ContentStore {
   }
 
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem> {
-    const existing = await this.findChild(parentId, name, signal);
-    if (existing?.kind === 'folder') return existing;
     if (parentId === ROOT)
       throw new ContentError(
         'content_invalid',
         'Workspaces are not created by workflows: choose a workspace or folder as the target.',
       );
+    await this.writableFolder(parentId, 'folder');
+    for await (const existing of this.subfolders(parentId, signal))
+      if (existing.name === name) return existing;
     const workspace = this.kinds.get(parentId) === 'workspace';
     const profile = await this.call(() =>
       workspace
         ? this.client.createFolder(parentId, { name })
         : this.client.createSubfolder(parentId, { name }),
     );
-    return this.containerItem(profile, 'folder');
+    return this.containerItem(profile, 'folder', parentId);
   }
 
   async relocate(item: ContentItem, target: { parentId: string; name: string }): Promise<ContentItem> {
     if (item.kind === 'folder' && target.parentId === item.parentId) {
-      return this.containerItem(
-        await this.call(() => this.client.renameFolder(item.id, target.name)),
-        'folder',
-      );
+      const profile = await this.call(() => this.client.renameFolder(item.id, target.name));
+      return this.containerItem(profile, 'folder', item.parentId ?? undefined);
     }
     throw new ContentError(
       'content_invalid',
@@ -388,9 +491,12 @@ export class ImanageContentStore implements ContentStore {
   async delete(item: ContentItem): Promise<void> {
     if (item.id === ROOT)
       throw new ContentError('content_invalid', 'The workflow root itself is never deleted.');
-    await this.call(() =>
-      item.kind === 'document' ? this.client.deleteDocument(item.id) : this.client.deleteFolder(item.id),
-    );
+    if (item.kind === 'document') {
+      const apiId = await this.versionedId(item);
+      await this.call(() => this.client.deleteDocument(apiId));
+      return;
+    }
+    await this.call(() => this.client.deleteFolder(item.id));
   }
 
   async rights(id: string): Promise<{ read: boolean; write: boolean }> {
@@ -400,9 +506,9 @@ export class ImanageContentStore implements ContentStore {
     const profile =
       kind === 'workspace'
         ? await this.call(() => this.client.getWorkspace(id))
-        : kind === 'folder'
-          ? await this.call(() => this.client.getFolder(id))
-          : await this.call(() => this.client.getDocument(id));
+        : kind === 'document'
+          ? await this.call(async () => this.client.getDocument(await this.versionedId(id)))
+          : await this.call(() => this.client.getFolder(id));
     const security = String(profile.effective_security ?? 'read');
     return { read: security !== 'no_access', write: security === 'read_write' || security === 'full_access' };
   }

@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { AppError } from '../../errors.ts';
 import type { ExternalAccount } from '../plugin.ts';
 import type { ImanageServer } from './server.ts';
+import { apiBaseOn } from './work-api-client.ts';
 
 /**
  * GET {server}/api: who the token belongs to, the customer id, the DMS version and where the v2 Work
@@ -128,7 +129,8 @@ export async function lookUpAccount(server: ImanageServer, accessToken: string):
     {
       customerId: data.user.customer_id ?? null,
       dmsVersion: data.dms_version ?? null,
-      apiBaseUrl: (v2 ?? `${server.serverAddress}/work/api/v2`).replace(/\/+$/, ''),
+      // Only the path of versions[].url: behind an application proxy it names an internal host.
+      apiBaseUrl: apiBaseOn(server.serverAddress, v2),
       discovered: true,
     },
   );

@@ -28,8 +28,32 @@ export const imanageOAuth: ConnectorOAuth<ImanageSettings> = {
   lookUpAccount(context, connector, tokens) {
     return lookUpAccount(imanageServer(context, connector), tokens.accessToken);
   },
+  tokenErrorCode: imanageTokenErrorCode,
   messages: imanageMessages(),
 };
+
+/**
+ * Token-endpoint answers of real iManage servers and the proxies before them that are not RFC 6749
+ * JSON: the Work API envelope `{"error":{"code":"InvalidGrant"}}` (codes in PascalCase), an HTML error
+ * page, or a 401 with no body. A 400 or 401 means the grant was refused (expired or revoked: the user
+ * re-authorises); anything else (5xx, a gateway's 502 page) stays a transient failure.
+ */
+export function imanageTokenErrorCode(answer: {
+  status: number;
+  contentType: string;
+  body: string;
+}): string | undefined {
+  if (answer.status !== 400 && answer.status !== 401) return undefined;
+  try {
+    const parsed = JSON.parse(answer.body) as { error?: { code?: unknown } };
+    const code = parsed.error?.code;
+    if (typeof code === 'string' && code !== '')
+      return code.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  } catch {
+    // not JSON: an HTML page or nothing at all
+  }
+  return 'invalid_grant';
+}
 
 function imanageMessages(): OAuthMessages {
   const results: Partial<Record<AuthorisationResultCode, { message: string; nextStep: string }>> = {

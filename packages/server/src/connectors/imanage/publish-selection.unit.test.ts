@@ -73,7 +73,8 @@ describe('normaliseSelection', () => {
   it('keys documents without their version, drops blanks and duplicates', () => {
     expect(
       normaliseSelection(['ACTIVE!500.3', ' ACTIVE!10 ', '', 'ACTIVE!500', 'ACTIVE!500.2'], imanage),
-    ).toEqual(['ACTIVE!500', 'ACTIVE!10']);
+      // A versioned id is a document (keyed across versions); a versionless one may be a folder.
+    ).toEqual(['ACTIVE!500.latest', 'ACTIVE!10', 'ACTIVE!500']);
   });
 
   it('refuses what is not an iManage id, and an empty selection', () => {

@@ -76,8 +76,18 @@ export interface WorkApiClient {
   libraries(): Promise<Library[]>;
   getWorkspace(id: string): Promise<WorkProfile>;
   searchWorkspaces(library: string, filters?: { name?: string; limit?: number }): Promise<WorkProfile[]>;
+  /** Every workspace of a library the user can see, by the paged workspace search. */
+  listWorkspaces(
+    library: string,
+    options?: { pageSize?: number; signal?: AbortSignal },
+  ): AsyncIterable<WorkProfile>;
   getFolder(id: string): Promise<WorkProfile>;
-  /** Folders and documents directly inside a workspace or folder, page by page. */
+  /**
+   * Folders and documents directly inside a workspace or folder. One page of up to 9999 (servers
+   * may ignore `offset` on /children): a full page is followed by one more only while the server
+   * honours offset; a repeated page is an error, never an endless loop. Documents are better listed
+   * by `searchDocuments` with `container_id` (cursor-paged).
+   */
   listChildren(
     containerId: string,
     options?: {
@@ -119,6 +129,11 @@ export function libraryOf(id: string): string {
 }
 
 const enc = encodeURIComponent;
+/** The Work API's page sizes: 500 unless asked, at most 9999. */
+const defaultPageSize = 500;
+const maxPageSize = 9999;
+const pageSizeOf = (asked: number | undefined, fallback = defaultPageSize) =>
+  Math.min(maxPageSize, Math.max(1, Math.floor(asked ?? fallback)));
 /** How long one client reuses an access token before reading it again (well inside refreshMarginMs). */
 const tokenReuseMs = 10_000;
 
@@ -135,11 +150,29 @@ export async function openWorkApiClient(
     access,
     server.dispatcher,
     server.serverAddress,
-    details.apiBaseUrl,
+    apiBaseOn(server.serverAddress, details.apiBaseUrl),
     details.customerId ?? '',
     policy,
     signal,
   );
+}
+
+/**
+ * The Work API base on the connector's Server Address. `/api` names the API by an absolute URL that,
+ * behind an application proxy, is the server's internal host: only its path is kept (the prefix
+ * varies: /work/api/v2, /api/v2), so the token never goes to another origin than the one configured.
+ */
+export function apiBaseOn(serverAddress: string, discovered: string | undefined): string {
+  const address = serverAddress.replace(/\/+$/, '');
+  let path = '/work/api/v2';
+  if (discovered) {
+    try {
+      path = new URL(discovered, `${address}/`).pathname.replace(/\/+$/, '') || path;
+    } catch {
+      // not a URL: keep the conventional path
+    }
+  }
+  return `${address}${path}`;
 }
 
 type Body =
@@ -200,6 +233,11 @@ class HttpWorkApiClient implements WorkApiClient {
     options: CallOptions = {},
   ): Promise<Dispatcher.ResponseData> {
     const url = options.absolute ?? this.url(path, options.query);
+    if (new URL(url).origin !== new URL(this.serverAddress).origin)
+      throw new AppError(
+        'connector_error',
+        `Lexbridge sends the iManage token only to the Server Address ${this.serverAddress}, not to ${new URL(url).origin}.`,
+      );
     const signals = [this.signal, options.signal].filter((s): s is AbortSignal => Boolean(s));
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const repeatable = options.idempotent === true && options.replayable !== false;
@@ -285,6 +323,8 @@ class HttpWorkApiClient implements WorkApiClient {
       );
     if (status === 403)
       return new AppError('connector_access_denied', `${where}: ${message || 'access denied'}.`);
+    if (status === 409)
+      return new AppError('connector_item_in_use', `${where}: ${message || 'the item is in use'}.`);
     if (status === 429) {
       const wait = retryAfterMs(res.headers);
       return new AppError(
@@ -356,6 +396,27 @@ class HttpWorkApiClient implements WorkApiClient {
     ).data;
   }
 
+  async *listWorkspaces(
+    library: string,
+    options: { pageSize?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<WorkProfile> {
+    const limit = pageSizeOf(options.pageSize);
+    const path = `/libraries/${enc(library)}/workspaces`;
+    const pages = new PageGuard(`GET ${path}`);
+    for (let offset = 0, count = 0; ; offset += limit) {
+      const body = await this.json<Paged<WorkProfile>>('GET', path, {
+        query: { limit, offset, total: true },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const { results, total } = pageOf(body);
+      if (results.length === 0 || !pages.fresh(results)) return pages.complete(count, total);
+      count += results.length;
+      yield* results;
+      if (results.length < limit || (total !== undefined && count >= total))
+        return pages.complete(count, total);
+    }
+  }
+
   async *listChildren(
     containerId: string,
     options: {
@@ -365,16 +426,27 @@ class HttpWorkApiClient implements WorkApiClient {
       signal?: AbortSignal;
     } = {},
   ): AsyncIterable<WorkProfile> {
-    const limit = options.pageSize ?? 500;
+    const limit = pageSizeOf(options.pageSize, maxPageSize);
     const path = `/libraries/${enc(libraryOf(containerId))}/${options.kind === 'workspace' ? 'workspaces' : 'folders'}/${enc(containerId)}/children`;
+    const pages = new PageGuard(`GET ${path}`);
     for (let offset = 0; ; offset += limit) {
-      const body = await this.json<{ data: WorkProfile[] | { results?: WorkProfile[] } }>('GET', path, {
-        query: { limit, offset, ...(options.excludeDocuments ? { exclude_docs: true } : {}) },
+      const body = await this.json<Paged<WorkProfile>>('GET', path, {
+        query: {
+          limit,
+          ...(offset ? { offset } : {}),
+          ...(options.excludeDocuments ? { exclude_docs: true } : {}),
+        },
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const page = Array.isArray(body.data) ? body.data : (body.data.results ?? []);
-      yield* page;
-      if (page.length < limit) return;
+      const { results } = pageOf(body);
+      if (results.length === 0) return;
+      if (!pages.fresh(results))
+        throw new AppError(
+          'connector_error',
+          `${pages.what} answers the same ${limit} items whatever the offset, so the rest of ${containerId} cannot be listed this way; Lexbridge stopped rather than miss items.`,
+        );
+      yield* results;
+      if (results.length < limit) return;
     }
   }
 
@@ -383,30 +455,47 @@ class HttpWorkApiClient implements WorkApiClient {
     filters: DocumentSearch,
     options: { paging?: 'offset' | 'cursor'; pageSize?: number; signal?: AbortSignal } = {},
   ): AsyncIterable<DocumentProfile> {
-    const limit = options.pageSize ?? 500;
-    const cursorMode = options.paging === 'cursor';
+    const limit = pageSizeOf(options.pageSize);
+    const cursorMode = options.paging !== 'offset';
+    const path = `/libraries/${enc(library)}/documents`;
+    const pages = new PageGuard(`GET ${path}`);
+    const cursors = new Set<string>();
     let offset = 0;
+    let count = 0;
     let cursor: string | undefined;
     for (;;) {
-      const body = await this.json<{ data: { results?: DocumentProfile[]; cursor?: string } }>(
-        'GET',
-        `/libraries/${enc(library)}/documents`,
-        {
-          query: {
-            ...filters,
-            limit,
-            ...(cursorMode ? { paging_mode: 'standard_cursor', cursor } : { offset }),
-          },
-          ...(options.signal ? { signal: options.signal } : {}),
+      const body = await this.json<Paged<DocumentProfile>>('GET', path, {
+        query: {
+          ...filters,
+          limit,
+          ...(cursorMode ? { paging_mode: 'standard_cursor', cursor } : { offset, total: true }),
         },
-      );
-      const page = body.data.results ?? [];
-      yield* page;
-      if (page.length < limit) return;
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const page = pageOf(body);
+      if (page.results.length === 0) return pages.complete(count, page.total);
+      if (!cursorMode && !pages.fresh(page.results))
+        throw new AppError(
+          'connector_error',
+          `${pages.what} answered the same page for offset ${offset}; Lexbridge stopped rather than miss documents.`,
+        );
+      count += page.results.length;
+      yield* page.results;
       if (cursorMode) {
-        if (!body.data.cursor) return;
-        cursor = body.data.cursor;
-      } else offset += limit;
+        // The cursor may sit inside `data` or beside it; no cursor means the last page.
+        if (!page.cursor) return pages.complete(count, page.total);
+        if (cursors.has(page.cursor))
+          throw new AppError(
+            'connector_error',
+            `${pages.what} gave the same cursor twice; Lexbridge stopped rather than loop or miss documents.`,
+          );
+        cursors.add(page.cursor);
+        cursor = page.cursor;
+      } else {
+        if (page.results.length < limit || (page.total !== undefined && count >= page.total))
+          return pages.complete(count, page.total);
+        offset += limit;
+      }
     }
   }
 
@@ -455,6 +544,8 @@ class HttpWorkApiClient implements WorkApiClient {
         size: document.size,
         ...document.profile,
       },
+      // Client, matter and the other folder fields come from the folder, as iManage's own clients ask.
+      inherit_profile_from_folder: true,
       ...(document.comment ? { audit: { comments: document.comment } } : {}),
     };
     const fileName = `${document.name ?? 'document'}${document.extension ? `.${document.extension}` : ''}`;
@@ -536,6 +627,48 @@ class HttpWorkApiClient implements WorkApiClient {
 
   async deleteFolder(id: string): Promise<void> {
     await this.json('DELETE', `/libraries/${enc(libraryOf(id))}/folders/${enc(id)}`, { idempotent: true });
+  }
+}
+
+/** A search or listing answer: results in `data` (or `data.results`), cursor and total inside `data` or beside it. */
+type Paged<T> = {
+  data?: T[] | { results?: T[]; cursor?: string; total_count?: number };
+  cursor?: string;
+  total_count?: number;
+};
+
+function pageOf<T>(body: Paged<T> | undefined): { results: T[]; cursor?: string; total?: number } {
+  const data = body?.data;
+  const inner = Array.isArray(data) ? undefined : data;
+  const results = Array.isArray(data) ? data : (inner?.results ?? []);
+  const cursor = inner?.cursor ?? body?.cursor;
+  const total = inner?.total_count ?? body?.total_count;
+  return {
+    results,
+    ...(typeof cursor === 'string' && cursor !== '' ? { cursor } : {}),
+    ...(typeof total === 'number' ? { total } : {}),
+  };
+}
+
+/** Recognises a page seen before (a server ignoring offset or cursor) and a listing short of its total. */
+class PageGuard {
+  private readonly seen = new Set<string>();
+  constructor(readonly what: string) {}
+  fresh(results: { id?: unknown }[]): boolean {
+    const key = `${String(results[0]?.id)}…${String(results.at(-1)?.id)}#${results.length}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+  /** A listing that ends short of the total the server announced is an error: never a silent partial list. */
+  complete(count: number, total: number | undefined): void {
+    if (total !== undefined && count < total)
+      throw new AppError(
+        'connector_error',
+        `${this.what} announced ${total} items but its pages held ${count}; Lexbridge stopped rather than miss the rest.`,
+        undefined,
+        { retryable: true },
+      );
   }
 }
 
