@@ -88,6 +88,7 @@ describe('publishing into a Teams channel', () => {
     const item = both.graph.store.resolvePath(channelFolder, path)!;
     const revised = randomBytes(30_000);
     both.imanage.addDocumentVersion(`${document.library}!${document.number}`, revised);
+    both.imanage.clock.advance(6_000); // past the emulator's search index lag, as a real server's
 
     const again = await publish([folder.id]);
     expect(again.run.status).toBe('succeeded');

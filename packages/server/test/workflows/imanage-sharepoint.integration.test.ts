@@ -42,6 +42,7 @@ describe('iManage → SharePoint', () => {
       extension: 'pdf',
       content: bytesContent(randomBytes(6 * 1024 * 1024 + 777)),
     });
+    both.imanage.clock.advance(6_000); // past the emulator's search index lag, as a real server's
     const target = await browseTo(both, ['Sites I follow', 'Matter 1001 - Acme v Globex', 'Filed Documents']);
     const { drive, root } = libraryOf(both.graph, 'Matter1001', 'Filed Documents');
     const already = sharepointFiles(both.graph, drive.id, root.id); // the seeded engagement letter
@@ -76,6 +77,7 @@ describe('iManage → SharePoint', () => {
     const item = both.graph.store.resolvePath(folder, name)!;
     const revised = randomBytes(40_000);
     both.imanage.addDocumentVersion(`${document.library}!${document.number}`, revised);
+    both.imanage.clock.advance(6_000); // past the emulator's search index lag, as a real server's
 
     const second = await runNow(both.server.lexbridge, workflow);
     expect(second.run.status, JSON.stringify(second.run)).toBe('succeeded');
