@@ -260,17 +260,17 @@ export class ImanageContentStore implements ContentStore {
       return;
     }
     if (!this.kinds.has(folderId)) await this.getItem(folderId);
-    yield* this.subfolders(folderId, signal);
-    // iManage files documents in folders (workspaces and tabs hold none): the cursor-paged search lists them.
-    if (this.kinds.get(folderId) !== 'folder') return;
+    if (this.kinds.get(folderId) !== 'folder') return yield* this.subfolders(folderId, signal);
+    // /children is current, where the document search lags behind by its index: a document just
+    // written must be seen by the next listing (a two-way sync would take it for deleted). One page
+    // of up to 9999; a server that ignores offset on a fuller folder is a clear error (client).
     for await (const profile of this.each(
-      this.client.searchDocuments(
-        libraryOf(folderId),
-        { container_id: folderId, include_subtree: false },
-        { paging: 'cursor', ...(signal ? { signal } : {}) },
-      ),
+      this.client.listChildren(folderId, { kind: 'folder', ...(signal ? { signal } : {}) }),
     )) {
-      if (classify(profile).kind === 'document') yield this.documentItem(profile, folderId);
+      const classified = classify(profile);
+      if (classified.kind === 'document') yield this.documentItem(profile, folderId);
+      else if (classified.kind === 'container' && classified.container !== 'workspace')
+        yield this.containerItem(profile, classified.container, folderId);
     }
   }
 
