@@ -1,12 +1,12 @@
 /**
- * The workflow HTTP API: workflows (copy, one-way sync, move, two-way sync between two connectors), their
+ * The workflow HTTP API: workflows (copy, one-way sync, move, two-way sync, archive between two connectors), their
  * pre-flight checks, runs with live progress, and per-item results. Shared by the server (route
  * schemas), the web app and the tests.
  */
 import { z } from 'zod';
 import { nameSchema } from './text.ts';
 
-export const workflowTypes = ['copy', 'one_way_sync', 'move', 'two_way_sync'] as const;
+export const workflowTypes = ['copy', 'one_way_sync', 'move', 'two_way_sync', 'archive'] as const;
 export const workflowTypeSchema = z.enum(workflowTypes);
 export type WorkflowType = z.infer<typeof workflowTypeSchema>;
 
@@ -15,6 +15,7 @@ export const workflowTypeLabels: Record<WorkflowType, string> = {
   one_way_sync: 'One-way sync',
   move: 'Move',
   two_way_sync: 'Two-way sync',
+  archive: 'Archive',
 };
 
 /** Types that keep running at their interval rather than once. */
@@ -33,6 +34,10 @@ export function isOngoing(type: WorkflowType): boolean {
 export const conflictPolicies = ['keep_both', 'newest_wins', 'source_wins', 'target_wins'] as const;
 export type ConflictPolicy = (typeof conflictPolicies)[number];
 
+/** What an archive does with its source once every document is copied and verified. */
+export const archiveSourceModes = ['remove', 'leave'] as const;
+export type ArchiveSourceMode = (typeof archiveSourceModes)[number];
+
 export const workflowOptionsSchema = z.object({
   /** Copy only the newest version of each document (where the source keeps versions). */
   latestVersionOnly: z.boolean().default(true),
@@ -46,6 +51,11 @@ export const workflowOptionsSchema = z.object({
   maxDeletes: z.number().int().min(0).max(1_000_000).optional(),
   /** Two-way sync: how a document changed on both sides since the last pass is resolved. */
   conflictPolicy: z.enum(conflictPolicies).default('keep_both'),
+  /**
+   * Archive: once everything is copied and verified, 'remove' the source content (default), or 'leave'
+   * it with a link file "Archived to iManage.url" pointing at the target.
+   */
+  archiveSource: z.enum(archiveSourceModes).default('remove'),
 });
 export type WorkflowOptions = z.infer<typeof workflowOptionsSchema>;
 
@@ -143,6 +153,10 @@ export const runItemSchema = z.object({
     'delete_source',
     'skip',
     'conflict',
+    /** Archive: the manifest CSV stored in the target (its targetId names it there). */
+    'manifest',
+    /** Archive, leaving the source: the link file written into the source. */
+    'link_file',
   ]),
   /** Two-way sync: 'forward' is source to target, 'backward' target to source; null for one-way types. */
   direction: z.enum(['forward', 'backward']).nullable(),

@@ -37,6 +37,14 @@ export interface ExecuteInput {
   attempts?: number;
   /** Connectors whose per-process slots each document copy holds, and how many slots each has. */
   connectorSlots?: { ids: string[]; limit: number };
+  /**
+   * Called once everything before the deletes succeeded (also in a dry run), before any delete: a
+   * reason returned holds every delete (Archive verifies and stores its manifest here).
+   */
+  beforeDeletes?(run: {
+    recorder: PlanRecorder;
+    links: Map<string, LinkRow>;
+  }): Promise<{ reason: string; errorCode: string } | undefined>;
 }
 
 /** A failure that stops the whole run: the owner must re-authorise a connection. */
@@ -398,7 +406,7 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
   );
 
   // 3. Deletes, only after a run without failures, and within the max-delete limit.
-  if (input.signal.aborted || deletes.length === 0) return;
+  if (input.signal.aborted || (deletes.length === 0 && !input.beforeDeletes)) return;
   const hold = (reason: string, errorCode: string) => {
     for (const action of deletes) {
       const kind =
@@ -416,6 +424,11 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
       `Not deleted: ${recorder.counts.failed} item(s) failed earlier in this run, and deletes wait for a run without errors.`,
       'workflow_deletes_held',
     );
+  }
+  if (input.beforeDeletes) {
+    const held = await input.beforeDeletes({ recorder, links });
+    if (input.signal.aborted) return;
+    if (held) return hold(held.reason, held.errorCode);
   }
   const targetDeletes = deletes.filter((a) => a.type === 'delete').length;
   if (targetDeletes > input.maxDeletes) {
@@ -453,10 +466,12 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
     } else if (action.type === 'delete_source') {
       if (action.item.id === input.sourceRootId) continue;
       const link = links.get(action.item.id);
-      if (!link || link.state !== 'linked' || !link.targetId) continue; // not copied in this or an earlier run: keep it
+      // Not copied in this or an earlier run: keep it (a dry run shows what a real run would remove).
+      if (!input.dryRun && (!link || link.state !== 'linked' || !link.targetId)) continue;
       await perform(
         action,
         async () => {
+          const copied = link!;
           if (action.item.kind === 'folder') {
             for await (const _left of source.listChildren(action.item.id, input.signal)) {
               return {
@@ -466,20 +481,20 @@ export async function executePlan(input: ExecuteInput): Promise<void> {
               };
             }
           }
-          const copy = await target.getItem(link.targetId!, input.signal);
+          const copy = await target.getItem(copied.targetId!, input.signal);
           if (
             copy.kind === 'document' &&
-            link.size !== null &&
+            copied.size !== null &&
             copy.size !== undefined &&
-            copy.size !== Number(link.size)
+            copy.size !== Number(copied.size)
           ) {
             throw new VerificationFailed(
               'The copy on the target no longer matches what was copied, so the source was kept.',
             );
           }
           await source.delete(action.item, input.signal);
-          forget(link.sourceId);
-          return { targetId: link.targetId };
+          forget(copied.sourceId);
+          return { targetId: copied.targetId };
         },
         placedBase(action),
       );

@@ -76,7 +76,8 @@ function contentChanged(item: ContentItem, link: LinkRow, version: string | unde
 export async function planSync(input: PlanInput): Promise<Plan> {
   const { options, triggers, links, source } = input;
   const sync = input.type === 'one_way_sync';
-  const move = input.type === 'move';
+  /** Move and Archive copy, then remove the source: each source item gets a deferred delete_source. */
+  const move = input.type === 'move' || input.type === 'archive';
   const ignoreExisting = sync && !options.syncExistingFilesAndFolders && !input.baselineTaken;
   const actions: Action[] = [];
   const deferred: Action[] = [];

@@ -44,7 +44,8 @@ export function locationsOverlap(a: StoredLocation, b: StoredLocation): boolean 
 /**
  * The checks run before a workflow is created (and on POST /api/workflows/preflight):
  * - connection: the owner has authorised both connectors (blocks every type);
- * - permission: read on the source, write on the target, and for Move and Two-way sync write on the source, from the
+ * - permission: read on the source, write on the target, and for Move, Two-way sync and Archive write (which
+ *   is delete) on the source, from the
  *   owner's effective rights in each system;
  * - workflow conflict: the source or target root equals, lies inside or contains the root of another
  *   active sync (either way) or move on the same connector (blocks those types; Copy is exempt), and the
@@ -57,7 +58,7 @@ export async function runPreflight(
 ): Promise<PreflightOutcome> {
   const checks: Check[] = [];
   const all = [...workflowTypes];
-  const syncing: WorkflowType[] = ['one_way_sync', 'move', 'two_way_sync'];
+  const syncing: WorkflowType[] = ['one_way_sync', 'move', 'two_way_sync', 'archive'];
 
   const usable = await Promise.all(
     [input.source, input.target].map((loc) =>
@@ -95,7 +96,7 @@ export async function runPreflight(
     if (!sourceRights.read) problems.push(`You may not read "${sourceLocation.path}".`);
     if (!targetRights.write) problems.push(`You may not add items to "${targetLocation.path}".`);
     if (!sourceRights.write)
-      moveProblem = `Move deletes the source after copying, and Two-way sync writes to both sides; you may not change "${sourceLocation.path}".`;
+      moveProblem = `Move and Archive delete the source after copying, and Two-way sync writes to both sides; you may not change or delete in "${sourceLocation.path}".`;
     await Promise.all([source!.close?.(), target!.close?.()]);
   } catch (err) {
     problems.push(err instanceof ContentError || err instanceof Error ? err.message : String(err));
@@ -108,7 +109,7 @@ export async function runPreflight(
         ? [...problems, moveProblem].filter(Boolean).join(' ') +
           ' Ask a colleague who has these rights to create the workflow, or ask for the rights.'
         : 'You may read the source and write to the target.',
-    blocks: problems.length ? all : moveProblem ? ['move', 'two_way_sync'] : [],
+    blocks: problems.length ? all : moveProblem ? ['move', 'two_way_sync', 'archive'] : [],
   });
   if (!resolved) return summarise(checks);
 
@@ -159,7 +160,7 @@ export async function runPreflight(
     message: selfOverlap
       ? 'The source and target overlap (one lies inside the other). Choose separate folders.'
       : conflicts.length
-        ? `The source or target overlaps the folders of active workflow(s) ${names}. Only one sync or move may use a folder tree at a time: delete or change that workflow first. Copy is still possible.`
+        ? `The source or target overlaps the folders of active workflow(s) ${names}. Only one sync, move or archive may use a folder tree at a time: delete or change that workflow first. Copy is still possible.`
         : 'No other active sync or move uses these folders.',
     blocks: selfOverlap ? all : conflicts.length ? syncing : [],
     ...(conflicts.length

@@ -48,8 +48,15 @@ export type RunKind = RunWork & {
   /** What the executor needs beyond the stores and the plan. */
   execution: Pick<
     ExecuteInput,
-    'sourceRootId' | 'targetRootId' | 'includeSelectContainer' | 'maxDeletes' | 'connectorSlots'
+    | 'sourceRootId'
+    | 'targetRootId'
+    | 'includeSelectContainer'
+    | 'maxDeletes'
+    | 'connectorSlots'
+    | 'beforeDeletes'
   >;
+  /** True when the run did not finish its work though no item failed (an archive's removals held): partial. */
+  incomplete?(): boolean;
   /** Records a finished run (its status is written in the same transaction). */
   complete(tx: DbOrTx, status: RunStatus, recorder: RunRecorder): Promise<void>;
   /** The run stopped because a connection needs re-authorisation. */
@@ -156,7 +163,7 @@ export async function executeRun(
     }
     const status: RunStatus = cancel.signal.aborted
       ? 'cancelled'
-      : recorder.counts.failed > 0
+      : recorder.counts.failed > 0 || kind.incomplete?.()
         ? 'partial'
         : 'succeeded';
     await db.transaction(async (tx) => {

@@ -8,8 +8,9 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { notify } from '../notifications/notify.ts';
 import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
+import { ArchiveRun } from './archive/archive.ts';
+import { archiveTarget } from './archive/target-link.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
-
 import {
   activeRunStatuses,
   type RunRow,
@@ -202,6 +203,21 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
   const options = workflowOptions(workflow);
   let plannedAt = new Date();
   let incremental = false;
+  const maxDeletes = options.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES;
+  const archive =
+    workflow.type === 'archive'
+      ? new ArchiveRun({
+          runId: run.id,
+          runCreatedAt: run.createdAt,
+          dryRun: run.dryRun,
+          mode: options.archiveSource,
+          sourceRootId: sourceRoot.id,
+          targetRootId: targetRoot.id,
+          maxDeletes,
+          concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
+          log,
+        })
+      : null;
   const oneWayWork = (): RunWork => ({
     async plan({ source, target }, signal) {
       plannedAt = new Date();
@@ -226,7 +242,11 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         signal,
       });
       log.info({ runId: run.id, examined: plan.examined, incremental }, 'listed the source');
-      return { actions: plan.actions, links };
+      if (!archive) return { actions: plan.actions, links };
+      const where = await archiveTarget(lexbridge.store.db, workflow.targetConnectorId!, targetRoot.id);
+      archive.targetUrl = where.url;
+      archive.targetName = where.name;
+      return { actions: archive.adjust(plan.actions, { source, target }), links };
     },
   });
   return {
@@ -256,13 +276,21 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
       sourceRootId: sourceRoot.id,
       targetRootId: targetRoot.id,
       includeSelectContainer: options.includeSelectContainer,
-      maxDeletes: options.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES,
+      maxDeletes,
       connectorSlots: {
         ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!],
         limit: lexbridge.config.LEXBRIDGE_CONNECTOR_CONCURRENCY,
       },
+      ...(archive ? archive.execution() : {}),
     },
+    ...(archive ? { incomplete: () => archive.held !== null } : {}),
     async complete(tx, status, recorder) {
+      const unfinished = status === 'cancelled' ? null : archive?.outcome(recorder.counts.failed);
+      if (unfinished)
+        await tx
+          .update(workflowRuns)
+          .set({ errorCode: unfinished.errorCode, error: unfinished.reason })
+          .where(eq(workflowRuns.id, run.id));
       if (run.dryRun || status === 'cancelled') return;
       const now = new Date();
       await tx

@@ -64,6 +64,8 @@ const actionLabels: Record<RunItem['action'], string> = {
   delete_source: 'Delete from source',
   skip: 'Skip',
   conflict: 'Conflict',
+  manifest: 'Archive manifest',
+  link_file: 'Link to the archive',
 };
 
 const outcomeBadges: Record<

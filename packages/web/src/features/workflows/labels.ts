@@ -10,9 +10,11 @@ export const workflowTypeDescriptions: Record<WorkflowType, string> = {
   move: 'Copies everything to the target, checks each copy, then deletes it from the source.',
   two_way_sync:
     'Keeps both folders in step: new, changed, renamed and moved items follow either way; deletes are never carried over, and a document changed on both sides keeps both edits.',
+  archive:
+    'Closes a matter: copies everything into iManage, checks every copy, stores a manifest, then removes the source (or leaves it with a link to iManage).',
 };
 
-type BooleanOption = Exclude<keyof WorkflowOptions, 'maxDeletes' | 'conflictPolicy'>;
+type BooleanOption = Exclude<keyof WorkflowOptions, 'maxDeletes' | 'conflictPolicy' | 'archiveSource'>;
 
 export const optionLabels: Record<BooleanOption, { label: string; hint: string }> = {
   latestVersionOnly: {

@@ -1,0 +1,236 @@
+import { Readable } from 'node:stream';
+import type { ArchiveSourceMode } from '@lexbridge/contracts';
+import { ContentError, type ContentStore } from '../../connectors/content.ts';
+import type { Logger } from '../../log.ts';
+import { describeFailure, type ExecuteInput, type PlanRecorder } from '../executor.ts';
+import type { Action, LinkRow } from '../planner.ts';
+import { type ManifestRow, manifestCsv, manifestName, parseManifest } from './manifest.ts';
+import { verifyArchived } from './verify.ts';
+
+/** The link file an archive that leaves its source writes into the source folder. */
+export const archiveLinkFileName = 'Archived to iManage.url';
+
+type Removal = Extract<Action, { type: 'delete_source' }>;
+type Hold = { reason: string; errorCode: string };
+
+export interface ArchiveInput {
+  runId: string;
+  runCreatedAt: Date;
+  dryRun: boolean;
+  mode: ArchiveSourceMode;
+  sourceRootId: string;
+  targetRootId: string;
+  maxDeletes: number;
+  concurrency: number;
+  log: Logger;
+}
+
+/**
+ * An Archive run on the engine's machinery: the plan is a Move's (copy each item, then delete_source
+ * for each), and before any removal `beforeDeletes` verifies every document again against its link
+ * (source unchanged since the copy, copy on the target of the size and checksum written), stores the
+ * manifest in the target, and applies the max-delete guard to the removals. Any failure, in the copy or
+ * here, holds every removal: nothing is removed unless everything was verified. Leaving the source
+ * drops the removals from the plan and writes a link file instead.
+ */
+export class ArchiveRun {
+  private stores: { source: ContentStore; target: ContentStore } | undefined;
+  private removals: Removal[] = [];
+  /** Why the source was not removed (or left), for the run's error fields; null when the archive completed. */
+  held: Hold | null = null;
+  /** Where people open the archive (the iManage folder's web link), for the link file; null when unknown. */
+  targetUrl: string | null = null;
+  /** The target connector's name, for the run's words ("iManage"). */
+  targetName = 'the target';
+
+  constructor(private readonly input: ArchiveInput) {}
+
+  /** Takes the Move plan; returns what the executor carries out (no removals when leaving the source). */
+  adjust(actions: Action[], stores: { source: ContentStore; target: ContentStore }): Action[] {
+    this.stores = stores;
+    const ours = (a: Action) =>
+      'item' in a && a.item.parentId === this.input.sourceRootId && a.item.name === archiveLinkFileName;
+    const kept = actions.filter((a) => !ours(a));
+    this.removals = kept.filter((a): a is Removal => a.type === 'delete_source');
+    return this.input.mode === 'leave' ? kept.filter((a) => a.type !== 'delete_source') : kept;
+  }
+
+  /** The executor's hook, called only when every copy succeeded. */
+  execution(): Pick<ExecuteInput, 'beforeDeletes'> {
+    return { beforeDeletes: (run) => this.settle(run) };
+  }
+
+  private async settle(run: { recorder: PlanRecorder; links: Map<string, LinkRow> }) {
+    const { recorder, links } = run;
+    const { source, target } = this.stores!;
+    const documents = this.removals.filter((r) => r.item.kind === 'document');
+    const name = manifestName({ id: this.input.runId, createdAt: this.input.runCreatedAt });
+    if (this.input.dryRun) {
+      recorder.record(
+        { action: 'manifest', kind: 'document', outcome: 'planned', targetPath: name, sourcePath: null },
+        null,
+      );
+      if (this.input.mode === 'leave') this.recordLeave(recorder, 'planned');
+      return this.guard();
+    }
+    const verified = await verifyArchived(documents, links, this.stores!, this.input.concurrency);
+    for (const failure of verified.failures)
+      recorder.record(
+        {
+          action: 'delete_source',
+          kind: 'document',
+          outcome: 'failed',
+          sourceId: failure.removal.item.id,
+          sourcePath: failure.removal.sourcePath,
+          errorCode: 'workflow_archive_not_verified',
+          error: failure.reason,
+        },
+        'failed',
+      );
+    if (verified.failures.length > 0)
+      return this.hold({
+        reason: `Not removed: ${verified.failures.length} document(s) could not be verified on ${this.targetName}, so nothing was removed from the source.`,
+        errorCode: 'workflow_archive_held',
+      });
+    try {
+      const written = await this.storeManifest(target, name, verified.rows);
+      recorder.record(
+        {
+          action: 'manifest',
+          kind: 'document',
+          outcome: 'done',
+          targetId: written.item.id,
+          targetPath: name,
+          sourcePath: null,
+          bytes: written.size,
+        },
+        null,
+      );
+    } catch (err) {
+      this.input.log.warn({ err }, 'could not store the archive manifest');
+      recorder.record(
+        {
+          action: 'manifest',
+          kind: 'document',
+          outcome: 'failed',
+          targetPath: name,
+          ...describeFailure(err),
+        },
+        'failed',
+      );
+      return this.hold({
+        reason:
+          'Not removed: the archive manifest could not be stored in the target, so nothing was removed.',
+        errorCode: 'workflow_archive_held',
+      });
+    }
+    if (this.input.mode === 'leave') {
+      try {
+        const content = `[InternetShortcut]\r\nURL=${this.targetUrl ?? ''}\r\n`;
+        const existing = await source.findChild(this.input.sourceRootId, archiveLinkFileName);
+        const bytes = Buffer.from(content, 'utf8');
+        await source.writeDocument(this.input.sourceRootId, archiveLinkFileName, Readable.from([bytes]), {
+          existingId: existing?.id,
+          size: bytes.length,
+          temporaryTag: this.input.runId,
+        });
+        this.recordLeave(recorder, 'done');
+      } catch (err) {
+        recorder.record(
+          {
+            action: 'link_file',
+            kind: 'document',
+            outcome: 'failed',
+            sourcePath: archiveLinkFileName,
+            ...describeFailure(err),
+          },
+          'failed',
+        );
+      }
+      return undefined;
+    }
+    return this.guard();
+  }
+
+  /** The max-delete guard over the source removals. */
+  private guard(): Hold | undefined {
+    const count = this.removals.filter((r) => r.item.id !== this.input.sourceRootId).length;
+    if (this.input.mode === 'leave' || count <= this.input.maxDeletes) return undefined;
+    return this.hold({
+      reason: `Not removed: this archive would remove ${count} items from the source, more than the limit of ${this.input.maxDeletes}. Everything was copied and verified and the manifest is stored; raise the workflow's maximum deletes and run it again to remove the source.`,
+      errorCode: 'workflow_max_deletes_exceeded',
+    });
+  }
+
+  private hold(held: Hold): Hold {
+    this.held = held;
+    return held;
+  }
+
+  private recordLeave(recorder: PlanRecorder, outcome: 'planned' | 'done') {
+    recorder.record(
+      {
+        action: 'link_file',
+        kind: 'document',
+        outcome,
+        sourcePath: archiveLinkFileName,
+        targetPath: this.targetUrl,
+      },
+      null,
+    );
+    recorder.record(
+      {
+        action: 'skip',
+        kind: 'folder',
+        outcome: 'skipped',
+        sourcePath: '',
+        errorCode: 'workflow_archive_permissions_unchanged',
+        error:
+          'The source was left as it is: Lexbridge cannot yet remove write permissions through this connector, so people can still change it. The link file points to the archive.',
+      },
+      'skipped',
+    );
+  }
+
+  /** Writes the manifest; a resumed run keeps the rows its earlier attempt stored (those sources may be gone). */
+  private async storeManifest(target: ContentStore, name: string, rows: ManifestRow[]) {
+    const existing = await target.findChild(this.input.targetRootId, name);
+    let all = rows;
+    if (existing) {
+      const { stream } = await target.openRead(existing);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+      const mine = new Set(rows.map((r) => r.sourcePath));
+      all = [
+        ...parseManifest(Buffer.concat(chunks).toString('utf8')).filter((r) => !mine.has(r.sourcePath)),
+        ...rows,
+      ];
+    }
+    const bytes = Buffer.from(manifestCsv(all), 'utf8');
+    return target.writeDocument(this.input.targetRootId, name, Readable.from([bytes]), {
+      existingId: existing?.id,
+      size: bytes.length,
+      temporaryTag: this.input.runId,
+      verify: (w) => {
+        if (w.size !== bytes.length)
+          throw new ContentError('content_invalid', 'The manifest was not stored whole.', {
+            retryable: true,
+          });
+      },
+    });
+  }
+
+  /** Why the run did not finish the archive, in plain words; null when it did (or in a dry run). */
+  outcome(failed: number): Hold | null {
+    if (this.input.dryRun) return null;
+    if (this.held) return this.held;
+    if (failed === 0) return null;
+    return {
+      errorCode: 'workflow_archive_held',
+      reason:
+        this.input.mode === 'leave'
+          ? `The archive is incomplete: ${failed} item(s) failed. Run it again once the failures are resolved.`
+          : `Nothing was removed from the source: ${failed} item(s) failed, and an archive removes only when every document is copied and verified. Run it again once the failures are resolved.`,
+    };
+  }
+}
