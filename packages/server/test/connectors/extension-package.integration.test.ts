@@ -79,6 +79,9 @@ describe('the iManage extension package', () => {
       const manifest = parseImanageManifest(strFromU8(files['manifest.yaml']!));
       expect(manifest.redirect_urls).toEqual([`${server.url}/api/connectors/authorised`]);
       expect(manifest.allow_refresh_token).toBe(true);
+      // Safer defaults: rotating refresh tokens that lapse after 90 unused days (was 365, no rotation).
+      expect(manifest.rotate_refresh_token).toBe(true);
+      expect(manifest.refresh_token_days).toBe(90);
       expect(manifest.settings.map((s) => [s.key, s.label])).toEqual([
         ['lexbridge_host', 'Lexbridge host'],
         ['imanage_server_url', 'iManage server URL'],

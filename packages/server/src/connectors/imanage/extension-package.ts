@@ -43,9 +43,12 @@ export function buildManifest(
     application_type: 'web',
     redirect_urls: [`${config.publicUrl}${oauthCallbackPath}`],
     allow_refresh_token: true,
-    rotate_refresh_token: false,
+    // Each refresh hands out a new refresh token and retires the old one, so a stolen one stops
+    // working at the next refresh; Lexbridge refreshes single-flight and never presents one twice.
+    rotate_refresh_token: true,
     access_token_minutes: 30,
-    refresh_token_days: 365,
+    // An authorisation nobody uses for 90 days lapses (workflows that run keep theirs fresh).
+    refresh_token_days: 90,
     settings: [
       {
         key: 'lexbridge_host',
