@@ -35,6 +35,12 @@ export interface ConnectorPlugin<Settings = unknown> {
   /** Present for systems where each user authorises Lexbridge with their own account (OAuth 2.0). */
   oauth?: ConnectorOAuth<Settings>;
   /**
+   * For systems without `oauth`, where the system cannot tell people apart: who may read and who may
+   * write through the connector, as its Connector Admins set it. The engine enforces it for workflows
+   * (workflows/content-stores.ts). A type with neither `oauth` nor `usePolicy` is for Connector Admins only.
+   */
+  usePolicy?(connector: StoredConnector<Settings>): UsePolicy;
+  /**
    * Opens the system's content as one user sees it, for workflows and publishing. `access` is the
    * user's authorisation for types with `oauth`, and undefined for the others.
    */
@@ -82,6 +88,16 @@ export interface PublishSource<Settings> {
   address(connector: StoredConnector<Settings>): string | null;
   /** The value the command names the account's tenant by (iManage's customer id), from a stored account. */
   tenantOf(account: ExternalAccount): string | null;
+}
+
+/**
+ * Who may use a connector without per-user authorisation. Each entry is a Lexbridge role
+ * (`ConnectorAdmin`, `Admin`, `User`, `PluginUser`) or a person's email address. Whoever may write may
+ * also read (a workflow looks at its target before writing); Connector Admins may always do both.
+ */
+export interface UsePolicy {
+  read: readonly string[];
+  write: readonly string[];
 }
 
 export interface Availability {

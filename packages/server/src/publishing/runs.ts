@@ -222,7 +222,10 @@ function publishRunKind(
     dryRun: false,
     async open(signal) {
       const source = await openContentStore(lexbridge, key(publish.sourceConnectorId), { signal });
-      const target = await openContentStore(lexbridge, key(destination.connectorId), { signal });
+      const target = await openContentStore(lexbridge, key(destination.connectorId), {
+        signal,
+        forPublishDestination: true,
+      });
       return { source: new SelectionContentStore(source, publish.itemIds), target };
     },
     async plan({ source, target }, signal) {

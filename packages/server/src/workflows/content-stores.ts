@@ -5,21 +5,33 @@ import { connectorRegistered } from '../connectors/registry.ts';
 import { getConnectorRow, loadConnector } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
+import { allowedBy, limitedStore } from './use-policy.ts';
 
 export interface ConnectionKey {
   connectorId: string;
   userId: string;
 }
 
+export interface OpenOptions {
+  signal?: AbortSignal;
+  /**
+   * The store is opened to publish into (or locate) a publish destination, a folder a Connector Admin
+   * chose for publishing: the connector's use policy does not apply, the destination's choice does.
+   */
+  forPublishDestination?: boolean;
+}
+
 /**
  * Opens the content of a connector as one user sees it: the workflow engine's only way into a
  * connected system. The connector's plug-in opens it, with the user's authorisation where the type
- * needs one; `signal` (the run's) ends every wait of the store, retries included.
+ * needs one; `signal` (the run's) ends every wait of the store, retries included. For a type without
+ * per-user authorisation, the store holds the user to the connector's use policy (plugin `usePolicy`;
+ * Connector Admins only where the type has none), which pre-flight and every run go through.
  */
 export async function openContentStore(
   lexbridge: Lexbridge,
   key: ConnectionKey,
-  options: { signal?: AbortSignal } = {},
+  { forPublishDestination, ...options }: OpenOptions = {},
 ): Promise<ContentStore> {
   let loaded: Awaited<ReturnType<typeof loadConnector>>;
   try {
@@ -37,7 +49,11 @@ export async function openContentStore(
     );
   }
   const context = { config: lexbridge.config, log: lexbridge.log, ...options };
-  return plugin.openContentStore(context, connector, plugin.oauth ? userAccess(lexbridge, key) : undefined);
+  if (plugin.oauth) return plugin.openContentStore(context, connector, userAccess(lexbridge, key));
+  const store = await plugin.openContentStore(context, connector, undefined);
+  if (forPublishDestination) return store;
+  const policy = plugin.usePolicy?.(connector) ?? { read: [], write: [] };
+  return limitedStore(store, await allowedBy(lexbridge.store.db, policy, key.userId), connector.name);
 }
 
 /** Whether the user can use the connector now: authorised (or needing no authorisation). */

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
+import { roleNames } from '@lexbridge/contracts';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
 import { stepFailed, stepOk } from '../diagnostics/steps.ts';
@@ -11,6 +12,7 @@ import {
   localFolderAvailability,
   localFolderFields,
   parseLocalFolderSettings,
+  readLocalFolderSettings,
 } from './settings.ts';
 
 /** True when `candidate` is `root` or lies beneath it. */
@@ -55,12 +57,16 @@ export const localFolderPlugin: ConnectorPlugin<LocalFolderConfig> = {
       const parsed = await parseLocalFolderSettings(
         input,
         config,
-        previous ? { path: String(previous.config.path ?? '') } : undefined,
+        previous ? readLocalFolderSettings(previous.config) : undefined,
       );
       return { config: { ...parsed.config }, secrets: {} };
     },
-    read: (stored) => ({ path: String(stored.config.path ?? '') }),
+    read: (stored) => readLocalFolderSettings(stored.config),
     invalidatesAuthorisations: [],
+  },
+  usePolicy({ settings }) {
+    if (!settings.mayRead && !settings.mayWrite) return { read: roleNames, write: roleNames };
+    return { read: settings.mayRead ?? [], write: settings.mayWrite ?? [] };
   },
   async openContentStore(context, connector) {
     return new LocalFolderContentStore(await allowedFolder(context.config, connector));
