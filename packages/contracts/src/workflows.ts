@@ -241,7 +241,7 @@ export const preflightBodySchema = z.object({
 });
 
 export const preflightCheckSchema = z.object({
-  check: z.enum(['workflow_conflict', 'permission', 'connection']),
+  check: z.enum(['workflow_conflict', 'permission', 'connection', 'publish_destination']),
   ok: z.boolean(),
   /** Plain words: what is wrong and what to do. */
   message: z.string(),

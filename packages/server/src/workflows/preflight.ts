@@ -9,6 +9,7 @@ import { ContentError, type ContentStore } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
 import { workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
+import { publishDestinationCheck } from './destination-check.ts';
 import { type StoredLocation, storedLocation } from './model.ts';
 
 type Check = PreflightResult['checks'][number];
@@ -47,6 +48,8 @@ export function locationsOverlap(a: StoredLocation, b: StoredLocation): boolean 
  * - permission: read on the source, write on the target, and for Move, Two-way sync and Archive write (which
  *   is delete) on the source, from the
  *   owner's effective rights in each system;
+ * - publish destination: only Connector Admins may use a publish destination's folder tree (blocks
+ *   every type; destination-check.ts);
  * - workflow conflict: the source or target root equals, lies inside or contains the root of another
  *   active sync (either way) or move on the same connector (blocks those types; Copy is exempt), and the
  *   target may never lie inside the source of the same workflow (blocks every type).
@@ -112,6 +115,7 @@ export async function runPreflight(
     blocks: problems.length ? all : moveProblem ? ['move', 'two_way_sync', 'archive'] : [],
   });
   if (!resolved) return summarise(checks);
+  checks.push(await publishDestinationCheck(lexbridge, ownerId, input, resolved));
 
   const others = await lexbridge.store.db
     .select({

@@ -53,4 +53,5 @@ export const preflightCheckLabels = {
   workflow_conflict: 'Workflow Conflict',
   permission: 'Permission/Access',
   connection: 'Connection',
+  publish_destination: 'Publish Destination',
 } as const;
