@@ -79,7 +79,18 @@ export const localFolderPlugin: ConnectorPlugin<LocalFolderConfig> = {
         await access(real, constants.R_OK | constants.W_OK);
         return {
           target: real,
-          steps: [stepOk('folder', label, `${real} exists and Lexbridge may read and write it.`)],
+          steps: [
+            stepOk(
+              'folder',
+              label,
+              `${real} exists and Lexbridge may read and write it.`,
+              connector.settings.mayRead || connector.settings.mayWrite
+                ? []
+                : [
+                    'Everyone with a Lexbridge role may read and write this folder: set May read and May write to say who may.',
+                  ],
+            ),
+          ],
         };
       } catch (err) {
         return {
