@@ -4,10 +4,10 @@ import {
   type WorkflowType,
   workflowTypes,
 } from '@lexbridge/contracts';
-import { and, inArray, isNull, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import { ContentError, type ContentStore } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
-import { workflows } from '../store/schema.ts';
+import { users, workflows } from '../store/schema.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
 import { publishDestinationCheck } from './destination-check.ts';
 import { type StoredLocation, storedLocation } from './model.ts';
@@ -120,6 +120,7 @@ export async function runPreflight(
   const others = await lexbridge.store.db
     .select({
       id: workflows.id,
+      ownerId: workflows.ownerId,
       name: workflows.name,
       type: workflows.type,
       s: workflows.sourceConnectorId,
@@ -157,7 +158,14 @@ export async function runPreflight(
   const selfOverlap =
     input.source.connectorId === input.target.connectorId &&
     locationsOverlap(resolved.source, resolved.target);
-  const names = conflicts.map((c) => `"${c.name}"`).join(', ');
+  // A plain User learns that someone else's workflow is in the way, not what it is called.
+  const seesAll = await seesEveryWorkflow(lexbridge, ownerId);
+  const visible = seesAll ? conflicts : conflicts.filter((c) => c.ownerId === ownerId);
+  const hidden = conflicts.length - visible.length;
+  const names = [
+    ...visible.map((c) => `"${c.name}"`),
+    ...(hidden ? [`${hidden} of other people's (an Admin or a Connector Admin can see which)`] : []),
+  ].join(', ');
   checks.push({
     check: 'workflow_conflict',
     ok: conflicts.length === 0 && !selfOverlap,
@@ -168,10 +176,19 @@ export async function runPreflight(
         : 'No other active sync or move uses these folders.',
     blocks: selfOverlap ? all : conflicts.length ? syncing : [],
     ...(conflicts.length
-      ? { conflicts: conflicts.map((c) => ({ id: c.id, name: c.name, type: c.type as WorkflowType })) }
+      ? { conflicts: visible.map((c) => ({ id: c.id, name: c.name, type: c.type as WorkflowType })) }
       : {}),
   });
   return { ...summarise(checks), resolved };
+}
+
+/** Admins and Connector Admins see everyone's workflows (as of their last sign-in); others see their own. */
+async function seesEveryWorkflow(lexbridge: Lexbridge, userId: string): Promise<boolean> {
+  const [person] = await lexbridge.store.db
+    .select({ roles: users.roles })
+    .from(users)
+    .where(eq(users.id, userId));
+  return person?.roles.some((role) => role === 'Admin' || role === 'ConnectorAdmin') ?? false;
 }
 
 function summarise(checks: Check[]): PreflightOutcome {
