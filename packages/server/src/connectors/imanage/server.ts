@@ -26,3 +26,21 @@ export function imanageServer(
     dispatcher: dispatcherFor(context.config, settings.serverAddress, settings.caBundle),
   };
 }
+
+/**
+ * The Work API base on the connector's Server Address. `/api` names the API by an absolute URL that,
+ * behind an application proxy, is the server's internal host: only its path is kept (the prefix
+ * varies: /work/api/v2, /api/v2), so the token never goes to another origin than the one configured.
+ */
+export function apiBaseOn(serverAddress: string, discovered: string | undefined): string {
+  const address = serverAddress.replace(/\/+$/, '');
+  let path = '/work/api/v2';
+  if (discovered) {
+    try {
+      path = new URL(discovered, `${address}/`).pathname.replace(/\/+$/, '') || path;
+    } catch {
+      // not a URL: keep the conventional path
+    }
+  }
+  return `${address}${path}`;
+}

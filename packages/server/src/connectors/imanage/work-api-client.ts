@@ -5,7 +5,7 @@ import { AppError } from '../../errors.ts';
 import { defaultRetryPolicy, type RetryPolicy, withRetries } from '../../retry.ts';
 import type { UserAccess } from '../plugin.ts';
 import { type DiscoveryDocument, imanageAccountDetails } from './discovery.ts';
-import type { ImanageServer } from './server.ts';
+import { apiBaseOn, type ImanageServer } from './server.ts';
 
 /**
  * A typed client of the iManage Work API v2 for one user's connection, used by workflows. Every call
@@ -155,24 +155,6 @@ export async function openWorkApiClient(
     policy,
     signal,
   );
-}
-
-/**
- * The Work API base on the connector's Server Address. `/api` names the API by an absolute URL that,
- * behind an application proxy, is the server's internal host: only its path is kept (the prefix
- * varies: /work/api/v2, /api/v2), so the token never goes to another origin than the one configured.
- */
-export function apiBaseOn(serverAddress: string, discovered: string | undefined): string {
-  const address = serverAddress.replace(/\/+$/, '');
-  let path = '/work/api/v2';
-  if (discovered) {
-    try {
-      path = new URL(discovered, `${address}/`).pathname.replace(/\/+$/, '') || path;
-    } catch {
-      // not a URL: keep the conventional path
-    }
-  }
-  return `${address}${path}`;
 }
 
 type Body =
