@@ -1,8 +1,7 @@
 import { request } from 'undici';
 import { AppError } from '../../errors.ts';
 import type { ExternalAccount } from '../plugin.ts';
-import type { ImanageServer } from './server.ts';
-import { apiBaseOn } from './server.ts';
+import { apiBaseOn, type ImanageServer } from './server.ts';
 
 /**
  * GET {server}/api: who the token belongs to, the customer id, the DMS version and where the v2 Work
