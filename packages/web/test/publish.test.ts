@@ -230,9 +230,10 @@ describe('publishing from the iManage context menu', () => {
     await page.getByRole('heading', { level: 1, name: 'Publish from iManage' }).waitFor();
     expect(new URL(page.url()).searchParams.get('ids')).toBe(folder.id);
     expect(new URL(page.url()).searchParams.get('from')).toBe(new URL(emulator.url).origin);
-    // A Plugin User sees the publish page only.
+    // A Plugin User sees the publish page and their own notification settings (an expired iManage
+    // connection is theirs to hear about), nothing else.
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Publish']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Publish', 'Notifications']);
 
     // Not authorised yet: authorise, and come back to the same selection. Of the two iManage connectors,
     // the one whose server the person came from is chosen without asking.
