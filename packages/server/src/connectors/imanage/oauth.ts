@@ -56,6 +56,7 @@ export function imanageTokenErrorCode(answer: {
 }
 
 function imanageMessages(): OAuthMessages {
+  // Only where iManage needs its own words: the generic wording (contracts) covers the rest.
   const results: Partial<Record<AuthorisationResultCode, { message: string; nextStep: string }>> = {
     access_denied: {
       message: 'Authorisation was cancelled, or your account may not use this application.',
@@ -99,20 +100,6 @@ function imanageMessages(): OAuthMessages {
       message: 'The iManage server is temporarily unavailable.',
       nextStep: 'Wait a few minutes and authorise again.',
     },
-    state_invalid: {
-      message:
-        'This authorisation answer does not belong to an authorisation in progress, or was already used.',
-      nextStep:
-        "Start again with Authorise on the Connectors page; do not use the browser's back button during sign-in.",
-    },
-    attempt_expired: {
-      message: 'The authorisation took longer than 10 minutes.',
-      nextStep: 'Choose Authorise again and finish signing in within 10 minutes.',
-    },
-    session_mismatch: {
-      message: 'The authorisation was started in a different Lexbridge sign-in session.',
-      nextStep: 'Choose Authorise again from this browser window.',
-    },
     server_unreachable: {
       message: 'Lexbridge could not reach the iManage server to finish the authorisation.',
       nextStep:
@@ -128,10 +115,6 @@ function imanageMessages(): OAuthMessages {
       message: 'Authorised, but iManage issued no refresh token, so access stops when the token expires.',
       nextStep:
         'Ask your iManage administrator to turn on "Allow refresh token" for the application in Control Center, then authorise again.',
-    },
-    unknown_error: {
-      message: 'The authorisation failed for an unexpected reason.',
-      nextStep: 'Try again; if it persists, ask your administrator to look in the server log.',
     },
   };
   return {
