@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
@@ -12,9 +10,9 @@ import { itemLinks, workflowRuns } from '../../src/store/schema.ts';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
 import { createPostgresDatabase, signIn, testDatabaseUrl, testEncryptionKeys } from '../support/lexbridge.ts';
+import { killRunMidway, listAll } from './fixtures/kill-mid-run.ts';
 import { createLocalConnector, createRoot, runNow, writeTree } from './helpers.ts';
 
-const script = fileURLToPath(new URL('./fixtures/perform-run.ts', import.meta.url));
 const files = 24;
 // Large enough that the copy is still going when the child is killed; the size itself proves nothing.
 const fileSize = 2 * 1024 * 1024;
@@ -23,10 +21,6 @@ let root: string;
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-async function listAll(base: string): Promise<string[]> {
-  return (await readdir(base, { recursive: true })).map(String).sort();
-}
 
 const backends = [{ name: 'embedded database' }, ...(testDatabaseUrl ? [{ name: 'PostgreSQL' }] : [])];
 
@@ -67,23 +61,8 @@ describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name 
     await lexbridge.close();
 
     // The child runs the copy; kill it once some documents have landed, while others are still being written.
-    const child = spawn(process.execPath, ['--import', 'tsx', script, run.id], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, signal) => resolve(signal)),
-    );
-    let landed = 0;
-    for (let polls = 0; polls < 60_000 && landed < 4; polls++) {
-      await new Promise((r) => setTimeout(r, 5));
-      landed = (await listAll(target.path).catch(() => [])).filter((f) => f.endsWith('.bin')).length;
-      if (output.includes('finished')) break;
-    }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    const landedDocuments = async () => (await listAll(target.path)).filter((f) => f.endsWith('.bin')).length;
+    expect(await killRunMidway(run.id, env, landedDocuments, 4)).toBe('SIGKILL');
     const atKill = await listAll(target.path);
     expect(atKill.filter((f) => f.endsWith('.bin')).length).toBeLessThan(files);
 

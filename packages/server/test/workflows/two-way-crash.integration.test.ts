@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
@@ -11,9 +9,9 @@ import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
 import { workflowRuns } from '../../src/store/schema.ts';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { signIn, testEncryptionKeys } from '../support/lexbridge.ts';
+import { killRunMidway, listAll } from './fixtures/kill-mid-run.ts';
 import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
 
-const script = fileURLToPath(new URL('./fixtures/perform-run.ts', import.meta.url));
 const files = 12;
 // Large enough that the pass is still copying when the child is killed; the size itself proves nothing.
 const fileSize = 2 * 1024 * 1024;
@@ -22,8 +20,6 @@ let root: string;
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-const listAll = async (base: string) => (await readdir(base, { recursive: true })).map(String).sort();
 
 describe('a two-way sync worker killed with SIGKILL mid-pass', () => {
   it('resumes without duplicates, partial files or lost edits on either side', async () => {
@@ -62,25 +58,9 @@ describe('a two-way sync worker killed with SIGKILL mid-pass', () => {
     const run = await requestRun(lexbridge, workflow, { trigger: 'manual' });
     await lexbridge.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', script, run.id], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_c, signal) => resolve(signal)),
-    );
-    let landed = 0;
-    for (let polls = 0; polls < 60_000 && landed < 3; polls++) {
-      await new Promise((r) => setTimeout(r, 5));
-      landed = (await listAll(right.path).catch(() => [])).filter(
-        (f) => f.startsWith('left-') && f.endsWith('.bin'),
-      ).length;
-      if (output.includes('finished')) break;
-    }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    const landedFromLeft = async () =>
+      (await listAll(right.path)).filter((f) => f.startsWith('left-') && f.endsWith('.bin')).length;
+    expect(await killRunMidway(run.id, env, landedFromLeft, 3)).toBe('SIGKILL');
     const atKill = await listAll(right.path);
     expect(atKill.filter((f) => f.startsWith('left-') && f.endsWith('.bin')).length).toBeLessThan(files);
 
