@@ -25,6 +25,26 @@ export interface ContentItem {
    * recognises a renamed or moved item instead of deleting and copying it again.
    */
   identity?: string;
+  /** Facts about a document worth carrying to another system (see `DocumentMetadata`). */
+  metadata?: DocumentMetadata;
+}
+
+/**
+ * What a document says about itself beyond its name and bytes, as its system reports it. A source
+ * store fills what it knows; a target store carries what it can hold (SharePoint columns, the iManage
+ * profile comment) and ignores the rest. All values are plain text for people to read.
+ */
+export interface DocumentMetadata {
+  /** Who wrote it (iManage author, SharePoint "Created by"). */
+  author?: string;
+  /** Who changed it last. */
+  modifiedBy?: string;
+  /** The system's own document number (iManage `LIB!123`). */
+  number?: string;
+  /** The version people know it by (iManage version 3). */
+  version?: string;
+  /** The system's name for where it came from ("iManage", "SharePoint"), for comments. */
+  system?: string;
 }
 
 export interface ContentVersion {
@@ -86,6 +106,8 @@ export interface WriteDocumentOptions {
   verify?(written: { size: number; sha256: string }): void | Promise<void>;
   /** Marks temporary files so that a later run can remove those a killed run left behind. */
   temporaryTag?: string;
+  /** The source document's facts, for targets that can record them; stores ignore what they cannot hold. */
+  metadata?: DocumentMetadata;
 }
 
 export interface ContentStore {
