@@ -1,5 +1,5 @@
 import { ongoingWorkflowTypes } from '@lexbridge/contracts';
-import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Lexbridge } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import { defineJob } from '../jobs/queue.ts';
@@ -21,7 +21,7 @@ export const workflowRunJob = defineJob<{ runId: string }>({
 });
 
 /**
- * Every minute: enqueues a run for each active one-way sync whose poll is due, and gives runs whose
+ * Every minute: enqueues a run for each active sync whose poll is due (a sync waiting for its first Run now has none), and gives runs whose
  * worker died (no heartbeat for LEXBRIDGE_WORKFLOW_STALE_RUN_SECONDS) a new job, which resumes them.
  */
 export async function scheduleDueRuns(
@@ -37,7 +37,8 @@ export async function scheduleDueRuns(
         eq(workflows.status, 'active'),
         inArray(workflows.type, [...ongoingWorkflowTypes]),
         isNull(workflows.deletedAt),
-        or(isNull(workflows.nextRunAt), lte(workflows.nextRunAt, now)),
+        // No next run: a sync created for a preview, waiting for its first Run now.
+        lte(workflows.nextRunAt, now),
         sql`NOT EXISTS (SELECT 1 FROM workflow_runs r WHERE r.workflow_id = ${workflows.id} AND r.status IN ('queued', 'running'))`,
       ),
     );

@@ -65,7 +65,11 @@ export async function createWorkflow(
         options: workflowOptionsSchema.parse(input.options ?? {}),
         triggers: workflowTriggersSchema.parse(input.triggers ?? {}),
         intervalMinutes: input.intervalMinutes,
-        nextRunAt: isOngoing(input.type) ? new Date(now.getTime() + input.intervalMinutes * 60_000) : null,
+        // A sync created to be previewed first is not scheduled: its first real run (Run now) confirms it.
+        nextRunAt:
+          isOngoing(input.type) && options.startNow !== false
+            ? new Date(now.getTime() + input.intervalMinutes * 60_000)
+            : null,
         createdAt: now,
         updatedAt: now,
       })

@@ -20,7 +20,7 @@ import {
   PlayRegular,
   StopRegular,
 } from '@fluentui/react-icons';
-import type { Workflow } from '@lexbridge/contracts';
+import { isOngoing, type Workflow } from '@lexbridge/contracts';
 import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
@@ -158,6 +158,16 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
           </MessageBarBody>
         </MessageBar>
       )}
+      {awaitsConfirmation(workflow) && (
+        <MessageBar intent="info" layout="multiline" className={styles.banner}>
+          <MessageBarBody>
+            <MessageBarTitle>Waiting for you to start it</MessageBarTitle>
+            This sync has not copied anything yet and does not run by itself until you choose Run now. Look at
+            the dry run first if you like; from the first run on it checks for changes every{' '}
+            {workflow.intervalMinutes} minute{workflow.intervalMinutes === 1 ? '' : 's'}.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       <div className={styles.actions}>
         <Button
           appearance="primary"
@@ -231,6 +241,11 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
   );
 }
 
+/** A sync created to be previewed first: the server schedules it only after its first Run now. */
+function awaitsConfirmation(workflow: Workflow): boolean {
+  return isOngoing(workflow.type) && workflow.status === 'active' && workflow.nextRunAt === null;
+}
+
 /** The run being followed: its live progress bar, Cancel while it goes, and a link to its per-item log. */
 export function LiveRunCard({ runId, workflowId }: { runId: string; workflowId: string }) {
   const styles = useStyles();
@@ -274,7 +289,7 @@ export function LiveRunCard({ runId, workflowId }: { runId: string; workflowId: 
 
 function WorkflowSettingsList({ workflow }: { workflow: Workflow }) {
   const styles = useStyles();
-  const sync = workflow.type === 'one_way_sync';
+  const sync = isOngoing(workflow.type);
   const onOptions = booleanOptions
     .filter((name) => workflow.options[name])
     .map((name) => optionLabels[name].label);
@@ -300,7 +315,14 @@ function WorkflowSettingsList({ workflow }: { workflow: Workflow }) {
       'Checks for changes',
       `Every ${workflow.intervalMinutes} minute${workflow.intervalMinutes === 1 ? '' : 's'}`,
     ]);
-    rows.push(['Next run', workflow.status === 'paused' ? 'Paused' : formatWhen(workflow.nextRunAt)]);
+    rows.push([
+      'Next run',
+      workflow.status === 'paused'
+        ? 'Paused'
+        : workflow.nextRunAt
+          ? formatWhen(workflow.nextRunAt)
+          : 'Not scheduled: it starts when you choose Run now',
+    ]);
   }
   rows.push(['Created', formatWhen(workflow.createdAt)]);
   return (

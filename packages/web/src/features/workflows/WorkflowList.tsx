@@ -16,7 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { AddRegular, PlayRegular } from '@fluentui/react-icons';
-import type { Workflow } from '@lexbridge/contracts';
+import { isOngoing, type Workflow } from '@lexbridge/contracts';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
 import { hasRole, type Me } from '../../api/session.ts';
@@ -193,7 +193,11 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
         )}
       </TableCell>
       <TableCell>
-        {paused ? '—' : workflow.type === 'one_way_sync' ? formatWhen(workflow.nextRunAt) : 'When you run it'}
+        {paused
+          ? '—'
+          : isOngoing(workflow.type) && workflow.nextRunAt
+            ? formatWhen(workflow.nextRunAt)
+            : 'When you run it'}
       </TableCell>
       <TableCell>
         <Button

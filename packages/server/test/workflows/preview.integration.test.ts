@@ -1,0 +1,87 @@
+import { rm } from 'node:fs/promises';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowRuns, workflows } from '../../src/store/schema.ts';
+import { scheduleDueRuns } from '../../src/workflows/jobs.ts';
+import { createWorkflow } from '../../src/workflows/service.ts';
+import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
+import { createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
+
+// A sync created to be previewed first ("Create and preview (dry run)", startNow false) must not start
+// copying by itself: the scheduler leaves it alone, even after its dry run, until the person runs it.
+
+let lexbridge: TestLexbridge;
+let owner: SignedIn;
+let root: string;
+
+beforeAll(async () => {
+  root = await createRoot();
+  lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
+  owner = await signIn(lexbridge, { roles: ['User'] });
+});
+afterAll(async () => {
+  await lexbridge?.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+const aDayLater = () => new Date(Date.now() + 24 * 3600_000);
+
+async function runsOf(workflowId: string) {
+  return lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId));
+}
+
+describe('a previewed sync waits for the person to confirm', () => {
+  it('is not scheduled before or after its dry run, and is once the person chooses Run now', async () => {
+    const source = await createLocalConnector(lexbridge, root, 'src');
+    const target = await createLocalConnector(lexbridge, root, 'dst');
+    await writeTree(source.path, { 'a.txt': 'alpha' });
+    const { workflow, run } = await createWorkflow(
+      lexbridge,
+      { id: owner.userId, roles: ['User'] },
+      {
+        name: 'previewed',
+        type: 'one_way_sync',
+        source: { connectorId: source.id, id: '' },
+        target: { connectorId: target.id, id: '' },
+        intervalMinutes: 1,
+      },
+      { startNow: false },
+    );
+    expect(run).toBeNull();
+    expect(workflow.nextRunAt).toBeNull();
+
+    await scheduleDueRuns(lexbridge, aDayLater());
+    expect(await runsOf(workflow.id)).toEqual([]);
+
+    const preview = await runNow(lexbridge, workflow, { dryRun: true });
+    expect(preview.run.status).toBe('succeeded');
+    await scheduleDueRuns(lexbridge, aDayLater());
+    expect((await runsOf(workflow.id)).length).toBe(1);
+    expect(await readTree(target.path)).toEqual({});
+
+    // Run now is the confirmation: the sync copies and from then on runs at its interval.
+    const confirmed = await runNow(lexbridge, workflow);
+    expect(confirmed.run.status).toBe('succeeded');
+    const [after] = await lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
+    expect(after!.nextRunAt).not.toBeNull();
+    await scheduleDueRuns(lexbridge, aDayLater());
+    expect((await runsOf(workflow.id)).filter((r) => r.trigger === 'schedule').length).toBe(1);
+  });
+
+  it('a sync created to run at once is scheduled at its interval, as before', async () => {
+    const source = await createLocalConnector(lexbridge, root, 'src');
+    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const { workflow, run } = await createWorkflow(
+      lexbridge,
+      { id: owner.userId, roles: ['User'] },
+      {
+        name: 'at once',
+        type: 'one_way_sync',
+        source: { connectorId: source.id, id: '' },
+        target: { connectorId: target.id, id: '' },
+      },
+    );
+    expect(run).not.toBeNull();
+    expect(workflow.nextRunAt).not.toBeNull();
+  });
+});
