@@ -1,0 +1,99 @@
+import type { ContentItem } from '../../connectors/content.ts';
+import { type Action, type LinkRow, ROOT_PARENT } from '../planner.ts';
+import type { Counter, RunItemRecord } from '../recorder.ts';
+import type { ExecuteInput } from './input.ts';
+
+/** An action that names a source item. */
+export type ItemAction = Extract<Action, { item: ContentItem }>;
+
+/** What every step of a plan's execution shares: the input, and the links as the run changes them. */
+export class Execution {
+  constructor(readonly input: ExecuteInput) {}
+
+  get links(): Map<string, LinkRow> {
+    return this.input.links;
+  }
+
+  /** The target folder a source folder became (the roots map onto each other); undefined when not there. */
+  targetOf(sourceId: string): string | undefined {
+    const { input } = this;
+    if (sourceId === ROOT_PARENT || (sourceId === input.sourceRootId && !input.includeSelectContainer))
+      return input.targetRootId;
+    const link = this.links.get(sourceId);
+    return link?.state === 'linked' ? (link.targetId ?? undefined) : undefined;
+  }
+
+  /** The target path of a source item (and `name` beneath it), from the links' target names. */
+  targetPathOf(sourceId: string, name?: string): string {
+    const names = name === undefined ? [] : [name];
+    let current = this.links.get(sourceId);
+    for (let hops = 0; current && hops < 1000 && current.sourceId !== this.input.sourceRootId; hops++) {
+      names.unshift(current.targetName ?? current.sourceName);
+      current = current.sourceParentId ? this.links.get(current.sourceParentId) : undefined;
+    }
+    return names.join('/');
+  }
+
+  record(action: Action, item: Omit<RunItemRecord, 'action'>, counter: Counter | null): void {
+    this.input.recorder.record({ action: action.type, ...item }, counter);
+  }
+
+  setLink(link: LinkRow): void {
+    this.links.set(link.sourceId, link);
+    this.input.recorder.link(link);
+  }
+
+  forget(sourceId: string): void {
+    this.links.delete(sourceId);
+    this.input.recorder.forget(sourceId);
+  }
+
+  /** A link for an item this run placed on the target, its source state as planned. */
+  newLink(action: ItemAction, fields: Partial<LinkRow>): LinkRow {
+    return {
+      workflowId: this.input.workflowId,
+      sourceId: action.item.id,
+      kind: action.item.kind,
+      state: 'linked',
+      sourceParentId: action.parentSourceId === ROOT_PARENT ? ROOT_PARENT : action.parentSourceId,
+      sourceName: action.item.name,
+      sourceVersion: action.item.version ?? null,
+      sourceSize: action.item.size ?? null,
+      sourceModifiedAt: action.item.modifiedAt ?? null,
+      sourceIdentity: action.item.identity ?? null,
+      targetId: null,
+      targetParentId: null,
+      targetName: action.name,
+      targetVersion: null,
+      targetModifiedAt: null,
+      targetIdentity: null,
+      size: null,
+      sha256: null,
+      lastRunId: this.input.runId,
+      updatedAt: new Date(),
+      ...fields,
+    };
+  }
+
+  /** The run item fields of an action that places an item on the target. */
+  placed(action: ItemAction): Omit<RunItemRecord, 'action' | 'outcome'> {
+    return {
+      kind: action.item.kind,
+      sourceId: action.item.id,
+      sourcePath: action.sourcePath,
+      targetPath: this.targetPathOf(action.parentSourceId, action.name),
+      renamedFrom: action.name !== action.item.name ? action.item.name : null,
+    };
+  }
+}
+
+/** The target side's state as a write left it, recorded so that a two-way pass knows its own write. */
+export function writtenState(
+  item: ContentItem,
+): Pick<LinkRow, 'targetVersion' | 'targetModifiedAt' | 'targetIdentity'> {
+  return {
+    targetVersion: item.version ?? null,
+    targetModifiedAt: item.modifiedAt ?? null,
+    targetIdentity: item.identity ?? null,
+  };
+}
