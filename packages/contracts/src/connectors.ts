@@ -76,6 +76,8 @@ export const connectionSchema = z.object({
   reason: z.string().optional(),
   /** Machine-readable reason (an error code from docs/errors.md). */
   reasonCode: z.string().optional(),
+  /** When Lexbridge learnt that an expired or failing connection stopped working (ISO 8601). */
+  since: z.string().optional(),
   account: connectionAccountSchema.optional(),
   expiresAt: z.string().optional(),
   authorisedAt: z.string().optional(),

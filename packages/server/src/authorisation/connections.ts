@@ -65,6 +65,7 @@ export function connectionView(row: ConnectionRow | undefined): Connection {
       : {}),
     ...(expiresAt && status === 'authorised' ? { expiresAt: expiresAt.toISOString() } : {}),
     ...(status === 'authorised' ? { authorisedAt: row.createdAt.toISOString() } : {}),
+    ...(status === 'expired' || status === 'error' ? { since: row.updatedAt.toISOString() } : {}),
   };
 }
 

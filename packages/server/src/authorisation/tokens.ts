@@ -50,7 +50,7 @@ export const refreshMarginMs = 2 * 60_000;
 /** When a token response has no expires_in, assume 30 minutes (a common idle time). */
 const defaultLifetimeSeconds = 30 * 60;
 
-const slot = (rowId: string, column: 'access_token' | 'refresh_token') => ({
+export const tokenSlot = (rowId: string, column: 'access_token' | 'refresh_token') => ({
   table: 'connections',
   rowId,
   column,
@@ -73,11 +73,11 @@ export function sealedTokenColumns(
   const refreshLifetime =
     typeof tokens.refresh_expires_in === 'number' ? tokens.refresh_expires_in : undefined;
   return {
-    accessToken: lexbridge.secrets.seal(tokens.access_token, slot(connectionId, 'access_token')),
+    accessToken: lexbridge.secrets.seal(tokens.access_token, tokenSlot(connectionId, 'access_token')),
     accessTokenExpiresAt: new Date(now.getTime() + lifetime * 1000),
     // A server that does not rotate may omit the refresh token from a refresh answer: keep ours.
     refreshToken: tokens.refresh_token
-      ? lexbridge.secrets.seal(tokens.refresh_token, slot(connectionId, 'refresh_token'))
+      ? lexbridge.secrets.seal(tokens.refresh_token, tokenSlot(connectionId, 'refresh_token'))
       : (previous?.refreshToken ?? null),
     refreshTokenExpiresAt: tokens.refresh_token
       ? refreshLifetime
@@ -90,7 +90,7 @@ export function sealedTokenColumns(
 
 function grantFrom(lexbridge: Pick<Lexbridge, 'secrets'>, row: ConnectionRow): AccessTokenGrant {
   return {
-    accessToken: lexbridge.secrets.open(row.accessToken!, slot(row.id, 'access_token')),
+    accessToken: lexbridge.secrets.open(row.accessToken!, tokenSlot(row.id, 'access_token')),
     account: storedAccount(row.externalAccount) ?? {
       id: 'unknown',
       name: null,
@@ -120,7 +120,8 @@ function usable(
   if (row.status !== 'authorised' || !row.accessToken || !row.accessTokenExpiresAt) return false;
   if (row.accessTokenExpiresAt.getTime() - now <= options.margin) return false;
   return (
-    !options.stale || lexbridge.secrets.open(row.accessToken, slot(row.id, 'access_token')) !== options.stale
+    !options.stale ||
+    lexbridge.secrets.open(row.accessToken, tokenSlot(row.id, 'access_token')) !== options.stale
   );
 }
 
@@ -236,7 +237,7 @@ async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Prom
       expire: { code: 'refresh_token_not_issued', message },
     };
   }
-  const refreshToken = lexbridge.secrets.open(row.refreshToken, slot(row.id, 'refresh_token'));
+  const refreshToken = lexbridge.secrets.open(row.refreshToken, tokenSlot(row.id, 'refresh_token'));
   try {
     return { tokens: await oidc.refreshTokenGrant(oauthConfiguration(target.server), refreshToken) };
   } catch (err) {

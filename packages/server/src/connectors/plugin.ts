@@ -236,6 +236,12 @@ export interface UserAccess {
   current(): Promise<AccessGrant>;
   /** After the system rejected `staleAccessToken`: a renewed one, unless someone already replaced it. */
   renew(staleAccessToken: string): Promise<AccessGrant>;
+  /**
+   * After the system refused `rejectedAccessToken` even though it was just renewed: the engine records
+   * the connection as expired (with the reason, `where` naming the refused request), so the person
+   * sees it on the Connectors page and re-authorises. Nothing happens if the token was replaced meanwhile.
+   */
+  rejected?(rejectedAccessToken: string, where: string): Promise<void>;
 }
 
 export interface ConnectorDiagnostics<Settings> {

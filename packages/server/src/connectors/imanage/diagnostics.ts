@@ -10,7 +10,7 @@ import {
   stepTimeoutMs,
 } from '../diagnostics/steps.ts';
 import type { AccessGrant, ConnectorDiagnostics, PluginContext, UserAccess } from '../plugin.ts';
-import { fetchDiscovery, majorMinor } from './discovery.ts';
+import { type DiscoveryResult, fetchDiscovery, majorMinor } from './discovery.ts';
 import { type ImanageServer, imanageServer } from './server.ts';
 import type { ImanageSettings } from './settings.ts';
 import { openWorkApiClient } from './work-api-client.ts';
@@ -37,38 +37,48 @@ export const imanageDiagnostics: ConnectorDiagnostics<ImanageSettings> = {
     const target = { address: server.serverAddress, caBundle: server.caBundle, systemName };
     if (await checkNetwork(context.config, target, steps)) {
       const token = access ? await grantOf(access) : undefined;
-      const discovery = await discoveryStep(
-        context,
-        server,
-        token && 'grant' in token ? token.grant : undefined,
-      );
-      steps.push(discovery);
-      if (!discovery.ok)
-        steps.push(
-          stepSkipped('libraries', labels.libraries, 'Skipped: the server did not answer like iManage.'),
-        );
-      else if (!access || !token)
-        steps.push(
-          stepSkipped(
-            'libraries',
-            labels.libraries,
-            "No user given: the API version and libraries are checked with a user's authorisation.",
-            [advice.authorise(systemName)],
-          ),
-        );
-      else if ('fail' in token)
-        steps.push(
-          stepFailed('libraries', labels.libraries, token.fail.message, [
-            token.fail.code === 'connection_not_authorised'
-              ? advice.authorise(systemName)
-              : advice.reauthorise(systemName),
-          ]),
-        );
-      else steps.push(await librariesStep(server, access));
+      const grant = token && 'grant' in token ? token.grant : undefined;
+      const discovery = await discoveryStep(context, server, grant, access);
+      steps.push(discovery.step);
+      steps.push(await afterDiscovery(server, discovery, access, token));
     }
     return { target: server.serverAddress, steps };
   },
 };
+
+/** The libraries step, or why it is skipped: the server, or the person's authorisation, stopped the test. */
+async function afterDiscovery(
+  server: ImanageServer,
+  discovery: Discovery,
+  access: UserAccess | undefined,
+  token: Awaited<ReturnType<typeof grantOf>> | undefined,
+): Promise<DiagnosticStep> {
+  if (discovery.tokenRefused)
+    return stepSkipped(
+      'libraries',
+      labels.libraries,
+      'Skipped: iManage does not accept your authorisation (see above).',
+    );
+  if (!discovery.step.ok)
+    return stepSkipped('libraries', labels.libraries, 'Skipped: the server did not answer like iManage.');
+  if (!access || !token)
+    return stepSkipped(
+      'libraries',
+      labels.libraries,
+      "No user given: the API version and libraries are checked with a user's authorisation.",
+      [advice.authorise(systemName)],
+    );
+  if ('fail' in token)
+    return stepFailed('libraries', labels.libraries, token.fail.message, [tokenAdvice(token.fail.code)]);
+  return librariesStep(server, access);
+}
+
+const notAuthorisedCodes = new Set(['connection_not_authorised']);
+const expiredCodes = new Set(['connection_expired', 'refresh_token_not_issued']);
+
+function tokenAdvice(code: string): string {
+  return notAuthorisedCodes.has(code) ? advice.authorise(systemName) : advice.reauthorise(systemName);
+}
 
 async function grantOf(
   access: UserAccess,
@@ -81,24 +91,75 @@ async function grantOf(
   }
 }
 
-async function discoveryStep(context: PluginContext, server: ImanageServer, grant: AccessGrant | undefined) {
-  const accessToken = grant?.accessToken;
-  let result: Awaited<ReturnType<typeof fetchDiscovery>>;
+interface Discovery {
+  step: DiagnosticStep;
+  /** The server answered, but refused the person's token even after renewing it (or it could not be renewed). */
+  tokenRefused?: boolean;
+}
+
+async function discover(context: PluginContext, server: ImanageServer, accessToken: string | undefined) {
   try {
-    result = await fetchDiscovery(server, accessToken, AbortSignal.timeout(stepTimeoutMs));
+    return { result: await fetchDiscovery(server, accessToken, AbortSignal.timeout(stepTimeoutMs)) };
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const message = cause?.message ?? (err as Error).message;
     const tls = /certificate|self[- ]signed|CERT/i.test(`${cause?.code ?? ''} ${message}`);
-    return stepFailed(
-      'discovery',
-      labels.discovery,
-      `GET ${server.serverAddress}/api failed: ${message}.`,
-      tls
-        ? [advice.certificateTrust(systemName)]
-        : reachAdvice(context.config, server.serverAddress, systemName),
-    );
+    return {
+      failed: stepFailed(
+        'discovery',
+        labels.discovery,
+        `GET ${server.serverAddress}/api failed: ${message}.`,
+        tls
+          ? [advice.certificateTrust(systemName)]
+          : reachAdvice(context.config, server.serverAddress, systemName),
+      ),
+    };
   }
+}
+
+/**
+ * GET /api, with the person's token when there is one. A refused token is renewed once, as any call
+ * would; a renewed token still refused means the authorisation no longer works, which the engine
+ * records on the connection (so the Connectors page stops saying "Authorised").
+ */
+async function discoveryStep(
+  context: PluginContext,
+  server: ImanageServer,
+  grant: AccessGrant | undefined,
+  access: UserAccess | undefined,
+): Promise<Discovery> {
+  let accessToken = grant?.accessToken;
+  let answer = await discover(context, server, accessToken);
+  if (accessToken && access && answer.result?.status === 401) {
+    const where = `GET ${server.serverAddress}/api`;
+    try {
+      accessToken = (await access.renew(accessToken)).accessToken;
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      return {
+        step: stepFailed('discovery', labels.discovery, err.message, [tokenAdvice(err.code)]),
+        tokenRefused: true,
+      };
+    }
+    answer = await discover(context, server, accessToken);
+    if (answer.result?.status === 401) {
+      await access.rejected?.(accessToken, where);
+      return {
+        step: stepFailed(
+          'discovery',
+          labels.discovery,
+          `${server.serverAddress}/api did not accept your access token, even after renewing it: your authorisation was revoked or no longer allows this. Lexbridge now shows the connection as expired.`,
+          [advice.reauthorise(systemName)],
+        ),
+        tokenRefused: true,
+      };
+    }
+  }
+  if (!answer.result) return { step: answer.failed };
+  return { step: discoveryAnswer(server, answer.result, accessToken) };
+}
+
+function discoveryAnswer(server: ImanageServer, result: DiscoveryResult, accessToken: string | undefined) {
   const data = result.data;
   if (data?.dms_version) {
     const version = majorMinor(data.dms_version);
@@ -120,14 +181,6 @@ async function discoveryStep(context: PluginContext, server: ImanageServer, gran
       'discovery',
       labels.discovery,
       `${server.serverAddress}/api answers like iManage (it asks for a token). The version is checked once you have authorised.`,
-    );
-  }
-  if (accessToken && result.status === 401) {
-    return stepFailed(
-      'discovery',
-      labels.discovery,
-      `${server.serverAddress}/api did not accept your access token.`,
-      [advice.reauthorise(systemName)],
     );
   }
   return stepFailed(
@@ -154,12 +207,13 @@ async function librariesStep(server: ImanageServer, access: UserAccess) {
     );
   } catch (err) {
     if (!isAppError(err)) throw err;
-    const expired =
-      err.code === 'connection_expired' ||
-      err.code === 'connection_not_authorised' ||
-      err.code === 'refresh_token_not_issued';
+    const byToken = notAuthorisedCodes.has(err.code) || expiredCodes.has(err.code);
     return stepFailed('libraries', labels.libraries, err.message, [
-      expired ? advice.reauthorise(systemName) : imanageAdvice.notImanage(server.serverAddress),
+      byToken
+        ? tokenAdvice(err.code)
+        : err.code === 'connector_error'
+          ? imanageAdvice.notImanage(server.serverAddress)
+          : undefined,
     ]);
   }
 }

@@ -127,6 +127,9 @@ export class WorkApiTransport {
         this.cachedToken = { value: token, until: Date.now() + tokenReuseMs };
         continue;
       }
+      // Refused even though just renewed: the engine records the connection as expired.
+      if (res.statusCode === 401 && refreshed)
+        await this.access.rejected?.(token, `${method} ${this.describe(url)}`);
       if (res.statusCode >= 400) throw await this.failure(method, url, res);
       return res;
     }

@@ -32,7 +32,12 @@ export function AuthorisationBanner() {
     if (shown) ref.current?.focus();
   }, [shown]);
 
-  if (!shown) return null;
+  // An old success in the address is not repeated once the connection has stopped working since.
+  const outdated =
+    Boolean(authorisedId) &&
+    connector?.connection.status !== undefined &&
+    connector.connection.status !== 'authorised';
+  if (!shown || outdated) return null;
   const dismiss = () => setParams({}, { replace: true });
   const dismissAction = (
     <MessageBarActions

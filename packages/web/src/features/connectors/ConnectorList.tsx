@@ -22,6 +22,7 @@ import {
 } from '@fluentui/react-icons';
 import type { Connector, ConnectorType } from '@lexbridge/contracts';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
+import { formatWhen } from '../workflows/api.ts';
 import { startAuthorisation, statusLabels, useConnectors, useConnectorTypes } from './api.ts';
 import type { ConnectorAction } from './ConnectorsPage.tsx';
 
@@ -176,7 +177,10 @@ function ConnectorRow({
               </Caption1>
             )}
             {(connection.status === 'expired' || connection.status === 'error') && connection.reason && (
-              <Caption1 className={styles.reason}>{connection.reason}</Caption1>
+              <Caption1 className={styles.reason} data-testid="connection-reason">
+                {connection.reason}
+                {connection.since ? ` (since ${formatWhen(connection.since)})` : ''}
+              </Caption1>
             )}
           </>
         ) : (

@@ -74,10 +74,13 @@ export function useDisconnect() {
   });
 }
 
+/** A test may learn that the person's authorisation stopped working: the list then shows it. */
 export function useTestConnection() {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
       api<DiagnosticsReport>(`/api/connectors/${encodeURIComponent(id)}/test`, { method: 'POST' }),
+    onSettled: () => client.invalidateQueries({ queryKey: connectorsKey }),
   });
 }
 

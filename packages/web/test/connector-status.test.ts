@@ -1,0 +1,122 @@
+import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotter } from './support/browser.ts';
+import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+
+// What the Connectors page says about a connection follows what Lexbridge last learnt: a connection
+// whose tokens iManage revoked turns from "Authorised as …" into "Expired" (reason and time) once a
+// Test finds out, and stays so after a reload.
+
+const connectorAdmin: TestPerson = {
+  username: 'cora',
+  password: 'cora-password-1',
+  name: 'Cora Admin',
+  email: 'cora@firm.example',
+  roles: ['Connector.Admin'],
+};
+const user: TestPerson = {
+  username: 'ursula',
+  password: 'ursula-password-1',
+  name: 'Ursula User',
+  email: 'ursula@firm.example',
+  roles: ['User'],
+};
+const statusPeople = [connectorAdmin, user];
+const clientId = 'lexbridge-status-test';
+const clientSecret = 'status-test-secret-value';
+
+describe('connection status in the browser', () => {
+  let emulator: RunningEmulator;
+  let lexbridge: LexbridgeProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    lexbridge = await startLexbridge(statusPeople, { logName: 'connector-status' });
+    emulator = await startEmulator({
+      port: 0,
+      seed: 3,
+      apps: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          name: 'Lexbridge',
+          redirect_urls: [`${lexbridge.url}/api/connectors/authorised`],
+          allow_refresh_token: true,
+        },
+      ],
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lexbridge?.stop();
+    await emulator?.close();
+  });
+
+  async function signedIn(person: TestPerson): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${lexbridge.url}/connectors`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(person.username);
+    await page.getByLabel('Password').fill(person.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${lexbridge.url}/connectors`);
+    return page;
+  }
+
+  /** Adds a connector through the API with the page's session (cookie and CSRF token). */
+  async function addConnector(page: Page, name: string, config: Record<string, unknown>): Promise<string> {
+    const me = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as { csrfToken: string };
+    const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
+      headers: { 'x-csrf-token': me.csrfToken },
+      data: { type: 'imanage-onprem', name, config: { scope: 'user', refreshToken: true, ...config } },
+    });
+    expect(res.status()).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  it('shows a revoked authorisation as Expired, with the reason and time, after a Test and a reload', async () => {
+    const shot = screenshotter('status');
+    const admin = await signedIn(connectorAdmin);
+    await addConnector(admin, 'iManage Status', {
+      clientId,
+      secretKey: clientSecret,
+      serverAddress: emulator.url,
+    });
+    await admin.context().close();
+
+    const page = await signedIn(user);
+    const row = page.getByRole('listitem', { name: 'iManage Status' });
+    await row.getByRole('button', { name: 'Actions for iManage Status' }).click();
+    await page.getByRole('menuitem', { name: 'Authorise' }).click();
+    await page.waitForURL((url) => url.origin === new URL(emulator.url).origin);
+    await page.getByLabel('Username').fill('jsmith');
+    await page.getByLabel('Password').fill('password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.origin === lexbridge.url && url.searchParams.has('authorised'));
+    await row.getByText('Authorised', { exact: true }).waitFor();
+    await shot(page, 'authorised');
+
+    emulator.revokeUserTokens('jsmith');
+    await row.getByRole('button', { name: 'Actions for iManage Status' }).click();
+    await page.getByRole('menuitem', { name: 'Test connection' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('no longer accepts your authorisation').first().waitFor();
+    expect(await dialog.getByText('did not answer like iManage').count()).toBe(0);
+    await shot(page, 'test-says-token');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await row.getByText('Expired: re-authorise').waitFor();
+
+    await page.reload();
+    await row.getByText('Expired: re-authorise').waitFor();
+    const reason = await row.getByTestId('connection-reason').textContent();
+    expect(reason).toContain('no longer accepts your authorisation');
+    expect(reason).toMatch(/since .*\d/);
+    expect(await row.getByText(/as jsmith|John Smith/).count()).toBe(0);
+    await shot(page, 'expired-after-reload');
+    await page.context().close();
+  });
+});
