@@ -1,61 +1,17 @@
-import type { WorkflowOptions, WorkflowTriggers, WorkflowType } from '@lexbridge/contracts';
-import type { ContentItem, ContentStore, ContentVersion, NameRules } from '../connectors/content.ts';
-import type { itemLinks } from '../store/schema.ts';
+import type { WorkflowTriggers } from '@lexbridge/contracts';
+import type { ContentItem, ContentVersion } from '../connectors/content.ts';
+import { findOrphans } from './plan/orphans.ts';
+import {
+  type Action,
+  type LinkRow,
+  type Placed,
+  type Plan,
+  type PlanInput,
+  ROOT_PARENT,
+} from './plan/types.ts';
 import { assignSafeNames } from './safe-names.ts';
 
-export type LinkRow = typeof itemLinks.$inferSelect;
-
-/** Stands for the target root when the source container itself is copied (Include Select Container). */
-export const ROOT_PARENT = '//root-parent';
-
-interface Placed {
-  item: ContentItem;
-  /** Source id of the parent whose target the item goes into (ROOT_PARENT or the source root for top-level items). */
-  parentSourceId: string;
-  /** Name on the target (made safe). */
-  name: string;
-  sourcePath: string;
-}
-
-export type Action =
-  | (Placed & { type: 'create_folder'; link?: LinkRow })
-  | (Placed & { type: 'create' | 'update'; link?: LinkRow; versions: ContentVersion[] | null })
-  /** `implicit`: the item moved with its renamed or moved folder; only its link changes. */
-  | (Placed & { type: 'rename' | 'move'; link: LinkRow; implicit?: boolean })
-  | { type: 'delete'; link: LinkRow; sourcePath: string }
-  | (Placed & { type: 'delete_source'; link: LinkRow })
-  | { type: 'skip'; kind: 'folder' | 'document'; sourceId: string; sourcePath: string; reason: string }
-  /** Existing item of a workflow that does not copy existing items: remembered, not copied. */
-  | (Placed & { type: 'ignore' })
-  /** A link whose source is gone and needs no target change (a moved item, an ignored item). */
-  | { type: 'forget'; link: LinkRow };
-
-export interface PlanInput {
-  type: WorkflowType;
-  options: WorkflowOptions;
-  triggers: WorkflowTriggers;
-  /** True once the first run recorded what existed (only matters without Sync Existing Files And Folders). */
-  baselineTaken: boolean;
-  source: ContentStore;
-  sourceRootId: string;
-  targetNames: NameRules;
-  targetVersions: boolean;
-  links: Map<string, LinkRow>;
-  /**
-   * For incremental plans, `links` may hold only the folders' links: documents' links are loaded one
-   * by one as the change query names them, so a run with few changes does not read every link.
-   */
-  loadLink?(sourceId: string): Promise<LinkRow | undefined>;
-  /** Documents changed since this time (change query); absent for a full reconciliation. */
-  changedSince?: Date;
-  signal?: AbortSignal;
-}
-
-export interface Plan {
-  actions: Action[];
-  /** Everything examined, for the run's figures. */
-  examined: number;
-}
+export { type Action, type LinkRow, type Plan, type PlanInput, ROOT_PARENT };
 
 const sameTime = (a: Date | null | undefined, b: Date | undefined) =>
   (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -277,6 +233,9 @@ export async function planSync(input: PlanInput): Promise<Plan> {
           reason: `The ${triggerLabel(trigger)} trigger is off.`,
         });
     }
+    if (sync && input.orphans)
+      for (const repair of await findOrphans(input.orphans, links, input.signal))
+        if (on(repair.link.kind === 'folder' ? 'folderDeleted' : 'fileDeleted')) deferred.push(repair);
   }
   return { actions: [...actions, ...orderDeletes(deferred)], examined };
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { isOngoing, type WorkflowType } from '@lexbridge/contracts';
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, notExists, sql } from 'drizzle-orm';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
 import { ContentError } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { notify } from '../notifications/notify.ts';
-import { itemLinks, workflowRuns, workflows } from '../store/schema.ts';
+import { itemLinks, runItems, workflowRuns, workflows } from '../store/schema.ts';
 import { ArchiveRun } from './archive/archive.ts';
 import { archiveTarget } from './archive/target-link.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
@@ -19,6 +19,7 @@ import {
   workflowOptions,
   workflowTriggers,
 } from './model.ts';
+import type { WrittenItem } from './plan/types.ts';
 import { type LinkRow, planSync } from './planner.ts';
 import {
   claimRun,
@@ -233,6 +234,15 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         targetNames: target.capabilities.names,
         targetVersions: target.capabilities.versions,
         links,
+        ...(workflow.type === 'one_way_sync' && !incremental
+          ? {
+              orphans: {
+                target,
+                targetRootId: targetRoot.id,
+                written: await writtenWithoutLink(lexbridge, workflow.id),
+              },
+            }
+          : {}),
         ...(incremental
           ? {
               changedSince: workflow.changeWatermark!,
@@ -330,4 +340,50 @@ async function loadLink(lexbridge: Lexbridge, workflowId: string, sourceId: stri
     .from(itemLinks)
     .where(and(eq(itemLinks.workflowId, workflowId), eq(itemLinks.sourceId, sourceId)));
   return link;
+}
+
+/**
+ * What the workflow's runs wrote to the target for sources it no longer links, from the item log:
+ * evidence that an unlinked target item is Lexbridge's copy and not a person's own file.
+ */
+async function writtenWithoutLink(lexbridge: Lexbridge, workflowId: string): Promise<WrittenItem[]> {
+  const rows = await lexbridge.store.db
+    .selectDistinct({
+      sourceId: runItems.sourceId,
+      sourcePath: runItems.sourcePath,
+      kind: runItems.kind,
+      targetPath: runItems.targetPath,
+      bytes: runItems.bytes,
+      sha256: runItems.sha256,
+    })
+    .from(runItems)
+    .innerJoin(workflowRuns, eq(workflowRuns.id, runItems.runId))
+    .where(
+      and(
+        eq(workflowRuns.workflowId, workflowId),
+        eq(workflowRuns.dryRun, false),
+        inArray(runItems.action, ['create', 'create_folder', 'update']),
+        eq(runItems.outcome, 'done'),
+        notExists(
+          lexbridge.store.db
+            .select({ one: sql`1` })
+            .from(itemLinks)
+            .where(and(eq(itemLinks.workflowId, workflowId), eq(itemLinks.sourceId, runItems.sourceId))),
+        ),
+      ),
+    );
+  return rows.flatMap((row) =>
+    row.sourceId && row.targetPath
+      ? [
+          {
+            sourceId: row.sourceId,
+            sourcePath: row.sourcePath ?? row.targetPath,
+            kind: row.kind === 'folder' ? 'folder' : 'document',
+            name: row.targetPath.split('/').at(-1)!,
+            bytes: row.bytes,
+            sha256: row.sha256,
+          },
+        ]
+      : [],
+  );
 }

@@ -1,55 +1,37 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowRuns, workflows } from '../../src/store/schema.ts';
 import { cancelRun, performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
+import { authoriseThroughEmulator } from '../connectors/support.ts';
+import { createAndRun, createLocalConnector, finishRun, runNow, writeTree } from './helpers.ts';
 import {
-  authoriseThroughEmulator,
-  createImanageConnector,
-  startEmulatorFor,
-  usePublicUrl,
-} from '../connectors/support.ts';
-import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
-import {
-  createAndRun,
-  createLocalConnector,
-  createRoot,
-  finishRun,
-  readTree,
-  runNow,
-  writeTree,
-} from './helpers.ts';
+  actualTree,
+  expectedTree as expectedTreeOf,
+  type ImanageSuite,
+  startImanageSuite,
+} from './imanage-local.ts';
 
-let server: TestServer;
-let emulator: RunningEmulator;
-let user: SignedIn;
+let suite: ImanageSuite;
+let server: ImanageSuite['server'];
+let emulator: ImanageSuite['emulator'];
+let user: ImanageSuite['user'];
 let imanageId: string;
 let root: string;
 /** A workspace folder with subfolders and documents. */
 let sourceFolder: string;
 
 beforeAll(async () => {
-  root = await createRoot();
-  server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  usePublicUrl(server);
-  emulator = await startEmulatorFor(server, {}, [
-    { id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } },
-  ]);
-  const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
-  user = await signIn(server.lexbridge, { roles: ['User'] });
-  imanageId = (await createImanageConnector(server, admin, emulator)).id;
-  await authoriseThroughEmulator(server, user, imanageId);
+  suite = await startImanageSuite();
+  ({ server, emulator, user, imanageId, root } = suite);
   const workspace = emulator.store.workspacesIn('ACTIVE')[0]!;
   sourceFolder = emulator.store.subfolders(workspace.id)[0]!.id;
 });
 afterAll(async () => {
-  await emulator?.close();
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
+  await suite?.close();
 });
 
 /** Lets the emulator's search index (5 s behind, as on a real server) catch up with changes made directly. */
@@ -57,30 +39,7 @@ function afterIndexLag(): void {
   emulator.clock.advance(6_000);
 }
 
-/** What the emulator holds under the folder: relative path → sha256 hex of the latest version. */
-function expectedTree(folderId: string, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const document of emulator.store.documentsIn(folderId)) {
-    const version = document.versions.at(-1)!;
-    const name = version.extension ? `${document.name}.${version.extension}` : document.name;
-    out[`${prefix}${name}`] = emulator.store.checksum(version).slice(7).toLowerCase();
-  }
-  for (const folder of emulator.store.subfolders(folderId))
-    Object.assign(out, expectedTree(folder.id, `${prefix}${folder.name}/`));
-  return out;
-}
-
-async function actualTree(base: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [path, content] of Object.entries(await readTree(base))) {
-    if (path.endsWith('/')) continue;
-    out[path] = createHash('sha256')
-      .update(await readFile(join(base, path)))
-      .digest('hex');
-    void content;
-  }
-  return out;
-}
+const expectedTree = (folderId: string) => expectedTreeOf(emulator, folderId);
 
 describe('iManage folder to local folder', () => {
   it('copies a folder tree, verified against the iManage checksums', async () => {

@@ -1,4 +1,5 @@
 import type { Action } from '../planner.ts';
+import { deleteLinkedTarget } from '../target-delete.ts';
 import type { Execution } from './context.ts';
 import { perform, VerificationFailed } from './perform.ts';
 
@@ -56,28 +57,20 @@ function hold(run: Execution, deletes: DeleteAction[], reason: string, errorCode
 
 /** Deletes a linked item's copy from the target (its source is gone) and forgets the link. */
 async function deleteTarget(run: Execution, action: Extract<Action, { type: 'delete' }>): Promise<void> {
-  const { link } = action;
+  const link = run.links.get(action.link.sourceId) ?? action.link; // where this run's renames left it
   await perform(
     run,
     action,
     async () => {
-      await run.input.target.delete(
-        {
-          id: link.targetId!,
-          kind: link.kind as 'folder' | 'document',
-          name: link.targetName ?? link.sourceName,
-          parentId: link.targetParentId,
-        },
-        run.input.signal,
-      );
+      const outcome = await deleteLinkedTarget(run.input.target, link, run.links, run.input.signal);
       run.forget(link.sourceId);
-      return { targetId: link.targetId };
+      return outcome;
     },
     {
       kind: link.kind,
       sourceId: link.sourceId,
       sourcePath: action.sourcePath,
-      targetPath: run.targetPathOf(link.sourceId),
+      targetPath: action.targetPath ?? run.targetPathOf(link.sourceId),
     },
   );
 }
