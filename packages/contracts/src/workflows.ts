@@ -53,7 +53,7 @@ export const workflowOptionsSchema = z.object({
   conflictPolicy: z.enum(conflictPolicies).default('keep_both'),
   /**
    * Archive: once everything is copied and verified, 'remove' the source content (default), or 'leave'
-   * it with a link file "Archived to iManage.url" pointing at the target.
+   * it with a link file named after the target's system ("Archived to iManage.url") pointing at the target.
    */
   archiveSource: z.enum(archiveSourceModes).default('remove'),
 });

@@ -27,6 +27,8 @@ export interface ContentItem {
   identity?: string;
   /** Facts about a document worth carrying to another system (see `DocumentMetadata`). */
   metadata?: DocumentMetadata;
+  /** Where people open the item in the system's own web interface, where the system reports it. */
+  webUrl?: string;
 }
 
 /**

@@ -7,7 +7,7 @@ import type {
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
-import type { ContentStore } from './content.ts';
+import type { ContentItem, ContentStore } from './content.ts';
 
 /**
  * The connector plug-in seam. A connector type is one folder under connectors/ exporting one
@@ -49,6 +49,11 @@ export interface ConnectorPlugin<Settings = unknown> {
     connector: StoredConnector<Settings>,
     access: UserAccess | undefined,
   ): Promise<ContentStore>;
+  /**
+   * Where people open an item in the system itself (an iManage folder's web link, a local folder's
+   * file URL), e.g. for an archive's link file. Without it, the item's own `webUrl` is used, if any.
+   */
+  webLink?(connector: StoredConnector<Settings>, item: ContentItem): string | null;
   /** The connection test (POST /api/connectors/{id}/test, `lexbridge doctor`). */
   diagnostics?: ConnectorDiagnostics<Settings>;
   /** Present for systems whose users send selections to Lexbridge (iManage's "Publish with Lexbridge"). */

@@ -253,9 +253,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
       });
       log.info({ runId: run.id, examined: plan.examined, incremental }, 'listed the source');
       if (!archive) return { actions: plan.actions, links };
-      const where = await archiveTarget(lexbridge.store.db, workflow.targetConnectorId!, targetRoot.id);
-      archive.targetUrl = where.url;
-      archive.targetName = where.name;
+      archive.target = await archiveTarget(lexbridge, workflow.targetConnectorId!, target, targetRoot.id);
       return { actions: archive.adjust(plan.actions, { source, target }), links };
     },
   });

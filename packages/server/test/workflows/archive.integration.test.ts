@@ -58,6 +58,10 @@ describe('archive, local folder to local folder', () => {
     expect(await readTree(p.source.path)).toEqual({});
     const [manifest, ...more] = await manifests(p.target.path);
     expect(more).toEqual([]);
+    const [stored] = (await readdir(p.target.path)).filter((n) => n.startsWith('Archive manifest '));
+    expect((await readFile(join(p.target.path, stored!), 'utf8')).split('\r\n')[0]).toBe(
+      'source_path,size,sha256,target_id,target_version,archived_at',
+    );
     expect(manifest!.map((r) => [r.sourcePath, r.size, r.targetId])).toEqual([
       ['a.txt', 5, 'a.txt'],
       ['f/b.txt', 5, 'f/b.txt'],
@@ -83,7 +87,7 @@ describe('archive, local folder to local folder', () => {
     expect(run.status).toBe('succeeded');
     const source = await readTree(p.source.path);
     expect(source).toMatchObject(files);
-    expect(source['Archived to iManage.url']).toMatch(/^\[InternetShortcut\]\r\nURL=file:\/\/.*dst-/);
+    expect(source['Archived to local folder.url']).toMatch(/^\[InternetShortcut\]\r\nURL=file:\/\/.*dst-/);
     expect((await manifests(p.target.path))[0]).toHaveLength(3);
     expect(items.some((i) => i.action === 'delete_source')).toBe(false);
     expect(items.find((i) => i.errorCode === 'workflow_archive_permissions_unchanged')).toBeDefined();
@@ -91,9 +95,9 @@ describe('archive, local folder to local folder', () => {
     const again = await runNow(lexbridge, workflow);
     expect(again.run.status).toBe('succeeded');
     expect(again.run.created).toBe(0);
-    expect(again.items.some((i) => i.action === 'create' && i.sourcePath === 'Archived to iManage.url')).toBe(
-      false,
-    );
+    expect(
+      again.items.some((i) => i.action === 'create' && i.sourcePath === 'Archived to local folder.url'),
+    ).toBe(false);
   });
 
   it('one document that fails removes nothing, and the run says why', async () => {

@@ -41,6 +41,8 @@ const shared = {
       return customerId === null ? null : String(customerId);
     },
   },
+  webLink: ({ settings }, item) =>
+    `${settings.serverAddress.replace(/\/+$/, '')}/work/link/${item.kind === 'folder' ? 'f' : 'd'}/${encodeURIComponent(item.id)}`,
   async openContentStore(context, connector, access) {
     if (!access) throw new AppError('connection_not_authorised');
     return openImanageContentStore(imanageServer(context, connector), access, context.signal);

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { roleNames } from '@lexbridge/contracts';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
@@ -68,6 +69,7 @@ export const localFolderPlugin: ConnectorPlugin<LocalFolderConfig> = {
     if (!settings.mayRead && !settings.mayWrite) return { read: roleNames, write: roleNames };
     return { read: settings.mayRead ?? [], write: settings.mayWrite ?? [] };
   },
+  webLink: ({ settings }, item) => pathToFileURL(join(settings.path, item.id)).href,
   async openContentStore(context, connector) {
     return new LocalFolderContentStore(await allowedFolder(context.config, connector));
   },

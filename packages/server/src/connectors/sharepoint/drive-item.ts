@@ -60,6 +60,7 @@ export function toContentItem(json: DriveItemJson, driveId: string, parentId: st
     parentId,
     ...(!isFolder && json.size !== undefined ? { size: json.size } : {}),
     ...(json.lastModifiedDateTime ? { modifiedAt: new Date(json.lastModifiedDateTime) } : {}),
+    ...(json.webUrl ? { webUrl: json.webUrl } : {}),
     // The content tag changes exactly when the content does, so it is the version the engine compares.
     ...(!isFolder && (json.cTag || hash) ? { version: json.cTag ?? `qxh:${hash}` } : {}),
   };

@@ -5,10 +5,8 @@ import type { Logger } from '../../log.ts';
 import { describeFailure, type ExecuteInput, type PlanRecorder } from '../executor.ts';
 import type { Action, LinkRow } from '../planner.ts';
 import { type ManifestRow, manifestCsv, manifestName, parseManifest } from './manifest.ts';
+import { type ArchiveTarget, linkFileName, unknownTarget } from './target-link.ts';
 import { verifyArchived } from './verify.ts';
-
-/** The link file an archive that leaves its source writes into the source folder. */
-export const archiveLinkFileName = 'Archived to iManage.url';
 
 type Removal = Extract<Action, { type: 'delete_source' }>;
 type Hold = { reason: string; errorCode: string };
@@ -38,21 +36,25 @@ export class ArchiveRun {
   private removals: Removal[] = [];
   /** Why the source was not removed (or left), for the run's error fields; null when the archive completed. */
   held: Hold | null = null;
-  /** Where people open the archive (the iManage folder's web link), for the link file; null when unknown. */
-  targetUrl: string | null = null;
-  /** The target connector's name, for the run's words ("iManage"). */
-  targetName = 'the target';
+  /** The archive's target: its name for the run's words, its system's for the link file, its web link. */
+  target: ArchiveTarget = unknownTarget;
 
   constructor(private readonly input: ArchiveInput) {}
 
   /** Takes the Move plan; returns what the executor carries out (no removals when leaving the source). */
   adjust(actions: Action[], stores: { source: ContentStore; target: ContentStore }): Action[] {
     this.stores = stores;
+    const link = this.linkFileName;
     const ours = (a: Action) =>
-      'item' in a && a.item.parentId === this.input.sourceRootId && a.item.name === archiveLinkFileName;
+      'item' in a && a.item.parentId === this.input.sourceRootId && a.item.name === link;
     const kept = actions.filter((a) => !ours(a));
     this.removals = kept.filter((a): a is Removal => a.type === 'delete_source');
     return this.input.mode === 'leave' ? kept.filter((a) => a.type !== 'delete_source') : kept;
+  }
+
+  /** The link file an archive that leaves its source writes into the source folder ("Archived to iManage.url"). */
+  get linkFileName(): string {
+    return linkFileName(this.target.systemName);
   }
 
   /** The executor's hook, called only when every copy succeeded. */
@@ -89,7 +91,7 @@ export class ArchiveRun {
       );
     if (verified.failures.length > 0)
       return this.hold({
-        reason: `Not removed: ${verified.failures.length} document(s) could not be verified on ${this.targetName}, so nothing was removed from the source.`,
+        reason: `Not removed: ${verified.failures.length} document(s) could not be verified on ${this.target.name}, so nothing was removed from the source.`,
         errorCode: 'workflow_archive_held',
       });
     try {
@@ -126,10 +128,10 @@ export class ArchiveRun {
     }
     if (this.input.mode === 'leave') {
       try {
-        const content = `[InternetShortcut]\r\nURL=${this.targetUrl ?? ''}\r\n`;
-        const existing = await source.findChild(this.input.sourceRootId, archiveLinkFileName);
+        const content = `[InternetShortcut]\r\nURL=${this.target.url ?? ''}\r\n`;
+        const existing = await source.findChild(this.input.sourceRootId, this.linkFileName);
         const bytes = Buffer.from(content, 'utf8');
-        await source.writeDocument(this.input.sourceRootId, archiveLinkFileName, Readable.from([bytes]), {
+        await source.writeDocument(this.input.sourceRootId, this.linkFileName, Readable.from([bytes]), {
           existingId: existing?.id,
           size: bytes.length,
           temporaryTag: this.input.runId,
@@ -141,7 +143,7 @@ export class ArchiveRun {
             action: 'link_file',
             kind: 'document',
             outcome: 'failed',
-            sourcePath: archiveLinkFileName,
+            sourcePath: this.linkFileName,
             ...describeFailure(err),
           },
           'failed',
@@ -173,8 +175,8 @@ export class ArchiveRun {
         action: 'link_file',
         kind: 'document',
         outcome,
-        sourcePath: archiveLinkFileName,
-        targetPath: this.targetUrl,
+        sourcePath: this.linkFileName,
+        targetPath: this.target.url,
       },
       null,
     );

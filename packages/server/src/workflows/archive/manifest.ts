@@ -1,6 +1,7 @@
 /**
  * The archive manifest: one CSV row per archived document (source path, size, sha256, the target's id
- * and version, and when it was verified), stored in the archive's target beside what was copied.
+ * and version, e.g. iManage's LIB!123 and 1, and when it was verified), stored in the archive's target
+ * beside what was copied. The columns name no system: the target may be any connector.
  */
 export interface ManifestRow {
   sourcePath: string;
@@ -16,8 +17,8 @@ export const manifestColumns = [
   'source_path',
   'size',
   'sha256',
-  'imanage_id',
-  'imanage_version',
+  'target_id',
+  'target_version',
   'archived_at',
 ] as const;
 

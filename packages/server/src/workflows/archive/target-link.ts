@@ -1,25 +1,45 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { getConnectorRow } from '../../connectors/repository.ts';
-import type { DbOrTx } from '../../store/db.ts';
+import type { ContentItem, ContentStore } from '../../connectors/content.ts';
+import { loadConnector } from '../../connectors/repository.ts';
+import type { Lexbridge } from '../../context.ts';
+
+/** The archive's target as its run speaks of it. */
+export interface ArchiveTarget {
+  /** The connector's name ("iManage (firm)"). */
+  name: string;
+  /** How people call the system ("iManage"): the link file is named after it. */
+  systemName: string;
+  /** Where people open the archive (the target folder in the system's web interface); null when unknown. */
+  url: string | null;
+}
+
+export const unknownTarget: ArchiveTarget = { name: 'the target', systemName: 'the target', url: null };
 
 /**
- * The address people open an archive's target at, for the link file left in the source: the iManage
- * folder's web link (`<server>/work/link/f/<folder id>`), a local folder's file URL; null for others.
+ * The archive's target for the link file left in the source: the target plug-in's `webLink` for the
+ * folder (iManage's `<server>/work/link/f/<id>`, a local folder's file URL), else the folder's own
+ * web address where the system reports one (SharePoint's webUrl), else none.
  */
 export async function archiveTarget(
-  db: DbOrTx,
+  lexbridge: Lexbridge,
   connectorId: string,
+  target: ContentStore,
   folderId: string,
-): Promise<{ url: string | null; name: string }> {
-  const row = await getConnectorRow(db, connectorId);
-  const config = (row.config ?? {}) as Record<string, unknown>;
-  if (row.type === 'imanage' && typeof config.serverAddress === 'string')
-    return {
-      name: row.name,
-      url: `${config.serverAddress.replace(/\/+$/, '')}/work/link/f/${encodeURIComponent(folderId)}`,
-    };
-  if (row.type === 'local-folder' && typeof config.path === 'string')
-    return { name: row.name, url: pathToFileURL(join(config.path, folderId)).href };
-  return { name: row.name, url: null };
+): Promise<ArchiveTarget> {
+  const { plugin, connector } = await loadConnector(lexbridge, connectorId);
+  const fallback: ContentItem = { id: folderId, kind: 'folder', name: '', parentId: null };
+  const item = await target.getItem(folderId).catch(() => fallback);
+  return {
+    name: connector.name,
+    systemName: plugin.systemName,
+    url: plugin.webLink?.(connector, item) ?? item.webUrl ?? null,
+  };
+}
+
+/** "Archived to iManage.url": named after the target's system, safe on every system. */
+export function linkFileName(systemName: string): string {
+  const system = systemName
+    .replace(/^the\s+/i, '')
+    .replace(/[\\/:*?"<>|\s]+/g, ' ')
+    .trim();
+  return `Archived to ${system || 'the archive'}.url`;
 }
