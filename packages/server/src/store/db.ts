@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type SqlRunner } from './migrate.ts';
+import { drizzleOverPglite, PGlite } from './pglite.ts';
 import { keepPrivate } from './private-dir.ts';
 import * as schema from './schema.ts';
 import { readTemplate } from './template.ts';
@@ -74,6 +73,30 @@ async function templateFor(options: OpenStoreOptions): Promise<Blob | undefined>
   return options.template ?? (await readTemplate().catch(() => undefined));
 }
 
+/**
+ * PostgreSQL settings of the embedded database, sized for one process serving one firm's connector
+ * traffic rather than PostgreSQL's defaults for a dedicated server (docs/operations.md, "Memory"):
+ * PGlite keeps shared_buffers inside the process's WebAssembly memory, so the default 128 MB costs
+ * 128 MB of resident memory once touched. 16 MB holds Lexbridge's working set (its tables and the job
+ * queue's) many times over; wal_buffers follows it (1/32). A smaller WAL keeps the data directory
+ * small: the checkpoint it forces every 64 MB of writes costs nothing noticeable on this workload.
+ */
+export const embeddedSettings: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+  work_mem: '4MB',
+  maintenance_work_mem: '16MB',
+  temp_buffers: '2MB',
+  max_wal_size: '64MB',
+  min_wal_size: '32MB',
+};
+
+function embeddedStartParams(): string[] {
+  return [
+    ...PGlite.defaultStartParams,
+    ...Object.entries(embeddedSettings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
+}
+
 async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
   let lock: DataDirLock | undefined;
   let pglite: PGlite;
@@ -83,7 +106,11 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
     await mkdir(pgdata, { recursive: true, mode: 0o700 });
     try {
       const template = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : await templateFor(options);
-      pglite = new PGlite({ dataDir: pgdata, ...(template ? { loadDataDir: template } : {}) });
+      pglite = new PGlite({
+        dataDir: pgdata,
+        startParams: embeddedStartParams(),
+        ...(template ? { loadDataDir: template } : {}),
+      });
       await pglite.waitReady;
     } catch (err) {
       await lock.release();
@@ -96,7 +123,10 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
     }
   } else {
     const template = await templateFor(options);
-    pglite = new PGlite(template ? { loadDataDir: template } : {});
+    pglite = new PGlite({
+      startParams: embeddedStartParams(),
+      ...(template ? { loadDataDir: template } : {}),
+    });
     await pglite.waitReady;
   }
   const sql: SqlRunner = {
@@ -122,7 +152,7 @@ async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
   return {
     kind: 'embedded',
     dataDir: options.dataDir,
-    db: drizzlePglite(pglite, { schema }) as unknown as Db,
+    db: drizzleOverPglite(pglite, { schema }) as unknown as Db,
     sql,
     pglite,
     applied: [],
