@@ -58,7 +58,11 @@ export async function openLexbridge({
       log,
     });
     const secrets = new SecretBox(keys);
-    const queue = await openQueue(store, log, { jobs, concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY });
+    const queue = await openQueue(store, log, {
+      jobs,
+      concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY,
+      poolSize: config.LEXBRIDGE_QUEUE_POOL_SIZE,
+    });
     let closed = false;
     return {
       config,

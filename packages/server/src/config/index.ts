@@ -66,6 +66,7 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// connection string' })
     .optional(),
   DATABASE_POOL_SIZE: wholeNumber(2, 200).default(10),
+  LEXBRIDGE_QUEUE_POOL_SIZE: wholeNumber(1, 50).default(4),
   LEXBRIDGE_ENCRYPTION_KEYS: z
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9_-]+:[A-Za-z0-9+/_-]{43}=?)*$/, {

@@ -4,12 +4,14 @@ import {
   fromDrizzle,
   fromPglite,
   type Job,
+  type JobWithMetadata,
   PgBoss,
   type SendOptions,
   type WorkOptions,
 } from 'pg-boss';
 import type { Lexbridge, Queue } from '../context.ts';
 import type { Logger } from '../log.ts';
+import { observeJobDone, observeJobWait } from '../metrics/registry.ts';
 import type { Store } from '../store/db.ts';
 
 /**
@@ -56,9 +58,11 @@ export interface QueueOptions {
   pollingIntervalSeconds?: number;
   /** Seconds between polls while LISTEN/NOTIFY wakes workers; it catches retries falling due (default 2). */
   notifyPollingIntervalSeconds?: number;
+  /** Connections of the queue's own pool on PostgreSQL (LEXBRIDGE_QUEUE_POOL_SIZE, default 4). */
+  poolSize?: number;
 }
 
-function createBoss(store: Store, extra: ConstructorOptions = {}): PgBoss {
+function createBoss(store: Store, extra: ConstructorOptions = {}, poolSize = 4): PgBoss {
   // LISTEN/NOTIFY: a job sent (even inside a transaction, at its commit) wakes a worker at once instead
   // of at its next poll, so Run now starts in milliseconds. On PostgreSQL it holds one more connection,
   // outside the pool of `max`; PGlite delivers notifications in-process. Polling stays as the backstop.
@@ -73,7 +77,7 @@ function createBoss(store: Store, extra: ConstructorOptions = {}): PgBoss {
     : new PgBoss({
         ...common,
         connectionString: store.connectionString!,
-        max: 4,
+        max: poolSize,
         application_name: 'lexbridge-queue',
       });
 }
@@ -91,7 +95,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
     if (definitions.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
     definitions.set(def.name, def as JobDefinition<never>);
   }
-  const boss = createBoss(store);
+  const boss = createBoss(store, {}, options.poolSize);
   boss.on('error', (err: Error) => log.error({ err }, 'job queue error'));
   await boss.start();
   for (const def of definitions.values()) await ensureQueue(boss, def);
@@ -117,6 +121,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
         if (def.repeatSeconds) repeats.push(repeat(boss, def, def.repeatSeconds, log));
         const workOptions: WorkOptions = {
           batchSize: 1,
+          includeMetadata: true,
           localConcurrency: def.concurrency ?? options.concurrency ?? 2,
           pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
           notifyPollingIntervalSeconds: Math.max(
@@ -127,13 +132,17 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
         await boss.work(def.name, workOptions, async (jobs: Job<object>[]) => {
           for (const job of jobs) {
             const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.retryCount + 1 });
+            const started = Date.now();
+            observeJobWait(def.name, waitedSeconds(job as JobWithMetadata<object>));
             try {
               await def.handler(job as Job<never>, {
                 lexbridge,
                 log: jobLog,
                 signal: AbortSignal.any([abort.signal, job.signal]),
               });
+              observeJobDone(def.name, 'completed', (Date.now() - started) / 1000);
             } catch (err) {
+              observeJobDone(def.name, 'failed', (Date.now() - started) / 1000);
               jobLog.warn({ err }, 'job failed; it is retried with backoff until its retry limit');
               throw err;
             }
@@ -164,6 +173,17 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
+}
+
+/**
+ * How long a job waited for a worker: from when it became due (sent, or later its retry or chosen start
+ * time) to when a worker claimed it, both read from the database's clock.
+ */
+function waitedSeconds(job: JobWithMetadata<object>): number {
+  const time = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() : Number.NaN);
+  const due = Math.max(time(job.createdOn), time(job.startAfter) || 0);
+  const waited = (time(job.startedOn) - due) / 1000;
+  return Number.isFinite(waited) ? waited : 0;
 }
 
 /** Enqueues `def` every `seconds`; pg-boss's singleton slot keeps processes from enqueuing it twice. */

@@ -103,3 +103,29 @@ export function countRetry(delayMs: number, throttled: boolean): void {
   retries.inc({ kind });
   retryWait.inc({ kind }, delayMs / 1000);
 }
+
+const jobWait = new Histogram({
+  name: 'lexbridge_queue_job_wait_seconds',
+  help: 'How long a job waited for a worker of this process, from when it was due (sent, or its retry or start time) to its start, by queue.',
+  labelNames: ['queue'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+  registers: [registry],
+});
+
+const jobDuration = new Histogram({
+  name: 'lexbridge_queue_job_duration_seconds',
+  help: 'How long jobs ran in this process, by queue and outcome (completed, failed: retried until its retry limit).',
+  labelNames: ['queue', 'outcome'] as const,
+  buckets: [0.01, 0.05, 0.25, 1, 5, 15, 60, 300, 1800, 7200],
+  registers: [registry],
+});
+
+/** A worker of this process took a job of `queue` that had been due for `seconds`. */
+export function observeJobWait(queue: string, seconds: number): void {
+  jobWait.observe({ queue }, Math.max(0, seconds));
+}
+
+/** A job of `queue` ended in this process after `seconds`. */
+export function observeJobDone(queue: string, outcome: 'completed' | 'failed', seconds: number): void {
+  jobDuration.observe({ queue, outcome }, seconds);
+}
