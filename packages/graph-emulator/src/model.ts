@@ -129,6 +129,21 @@ export interface DriveItem {
   changeSeq: number;
   /** A tombstone kept for delta after the item was deleted. */
   deletedAt?: number;
+  /**
+   * The item's own permissions once it stopped inheriting them (a site owner's "Stop inheriting
+   * permissions"): they replace the site's roles for the item and everything below it.
+   */
+  permissions?: ItemPermission[];
+}
+
+/** One grant on an item with unique permissions: to a person, or a sharing link used by people. */
+export interface ItemPermission {
+  id: string;
+  roles: ('read' | 'write' | 'owner')[];
+  /** A direct grant to this user. */
+  userId?: string;
+  /** A sharing link, and the people who redeemed it. */
+  link?: { type: 'view' | 'edit'; scope: 'organization' | 'users'; userIds: string[] };
 }
 
 export interface Channel {

@@ -6,8 +6,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { accessDenied, GraphError } from '../errors.ts';
-import type { Drive, SiteRole, User } from '../model.ts';
+import type { Drive, DriveItem, SiteRole, User } from '../model.ts';
 import type { AccessToken } from '../oauth/tokens.ts';
+import { roleOn } from '../store/permissions.ts';
 
 export interface Caller {
   user: User;
@@ -94,14 +95,18 @@ export function siteRole(ctx: EmulatorContext, caller: Caller, siteId: string): 
   return ctx.store.site(siteId).roles[caller.user.id];
 }
 
-/** Checks the token's permissions and the caller's role on the drive's site. */
+/**
+ * Checks the token's permissions and the caller's role on the drive's site, or on `item` where one is
+ * at hand (an item with permissions of its own, or below one, answers by those).
+ */
 export function requireDriveAccess(
   ctx: EmulatorContext,
   caller: Caller,
   drive: Drive,
   access: 'read' | 'write',
+  item?: DriveItem,
 ) {
   requireScope(caller, access === 'write' ? FILE_WRITE : FILE_READ);
-  const role = siteRole(ctx, caller, drive.siteId);
+  const role = item ? roleOn(ctx.store, item, caller.user.id) : siteRole(ctx, caller, drive.siteId);
   if (!role || (access === 'write' && role !== 'write')) throw accessDenied();
 }

@@ -11,6 +11,7 @@ import { PERMISSIONS, requireDriveAccess, requireScope } from './auth.ts';
 import { type Call, collection, graphUrl, only, type ParsedPath, readJson, segmentNotFound } from './call.ts';
 import { deltaRoute } from './delta.ts';
 import { applySelect, type Json, page } from './odata.ts';
+import { permissionsRoute } from './permissions.ts';
 import { cTag, driveItemJson, driveJson, eTag, versionJson } from './serialize.ts';
 import { contentRoute, createUploadSessionRoute, versionContentRoute } from './transfer.ts';
 
@@ -98,6 +99,7 @@ async function itemRoutes(call: Call, drive: Drive, target: Target, suffix: stri
   if (action === 'children') return childrenRoute(call, drive, item);
   if (action?.startsWith('delta')) return deltaRoute(call, drive, item, action);
   if (action === 'versions') return versionsRoute(call, drive, item, id, sub);
+  if (action === 'permissions') return permissionsRoute(call, drive, item, id);
   if (action === 'listItem' && (id === undefined || id === 'fields'))
     return fieldsRoute(call, drive, item, id);
   throw segmentNotFound(action);
@@ -106,10 +108,10 @@ async function itemRoutes(call: Call, drive: Drive, target: Target, suffix: stri
 async function itemRoute(call: Call, drive: Drive, item: DriveItem): Promise<unknown> {
   const { ctx, caller } = call;
   if (call.method === 'GET') {
-    requireDriveAccess(ctx, caller, drive, 'read');
+    requireDriveAccess(ctx, caller, drive, 'read', item);
     return applySelect(driveItemJson(ctx, item), call.query);
   }
-  requireDriveAccess(ctx, caller, drive, 'write');
+  requireDriveAccess(ctx, caller, drive, 'write', item);
   checkIfMatch(call, item);
   if (call.method === 'DELETE') {
     ctx.changes.delete(item, caller.user);
@@ -139,12 +141,12 @@ async function childrenRoute(call: Call, drive: Drive, folder: DriveItem): Promi
   const { ctx, caller } = call;
   if (folder.kind !== 'folder') throw itemNotFound();
   if (call.method === 'GET') {
-    requireDriveAccess(ctx, caller, drive, 'read');
+    requireDriveAccess(ctx, caller, drive, 'read', folder);
     const self = graphUrl(call, `drives/${drive.id}/items/${folder.id}/children`);
     return page(ctx.store.children(folder), call.query, self, (child) => driveItemJson(ctx, child));
   }
   only(call, 'POST');
-  requireDriveAccess(ctx, caller, drive, 'write');
+  requireDriveAccess(ctx, caller, drive, 'write', folder);
   const body = await readJson(call);
   if (typeof body.name !== 'string') throw invalidRequest('The name of the item is missing.');
   if (body.folder === undefined) {
@@ -159,7 +161,7 @@ async function childrenRoute(call: Call, drive: Drive, folder: DriveItem): Promi
 async function versionsRoute(call: Call, drive: Drive, item: DriveItem, id?: string, sub?: string) {
   const { ctx, caller } = call;
   if (item.kind !== 'file') throw invalidRequest('Only files have versions.');
-  requireDriveAccess(ctx, caller, drive, sub === 'restoreVersion' ? 'write' : 'read');
+  requireDriveAccess(ctx, caller, drive, sub === 'restoreVersion' ? 'write' : 'read', item);
   if (id === undefined) {
     only(call, 'GET');
     return collection(
@@ -183,12 +185,12 @@ async function fieldsRoute(call: Call, drive: Drive, item: DriveItem, fields: st
   const { ctx, caller } = call;
   const values = (): Json => ({ ...item.fields, FileLeafRef: item.name });
   if (call.method === 'GET') {
-    requireDriveAccess(ctx, caller, drive, 'read');
+    requireDriveAccess(ctx, caller, drive, 'read', item);
     return fields ? values() : { id: item.id, fields: values() };
   }
   only(call, 'PATCH');
   if (!fields) throw segmentNotFound('listItem');
-  requireDriveAccess(ctx, caller, drive, 'write');
+  requireDriveAccess(ctx, caller, drive, 'write', item);
   const body = await readJson(call);
   const known = new Map(drive.columns.map((column) => [column.name, column]));
   const changes: Record<string, string | number> = {};

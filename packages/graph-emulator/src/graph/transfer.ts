@@ -33,7 +33,7 @@ export async function contentRoute(call: Call, drive: Drive, target: Target): Pr
 }
 
 function redirectToDownload(call: Call, drive: Drive, item: DriveItem, versionId?: string) {
-  requireDriveAccess(call.ctx, call.caller, drive, 'read');
+  requireDriveAccess(call.ctx, call.caller, drive, 'read', item);
   if (item.kind !== 'file') throw invalidRequest('Only items with the file facet can be downloaded.');
   const ifNoneMatch = call.request.headers['if-none-match'];
   if (!versionId && (ifNoneMatch === eTag(item) || ifNoneMatch === cTag(item))) {
@@ -66,7 +66,7 @@ async function receiveBody(call: Call, limit: number) {
 
 async function simpleUpload(call: Call, drive: Drive, target: Target): Promise<unknown> {
   const { ctx, caller } = call;
-  requireDriveAccess(ctx, caller, drive, 'write');
+  requireDriveAccess(ctx, caller, drive, 'write', 'item' in target ? target.item : target.parent);
   if ('item' in target) {
     if (target.item.kind !== 'file')
       throw invalidRequest('Cannot upload content to a folder; address a file.');
@@ -100,7 +100,7 @@ async function simpleUpload(call: Call, drive: Drive, target: Target): Promise<u
 export async function createUploadSessionRoute(call: Call, drive: Drive, target: Target): Promise<unknown> {
   const { ctx, caller } = call;
   only(call, 'POST');
-  requireDriveAccess(ctx, caller, drive, 'write');
+  requireDriveAccess(ctx, caller, drive, 'write', 'item' in target ? target.item : target.parent);
   const body = await readJson(call);
   const item = (body.item ?? {}) as Record<string, unknown>;
   const fileSize = item.fileSize === undefined ? undefined : Number(item.fileSize);
