@@ -29,6 +29,8 @@ const USAGE = `Usage: lexbridge emulator imanage [flags]
   --token-endpoint-down       the token endpoint drops every connection
   --strict LIST               real-server behaviours: all, or e.g. versionedDocumentIds,cursorPlacement=top
                               (see "Strictness" in docs/imanage-emulator.md)
+  --clock-skew S              the server's clock is S seconds ahead of this machine's (negative: behind,
+                              written --clock-skew=-3600)
   --state FILE                keep state in FILE (uploads in FILE.content/), so a restart changes nothing
   --log                       log requests`;
 
@@ -85,6 +87,7 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
       'reset-download-rate': { type: 'string' },
       'token-endpoint-down': { type: 'boolean' },
       strict: { type: 'string' },
+      'clock-skew': { type: 'string' },
       state: { type: 'string' },
       log: { type: 'boolean' },
     },
@@ -122,6 +125,7 @@ export async function parseEmulatorArgs(argv: string[]): Promise<EmulatorOptions
     }),
     faults,
     strict: values.strict === undefined ? undefined : parseStrictFlag(values.strict),
+    clockSkewSeconds: integerFlag(values['clock-skew'], 'clock-skew'),
     logger: values.log,
     stateFile: values.state,
   });

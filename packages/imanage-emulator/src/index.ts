@@ -70,6 +70,11 @@ export interface EmulatorOptions {
    * "Strictness"): each off by default; 'real-server' turns them all on.
    */
   strict?: StrictConfigInput | 'real-server';
+  /**
+   * How many seconds the Work Server's clock is ahead of the machine's (negative: behind), as on a
+   * server whose time is wrong: its edit_date values and search filters are on its own time. Default 0.
+   */
+  clockSkewSeconds?: number;
   /** Base URL clients should use when it differs from the listening address (e.g. behind a proxy). */
   publicUrl?: string;
   /** Log requests with pino. Default false. */
@@ -118,7 +123,7 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seed = options.seed ?? 1;
-  const clock = new Clock();
+  const clock = new Clock((options.clockSkewSeconds ?? 0) * 1000);
   const store = new Store(clock);
   const { saved, uploadDir } = await prepareState(store, options);
   for (const app of parseApps(options.apps ?? [], clock.now())) store.applications.set(app.client_id, app);

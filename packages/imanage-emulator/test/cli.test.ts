@@ -42,6 +42,7 @@ describe('emulator command line', () => {
       '--reset-download-rate',
       '0.3',
       '--token-endpoint-down',
+      '--clock-skew=-3600',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -58,10 +59,12 @@ describe('emulator command line', () => {
         resetDownloadRate: 0.3,
         tokenEndpointDown: true,
       },
+      clockSkewSeconds: -3600,
     });
     expect(await parseEmulatorArgs([])).toMatchObject({ port: 8090, content: {}, faults: {} });
     await expect(parseEmulatorArgs(['--error-rate', '3'])).rejects.toThrow('--error-rate');
     await expect(parseEmulatorArgs(['--bogus'])).rejects.toThrow();
+    await expect(parseEmulatorArgs(['--clock-skew', 'soon'])).rejects.toThrow('--clock-skew');
   });
 
   it('runs directly with node --import tsx and prints how to sign in', async () => {

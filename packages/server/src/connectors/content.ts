@@ -136,6 +136,12 @@ export interface ContentStore {
       knownParent?(id: string): string | null | undefined | Promise<string | null | undefined>;
     },
   ): AsyncIterable<ContentItem>;
+  /**
+   * The newest change time among the documents this store listed or found changed, on the system's
+   * own clock (undefined when it saw none): the engine starts the next `changesSince` from it rather
+   * than from its own clock, which may differ from the system's.
+   */
+  changeWatermark?(): Date | undefined;
   openRead(
     item: ContentItem,
     options?: { versionId?: string; signal?: AbortSignal },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isOngoing, type WorkflowType } from '@lexbridge/contracts';
 import { and, eq, inArray, ne, notExists, sql } from 'drizzle-orm';
 import { pauseReasonReauthorise } from '../authorisation/connections.ts';
-import { ContentError } from '../connectors/content.ts';
+import { ContentError, type ContentStore } from '../connectors/content.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -203,6 +203,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
   const targetRoot = storedLocation(workflow.targetLocation);
   const options = workflowOptions(workflow);
   let plannedAt = new Date();
+  let planSource: ContentStore | undefined;
   let incremental = false;
   const maxDeletes = options.maxDeletes ?? lexbridge.config.LEXBRIDGE_MAX_DELETES;
   const archive =
@@ -222,6 +223,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
   const oneWayWork = (): RunWork => ({
     async plan({ source, target }, signal) {
       plannedAt = new Date();
+      planSource = source;
       incremental = !run.fullReconcile && !!workflow.changeWatermark && source.capabilities.changeQuery;
       const links = await loadLinks(lexbridge, workflow.id, incremental);
       const plan = await planSync({
@@ -306,7 +308,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         .set({
           baselineTakenAt: workflow.baselineTakenAt ?? now,
           ...(recorder.counts.failed === 0
-            ? { changeWatermark: new Date(plannedAt.getTime() - watermarkOverlapMs) }
+            ? { changeWatermark: nextWatermark(planSource, plannedAt, workflow.changeWatermark) }
             : {}),
           ...(incremental ? {} : { lastReconciledAt: now }),
           ...(isOngoing(workflow.type as WorkflowType)
@@ -321,6 +323,16 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
     },
     reauthorise: (message) => pauseForReauthorisation(lexbridge, workflow.id, run.id, message),
   };
+}
+
+/**
+ * The next run's change watermark, less an overlap: the newest change the source saw, on its own
+ * clock, where the store tells (so a source whose clock differs from ours loses nothing); else our
+ * clock when planning. A store that tells but saw nothing keeps the previous watermark.
+ */
+function nextWatermark(source: ContentStore | undefined, plannedAt: Date, previous: Date | null) {
+  const newest = source?.changeWatermark ? source.changeWatermark() : plannedAt;
+  return newest ? new Date(newest.getTime() - watermarkOverlapMs) : previous;
 }
 
 /** The workflow's links; an incremental run reads only the folders' up front, documents' as changes name them. */

@@ -17,17 +17,19 @@ export const testClientSecret = 'correct-horse-battery-staple';
  * document ids, the cursor beside `data`, `/children` ignoring offset, a required class, token
  * errors in the Work API envelope, an internal host in `/api`, a 5 s search index lag — and the
  * library's content with document numbers colliding with folder numbers and the special-items
- * workspace (shortcuts, saved search, tab, category, emails). Pass `strict` to vary one option.
+ * workspace (shortcuts, saved search, tab, category, emails). Pass `strict` to vary one option,
+ * `clockSkewSeconds` to set the server's clock apart from ours.
  */
 export async function startEmulatorFor(
   server: TestServer,
   app: Partial<AppFileEntry> = {},
   users?: UserFileEntry[],
-  options: { strict?: StrictConfigInput } = {},
+  options: { strict?: StrictConfigInput; clockSkewSeconds?: number } = {},
 ): Promise<RunningEmulator> {
   return startEmulator({
     port: 0,
     seed: 5,
+    ...(options.clockSkewSeconds ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
     strict: { ...REAL_SERVER, ...options.strict },
     content: { numberCollisions: true, specialItems: true },
     ...(users ? { users } : {}),

@@ -19,8 +19,9 @@ export interface ChangeOptions {
 }
 
 /**
- * Documents under rootId edited since `since`, less a margin: the search index lags behind the
- * server (and its clock may differ from ours), and a document seen again is simply unchanged. One
+ * Documents under rootId edited since `since` (a watermark on the server's clock: the newest change
+ * the last run saw), less a margin: the search index lags behind the server, and a document seen
+ * again is simply unchanged. One
  * subtree search answers "anything changed?"; documents whose folder is not known yet are located
  * by descending only into the folders whose subtree search finds them. `edit_date` moves only with
  * content: renames, moves and deletions are found by the periodic full pass (docs/workflows.md).

@@ -26,11 +26,11 @@ export interface ImanageStoreOptions {
   documentClass?: string;
   /** Per workspace id, a class other than the default. */
   workspaceClasses?: Record<string, string>;
-  /** How far before the last run each change search starts, for the search index's lag and clock skew. */
+  /** How far before the watermark each change search starts, for the search index's lag. */
   changeMarginMs?: number;
 }
 
-/** The search index of a Work Server lags behind its changes; so may its clock. */
+/** The search index of a Work Server lags behind its changes (the watermark is on its own clock). */
 export const defaultChangeMarginMs = 10 * 60_000;
 
 /**
@@ -164,6 +164,11 @@ export class ImanageContentStore implements ContentStore {
   changesSince(rootId: string, since: Date, options: ChangeOptions = {}): AsyncIterable<ContentItem> {
     const margin = this.options.changeMarginMs ?? defaultChangeMarginMs;
     return changesSince(this, margin, rootId, since, options);
+  }
+
+  /** The newest edit_date or edit_profile_date seen: the Work Server's clock, not ours. */
+  changeWatermark(): Date | undefined {
+    return this.items.newestChangeSeen;
   }
 
   async openRead(

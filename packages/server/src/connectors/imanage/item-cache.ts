@@ -32,6 +32,13 @@ export class ImanageItemCache {
   private readonly latest = new Map<string, string>();
   /** Container id → its workspace, for the per-workspace document class. */
   private readonly workspaceOf = new Map<string, string>();
+  /** The newest edit_date or edit_profile_date of the documents seen, in the server's clock (ms). */
+  private newestChange: number | undefined;
+
+  /** The newest change among the documents seen, on the Work Server's clock. */
+  get newestChangeSeen(): Date | undefined {
+    return this.newestChange === undefined ? undefined : new Date(this.newestChange);
+  }
 
   containerItem(profile: WorkProfile, kind: ContainerKind, parentId?: string): ContentItem {
     const parent =
@@ -62,6 +69,7 @@ export class ImanageItemCache {
     this.kinds.set(id, 'document');
     if (isDocumentId(profile.id) && profile.id !== id) this.latest.set(id, profile.id);
     if (parentId) this.documentParents.set(id, parentId);
+    this.noteChange(profile.edit_date, profile.edit_profile_date);
     const checksum = recognisedChecksum(profile.checksum);
     return {
       id,
@@ -73,6 +81,14 @@ export class ImanageItemCache {
       ...(profile.version !== undefined ? { version: String(profile.version) } : {}),
       ...(checksum ? { checksum } : {}),
     };
+  }
+
+  private noteChange(...dates: unknown[]): void {
+    for (const date of dates) {
+      const ms = typeof date === 'string' ? Date.parse(date) : Number.NaN;
+      if (!Number.isNaN(ms) && (this.newestChange === undefined || ms > this.newestChange))
+        this.newestChange = ms;
+    }
   }
 
   /** The workspace a container lies in, where a listing showed it. */
