@@ -36,7 +36,9 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
     "  Stop with Ctrl+C. Data is kept between runs (the emulators' too).",
     '',
   ].filter((l) => l !== '');
-  console.log(lines.join('\n'));
+  // The banner is for the person at the terminal, the log (JSON lines on standard output) for machines:
+  // the banner goes to standard error, so neither is mixed into the other (`npm start | pino-pretty`).
+  process.stderr.write(`${lines.join('\n')}\n`);
   closeOnSignal(async () => {
     await server.close();
     await Promise.all([imanage.url && imanage.close(), graph.url && graph.close()]);

@@ -36,13 +36,13 @@ async function bannerOf(p: LexbridgeProcess): Promise<string> {
     'the start-up banner',
     async () => {
       if (p.child.exitCode !== null) throw new Error(`lexbridge start exited:\n${p.stdout()}\n${p.stderr()}`);
-      return /Stop with Ctrl\+C/.test(p.stdout()) || undefined;
+      return /Stop with Ctrl\+C/.test(p.stderr()) || undefined;
     },
     60_000,
   ).catch((err: Error) => {
     throw new Error(`${err.message}\nstdout:\n${p.stdout()}\nstderr:\n${p.stderr()}`);
   });
-  return p.stdout();
+  return p.stderr();
 }
 
 const form = (fields: Record<string, string>) => ({
@@ -119,13 +119,21 @@ it('`lexbridge start` comes up on the embedded database, prints where, and is re
   const out = await bannerOf(start);
   expect(out).toContain(`Lexbridge is running at ${lexbridgeUrl()}`);
   expect(out).toContain(`embedded, in ${dataDir}`);
+  // The log stays JSON lines on standard output, the banner for people on standard error.
+  const stdout = start
+    .stdout()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  expect(stdout.length).toBeGreaterThan(0);
+  for (const line of stdout) expect(() => JSON.parse(line), line).not.toThrow();
+  expect(start.stdout()).not.toContain('Stop with Ctrl+C');
   const res = await fetch(`${lexbridgeUrl()}/readyz`);
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ status: 'ready' });
 });
 
 it('bundles an iManage emulator with the demo application registered, as the banner tells', async () => {
-  const out = start.stdout();
+  const out = start.stderr();
   expect(out).toContain(`iManage emulator:        ${imanageUrl()}`);
   expect(out).toContain('Client Id lexbridge-demo, Secret Key lexbridge-demo-secret');
   expect(out).toContain(`Local folders may be used under ${join(dataDir, 'folders')}`);
@@ -143,7 +151,7 @@ it('bundles an iManage emulator with the demo application registered, as the ban
 });
 
 it('bundles a Graph emulator over http whose demo app sends people back to this Lexbridge, with the SharePoint fields in the banner', async () => {
-  const out = start.stdout();
+  const out = start.stderr();
   expect(out).toContain(`Microsoft Graph emulator: ${graphUrl()}`);
   expect(out).toContain(`Client Id ${graphApp.clientId}, Secret Key ${graphApp.secret}`);
   expect(out).toContain(`Tenant ID ${tenant}`);
