@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../store/db.ts';
+import type { Db, DbOrTx } from '../store/db.ts';
 import { itemLinks, type runItems, workflowRuns } from '../store/schema.ts';
 import type { LinkRow } from './planner.ts';
 
@@ -22,6 +22,8 @@ export class RunRecorder {
   private upserts = new Map<string, LinkRow>();
   private forgets = new Set<string>();
   private planned: { count: number; bytes: number } | null = null;
+  /** What earlier attempts of this run finished (read at the first write), which this attempt does not redo. */
+  private earlier: Earlier | null = null;
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
@@ -80,6 +82,7 @@ export class RunRecorder {
     this.forgets.clear();
     this.planned = null;
     try {
+      let earlier: Earlier = this.earlier ?? zero;
       const cancel = await this.db.transaction(async (tx) => {
         // One JSON parameter per batch (jsonb_to_recordset): several times faster than a multi-row
         // VALUES list with a parameter per column, which matters for many small documents.
@@ -92,19 +95,26 @@ export class RunRecorder {
             .delete(itemLinks)
             .where(and(eq(itemLinks.workflowId, this.workflowId), inArray(itemLinks.sourceId, forgets)));
         }
+        earlier = this.earlier ?? (await earlierAttempts(tx, this.runId));
         const [row] = await tx
           .update(workflowRuns)
           .set({
             ...this.counts,
-            done: this.done,
-            bytes: this.bytes,
+            created: earlier.created + this.counts.created,
+            updated: earlier.updated + this.counts.updated,
+            deleted: earlier.deleted + this.counts.deleted,
+            done: earlier.done + this.done,
+            bytes: earlier.bytes + this.bytes,
             heartbeatAt: new Date(),
-            ...(planned ? { planned: planned.count, bytesPlanned: planned.bytes } : {}),
+            ...(planned
+              ? { planned: earlier.done + planned.count, bytesPlanned: earlier.bytes + planned.bytes }
+              : {}),
           })
           .where(eq(workflowRuns.id, this.runId))
           .returning({ cancel: workflowRuns.cancelRequested });
         return row?.cancel ?? false;
       });
+      this.earlier = earlier;
       if (cancel && !this.cancelRequested) {
         this.cancelRequested = true;
         this.onCancel();
@@ -120,6 +130,30 @@ export class RunRecorder {
       throw err;
     }
   }
+}
+
+/**
+ * A run resumed after its worker died (or put back in the queue) starts a new attempt with links that
+ * say what is done: the plan holds only the rest, so the figures of what earlier attempts created,
+ * updated, deleted and copied are carried into the run's counts, progress and planned figures. Skips
+ * and failures are not carried: the new attempt plans and tries those items again and counts them itself.
+ */
+type Earlier = { created: number; updated: number; deleted: number; done: number; bytes: number };
+const zero: Earlier = { created: 0, updated: 0, deleted: 0, done: 0, bytes: 0 };
+
+async function earlierAttempts(tx: DbOrTx, runId: string): Promise<Earlier> {
+  const [row] = await tx
+    .select({
+      created: workflowRuns.created,
+      updated: workflowRuns.updated,
+      deleted: workflowRuns.deleted,
+      bytes: workflowRuns.bytes,
+    })
+    .from(workflowRuns)
+    .where(eq(workflowRuns.id, runId));
+  if (!row) return zero;
+  const bytes = Number(row.bytes);
+  return { ...row, bytes, done: row.created + row.updated + row.deleted };
 }
 
 function insertItems(runId: string, items: RunItemRecord[]): SQL {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
-import { itemLinks, workflowRuns } from '../../src/store/schema.ts';
+import { itemLinks, runItems, workflowRuns } from '../../src/store/schema.ts';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
 import { createPostgresDatabase, signIn, testDatabaseUrl, testEncryptionKeys } from '../support/lexbridge.ts';
@@ -77,6 +77,17 @@ describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name 
       const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
       expect(resumed!.status).toBe('succeeded');
       expect(resumed!.failed).toBe(0);
+      // The figures are the whole run's, both attempts, as its item log is: every folder and document
+      // created once, every byte copied, and the progress complete.
+      const created = files + 3;
+      const bytes = files * fileSize;
+      expect(resumed).toMatchObject({ created, updated: 0, deleted: 0, done: created, planned: created });
+      expect({ bytes: resumed!.bytes, bytesPlanned: resumed!.bytesPlanned }).toEqual({
+        bytes,
+        bytesPlanned: bytes,
+      });
+      const log = await lexbridge.store.db.select().from(runItems).where(eq(runItems.runId, run.id));
+      expect(log.filter((i) => i.outcome === 'done')).toHaveLength(created);
 
       const after = await listAll(target.path);
       expect(after).toEqual(await listAll(source.path)); // no partial (.lexbridge-partial-*) and no duplicate names
