@@ -157,6 +157,8 @@ export const runItemSchema = z.object({
     'manifest',
     /** Archive, leaving the source: the link file written into the source. */
     'link_file',
+    /** Archive, leaving the source: write permissions on the source changed to read. */
+    'read_only',
   ]),
   /** Two-way sync: 'forward' is source to target, 'backward' target to source; null for one-way types. */
   direction: z.enum(['forward', 'backward']).nullable(),

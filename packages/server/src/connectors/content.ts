@@ -164,9 +164,24 @@ export interface ContentStore {
   delete(item: ContentItem, signal?: AbortSignal): Promise<void>;
   /** The user's effective rights on a location. */
   rights(id: string, signal?: AbortSignal): Promise<{ read: boolean; write: boolean }>;
+  /**
+   * Takes away write, keeping read, from everyone the system lets Lexbridge's user change on the
+   * folder and everything in it (an archive that leaves its source); says what it could not change.
+   */
+  restrictToRead?(folderId: string, signal?: AbortSignal): Promise<ReadOnlyOutcome>;
   /** Removes temporary files of killed runs beneath `rootId` whose tag `keep` rejects. */
   removeLeftovers?(rootId: string, keep: (tag: string) => boolean): Promise<number>;
   close?(): Promise<void>;
+}
+
+/** What `restrictToRead` did. */
+export interface ReadOnlyOutcome {
+  /** Grants to people or groups changed from write to read. */
+  madeReadOnly: number;
+  /** Sharing links that let people edit, removed (they cannot be made read-only). */
+  linksRemoved: number;
+  /** Grants that still give write, which the system would not let Lexbridge change, in plain words. */
+  left: string[];
 }
 
 /**

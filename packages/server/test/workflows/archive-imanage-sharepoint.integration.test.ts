@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { quickXorHash } from '@lexbridge/graph-emulator';
 import { ItemChanges } from '@lexbridge/graph-emulator/store/items.ts';
+import { grant, roleOn, stopInheriting } from '@lexbridge/graph-emulator/store/permissions.ts';
 import { openContent } from '@lexbridge/imanage-emulator/content.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/workflows/archive/manifest.ts';
@@ -128,5 +129,55 @@ describe('archive, Teams folder → iManage folder', () => {
     expect(
       Object.keys(await imanageFiles(both.imanage, target.id)).some((n) => n.startsWith('Archive')),
     ).toBe(false);
+  }, 60_000);
+
+  it('"leave" writes the link to the iManage folder, then makes the folder read-only for everyone Graph allows', async () => {
+    const folder = await teamsFolder('Closed deal room', { 'Term sheet.docx': randomBytes(9_000) });
+    const expected = sharepointFiles(both.graph, driveId, folder.id);
+    // A site owner gave the room permissions of its own: the site's people, and an edit link for Debra.
+    stopInheriting(both.graph.store, folder);
+    const debra = both.graph.store.findUser('debra.berger@contoso.onmicrosoft.com')!;
+    grant(both.graph.store, folder, {
+      roles: ['write'],
+      link: { type: 'edit', scope: 'organization', userIds: [debra.id] },
+    });
+    const target = both.imanage.store.createFolder(workspaceId, { name: 'Archive 3', owner: 'jsmith' });
+    const { run, items } = await createAndRun(both.server.lexbridge, both.user, {
+      type: 'archive',
+      source: { connectorId: both.sharepointId, id: `${driveId}/${folder.id}` },
+      target: { connectorId: both.imanageId, id: target.id },
+      options: { archiveSource: 'leave' },
+    });
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const link = items.find((i) => i.action === 'link_file')!;
+    expect(link).toMatchObject({ outcome: 'done', sourcePath: 'Archived to iManage.url' });
+    expect(link.targetPath).toBe(`${both.imanage.url}/work/link/f/${encodeURIComponent(target.id)}`);
+    const readOnly = items.find((i) => i.action === 'read_only');
+    expect(readOnly, readOnly?.error ?? '').toMatchObject({ outcome: 'done', errorCode: null });
+    const left = sharepointFiles(both.graph, driveId, folder.id);
+    expect(left['Archived to iManage.url']).toBeDefined();
+    delete left['Archived to iManage.url'];
+    expect(left).toEqual(expected);
+    // Everyone who could write may now only read; the edit link is gone.
+    expect(folder.permissions!.every((p) => p.roles.join() === 'read' && !p.link)).toBe(true);
+    expect(roleOn(both.graph.store, folder, person().id)).toBe('read');
+    expect(roleOn(both.graph.store, folder, debra.id)).toBeUndefined();
+  }, 60_000);
+
+  it('"leave" on a folder that inherits the site\'s permissions says who can still write, and why', async () => {
+    const folder = await teamsFolder('Open matter', { 'Memo.docx': randomBytes(5_000) });
+    const target = both.imanage.store.createFolder(workspaceId, { name: 'Archive 4', owner: 'jsmith' });
+    const { run, items } = await createAndRun(both.server.lexbridge, both.user, {
+      type: 'archive',
+      source: { connectorId: both.sharepointId, id: `${driveId}/${folder.id}` },
+      target: { connectorId: both.imanageId, id: target.id },
+      options: { archiveSource: 'leave' },
+    });
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const readOnly = items.find((i) => i.action === 'read_only')!;
+    expect(readOnly).toMatchObject({ outcome: 'skipped', errorCode: 'workflow_archive_permissions_left' });
+    expect(readOnly.error).toMatch(/made 0 permission\(s\) read-only.*Alex Wilber \(inherited from the site/);
+    expect(readOnly.error).toMatch(/site owner can stop the folder inheriting/);
+    expect(folder.permissions).toBeUndefined();
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import {
   type ContentStore,
   type ContentStoreCapabilities,
   type ContentVersion,
+  type ReadOnlyOutcome,
   type WriteDocumentOptions,
   type WrittenDocument,
 } from '../content.ts';
@@ -24,6 +25,7 @@ import { enc, type GraphClient } from './graph-client.ts';
 import { contentErrorFrom } from './graph-errors.ts';
 import { isVirtual, virtualChildren, virtualItem, virtualRoot } from './locations.ts';
 import { sharepointNameRules } from './names.ts';
+import { restrictToRead } from './permissions.ts';
 import { uploadDocument } from './upload.ts';
 
 /**
@@ -301,6 +303,17 @@ export class SharepointContentStore implements ContentStore {
       // A repeated delete whose first answer was lost finds nothing: the item is gone, as asked.
       if (!(translated instanceof ContentError) || translated.code !== 'content_not_found') throw translated;
     }
+  }
+
+  /** Write becomes read for every grant Graph lets the person change on the folder and beneath it (permissions.ts). */
+  async restrictToRead(folderId: string, signal?: AbortSignal): Promise<ReadOnlyOutcome> {
+    const folder = await this.getItem(folderId, signal);
+    const self = this;
+    async function* everything(): AsyncIterable<ContentItem> {
+      yield folder;
+      yield* self.walk(folderId, signal);
+    }
+    return this.call(() => restrictToRead(this.client, everything(), signal));
   }
 
   /**

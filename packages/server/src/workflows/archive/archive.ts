@@ -4,6 +4,7 @@ import { ContentError, type ContentStore } from '../../connectors/content.ts';
 import type { Logger } from '../../log.ts';
 import { describeFailure, type ExecuteInput, type PlanRecorder } from '../executor.ts';
 import type { Action, LinkRow } from '../planner.ts';
+import { type LeaveInput, leaveSource } from './leave.ts';
 import { type ManifestRow, manifestCsv, manifestName, parseManifest } from './manifest.ts';
 import { type ArchiveTarget, linkFileName, unknownTarget } from './target-link.ts';
 import { verifyArchived } from './verify.ts';
@@ -72,7 +73,7 @@ export class ArchiveRun {
         { action: 'manifest', kind: 'document', outcome: 'planned', targetPath: name, sourcePath: null },
         null,
       );
-      if (this.input.mode === 'leave') this.recordLeave(recorder, 'planned');
+      if (this.input.mode === 'leave') await leaveSource(this.leaveInput(source, recorder), true);
       return this.guard();
     }
     const verified = await verifyArchived(documents, links, this.stores!, this.input.concurrency);
@@ -127,28 +128,7 @@ export class ArchiveRun {
       });
     }
     if (this.input.mode === 'leave') {
-      try {
-        const content = `[InternetShortcut]\r\nURL=${this.target.url ?? ''}\r\n`;
-        const existing = await source.findChild(this.input.sourceRootId, this.linkFileName);
-        const bytes = Buffer.from(content, 'utf8');
-        await source.writeDocument(this.input.sourceRootId, this.linkFileName, Readable.from([bytes]), {
-          existingId: existing?.id,
-          size: bytes.length,
-          temporaryTag: this.input.runId,
-        });
-        this.recordLeave(recorder, 'done');
-      } catch (err) {
-        recorder.record(
-          {
-            action: 'link_file',
-            kind: 'document',
-            outcome: 'failed',
-            sourcePath: this.linkFileName,
-            ...describeFailure(err),
-          },
-          'failed',
-        );
-      }
+      await leaveSource(this.leaveInput(source, recorder), false);
       return undefined;
     }
     return this.guard();
@@ -169,29 +149,9 @@ export class ArchiveRun {
     return held;
   }
 
-  private recordLeave(recorder: PlanRecorder, outcome: 'planned' | 'done') {
-    recorder.record(
-      {
-        action: 'link_file',
-        kind: 'document',
-        outcome,
-        sourcePath: this.linkFileName,
-        targetPath: this.target.url,
-      },
-      null,
-    );
-    recorder.record(
-      {
-        action: 'skip',
-        kind: 'folder',
-        outcome: 'skipped',
-        sourcePath: '',
-        errorCode: 'workflow_archive_permissions_unchanged',
-        error:
-          'The source was left as it is: Lexbridge cannot yet remove write permissions through this connector, so people can still change it. The link file points to the archive.',
-      },
-      'skipped',
-    );
+  private leaveInput(source: ContentStore, recorder: PlanRecorder): LeaveInput {
+    const { sourceRootId, runId } = this.input;
+    return { source, sourceRootId, runId, recorder, linkFileName: this.linkFileName, url: this.target.url };
   }
 
   /** Writes the manifest; a resumed run keeps the rows its earlier attempt stored (those sources may be gone). */

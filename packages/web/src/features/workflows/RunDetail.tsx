@@ -66,6 +66,7 @@ const actionLabels: Record<RunItem['action'], string> = {
   conflict: 'Conflict',
   manifest: 'Archive manifest',
   link_file: 'Link to the archive',
+  read_only: 'Source made read-only',
 };
 
 const outcomeBadges: Record<
