@@ -7,6 +7,7 @@ import { jobs } from './jobs/index.ts';
 import { openQueue } from './jobs/queue.ts';
 import type { Logger } from './log.ts';
 import { openStore, type Store } from './store/db.ts';
+import { startTracing } from './telemetry/tracing.ts';
 
 /**
  * The wiring of a process: opens the database, the keys and the queue (with the explicit job list of
@@ -63,6 +64,15 @@ export async function openLexbridge({
       concurrency: config.LEXBRIDGE_WORKER_CONCURRENCY,
       poolSize: config.LEXBRIDGE_QUEUE_POOL_SIZE,
     });
+    const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? startTracing({
+          endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+          headers: config.OTEL_EXPORTER_OTLP_HEADERS,
+          serviceName: config.OTEL_SERVICE_NAME,
+          details: config.LEXBRIDGE_TRACE_DETAILS,
+          onError: (err) => log.warn({ err: err.message }, 'traces could not be sent to the OTLP endpoint'),
+        })
+      : undefined;
     let closed = false;
     return {
       config,
@@ -76,6 +86,7 @@ export async function openLexbridge({
         closed = true;
         await queue.stop().catch((err: unknown) => log.warn({ err }, 'job queue did not stop cleanly'));
         if (!given) await store.close();
+        await tracing?.stop();
       },
     };
   } catch (err) {

@@ -7,6 +7,7 @@ import type { Lexbridge } from './context.ts';
 import { buildHttpApp, type HttpAppOptions } from './http/app.ts';
 import { webApp } from './http/web-app.ts';
 import { type IdentitySetup, setUpIdentity } from './identity/index.ts';
+import { traceRequests } from './telemetry/http.ts';
 
 /**
  * On the embedded database the running server advertises its local admin API in this file of the data
@@ -73,6 +74,7 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
       webApp({ publicUrl: lexbridge.config.publicUrl }),
     ],
   });
+  traceRequests(app);
   if (options.workers !== false) await lexbridge.queue.startWorkers(lexbridge);
   await lexbridge.queue.scheduleJobs();
   await app.listen({ port: listenPort, host });

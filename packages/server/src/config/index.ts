@@ -149,6 +149,11 @@ export const configSchema = z.object({
     })
     .transform((v) => v.split(',').map((p) => p.trim()))
     .default([]),
+  // Traces (docs/operations.md, "Traces")
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('lexbridge'),
+  LEXBRIDGE_TRACE_DETAILS: bool.default(false),
 });
 
 type RawConfig = z.infer<typeof configSchema>;

@@ -13,6 +13,7 @@ import type { Lexbridge, Queue } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { observeJobDone, observeJobWait } from '../metrics/registry.ts';
 import type { Store } from '../store/db.ts';
+import { withRootSpan } from '../telemetry/tracing.ts';
 
 /**
  * The job queue: pg-boss on both back ends, in the same database as everything else, so a job can be
@@ -135,11 +136,14 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
             const started = Date.now();
             observeJobWait(def.name, waitedSeconds(job as JobWithMetadata<object>));
             try {
-              await def.handler(job as Job<never>, {
-                lexbridge,
-                log: jobLog,
-                signal: AbortSignal.any([abort.signal, job.signal]),
-              });
+              const attributes = { 'lexbridge.queue': def.name, 'lexbridge.attempt': job.retryCount + 1 };
+              await withRootSpan(`job ${def.name}`, attributes, () =>
+                def.handler(job as Job<never>, {
+                  lexbridge,
+                  log: jobLog,
+                  signal: AbortSignal.any([abort.signal, job.signal]),
+                }),
+              );
               observeJobDone(def.name, 'completed', (Date.now() - started) / 1000);
             } catch (err) {
               observeJobDone(def.name, 'failed', (Date.now() - started) / 1000);
