@@ -182,6 +182,11 @@ export const errorCodes = {
     status: 404,
     message: 'This workflow run does not exist, or it is not yours to see.',
   },
+  workflow_archive_manifest_not_found: {
+    status: 404,
+    message:
+      'This run stored no archive manifest (only an archive run that verified everything stores one), or it can no longer be read from the target.',
+  },
   workflow_preflight_failed: {
     status: 409,
     message: 'The pre-flight checks block this workflow type. See the reasons given and fix them first.',

@@ -6,6 +6,7 @@ import { openContent } from '@lexbridge/imanage-emulator/content.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/workflows/archive/manifest.ts';
 import { alex } from '../connectors/sharepoint/graph.ts';
+import { signIn } from '../support/lexbridge.ts';
 import { createAndRun } from './helpers.ts';
 import { type Both, browseTo, imanageFiles, sharepointFiles, startBoth } from './imanage-sharepoint.ts';
 
@@ -98,6 +99,19 @@ describe('archive, Teams folder → iManage folder', () => {
       expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(items.find((i) => i.action === 'manifest')).toMatchObject({ outcome: 'done' });
+
+    // The owner downloads it from the run; another User may not, and learns nothing about the run.
+    const download = (cookie: string, id = run.id) =>
+      fetch(`${both.server.url}/api/workflow-runs/${id}/manifest`, { headers: { cookie } });
+    const res = await download(both.user.cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toContain(encodeURIComponent(manifestName));
+    expect(parseManifest(await res.text())).toEqual(rows);
+    const stranger = await signIn(both.server.lexbridge, { roles: ['User'] });
+    const refused = await download(stranger.cookie);
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('workflow_run_not_found');
   });
 
   it('a document that cannot be read removes nothing from Teams, and the run says why', async () => {
@@ -122,6 +136,13 @@ describe('archive, Teams folder → iManage folder', () => {
       });
       expect(run.status, JSON.stringify(run)).toBe('partial');
       expect(run.error).toMatch(/Nothing was removed from the source/);
+      const none = await fetch(`${both.server.url}/api/workflow-runs/${run.id}/manifest`, {
+        headers: { cookie: both.user.cookie },
+      });
+      expect(none.status).toBe(404);
+      expect(((await none.json()) as { error: { code: string } }).error.code).toBe(
+        'workflow_archive_manifest_not_found',
+      );
     } finally {
       await both.graph.fetch(`${both.graph.loginUrl}/__emulator/faults`, { method: 'DELETE' });
     }

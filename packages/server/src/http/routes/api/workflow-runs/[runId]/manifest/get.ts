@@ -1,0 +1,1 @@
+export { manifestRoute as default } from '../../../../../../workflows/archive/manifest-route.ts';
