@@ -1,6 +1,6 @@
 import { connectorSchema } from '@lexbridge/contracts';
 import { z } from 'zod';
-import { listConnectors } from '../../../../connectors/repository.ts';
+import { listConnectors } from '../../../../connector-admin/service.ts';
 import { defineRoute } from '../../../route.ts';
 
 export default defineRoute({

@@ -1,5 +1,5 @@
 import { connectorSchema, createConnectorBodySchema } from '@lexbridge/contracts';
-import { createConnector } from '../../../../connectors/repository.ts';
+import { createConnector } from '../../../../connector-admin/service.ts';
 import { defineRoute } from '../../../route.ts';
 
 export default defineRoute({

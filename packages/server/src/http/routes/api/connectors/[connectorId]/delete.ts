@@ -1,6 +1,6 @@
 import { connectorIdParamsSchema, deleteConnectorQuerySchema } from '@lexbridge/contracts';
 import { z } from 'zod';
-import { deleteConnector } from '../../../../../connectors/repository.ts';
+import { deleteConnector } from '../../../../../connector-admin/service.ts';
 import { defineRoute } from '../../../../route.ts';
 
 export default defineRoute({

@@ -1,5 +1,5 @@
 import { connectorIdParamsSchema, connectorSchema } from '@lexbridge/contracts';
-import { getConnector } from '../../../../../connectors/repository.ts';
+import { getConnector } from '../../../../../connector-admin/service.ts';
 import { defineRoute } from '../../../../route.ts';
 
 export default defineRoute({

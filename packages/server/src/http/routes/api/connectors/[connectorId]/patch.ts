@@ -1,5 +1,5 @@
 import { connectorIdParamsSchema, connectorSchema, updateConnectorBodySchema } from '@lexbridge/contracts';
-import { updateConnector } from '../../../../../connectors/repository.ts';
+import { updateConnector } from '../../../../../connector-admin/service.ts';
 import { defineRoute } from '../../../../route.ts';
 
 export default defineRoute({
