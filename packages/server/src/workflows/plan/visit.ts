@@ -35,8 +35,10 @@ function visitNewFolder(state: PlanState, placed: Placed, link: LinkRow | undefi
     if (!link) state.actions.push({ type: 'ignore', ...placed });
     return;
   }
-  if (!state.on('folderCreated'))
-    return state.triggerOff('folder', item.id, placed.sourcePath, 'folderCreated');
+  if (!state.on('folderCreated')) {
+    state.triggerOff('folder', item.id, placed.sourcePath, 'folderCreated');
+    return;
+  }
   state.ensureFolder(item.id);
   if (state.move)
     state.deferred.push({ type: 'delete_source', ...placed, link: { sourceId: item.id } as LinkRow });
@@ -65,7 +67,10 @@ function planRelocation(state: PlanState, placed: Placed, link: LinkRow): void {
   const moved = (link.sourceParentId ?? '') !== placed.parentSourceId;
   if (!moved && link.sourceName === item.name) return;
   const trigger = relocationTrigger(moved, item.kind === 'folder');
-  if (!state.on(trigger)) return state.triggerOff(item.kind, item.id, placed.sourcePath, trigger);
+  if (!state.on(trigger)) {
+    state.triggerOff(item.kind, item.id, placed.sourcePath, trigger);
+    return;
+  }
   state.ensureFolder(placed.parentSourceId);
   state.actions.push({ type: moved ? 'move' : 'rename', ...placed, link });
 }
