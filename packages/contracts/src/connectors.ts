@@ -131,6 +131,7 @@ export const connectorInUseDetailsSchema = z.object({
 /**
  * What the authorisation callback reports back to the Connectors page, as
  * `/connectors?error=<code>&connector=<id>` (failure) or `/connectors?authorised=<id>` (success).
+ * A failure found before the person was sent to sign in adds `checked=before-sign-in`.
  * Each code has a plain-language message and the next step, for the page's banner.
  */
 export const authorisationResultCodes = [
@@ -147,6 +148,7 @@ export const authorisationResultCodes = [
   'attempt_expired',
   'session_mismatch',
   'server_unreachable',
+  'server_not_recognised',
   'account_lookup_failed',
   'refresh_token_not_issued',
   'unknown_error',
@@ -220,6 +222,11 @@ export const authorisationResultMessages: Record<
   server_unreachable: {
     message: 'Lexbridge could not reach the server to finish the authorisation.',
     nextStep: 'Run Test on the connector to see whether this server can reach it.',
+  },
+  server_not_recognised: {
+    message: "The connector's server address answers, but not like the system Lexbridge expects there.",
+    nextStep:
+      "A Connector Admin should check the connector's server address (the server's root, not a web page or sign-in portal), then run Test.",
   },
   account_lookup_failed: {
     message: 'Signed in, but the server did not say which account the token belongs to.',

@@ -2,7 +2,12 @@ import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotter } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import {
+  freePort as closedPort,
+  type LexbridgeProcess,
+  startLexbridge,
+  type TestPerson,
+} from './support/lexbridge-process.ts';
 
 // What the Connectors page says about a connection follows what Lexbridge last learnt: a connection
 // whose tokens iManage revoked turns from "Authorised as …" into "Expired" (reason and time) once a
@@ -118,5 +123,76 @@ describe('connection status in the browser', () => {
     expect(await row.getByText(/as jsmith|John Smith/).count()).toBe(0);
     await shot(page, 'expired-after-reload');
     await page.context().close();
+  });
+
+  it('stops Authorise before sign-in with the diagnosis: unreachable address, unknown Client Id, wrong secret', async () => {
+    const shot = screenshotter('before-sign-in');
+    const admin = await signedIn(connectorAdmin);
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    await addConnector(admin, 'iManage Unreachable', {
+      clientId,
+      secretKey: clientSecret,
+      serverAddress: closed,
+    });
+    await addConnector(admin, 'iManage Unknown App', {
+      clientId: 'no-such-app',
+      secretKey: clientSecret,
+      serverAddress: emulator.url,
+    });
+    await addConnector(admin, 'iManage Wrong Secret', {
+      clientId,
+      secretKey: 'not-the-secret',
+      serverAddress: emulator.url,
+    });
+
+    const page = await signedIn(user);
+    const authorise = async (name: string) => {
+      const row = page.getByRole('listitem', { name });
+      await row.getByRole('button', { name: `Actions for ${name}` }).click();
+      await page.getByRole('menuitem', { name: 'Authorise' }).click();
+      await page.getByText(`Lexbridge did not send you to sign in to ${name}.`).waitFor();
+      await page.getByTestId('sign-in-check').waitFor();
+      expect(new URL(page.url()).origin).toBe(lexbridge.url);
+    };
+
+    await authorise('iManage Unreachable');
+    await page.getByTestId('sign-in-check').getByText('connection refused').waitFor();
+    await shot(page, 'unreachable');
+
+    await authorise('iManage Unknown App');
+    await page
+      .getByTestId('sign-in-check')
+      .getByText("did not accept the connector's Client Id or Secret Key")
+      .waitFor();
+    await shot(page, 'unknown-client-id');
+
+    await authorise('iManage Wrong Secret');
+    await page
+      .getByTestId('sign-in-check')
+      .getByText("did not accept the connector's Client Id or Secret Key")
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Authorise again' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit connector' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Tell your Connector Admin' }).click();
+    const message = await page.getByLabel('Message for your Connector Admin').inputValue();
+    expect(message).toContain('"iManage Wrong Secret"');
+    expect(message).toContain(emulator.url);
+    expect(message).toContain('Control Center');
+    await page.getByRole('button', { name: 'Copy message' }).waitFor();
+    await shot(page, 'wrong-secret-user');
+    await page.context().close();
+
+    // A Connector Admin gets "Edit connector" for the same failure.
+    const wrong = admin.getByRole('listitem', { name: 'iManage Wrong Secret' });
+    await admin.goto(`${lexbridge.url}/connectors`);
+    await wrong.getByRole('button', { name: 'Actions for iManage Wrong Secret' }).click();
+    await admin.getByRole('menuitem', { name: 'Authorise' }).click();
+    await admin.getByText('Lexbridge did not send you to sign in to iManage Wrong Secret.').waitFor();
+    await admin.getByTestId('sign-in-check').waitFor();
+    await shot(admin, 'wrong-secret-admin');
+    await admin.getByRole('button', { name: 'Edit connector' }).click();
+    await admin.getByRole('dialog').getByLabel('Secret Key').waitFor();
+    await shot(admin, 'edit-connector');
+    await admin.context().close();
   });
 });

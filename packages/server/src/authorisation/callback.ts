@@ -9,7 +9,7 @@ import type { Lexbridge } from '../context.ts';
 import { isAppError } from '../errors.ts';
 import type { RequestUser } from '../identity/person.ts';
 import { connections, oauthAttempts } from '../store/schema.ts';
-import { hashState } from './authorise.ts';
+import { hashState, resultPage as page } from './authorise.ts';
 import { findConnection, resumeWorkflowsUsing } from './connections.ts';
 import {
   nonConformAnswer,
@@ -39,13 +39,6 @@ export interface CallbackQuery {
 }
 
 const serverErrors = new Set<string>(authorisationResultCodes);
-
-/** The Connectors page, or the attempt's return path (kept with its own query), with the result added. */
-function page(params: Record<string, string | undefined>, returnTo?: string | null): string {
-  const url = new URL(returnTo || '/connectors', 'http://lexbridge.invalid');
-  for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
-  return `${url.pathname}${url.search}`;
-}
 
 type Attempt = typeof oauthAttempts.$inferSelect;
 

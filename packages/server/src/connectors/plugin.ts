@@ -152,6 +152,13 @@ export interface ConnectorOAuth<Settings> {
   /** The authorization server of this connector, built from its settings. */
   authorizationServer(context: PluginContext, connector: StoredConnector<Settings>): AuthorizationServer;
   /**
+   * Checked before the person is sent to the system's sign-in page, quickly and without signing
+   * anyone in (the server answers; where it can tell, it accepts the Client Id and Secret Key): the
+   * steps Test would show. With a `refusal` the engine keeps the person in Lexbridge and the
+   * Connectors page shows the diagnosis instead of a browser error or the system's error page.
+   */
+  precheck?(context: PluginContext, connector: StoredConnector<Settings>): Promise<SignInCheck>;
+  /**
    * Who a fresh token belongs to, asked of the system right after the code exchange. Throws an
    * AppError connector_unreachable when the system does not answer; any other failure is reported to
    * the user as account_lookup_failed.
@@ -175,6 +182,13 @@ export interface ConnectorOAuth<Settings> {
   tokenErrorCode?(answer: { status: number; contentType: string; body: string }): string | undefined;
   /** Sentences in the system's own terms; the generic wording is used for any left out. */
   messages?: OAuthMessages;
+}
+
+/** What the check before sign-in found: its steps, and why sending the person on would fail. */
+export interface SignInCheck {
+  steps: DiagnosticStep[];
+  /** The Connectors page's result code for the failure (server_unreachable, invalid_client, …); absent when nothing stops sign-in. */
+  refusal?: AuthorisationResultCode;
 }
 
 export interface OAuthMessages {

@@ -253,7 +253,7 @@ describe('authorisation failures leave nothing half-made', () => {
     await expectNothingStored(who);
   });
 
-  it('a wrong Secret Key → invalid_client', async () => {
+  it('a Secret Key changed to a wrong one during sign-in → invalid_client at the code exchange', async () => {
     const who = await signIn(server.lexbridge, { roles: ['User'] });
     const patch = (secretKey: string) =>
       fetch(`${server.url}/api/connectors/${connectorId}`, {
@@ -261,9 +261,11 @@ describe('authorisation failures leave nothing half-made', () => {
         headers: { ...admin.headers, 'content-type': 'application/json' },
         body: JSON.stringify({ config: { secretKey } }),
       });
-    expect((await patch('not-the-secret')).status).toBe(200);
     try {
-      const trip = await authoriseThroughEmulator(server, who, connectorId);
+      // The check before sign-in passed with the right secret; the exchange uses the wrong one.
+      const trip = await authoriseThroughEmulator(server, who, connectorId, {
+        beforeCallback: async () => expect((await patch('not-the-secret')).status).toBe(200),
+      });
       expect(trip.landing).toBe(`/connectors?error=invalid_client&connector=${connectorId}`);
       await expectNothingStored(who);
     } finally {

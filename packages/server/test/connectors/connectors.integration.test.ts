@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { ConnectorType } from '@lexbridge/contracts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oauthConnector } from '../../src/authorisation/oauth-client.ts';
 import { normaliseServerAddress } from '../../src/connectors/imanage/settings.ts';
+import { getConnectorRow } from '../../src/connectors/repository.ts';
 import { auditEvents, connections, connectors, workflows } from '../../src/store/schema.ts';
 import { captureLog } from '../foundation/capture.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
@@ -193,13 +195,21 @@ describe('connectors', () => {
       body: { type: 'imanage-cloud', name: 'iManage Cloud', config: {} },
     });
     expect(cloud.status).toBe(201);
-    const authorise = await fetch(
-      `${server.url}/api/connectors/${((await cloud.json()) as { id: string }).id}/authorise`,
-      { headers: { cookie: user.cookie }, redirect: 'manual' },
+    const cloudId = ((await cloud.json()) as { id: string }).id;
+    const { server: authServer } = oauthConnector(
+      server.lexbridge,
+      await getConnectorRow(server.lexbridge.store.db, cloudId),
     );
-    const location = new URL(authorise.headers.get('location')!);
-    expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:9/auth/oauth2/authorize');
-    expect(location.searchParams.get('client_id')).toBe('cloud-client');
+    expect(authServer.authorizationEndpoint).toBe('http://127.0.0.1:9/auth/oauth2/authorize');
+    expect(authServer.clientId).toBe('cloud-client');
+    // Nothing answers there: Authorise keeps the person in Lexbridge instead of a browser error.
+    const authorise = await fetch(`${server.url}/api/connectors/${cloudId}/authorise`, {
+      headers: { cookie: user.cookie },
+      redirect: 'manual',
+    });
+    expect(authorise.headers.get('location')).toBe(
+      `/connectors?error=server_unreachable&connector=${cloudId}&checked=before-sign-in`,
+    );
   });
 
   it('lists every connector to every signed-in user with their own status, and shows one', async () => {

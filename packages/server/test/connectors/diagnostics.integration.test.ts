@@ -60,7 +60,14 @@ describe('connector diagnostics', () => {
     expect(res.status).toBe(200);
     const report = (await res.json()) as DiagnosticsReport;
     expect(report.ok).toBe(true);
-    expect(report.steps.map((s) => s.name)).toEqual(['dns', 'tcp', 'tls', 'discovery', 'libraries']);
+    expect(report.steps.map((s) => s.name)).toEqual([
+      'dns',
+      'tcp',
+      'tls',
+      'discovery',
+      'client',
+      'libraries',
+    ]);
     expect(step(report, 'discovery').detail).toMatch(/iManage Work Server 10\.\d.*customer 1001.*jsmith/);
     expect(step(report, 'libraries').detail).toContain('ACTIVE');
     expect(formatReport(report)).toContain('All checks passed.');

@@ -1,6 +1,7 @@
 import type { DiagnosticStep } from '@lexbridge/contracts';
 import { isAppError } from '../../errors.ts';
 import { advice } from '../diagnostics/advice.ts';
+import { checkClientCredentials } from '../diagnostics/client-check.ts';
 import {
   checkNetwork,
   reachAdvice,
@@ -9,7 +10,16 @@ import {
   stepSkipped,
   stepTimeoutMs,
 } from '../diagnostics/steps.ts';
-import type { AccessGrant, ConnectorDiagnostics, PluginContext, UserAccess } from '../plugin.ts';
+import {
+  type AccessGrant,
+  type ConnectorDiagnostics,
+  oauthCallbackPath,
+  type PluginContext,
+  type SignInCheck,
+  type StoredConnector,
+  type UserAccess,
+} from '../plugin.ts';
+import { imanageAuthorizationServer, imanageCredentialsAdvice } from './authorization-server.ts';
 import { type DiscoveryResult, fetchDiscovery, majorMinor } from './discovery.ts';
 import { type ImanageServer, imanageServer } from './server.ts';
 import type { ImanageSettings } from './settings.ts';
@@ -40,11 +50,55 @@ export const imanageDiagnostics: ConnectorDiagnostics<ImanageSettings> = {
       const grant = token && 'grant' in token ? token.grant : undefined;
       const discovery = await discoveryStep(context, server, grant, access);
       steps.push(discovery.step);
-      steps.push(await afterDiscovery(server, discovery, access, token));
+      const client =
+        discovery.step.ok || discovery.tokenRefused ? await clientStep(context, connector) : undefined;
+      if (client) steps.push(client.step);
+      steps.push(
+        client?.refused
+          ? stepSkipped(
+              'libraries',
+              labels.libraries,
+              "Skipped: iManage does not accept the connector's Client Id or Secret Key (see above).",
+            )
+          : await afterDiscovery(server, discovery, access, token),
+      );
     }
     return { target: server.serverAddress, steps };
   },
 };
+
+function clientStep(context: PluginContext, connector: StoredConnector<ImanageSettings>) {
+  return checkClientCredentials(imanageAuthorizationServer(context, connector), {
+    redirectUri: `${context.config.publicUrl}${oauthCallbackPath}`,
+    systemName,
+    credentialsAdvice: imanageCredentialsAdvice,
+  });
+}
+
+/**
+ * Before anyone is sent to sign in: the network, GET /api without a token (an iManage server
+ * answers), and the Client Id and Secret Key, as Test checks them. A server without /api passes when
+ * its token endpoint answers like an OAuth 2.0 server.
+ */
+export async function imanageSignInCheck(
+  context: PluginContext,
+  connector: StoredConnector<ImanageSettings>,
+): Promise<SignInCheck> {
+  const server = imanageServer(context, connector);
+  const steps: DiagnosticStep[] = [];
+  const target = { address: server.serverAddress, caBundle: server.caBundle, systemName };
+  if (!(await checkNetwork(context.config, target, steps))) return { steps, refusal: 'server_unreachable' };
+  const discovery = await discoveryStep(context, server, undefined, undefined);
+  steps.push(discovery.step);
+  if (discovery.unreachable) return { steps, refusal: 'server_unreachable' };
+  const client = await clientStep(context, connector);
+  steps.push(client.step);
+  if (!client.step.ok && !client.refused) return { steps, refusal: 'server_unreachable' };
+  // A plain OAuth 2.0 server has no /api: its token endpoint answering like one is enough.
+  if (!discovery.step.ok && !client.refused && client.step.skipped)
+    return { steps, refusal: 'server_not_recognised' };
+  return { steps, ...(client.refused ? { refusal: client.refused } : {}) };
+}
 
 /** The libraries step, or why it is skipped: the server, or the person's authorisation, stopped the test. */
 async function afterDiscovery(
@@ -95,6 +149,8 @@ interface Discovery {
   step: DiagnosticStep;
   /** The server answered, but refused the person's token even after renewing it (or it could not be renewed). */
   tokenRefused?: boolean;
+  /** GET /api got no answer at all. */
+  unreachable?: boolean;
 }
 
 async function discover(context: PluginContext, server: ImanageServer, accessToken: string | undefined) {
@@ -155,7 +211,7 @@ async function discoveryStep(
       };
     }
   }
-  if (!answer.result) return { step: answer.failed };
+  if (!answer.result) return { step: answer.failed, unreachable: true };
   return { step: discoveryAnswer(server, answer.result, accessToken) };
 }
 

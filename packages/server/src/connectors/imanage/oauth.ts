@@ -1,30 +1,19 @@
 import type { AuthorisationResultCode } from '@lexbridge/contracts';
 import type { ConnectorOAuth, OAuthMessages } from '../plugin.ts';
+import { imanageAuthorizationServer, imanageCredentialsAdvice } from './authorization-server.ts';
+import { imanageSignInCheck } from './diagnostics.ts';
 import { lookUpAccount } from './discovery.ts';
 import { imanageServer } from './server.ts';
 import type { ImanageSettings } from './settings.ts';
 
 /**
  * Per-user authorisation at an iManage Work Server: OAuth 2.0 with the server's own endpoints
- * ({server}/auth/oauth2/authorize and /token; iManage has no discovery document), client_secret_post
- * unless the connector asks for HTTP Basic, and the account learnt from GET {server}/api.
+ * (authorization-server.ts), checked before anyone is sent to sign in (the server answers, and
+ * accepts the Client Id and Secret Key), and the account learnt from GET {server}/api.
  */
 export const imanageOAuth: ConnectorOAuth<ImanageSettings> = {
-  authorizationServer(context, connector) {
-    const server = imanageServer(context, connector);
-    return {
-      issuer: server.serverAddress,
-      authorizationEndpoint: `${server.serverAddress}/auth/oauth2/authorize`,
-      tokenEndpoint: `${server.serverAddress}/auth/oauth2/token`,
-      clientId: server.clientId,
-      clientSecret: server.clientSecret,
-      clientAuthentication: server.clientAuthentication,
-      scope: server.scope,
-      wantsRefreshToken: server.wantsRefreshToken,
-      dispatcher: server.dispatcher,
-      address: server.serverAddress,
-    };
-  },
+  authorizationServer: imanageAuthorizationServer,
+  precheck: imanageSignInCheck,
   lookUpAccount(context, connector, tokens) {
     return lookUpAccount(imanageServer(context, connector), tokens.accessToken);
   },
@@ -65,8 +54,7 @@ function imanageMessages(): OAuthMessages {
     },
     invalid_client: {
       message: "The iManage server did not accept the connector's Client Id or Secret Key.",
-      nextStep:
-        'A Connector Admin should copy the Client Id and generate a new Secret Key in Control Center (Settings > Applications), save them on the connector, and authorise again.',
+      nextStep: imanageCredentialsAdvice,
     },
     invalid_grant: {
       message:

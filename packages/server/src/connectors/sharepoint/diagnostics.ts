@@ -1,9 +1,16 @@
-import type { DiagnosticStep } from '@lexbridge/contracts';
+import type { AuthorisationResultCode, DiagnosticStep } from '@lexbridge/contracts';
 import { request } from 'undici';
 import { isAppError } from '../../errors.ts';
 import { advice } from '../diagnostics/advice.ts';
 import { checkNetwork, stepFailed, stepOk, stepSkipped, stepTimeoutMs } from '../diagnostics/steps.ts';
-import type { ConnectorDiagnostics, PluginContext, UserAccess } from '../plugin.ts';
+import {
+  type ConnectorDiagnostics,
+  oauthCallbackPath,
+  type PluginContext,
+  type SignInCheck,
+  type StoredConnector,
+  type UserAccess,
+} from '../plugin.ts';
 import { entraProblem, firstLine } from './entra.ts';
 import { graphClientFor, type SharepointServer, sharepointServer } from './server.ts';
 import type { SharepointSettings } from './settings.ts';
@@ -89,34 +96,69 @@ async function tenantStep(server: SharepointServer) {
   }
 }
 
-/** A client-credentials request checks the Client Id and Secret Key without any person's sign-in. */
-async function appStep(server: SharepointServer) {
+/** The app step's verdict from a token-endpoint answer; undefined when the answer does not tell. */
+function appVerdict(status: number, body: Record<string, unknown>): DiagnosticStep | undefined {
+  if (status === 200)
+    return stepOk('app', labels.app, 'Microsoft Entra ID accepted the Client Id and Secret Key.');
+  const description = typeof body.error_description === 'string' ? body.error_description : undefined;
+  const problem = entraProblem(description);
+  if (
+    (problem && !problem.reauthorise) ||
+    body.error === 'invalid_client' ||
+    body.error === 'unauthorized_client'
+  )
+    return problemStep(
+      'app',
+      labels.app,
+      description,
+      `The sign-in service refused the app (${String(body.error)})`,
+    );
+  return undefined;
+}
+
+/**
+ * A client-credentials request checks the Client Id and Secret Key without any person's sign-in.
+ * Where that grant is not allowed, a code exchange with a code that cannot exist does: Entra checks
+ * the client before the code, so a refused code (invalid_grant) means the secret was accepted.
+ */
+async function appStep(server: SharepointServer, redirectUri: string) {
+  const tokenEndpoint = `${server.authority}/oauth2/v2.0/token`;
+  const credentials = { client_id: server.clientId, client_secret: server.clientSecret };
   try {
-    const { status, body } = await post(server, `${server.authority}/oauth2/v2.0/token`, {
+    const first = await post(server, tokenEndpoint, {
       grant_type: 'client_credentials',
-      client_id: server.clientId,
-      client_secret: server.clientSecret,
+      ...credentials,
       scope: `${server.graphHost}/.default`,
     });
-    if (status === 200)
-      return stepOk('app', labels.app, 'Microsoft Entra ID accepted the Client Id and Secret Key.');
-    const description = typeof body.error_description === 'string' ? body.error_description : undefined;
-    if (entraProblem(description) || body.error === 'invalid_client' || body.error === 'unauthorized_client')
-      return problemStep(
+    const verdict = appVerdict(first.status, first.body);
+    if (verdict) return verdict;
+    const second = await post(server, tokenEndpoint, {
+      grant_type: 'authorization_code',
+      code: 'lexbridge-credentials-check-not-a-code',
+      redirect_uri: redirectUri,
+      ...credentials,
+    });
+    const byCode = appVerdict(second.status, second.body);
+    if (byCode) return byCode;
+    if (second.body.error === 'invalid_grant')
+      return stepOk(
         'app',
         labels.app,
-        description,
-        `The sign-in service refused the app (${String(body.error)})`,
+        'Microsoft Entra ID accepted the Client Id and Secret Key (a made-up sign-in code was refused, as expected).',
       );
+    const description =
+      typeof first.body.error_description === 'string' ? first.body.error_description : undefined;
     return stepSkipped(
       'app',
       labels.app,
-      `The sign-in service would not check the secret without a person (${String(body.error ?? status)}: ${firstLine(description)}); authorising shows whether it is right.`,
+      `The sign-in service would not check the secret without a person (${String(first.body.error ?? first.status)}: ${firstLine(description)}); authorising shows whether it is right.`,
     );
   } catch (err) {
     return stepFailed('app', labels.app, `The token endpoint did not answer: ${(err as Error).message}.`, []);
   }
 }
+
+const redirectUriOf = (context: PluginContext) => `${context.config.publicUrl}${oauthCallbackPath}`;
 
 async function graphStep(server: SharepointServer) {
   try {
@@ -170,6 +212,33 @@ async function meStep(server: SharepointServer, access: UserAccess) {
   }
 }
 
+/** The result code for the Connectors page when the app step failed: a refused secret, or an unknown app. */
+function appRefusal(step: DiagnosticStep): AuthorisationResultCode | undefined {
+  if (step.ok) return undefined;
+  if (/did not answer/.test(step.detail)) return 'server_unreachable';
+  return /\[app_not_found\]|unauthorized_client/.test(step.detail) ? 'unauthorized_client' : 'invalid_client';
+}
+
+/**
+ * Before anyone is sent to Microsoft's sign-in page: the sign-in host answers, the tenant exists, and
+ * Entra accepts the Client Id and Secret Key (a wrong or expired secret, an unknown app), as Test checks.
+ */
+export async function sharepointSignInCheck(
+  context: PluginContext,
+  connector: StoredConnector<SharepointSettings>,
+): Promise<SignInCheck> {
+  const server = sharepointServer(context, connector);
+  const steps: DiagnosticStep[] = [];
+  if (!(await network(context, server, 'signin', steps))) return { steps, refusal: 'server_unreachable' };
+  const tenant = await tenantStep(server);
+  steps.push(tenant);
+  if (!tenant.ok) return { steps, refusal: 'invalid_request' };
+  const app = await appStep(server, redirectUriOf(context));
+  steps.push(app);
+  const refusal = appRefusal(app);
+  return { steps, ...(refusal ? { refusal } : {}) };
+}
+
 export const sharepointDiagnostics: ConnectorDiagnostics<SharepointSettings> = {
   async run(context, connector, access) {
     const server = sharepointServer(context, connector);
@@ -180,7 +249,7 @@ export const sharepointDiagnostics: ConnectorDiagnostics<SharepointSettings> = {
       steps.push(tenant);
       steps.push(
         tenant.ok
-          ? await appStep(server)
+          ? await appStep(server, redirectUriOf(context))
           : stepSkipped('app', labels.app, 'Skipped: the tenant was not found.'),
       );
     }

@@ -2,6 +2,7 @@ import type { AuthorisationResultCode } from '@lexbridge/contracts';
 import { request } from 'undici';
 import { AppError } from '../../errors.ts';
 import type { ConnectorOAuth, OAuthMessages } from '../plugin.ts';
+import { sharepointSignInCheck } from './diagnostics.ts';
 import { classifyEntraTokenError } from './entra.ts';
 import { sharepointServer } from './server.ts';
 import type { SharepointSettings } from './settings.ts';
@@ -30,6 +31,7 @@ export const sharepointOAuth: ConnectorOAuth<SharepointSettings> = {
       address: server.loginHost,
     };
   },
+  precheck: sharepointSignInCheck,
   async lookUpAccount(context, connector, tokens) {
     const server = sharepointServer(context, connector);
     const res = await request(`${server.graphBase}/me`, {

@@ -135,18 +135,30 @@ describe('SharePoint sign-in (Entra ID v2 at the Graph emulator)', () => {
       ok: false,
       detail: expect.stringContaining('[tenant_not_found]'),
     });
-    expect((await authoriseAt(server, graph, user, id)).page).toContain('AADSTS90002');
+    // Authorise stops before Microsoft's page (which would show AADSTS90002), with Test's diagnosis.
+    const start = await fetch(`${server.url}/api/connectors/${id}/authorise`, {
+      headers: { cookie: user.cookie },
+      redirect: 'manual',
+    });
+    expect(start.headers.get('location')).toBe(
+      `/connectors?error=invalid_request&connector=${id}&checked=before-sign-in`,
+    );
   });
 
-  it('an expired secret fails the code exchange as invalid_client, in SharePoint’s words', async () => {
+  it('an expired secret stops Authorise before sign-in as invalid_client, in SharePoint’s words', async () => {
     const created = await createSharepointConnector(
       server,
       admin,
       connectorConfig(graph, { secretKey: graph.app.expiredSecret }),
     );
     const id = created.body.id as string;
-    const trip = await authoriseAt(server, graph, user, id);
-    expect(trip.landing).toBe(`/connectors?error=invalid_client&connector=${id}`);
+    const start = await fetch(`${server.url}/api/connectors/${id}/authorise`, {
+      headers: { cookie: user.cookie },
+      redirect: 'manual',
+    });
+    expect(start.headers.get('location')).toBe(
+      `/connectors?error=invalid_client&connector=${id}&checked=before-sign-in`,
+    );
     const types = await api('/api/connector-types', user);
     const sharepoint = (
       types.body.types as { type: string; authorisationMessages: Record<string, { message: string }> }[]

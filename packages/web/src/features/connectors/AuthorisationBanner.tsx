@@ -6,17 +6,25 @@ import {
   MessageBarTitle,
 } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
+import type { Connector } from '@lexbridge/contracts';
 import { authorisationResultCode, authorisationResultMessage } from '@lexbridge/contracts';
 import { useEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router';
-import { startAuthorisation, useConnectors, useConnectorTypes } from './api.ts';
+import { AuthorisationFailure } from './AuthorisationFailure.tsx';
+import { useConnectors, useConnectorTypes } from './api.ts';
 
 /**
  * The outcome of an authorisation, after the system's sign-in page sent the browser back here as
  * /connectors?authorised=<id> or /connectors?error=<code>&connector=<id>: what happened, in plain
  * words, and the next step. It takes focus so screen readers announce it.
  */
-export function AuthorisationBanner() {
+export function AuthorisationBanner({
+  admin,
+  onEdit,
+}: {
+  admin: boolean;
+  onEdit(connector: Connector): void;
+}) {
   const [params, setParams] = useSearchParams();
   const connectors = useConnectors();
   const types = useConnectorTypes();
@@ -66,27 +74,18 @@ export function AuthorisationBanner() {
   }
 
   const type = types.data?.find((t) => t.type === connector?.type);
-  const result = authorisationResultMessage(authorisationResultCode(errorCode ?? ''), type);
+  const code = authorisationResultCode(errorCode ?? '');
   return (
     <div ref={ref} tabIndex={-1} style={{ outline: 'none' }}>
-      <MessageBar intent="error" layout="multiline" politeness="assertive">
-        <MessageBarBody>
-          <MessageBarTitle>Authorising {name} did not work.</MessageBarTitle>
-          {result.message} {result.nextStep}
-        </MessageBarBody>
-        <MessageBarActions
-          containerAction={
-            <Button
-              appearance="transparent"
-              aria-label="Dismiss"
-              icon={<DismissRegular />}
-              onClick={dismiss}
-            />
-          }
-        >
-          {connector && <Button onClick={() => startAuthorisation(connector.id)}>Authorise again</Button>}
-        </MessageBarActions>
-      </MessageBar>
+      <AuthorisationFailure
+        connector={connector}
+        code={code}
+        text={authorisationResultMessage(code, type)}
+        beforeSignIn={params.get('checked') === 'before-sign-in'}
+        admin={admin}
+        onEdit={onEdit}
+        onDismiss={dismiss}
+      />
     </div>
   );
 }

@@ -66,7 +66,7 @@ export function ConnectorsPage({ me }: { me: Me }) {
         Connectors
       </PageHeading>
       <div className={styles.banners}>
-        <AuthorisationBanner />
+        <AuthorisationBanner admin={admin} onEdit={(connector) => setAction({ kind: 'edit', connector })} />
         {notice && (
           <MessageBar intent="success" layout="multiline">
             <MessageBarBody>{notice}</MessageBarBody>
