@@ -119,6 +119,20 @@ export const runCountsSchema = z.object({
   failed: z.number(),
 });
 
+export const runWaitingSchema = z.object({
+  /** Which side of the workflow stopped answering. */
+  side: z.enum(['source', 'target']),
+  /** The system's name, e.g. "iManage". */
+  system: z.string(),
+  /** Plain words: what is happening and what the run does about it. */
+  reason: z.string(),
+  /** The technical cause (for an administrator), behind "Details". */
+  detail: z.string(),
+  since: z.string(),
+  nextAttemptAt: z.string(),
+});
+export type RunWaiting = z.infer<typeof runWaitingSchema>;
+
 export const workflowRunSchema = z.object({
   id: z.uuid(),
   workflowId: z.uuid(),
@@ -138,6 +152,11 @@ export const workflowRunSchema = z.object({
   durationMs: z.number().nullable(),
   errorCode: z.string().nullable(),
   error: z.string().nullable(),
+  /**
+   * Set while a running run waits for a system that stopped answering: it starts no new item and
+   * tries the system again at `nextAttemptAt`, carrying on once it answers. Null otherwise.
+   */
+  waiting: runWaitingSchema.nullable(),
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
@@ -171,6 +190,8 @@ export const runItemSchema = z.object({
   bytes: z.number(),
   errorCode: z.string().nullable(),
   error: z.string().nullable(),
+  /** The technical cause behind `error`'s plain words, when there is one (shown behind "Details"). */
+  detail: z.string().nullable(),
   /** A two-way conflict: both sides' versions, which edit was kept, and where the other one went. */
   conflict: z
     .object({

@@ -211,6 +211,11 @@ export const errorCodes = {
     status: 500,
     message: 'The workflow run failed. Its run history says why; it will be tried again.',
   },
+  workflow_run_interrupted: {
+    status: 503,
+    message:
+      'A system the run uses stopped answering for too long, so the run stopped; it carries on from where it stopped when it runs again.',
+  },
   workflow_item_failed: { status: 500, message: 'An item could not be copied.' },
   workflow_item_verification_failed: {
     status: 500,

@@ -110,6 +110,33 @@ export async function withRetries<T>(
   }
 }
 
+/** Codes of a system that did not answer at all: refused, reset, timed out, or not found in DNS. */
+const unansweredCodes = new Set([
+  ...transientCodes,
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
+
+/**
+ * True when a failure says the system is not answering (an outage) rather than refusing this one
+ * request: the connection was refused, reset or timed out, its name did not resolve, or a retryable
+ * failure (a 5xx) outlasted its retries. A rate limit is the system answering, so it is no outage.
+ */
+export function isOutage(err: unknown): boolean {
+  let current: unknown = err;
+  let exhaustedRetryable = false;
+  for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'connector_rate_limited' || code === 'content_invalid') return false;
+    if (typeof code === 'string' && unansweredCodes.has(code)) return true;
+    if (exhausted.has(current) && hinted(current)?.retryable) exhaustedRetryable = true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return exhaustedRetryable;
+}
+
 /** Gives `to` (an error translated from `from`) the exhausted mark of `from`; returns `to`. */
 export function carryRetryState<T>(from: unknown, to: T): T {
   if (from && typeof from === 'object' && exhausted.has(from) && to && typeof to === 'object')

@@ -220,6 +220,7 @@ function publishRunKind(
   return {
     label: 'publish',
     dryRun: false,
+    connectorIds: { source: publish.sourceConnectorId, target: destination.connectorId },
     async open(signal) {
       const source = await openContentStore(lexbridge, key(publish.sourceConnectorId), { signal });
       const target = await openContentStore(lexbridge, key(destination.connectorId), {

@@ -193,6 +193,8 @@ export const workflowRuns = pgTable(
     bytesPlanned: bigint('bytes_planned', { mode: 'number' }).notNull().default(0),
     errorCode: text('error_code'),
     error: text('error'),
+    /** While a system does not answer (0010_run_waiting): workflows/outage.ts's WaitingState. */
+    waiting: jsonb('waiting').$type<Record<string, string>>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
@@ -224,6 +226,8 @@ export const runItems = pgTable(
     sha256: text('sha256'),
     errorCode: text('error_code'),
     error: text('error'),
+    /** The technical detail behind `error`'s plain words (0010_run_waiting). */
+    detail: text('detail'),
     /** Two-way sync: 'forward' (source to target) or 'backward'. */
     direction: text('direction', { enum: ['forward', 'backward'] }),
     /** Two-way sync: a conflict's two versions and how it was resolved (RunItem['conflict']). */

@@ -127,6 +127,7 @@ export function toRunResponse(run: RunRow): WorkflowRun {
     durationMs: run.startedAt && end ? end.getTime() - run.startedAt.getTime() : null,
     errorCode: run.errorCode,
     error: run.error,
+    waiting: run.status === 'running' ? ((run.waiting as WorkflowRun['waiting']) ?? null) : null,
   };
 }
 
@@ -142,6 +143,7 @@ export function toRunItemResponse(item: RunItemRow): RunItem {
     bytes: Number(item.bytes),
     errorCode: item.errorCode,
     error: item.error,
+    detail: item.detail ?? null,
     direction: item.direction ?? null,
     conflict: (item.conflict as RunItem['conflict']) ?? null,
     at: item.at.toISOString(),

@@ -170,15 +170,16 @@ function insertItems(runId: string, items: RunItemRecord[]): SQL {
     sha256: i.sha256 ?? null,
     error_code: i.errorCode ?? null,
     error: i.error ?? null,
+    detail: i.detail ?? null,
     direction: i.direction ?? null,
     conflict: i.conflict ?? null,
   }));
   return sql`INSERT INTO run_items (run_id, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error,
-      direction, conflict)
+      detail, direction, conflict)
     SELECT ${runId}::uuid, action, kind, outcome, source_id, source_path, target_id, target_path, renamed_from, bytes, sha256, error_code, error,
-      direction, conflict
+      detail, direction, conflict
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(action text, kind text, outcome text, source_id text, source_path text, target_id text,
-      target_path text, renamed_from text, bytes bigint, sha256 text, error_code text, error text, direction text, conflict jsonb)`;
+      target_path text, renamed_from text, bytes bigint, sha256 text, error_code text, error text, detail text, direction text, conflict jsonb)`;
 }
 
 function upsertLinks(workflowId: string, links: LinkRow[]): SQL {

@@ -12,6 +12,8 @@ import type { DbOrTx } from '../store/db.ts';
 import { workflowRuns } from '../store/schema.ts';
 import { type ExecuteInput, executePlan, ReauthoriseNeeded } from './executor.ts';
 import type { RunRow } from './model.ts';
+import { OutageInterrupted } from './outage.ts';
+import { type RunOutageOptions, runOutageGate } from './outage-run.ts';
 import type { Action, LinkRow } from './planner.ts';
 import { RunRecorder } from './recorder.ts';
 
@@ -57,6 +59,8 @@ export type RunKind = RunWork & {
   >;
   /** True when the run did not finish its work though no item failed (an archive's removals held): partial. */
   incomplete?(): boolean;
+  /** The connectors of the source and target, to name their systems while a run waits for one. */
+  connectorIds?: { source: string; target: string };
   /** Records a finished run (its status is written in the same transaction). */
   complete(tx: DbOrTx, status: RunStatus, recorder: RunRecorder): Promise<void>;
   /** The run stopped because a connection needs re-authorisation. */
@@ -67,6 +71,8 @@ export interface ExecuteRunOptions {
   log: Logger;
   /** Stops the run (process shutdown); it resumes later from its links. */
   signal?: AbortSignal;
+  /** How the run meets an outage (outage.ts; tests shorten it). */
+  outage?: RunOutageOptions;
 }
 
 /**
@@ -106,15 +112,26 @@ export async function finishRun(
 ): Promise<void> {
   await db
     .update(workflowRuns)
-    .set({ status, finishedAt: new Date(), leaseOwner: null, ...(error ?? {}) })
+    .set({
+      status,
+      finishedAt: new Date(),
+      leaseOwner: null,
+      waiting: null,
+      // A run that resumed after an interruption no longer says it was interrupted.
+      ...(error ?? (status === 'failed' ? {} : { errorCode: null, error: null })),
+    })
     .where(eq(workflowRuns.id, runId));
   if (status === 'failed' || status === 'partial') await notify(db, { type: 'run.failed', runId });
 }
 
-async function requeue(db: DbOrTx, runId: string): Promise<void> {
+async function requeue(
+  db: DbOrTx,
+  runId: string,
+  said?: { errorCode: string; error: string },
+): Promise<void> {
   await db
     .update(workflowRuns)
-    .set({ status: 'queued', heartbeatAt: null, leaseOwner: null })
+    .set({ status: 'queued', heartbeatAt: null, leaseOwner: null, waiting: null, ...(said ?? {}) })
     .where(eq(workflowRuns.id, runId));
 }
 
@@ -132,6 +149,11 @@ export async function executeRun(
   const recorder = new RunRecorder(db, run.id, run.workflowId, () => cancel.abort());
   const observed = observeRun(lexbridge, run);
   let stores: Stores | undefined;
+  const complete = (status: RunStatus) =>
+    db.transaction(async (tx) => {
+      await finishRun(tx, run.id, status);
+      await kind.complete(tx, status, recorder);
+    });
   try {
     stores = await kind.open(signal);
     if (!kind.dryRun)
@@ -142,7 +164,9 @@ export async function executeRun(
     } else {
       const { actions, links } = await kind.plan(stores, signal);
       log.info({ runId: run.id, actions: actions.length }, `${kind.label} planned`);
+      const outage = await runOutageGate(lexbridge, run.id, kind, stores, { ...options, signal });
       await executePlan({
+        outage,
         runId: run.id,
         workflowId: run.workflowId,
         dryRun: kind.dryRun,
@@ -166,10 +190,7 @@ export async function executeRun(
       : recorder.counts.failed > 0 || kind.incomplete?.()
         ? 'partial'
         : 'succeeded';
-    await db.transaction(async (tx) => {
-      await finishRun(tx, run.id, status);
-      await kind.complete(tx, status, recorder);
-    });
+    await complete(status);
   } catch (err) {
     await recorder
       .stop()
@@ -222,6 +243,20 @@ async function triage(
     return;
   }
   if (options.signal?.aborted) throw err;
+  if (err instanceof OutageInterrupted) {
+    // Waited long enough: stop, and resume from the links when the queue tries the run again.
+    options.log.warn({ runId: run.id, system: err.system }, `${kind.label} interrupted by an outage`);
+    const resumes = run.attempts < maxRunAttempts;
+    const said = {
+      errorCode: 'workflow_run_interrupted',
+      error: resumes
+        ? `Interrupted — will resume: ${err.message}`
+        : `Interrupted: ${err.message.replace(/;.*$/, '.')} Run it again once ${err.system} answers; it carries on from where it stopped.`,
+    };
+    if (!resumes) return finishRun(lexbridge.store.db, run.id, 'interrupted', said);
+    await requeue(lexbridge.store.db, run.id, said);
+    throw err; // the job queue tries the run again later
+  }
   if (isRetryable(err, { includeExhausted: true }) && run.attempts < maxRunAttempts) {
     await requeue(lexbridge.store.db, run.id);
     throw err; // the job queue retries with backoff

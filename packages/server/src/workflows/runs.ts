@@ -281,6 +281,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         target: await open(workflow.targetConnectorId!),
       };
     },
+    connectorIds: { source: workflow.sourceConnectorId!, target: workflow.targetConnectorId! },
     ...(workflow.type === 'two_way_sync' ? twoWayWork(lexbridge, run, workflow, log) : oneWayWork()),
     execution: {
       sourceRootId: sourceRoot.id,

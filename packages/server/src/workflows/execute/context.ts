@@ -1,14 +1,33 @@
 import type { ContentItem } from '../../connectors/content.ts';
+import { OutageGate, type Side } from '../outage.ts';
 import { type Action, type LinkRow, ROOT_PARENT } from '../planner.ts';
 import type { Counter, RunItemRecord } from '../recorder.ts';
 import type { ExecuteInput } from './input.ts';
+import { sideTagged } from './watch.ts';
 
 /** An action that names a source item. */
 export type ItemAction = Extract<Action, { item: ContentItem }>;
 
 /** What every step of a plan's execution shares: the input, and the links as the run changes them. */
 export class Execution {
-  constructor(readonly input: ExecuteInput) {}
+  readonly input: ExecuteInput;
+  readonly outage: OutageGate;
+
+  constructor(input: ExecuteInput) {
+    // Failures say which side they came from, for the outage gate and the items' messages.
+    this.input = {
+      ...input,
+      source: sideTagged(input.source, 'source'),
+      target: sideTagged(input.target, 'target'),
+    };
+    this.outage =
+      input.outage ??
+      new OutageGate({
+        probe: (side, signal) => probeStore(this.input, side, signal),
+        signal: input.signal,
+        log: input.log,
+      });
+  }
 
   get links(): Map<string, LinkRow> {
     return this.input.links;
@@ -85,6 +104,17 @@ export class Execution {
       renamedFrom: action.name !== action.item.name ? action.item.name : null,
     };
   }
+}
+
+/** One cheap call that needs the side's system: the first child of the run's root there. */
+export async function probeStore(
+  input: Pick<ExecuteInput, 'source' | 'target' | 'sourceRootId' | 'targetRootId'>,
+  side: Side,
+  signal: AbortSignal,
+): Promise<void> {
+  const [store, rootId] =
+    side === 'source' ? [input.source, input.sourceRootId] : [input.target, input.targetRootId];
+  for await (const _first of store.listChildren(rootId, signal)) break;
 }
 
 /** The target side's state as a write left it, recorded so that a two-way pass knows its own write. */

@@ -1,5 +1,6 @@
 import type { ContentStore } from '../../connectors/content.ts';
 import type { Logger } from '../../log.ts';
+import type { OutageGate } from '../outage.ts';
 import type { Action, LinkRow } from '../planner.ts';
 import type { RunRecorder } from '../recorder.ts';
 
@@ -26,6 +27,11 @@ export interface ExecuteInput {
   signal: AbortSignal;
   recorder: PlanRecorder;
   log: Logger;
+  /**
+   * The run's outage gate (outage.ts): waits for a system that stopped answering, and says so. Without
+   * one, the executor keeps its own that probes the stores and reports nowhere.
+   */
+  outage?: OutageGate;
   /** Attempts per item for retryable failures. */
   attempts?: number;
   /** Connectors whose per-process slots each document copy holds, and how many slots each has. */

@@ -1,8 +1,10 @@
 import { ContentError } from '../../connectors/content.ts';
 import { withRetries } from '../../retry.ts';
+import { taggedSide } from '../outage.ts';
 import type { Action } from '../planner.ts';
 import type { Counter, RunItemRecord } from '../recorder.ts';
 import type { Execution } from './context.ts';
+import { plainFailure } from './plain-failure.ts';
 
 /** A failure that stops the whole run: the owner must re-authorise a connection. */
 export class ReauthoriseNeeded extends Error {
@@ -29,20 +31,21 @@ export const counterOf: Partial<Record<Action['type'], Counter>> = {
   skip: 'skipped',
 };
 
-/** Plain words for an item's failure, with a stable code. */
-export function describeFailure(err: unknown): { errorCode: string; error: string } {
-  if (err instanceof VerificationFailed)
-    return { errorCode: 'workflow_item_verification_failed', error: err.message };
-  if (err instanceof ContentError) return { errorCode: err.code, error: err.message };
-  const message = err instanceof Error ? err.message : String(err);
-  return { errorCode: 'workflow_item_failed', error: `The item could not be copied: ${message}` };
+/** Plain words for an item's failure, with a stable code (and the technical detail, when there is one). */
+export function describeFailure(
+  err: unknown,
+  system?: string,
+): { errorCode: string; error: string; detail: string | null } {
+  return plainFailure(err, err instanceof VerificationFailed, system);
 }
 
-export type ItemWork = () => Promise<Partial<Omit<RunItemRecord, 'action' | 'kind'>> | void>;
+export type ItemWork = () => Promise<Partial<Omit<RunItemRecord, 'action' | 'kind'>> | undefined>;
 
 /**
  * Runs one action, retrying transient failures, and records its outcome (work may report a skip). A
- * dry run records the action as planned; an aborted run records nothing.
+ * dry run records the action as planned; an aborted run records nothing. While the run waits for a
+ * system that stopped answering, no action starts; one that failed on the outage is tried again once
+ * the system answers (outage.ts), so an outage fails no item.
  */
 export async function perform(
   run: Execution,
@@ -50,28 +53,51 @@ export async function perform(
   work: ItemWork,
   base: Omit<RunItemRecord, 'action' | 'outcome'>,
 ): Promise<void> {
-  const { input } = run;
+  const { input, outage } = run;
   if (input.signal.aborted) return;
   if (input.dryRun)
     return run.record(action, { ...base, outcome: 'planned' }, counterOf[action.type] ?? null);
+  for (let attempt = 1; ; attempt++) {
+    if (!(await whenAnswering(run, () => outage.ready()))) return;
+    try {
+      const result = await withRetries(() => work(), {
+        policy: { attempts: input.attempts ?? 5, baseDelayMs: 500, maxDelayMs: 30_000 },
+        signal: input.signal,
+        onRetry: (err, attempt, delayMs) =>
+          input.log.warn({ err, attempt, delayMs, item: base.sourcePath }, 'retrying an item'),
+      });
+      outage.answered();
+      const outcome = result?.outcome ?? 'done';
+      run.record(
+        action,
+        { ...base, ...(result ?? {}), outcome },
+        outcome === 'skipped' ? 'skipped' : (counterOf[action.type] ?? null),
+      );
+      return;
+    } catch (err) {
+      if (input.signal.aborted) return;
+      if (err instanceof ContentError && err.code === 'content_reauthorise') throw new ReauthoriseNeeded(err);
+      const side = outage.outageSide(err);
+      if (side && attempt < outage.policy.itemAttempts) {
+        if (!(await whenAnswering(run, () => outage.failed(side, err)))) return;
+        continue;
+      }
+      input.log.warn({ err, item: base.sourcePath }, 'item failed');
+      const system = outage.system(side ?? taggedSide(err) ?? 'source');
+      run.record(action, { ...base, outcome: 'failed', ...describeFailure(err, system) }, 'failed');
+      return;
+    }
+  }
+}
+
+/** Waits for the gate; false when the run was cancelled or stopped meanwhile (OutageInterrupted is thrown). */
+async function whenAnswering(run: Execution, wait: () => Promise<void>): Promise<boolean> {
   try {
-    const result = await withRetries(() => work(), {
-      policy: { attempts: input.attempts ?? 5, baseDelayMs: 500, maxDelayMs: 30_000 },
-      signal: input.signal,
-      onRetry: (err, attempt, delayMs) =>
-        input.log.warn({ err, attempt, delayMs, item: base.sourcePath }, 'retrying an item'),
-    });
-    const outcome = result?.outcome ?? 'done';
-    run.record(
-      action,
-      { ...base, ...(result ?? {}), outcome },
-      outcome === 'skipped' ? 'skipped' : (counterOf[action.type] ?? null),
-    );
+    await wait();
+    return !run.input.signal.aborted;
   } catch (err) {
-    if (input.signal.aborted) return;
-    if (err instanceof ContentError && err.code === 'content_reauthorise') throw new ReauthoriseNeeded(err);
-    input.log.warn({ err, item: base.sourcePath }, 'item failed');
-    run.record(action, { ...base, outcome: 'failed', ...describeFailure(err) }, 'failed');
+    if (run.input.signal.aborted) return false;
+    throw err;
   }
 }
 

@@ -26,7 +26,7 @@ import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { formatWhen, isActiveRun, useCancelRun, useRunItems, useWorkflow } from './api.ts';
 import { useLiveRun } from './live-run.ts';
-import { RunProgress } from './RunProgress.tsx';
+import { FailureDetails, RunProgress } from './RunProgress.tsx';
 
 const useStyles = makeStyles({
   back: {
@@ -193,6 +193,7 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
                         </div>
                       )}
                       {item.error && <div className={styles.error}>{item.error}</div>}
+                      <FailureDetails detail={item.detail} />
                     </TableCell>
                     <TableCell>{actionLabels[item.action]}</TableCell>
                     <TableCell>

@@ -1,5 +1,6 @@
 import {
   Badge,
+  Button,
   Caption1,
   Field,
   MessageBar,
@@ -10,6 +11,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { WorkflowRun } from '@lexbridge/contracts';
+import { useId, useState } from 'react';
 import { formatSize } from '../../ui/format.ts';
 import { formatDuration, isActiveRun, runStatusColors, runStatusLabels } from './api.ts';
 
@@ -31,7 +33,47 @@ const useStyles = makeStyles({
   },
   countValue: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold, margin: 0 },
   countLabel: { color: tokens.colorNeutralForeground2 },
+  detail: {
+    margin: `${tokens.spacingVerticalXS} 0 0`,
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+  },
 });
+
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** "Waiting for iManage" while a running run waits for a system that stopped answering, else the status. */
+export function runStatusLabel(run: WorkflowRun): string {
+  return run.waiting ? `Waiting for ${run.waiting.system}` : runStatusLabels[run.status];
+}
+
+/** The technical cause behind a plain message, shown on request (for an administrator). */
+export function FailureDetails({ detail }: { detail: string | null | undefined }) {
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  if (!detail) return null;
+  return (
+    <div>
+      <Button
+        appearance="transparent"
+        size="small"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+      >
+        {open ? 'Hide details' : 'Details'}
+      </Button>
+      {open && (
+        <p id={id} className={styles.detail}>
+          {detail}
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** The part done, for the progress bar: undefined while the plan is still being made (an animated bar). */
 export function runFraction(run: WorkflowRun): number | undefined {
@@ -41,6 +83,8 @@ export function runFraction(run: WorkflowRun): number | undefined {
 
 export function progressSummary(run: WorkflowRun): string {
   if (run.status === 'queued') return 'Waiting for a worker to pick it up…';
+  if (run.waiting)
+    return `Waiting for ${run.waiting.system} since ${clock.format(new Date(run.waiting.since))} · next try at ${clock.format(new Date(run.waiting.nextAttemptAt))} · ${run.done} of ${run.planned} items`;
   if (run.status === 'running' && run.planned === 0) return 'Listing the source and the target…';
   if (run.dryRun && !isActiveRun(run))
     return `${run.planned} item${run.planned === 1 ? '' : 's'} to act on · ${formatSize(run.bytesPlanned)} to copy`;
@@ -69,8 +113,12 @@ export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun;
   return (
     <div className={styles.wrap}>
       <div className={styles.head}>
-        <Badge appearance="filled" color={runStatusColors[run.status]} data-testid="run-status">
-          {runStatusLabels[run.status]}
+        <Badge
+          appearance="filled"
+          color={run.waiting ? 'warning' : runStatusColors[run.status]}
+          data-testid="run-status"
+        >
+          {runStatusLabel(run)}
         </Badge>
         {run.dryRun && <Badge appearance="outline">Dry run: nothing is changed</Badge>}
         <Caption1>Duration {formatDuration(run.durationMs)}</Caption1>
@@ -97,6 +145,15 @@ export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun;
           </div>
         ))}
       </dl>
+      {run.waiting && (
+        <MessageBar intent="warning" layout="multiline" data-testid="run-waiting">
+          <MessageBarBody>
+            <MessageBarTitle>{runStatusLabel(run)}</MessageBarTitle>
+            {run.waiting.reason}
+            <FailureDetails detail={run.waiting.detail} />
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {run.error && (
         <MessageBar intent={run.status === 'failed' ? 'error' : 'warning'} layout="multiline">
           <MessageBarBody>

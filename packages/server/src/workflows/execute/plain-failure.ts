@@ -1,0 +1,48 @@
+import { ContentError } from '../../connectors/content.ts';
+import { isOutage } from '../../retry.ts';
+import { technicalDetail } from '../outage.ts';
+
+/** A message written for a developer: it names an HTTP call, a URL or a socket error. */
+const technical = /^(GET|POST|PUT|PATCH|DELETE|HEAD) \S|https?:\/\/|\bE[A-Z]{4,}\b|UND_ERR/;
+
+/** What each kind of failure means for the person, and what to do next. */
+const plainByCode: Record<ContentError['code'], (system: string) => string> = {
+  content_unavailable: (s) =>
+    `${s} did not answer, so this item was not done. The next run tries it again; if this keeps happening, ask your administrator to check that ${s} is running and reachable from the Lexbridge server.`,
+  content_not_found: (s) =>
+    `${s} could not find this item: it may have been moved or deleted, or you may have lost access to it. Check it in ${s}; the next run tries again.`,
+  content_access_denied: (s) =>
+    `${s} refused access to this item. Ask whoever manages it in ${s} for access; the next run tries again.`,
+  content_conflict: (s) =>
+    `${s} would not change this item: it is in use or was changed meanwhile. The next run tries again.`,
+  content_invalid: (s) =>
+    `${s} did not accept this item as it is. Check its name and content; the next run tries again.`,
+  content_reauthorise: (s) => `The connection to ${s} has expired. Re-authorise it on the Connectors page.`,
+};
+
+/**
+ * Plain words for an item's failure, with a stable code and, where the cause was technical, the
+ * technical `detail` (the web shows it behind "Details"). `system` names the side that failed.
+ */
+export function plainFailure(
+  err: unknown,
+  verification: boolean,
+  system = 'The other system',
+): { errorCode: string; error: string; detail: string | null } {
+  if (verification && err instanceof Error)
+    return { errorCode: 'workflow_item_verification_failed', error: err.message, detail: null };
+  const detail = technicalDetail(err);
+  if (err instanceof ContentError) {
+    const plain = isOutage(err) ? plainByCode.content_unavailable : plainByCode[err.code];
+    if (!technical.test(err.message)) return { errorCode: err.code, error: err.message, detail: null };
+    return { errorCode: err.code, error: plain(system), detail };
+  }
+  if (isOutage(err))
+    return { errorCode: 'content_unavailable', error: plainByCode.content_unavailable(system), detail };
+  return {
+    errorCode: 'workflow_item_failed',
+    error:
+      'The item could not be done because of an unexpected error. The next run tries it again; if it fails again, send the details to your administrator.',
+    detail,
+  };
+}

@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.ts';
+import { isOutage } from '../retry.ts';
+
+/**
+ * Run-level outage handling. When one side of a run stops answering (several failures in a row that
+ * `isOutage` recognises: refused or reset connections, timeouts, DNS, 5xx after retries), the run stops
+ * starting items, says it is waiting for that system, and probes it with backoff. Once it answers, the
+ * items that failed on the outage are tried again and the run carries on; when it stays silent longer
+ * than `maxWaitMs`, the run is interrupted and resumes later. Cancelling the run ends the wait at once.
+ */
+export type Side = 'source' | 'target';
+
+export interface OutagePolicy {
+  /** Consecutive outage failures on one side before the run waits for it. */
+  threshold: number;
+  /** First wait before probing; doubles after each silent probe, up to `maxProbeDelayMs`. */
+  probeDelayMs: number;
+  maxProbeDelayMs: number;
+  /** Longest one wait lasts before the run is interrupted (it resumes later). */
+  maxWaitMs: number;
+  /** Times one item may meet an outage before it is recorded as failed (bounds an item that alone fails). */
+  itemAttempts: number;
+}
+
+export const defaultOutagePolicy: OutagePolicy = {
+  threshold: 3,
+  probeDelayMs: 2_000,
+  maxProbeDelayMs: 60_000,
+  maxWaitMs: 15 * 60_000,
+  itemAttempts: 10,
+};
+
+/** What a run waiting on an outage shows (API `waiting`). */
+export interface WaitingState {
+  side: Side;
+  system: string;
+  reason: string;
+  detail: string;
+  since: string;
+  nextAttemptAt: string;
+}
+
+/** The run waited `maxWaitMs` and the system still did not answer. */
+export class OutageInterrupted extends Error {
+  constructor(
+    readonly system: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `${system} did not answer for ${Math.max(1, Math.round(waitedMs / 60_000))} minute(s), so the run stopped; it resumes from where it stopped when it is tried again.`,
+    );
+    this.name = 'OutageInterrupted';
+  }
+}
+
+export interface OutageGateOptions {
+  policy?: Partial<OutagePolicy>;
+  /** How each side's system is named to people ("iManage"). */
+  systems?: Partial<Record<Side, string>>;
+  /** One cheap call to the side's system; resolves (or fails with a non-outage error) when it answers. */
+  probe(side: Side, signal: AbortSignal): Promise<unknown>;
+  /** The run started or stopped waiting (null). */
+  onWaiting?(state: WaitingState | null): Promise<void>;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+const sideOf = new WeakMap<object, Side>();
+
+/** Marks `err` as coming from `side` (the first side to see an error keeps it). */
+export function tagSide(err: unknown, side: Side): void {
+  if (err && typeof err === 'object' && !sideOf.has(err)) sideOf.set(err, side);
+}
+
+/**
+ * The side an error came from: the deepest tag along its causes (a target that fails because the
+ * source's stream broke wraps the source's error, which was tagged first).
+ */
+export function taggedSide(err: unknown): Side | undefined {
+  let found: Side | undefined;
+  let current: unknown = err;
+  for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    found = sideOf.get(current) ?? found;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+export class OutageGate {
+  readonly policy: OutagePolicy;
+  private readonly failures: Record<Side, number> = { source: 0, target: 0 };
+  private episode: Promise<void> | undefined;
+
+  constructor(private readonly options: OutageGateOptions) {
+    this.policy = { ...defaultOutagePolicy, ...options.policy };
+  }
+
+  system(side: Side): string {
+    return this.options.systems?.[side] ?? (side === 'source' ? 'The source system' : 'The target system');
+  }
+
+  /** The side whose outage `err` shows, or undefined when it is no outage. */
+  outageSide(err: unknown): Side | undefined {
+    return isOutage(err) ? (taggedSide(err) ?? 'source') : undefined;
+  }
+
+  /** An item got through: both sides answer. */
+  answered(): void {
+    this.failures.source = 0;
+    this.failures.target = 0;
+  }
+
+  /** Resolves when new items may start (at once unless the run waits for a system). */
+  ready(): Promise<void> {
+    return this.episode ?? Promise.resolve();
+  }
+
+  /**
+   * An item met an outage on `side`: resolves when it is worth trying again (below the threshold at
+   * once, else once the system answers); rejects with OutageInterrupted, or AbortError when cancelled.
+   */
+  failed(side: Side, err: unknown): Promise<void> {
+    this.failures[side]++;
+    if (this.episode) return this.episode;
+    if (this.failures[side] < this.policy.threshold) return Promise.resolve();
+    const episode = this.waitFor(side, err).finally(() => {
+      if (this.episode === episode) this.episode = undefined;
+      this.answered();
+    });
+    this.episode = episode;
+    return episode;
+  }
+
+  private async waitFor(side: Side, err: unknown): Promise<void> {
+    const { signal, log } = this.options;
+    const system = this.system(side);
+    const since = Date.now();
+    let delay = this.policy.probeDelayMs;
+    let last = err;
+    log.warn({ err, side, system }, 'a system stopped answering; the run waits for it');
+    try {
+      while (Date.now() - since < this.policy.maxWaitMs) {
+        const wait = Math.min(delay, Math.max(0, since + this.policy.maxWaitMs - Date.now()));
+        await this.options.onWaiting?.(waitingState(side, system, last, since, Date.now() + wait));
+        await sleep(wait, undefined, { signal });
+        try {
+          await this.options.probe(side, signal);
+          log.info({ side, system, waitedMs: Date.now() - since }, 'the system answers again');
+          return;
+        } catch (probeErr) {
+          signal.throwIfAborted();
+          if (!isOutage(probeErr)) return; // it answered, if only to refuse: the items say the rest
+          last = probeErr;
+        }
+        delay = Math.min(delay * 2, this.policy.maxProbeDelayMs);
+      }
+      throw new OutageInterrupted(system, Date.now() - since);
+    } finally {
+      await this.options.onWaiting?.(null).catch(() => undefined);
+    }
+  }
+}
+
+function waitingState(side: Side, system: string, err: unknown, since: number, next: number): WaitingState {
+  return {
+    side,
+    system,
+    reason: `${system} is not answering (its server may be down, restarting or unreachable from Lexbridge). The run has stopped starting new items and tries ${system} again from time to time; it carries on by itself once ${system} answers.`,
+    detail: technicalDetail(err),
+    since: new Date(since).toISOString(),
+    nextAttemptAt: new Date(next).toISOString(),
+  };
+}
+
+/** An error's message and those of its causes, for the "Details" people may pass to an administrator. */
+export function technicalDetail(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const message = current instanceof Error ? current.message : String(current);
+    if (message && !parts.some((p) => p.includes(message))) parts.push(message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(' — ').slice(0, 1000);
+}
