@@ -195,7 +195,9 @@ export async function executeRun(
     await recorder
       .stop()
       .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'could not record the last results'));
-    await triage(lexbridge, run, kind, err, options);
+    // Cancelled while listing or opening: the abort surfaces as an error, but the run was cancelled.
+    if (cancel.signal.aborted && !options.signal?.aborted) await complete('cancelled');
+    else await triage(lexbridge, run, kind, err, options);
   } finally {
     await stores?.source.close?.();
     await stores?.target.close?.();

@@ -205,3 +205,23 @@ describe('an iManage outage in the middle of a run', () => {
     emulator = await startIManage();
   }, 120_000);
 });
+
+describe('cancelling a run', () => {
+  it('while it is still listing the source ends it cancelled, not failed', async () => {
+    emulator.faults = { latencyMs: 300 }; // listing takes seconds
+    try {
+      const { runId } = await startCopy('cancel-listing');
+      const done = performRun(server.lexbridge, runId, { log: server.lexbridge.log });
+      const listing = await until(
+        () => runRow(runId),
+        (r) => r.status === 'running',
+      );
+      expect(listing.planned).toBe(0);
+      await cancelRun(server.lexbridge, listing);
+      const final = await done;
+      expect(final).toMatchObject({ status: 'cancelled', planned: 0, errorCode: null, error: null });
+    } finally {
+      emulator.faults = { latencyMs: 40 };
+    }
+  }, 120_000);
+});
