@@ -211,6 +211,11 @@ export const errorCodes = {
     status: 500,
     message: 'The workflow run failed. Its run history says why; it will be tried again.',
   },
+  workflow_access_changed: {
+    status: 403,
+    message:
+      "The workflow's owner may no longer use one of its folders this way, so the run stopped before changing anything.",
+  },
   workflow_run_interrupted: {
     status: 503,
     message:

@@ -59,6 +59,8 @@ export type RunKind = RunWork & {
   >;
   /** True when the run did not finish its work though no item failed (an archive's removals held): partial. */
   incomplete?(): boolean;
+  /** Refuses the run (throws) when its owner may no longer use its locations; runs before anything is touched. */
+  checkAccess?(stores: Stores): Promise<void>;
   /** The connectors of the source and target, to name their systems while a run waits for one. */
   connectorIds?: { source: string; target: string };
   /** Records a finished run (its status is written in the same transaction). */
@@ -156,6 +158,7 @@ export async function executeRun(
     });
   try {
     stores = await kind.open(signal);
+    await kind.checkAccess?.(stores);
     if (!kind.dryRun)
       await removeLeftovers(lexbridge, run.id, stores.target, kind.execution.targetRootId, log);
     recorder.start();

@@ -21,6 +21,7 @@ import {
 } from './model.ts';
 import type { WrittenItem } from './plan/types.ts';
 import { type LinkRow, planSync } from './planner.ts';
+import { recheckAccess } from './run-access.ts';
 import {
   claimRun,
   type ExecuteRunOptions,
@@ -281,6 +282,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         target: await open(workflow.targetConnectorId!),
       };
     },
+    checkAccess: (stores) => recheckAccess(lexbridge, workflow, stores),
     connectorIds: { source: workflow.sourceConnectorId!, target: workflow.targetConnectorId! },
     ...(workflow.type === 'two_way_sync' ? twoWayWork(lexbridge, run, workflow, log) : oneWayWork()),
     execution: {

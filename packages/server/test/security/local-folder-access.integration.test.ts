@@ -181,7 +181,7 @@ describe('local-folder access', () => {
     expect(await readTree(matters.path)).toMatchObject({ 'Acme/Acme/brief.txt': 'brief' });
   });
 
-  it('a run whose owner lost write fails its items with content_access_denied and writes nothing', async () => {
+  it('a run whose owner lost write stops as it starts (workflow_access_changed) and writes nothing', async () => {
     const source = await localFolder('incoming', { 'one.txt': '1', 'two.txt': '2' }, { mayRead: 'User' });
     const target = await localFolder('archive', {}, { mayRead: 'User', mayWrite: 'User' });
     const workflow = await createWorkflow(user, {
@@ -199,11 +199,8 @@ describe('local-folder access', () => {
     const run = await api(user, 'POST', `/api/workflows/${workflow.body.id}/run`);
     expect(run.status).toBe(202);
     const { run: done, items } = await finishRun(server.lexbridge, run.body.id);
-    expect(done.status).not.toBe('succeeded');
-    expect(items.length).toBeGreaterThan(0);
-    expect(
-      items.every((item) => item.outcome === 'failed' && item.errorCode === 'content_access_denied'),
-    ).toBe(true);
+    expect(done).toMatchObject({ status: 'failed', errorCode: 'workflow_access_changed' });
+    expect(items).toEqual([]);
     expect(await readTree(target.path)).toEqual({});
   });
 
