@@ -149,7 +149,7 @@ export function RunProgress({ run, label = 'Run progress' }: { run: WorkflowRun;
         <MessageBar intent="warning" layout="multiline" data-testid="run-waiting">
           <MessageBarBody>
             <MessageBarTitle>{runStatusLabel(run)}</MessageBarTitle>
-            {run.waiting.reason}
+            <div>{run.waiting.reason}</div>
             <FailureDetails detail={run.waiting.detail} />
           </MessageBarBody>
         </MessageBar>
