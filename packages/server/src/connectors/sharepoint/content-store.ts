@@ -24,6 +24,7 @@ import {
 import { enc, type GraphClient } from './graph-client.ts';
 import { contentErrorFrom } from './graph-errors.ts';
 import { isVirtual, virtualChildren, virtualItem, virtualRoot } from './locations.ts';
+import { LibraryColumns } from './metadata.ts';
 import { sharepointNameRules } from './names.ts';
 import { restrictToRead } from './permissions.ts';
 import { uploadDocument } from './upload.ts';
@@ -42,8 +43,11 @@ export class SharepointContentStore implements ContentStore {
     replacesByName: false,
   };
   private readonly roots = new Map<string, Promise<string>>();
+  private readonly columns: LibraryColumns;
 
-  constructor(private readonly client: GraphClient) {}
+  constructor(private readonly client: GraphClient) {
+    this.columns = new LibraryColumns(client);
+  }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -240,6 +244,21 @@ export class SharepointContentStore implements ContentStore {
         ...(options.verify ? { verify: options.verify } : {}),
       }),
     );
+    if (options.metadata) {
+      const fields = await this.call(() => this.columns.fields(parent.driveId, options.metadata!));
+      if (Object.keys(fields).length > 0)
+        await this.call(() =>
+          this.client.json(
+            'PATCH',
+            `/drives/${enc(parent.driveId)}/items/${enc(uploaded.item.id)}/listItem/fields`,
+            {
+              json: fields,
+              idempotent: true,
+              ...(options.signal ? { signal: options.signal } : {}),
+            },
+          ),
+        );
+    }
     return {
       item: toContentItem(uploaded.item, parent.driveId, parentId),
       size: uploaded.size,

@@ -21,6 +21,7 @@ export interface DriveItemJson {
   deleted?: { state?: string };
   parentReference?: { driveId?: string; driveType?: string; id?: string; siteId?: string; path?: string };
   lastModifiedBy?: { user?: { displayName?: string; email?: string } };
+  createdBy?: { user?: { displayName?: string; email?: string } };
 }
 
 export interface DriveRef {
@@ -49,6 +50,15 @@ export function itemPath(ref: DriveRef): string {
     : `/drives/${enc(ref.driveId)}/items/${enc(ref.itemId)}`;
 }
 
+/** What SharePoint says of a document beyond its bytes: "Created by" and "Modified by". */
+function metadataOf(json: DriveItemJson): ContentItem['metadata'] {
+  const who = (set?: { user?: { displayName?: string; email?: string } }) =>
+    set?.user?.displayName ?? set?.user?.email;
+  const author = who(json.createdBy);
+  const modifiedBy = who(json.lastModifiedBy);
+  return { system: 'SharePoint', ...(author ? { author } : {}), ...(modifiedBy ? { modifiedBy } : {}) };
+}
+
 /** Graph's quickXorHash and SharePoint's version label, carried as the engine's version. */
 export function toContentItem(json: DriveItemJson, driveId: string, parentId: string | null): ContentItem {
   const isFolder = json.folder !== undefined || json.root !== undefined;
@@ -61,6 +71,7 @@ export function toContentItem(json: DriveItemJson, driveId: string, parentId: st
     ...(!isFolder && json.size !== undefined ? { size: json.size } : {}),
     ...(json.lastModifiedDateTime ? { modifiedAt: new Date(json.lastModifiedDateTime) } : {}),
     ...(json.webUrl ? { webUrl: json.webUrl } : {}),
+    ...(!isFolder ? { metadata: metadataOf(json) } : {}),
     // The content tag changes exactly when the content does, so it is the version the engine compares.
     ...(!isFolder && (json.cTag || hash) ? { version: json.cTag ?? `qxh:${hash}` } : {}),
   };
