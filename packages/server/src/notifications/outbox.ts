@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { and, inArray, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db.ts';
 import { notifications } from '../store/schema.ts';
 
@@ -28,4 +28,32 @@ export async function setWebhookState(db: DbOrTx, ids: readonly string[], state:
       .update(notifications)
       .set({ webhookState: state })
       .where(inArray(notifications.id, [...ids]));
+}
+
+/** How long a delivered notice stays in the outbox (for "what was I told?"), in days. */
+export const deliveredRetentionDays = 30;
+
+const done: DeliveryState[] = ['sent', 'skipped'];
+
+/**
+ * Removes notices older than `days` whose email and webhook deliveries are both over (sent or
+ * skipped); notices still pending or queued stay, however old. Returns how many were removed.
+ */
+export async function purgeDeliveredNotices(
+  db: DbOrTx,
+  now = new Date(),
+  days = deliveredRetentionDays,
+): Promise<number> {
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  const removed = await db
+    .delete(notifications)
+    .where(
+      and(
+        lt(notifications.createdAt, cutoff),
+        inArray(notifications.emailState, done),
+        inArray(notifications.webhookState, done),
+      ),
+    )
+    .returning({ id: notifications.id });
+  return removed.length;
 }
