@@ -70,4 +70,24 @@ describe('delta', () => {
     const sub = await graph(emulator, token, `/drives/${driveId}/root:/Delta:/delta`);
     expect(sub.status).toBe(400);
   });
+
+  it('accepts a timestamp token (?token=<ISO time>): changes at or after that instant, then a deltaLink', async () => {
+    await graph(emulator, token, `/drives/${driveId}/root:/Stamp/old.txt:/content`, {
+      method: 'PUT',
+      body: 'o',
+    });
+    emulator.clock.advance(60_000);
+    const since = new Date(emulator.clock.now()).toISOString();
+    emulator.clock.advance(1_000);
+    await graph(emulator, token, `/drives/${driveId}/root:/Stamp/new.txt:/content`, {
+      method: 'PUT',
+      body: 'n',
+    });
+    const changes = await drain(`/drives/${driveId}/root/delta?token=${encodeURIComponent(since)}`);
+    const names = changes.items.map((item) => item.name);
+    expect(names).toContain('new.txt');
+    expect(names).not.toContain('old.txt');
+    expect(changes.deltaLink).toMatch(/token=/);
+    expect((await drain(changes.deltaLink)).items).toEqual([]);
+  });
 });

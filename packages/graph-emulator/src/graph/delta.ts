@@ -27,6 +27,8 @@ interface DeltaToken {
   k?: SortKey;
   /** Issued at. */
   t: number;
+  /** A timestamp token (`?token=2026-…`): items changed at or after this instant instead of `s`. */
+  a?: number;
 }
 
 type SortKey = [number, number, number, string];
@@ -65,8 +67,10 @@ function resync(call: Call, drive: Drive): GraphError {
 }
 
 function parseToken(call: Call, drive: Drive, raw: string): DeltaToken {
-  const token = decodeToken<DeltaToken>(raw);
   const now = call.ctx.clock.now();
+  const at = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (!Number.isNaN(at)) return { e: drive.deltaEpoch, s: -1, a: at, t: now };
+  const token = decodeToken<DeltaToken>(raw);
   if (
     !token ||
     typeof token.s !== 'number' ||
@@ -96,11 +100,13 @@ export function deltaRoute(call: Call, drive: Drive, folder: DriveItem, action: 
   const token = raw === undefined ? { e: drive.deltaEpoch, s: 0, t: now } : parseToken(call, drive, raw);
   const upTo = token.u ?? drive.changeSeq;
   const full = token.s === 0;
+  const since = (item: DriveItem) =>
+    token.a === undefined ? item.changeSeq > token.s : (item.deletedAt ?? item.modifiedAt) >= token.a;
   const changed = [...call.ctx.store.items.values()]
     .filter(
       (item) =>
         item.driveId === drive.id &&
-        item.changeSeq > token.s &&
+        since(item) &&
         item.changeSeq <= upTo &&
         !(full && item.deletedAt !== undefined),
     )
@@ -114,7 +120,14 @@ export function deltaRoute(call: Call, drive: Drive, folder: DriveItem, action: 
   );
   const last = pageItems.at(-1);
   if (changed.length > size && last) {
-    const next: DeltaToken = { e: drive.deltaEpoch, s: token.s, u: upTo, k: last.key, t: token.t };
+    const next: DeltaToken = {
+      e: drive.deltaEpoch,
+      s: token.s,
+      u: upTo,
+      k: last.key,
+      t: token.t,
+      ...(token.a !== undefined ? { a: token.a } : {}),
+    };
     return { value, '@odata.nextLink': linkWith(self, call.query, { token: encodeToken(next) }) };
   }
   const done: DeltaToken = { e: drive.deltaEpoch, s: upTo, t: now };
