@@ -34,6 +34,8 @@ export type ConnectorField = z.infer<typeof connectorFieldSchema>;
 export const connectorTypeSchema = z.object({
   type: connectorTypeIdSchema,
   label: z.string(),
+  /** How people name the system in sentences ("iManage", "SharePoint", "the local folder"). */
+  systemName: z.string().optional(),
   description: z.string(),
   /** False when the operator has not configured what the type needs; `unavailableReason` says what. */
   available: z.boolean(),

@@ -160,25 +160,27 @@ export const workflowRunSchema = z.object({
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
+export const runItemActions = [
+  'create',
+  'update',
+  'create_folder',
+  'rename',
+  'move',
+  'delete',
+  'delete_source',
+  'skip',
+  'conflict',
+  /** Archive: the manifest CSV stored in the target (its targetId names it there). */
+  'manifest',
+  /** Archive, leaving the source: the link file written into the source. */
+  'link_file',
+  /** Archive, leaving the source: write permissions on the source changed to read. */
+  'read_only',
+] as const;
+
 export const runItemSchema = z.object({
   id: z.number(),
-  action: z.enum([
-    'create',
-    'update',
-    'create_folder',
-    'rename',
-    'move',
-    'delete',
-    'delete_source',
-    'skip',
-    'conflict',
-    /** Archive: the manifest CSV stored in the target (its targetId names it there). */
-    'manifest',
-    /** Archive, leaving the source: the link file written into the source. */
-    'link_file',
-    /** Archive, leaving the source: write permissions on the source changed to read. */
-    'read_only',
-  ]),
+  action: z.enum(runItemActions),
   /** Two-way sync: 'forward' is source to target, 'backward' target to source; null for one-way types. */
   direction: z.enum(['forward', 'backward']).nullable(),
   kind: z.enum(['folder', 'document']),
@@ -207,6 +209,13 @@ export const runItemSchema = z.object({
       copy: z.object({ side: z.enum(['source', 'target']), id: z.string(), name: z.string() }).nullable(),
     })
     .nullable(),
+  /**
+   * Where to open the item in each system (the workflow's source and target sides; a conflict's copy),
+   * null where Lexbridge cannot build an address (e.g. SharePoint) or the item has none there yet.
+   */
+  links: z
+    .object({ source: z.string().nullable(), target: z.string().nullable(), copy: z.string().nullable() })
+    .optional(),
   at: z.string(),
 });
 export type RunItem = z.infer<typeof runItemSchema>;
@@ -345,6 +354,8 @@ export const runRequestQuerySchema = z.object({
 export const runItemsQuerySchema = z.object({
   /** Only failed (or skipped) items. */
   outcome: z.enum(['done', 'failed', 'skipped', 'planned']).optional(),
+  /** Only items of this action, e.g. `conflict` or `manifest`. */
+  action: z.enum(runItemActions).optional(),
   /** Items after this id (paging). */
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(200),

@@ -62,6 +62,7 @@ export function describeConnectorTypes(config: Config): ConnectorType[] {
     return {
       type: p.id,
       label: p.label,
+      systemName: p.systemName,
       description: p.description,
       available,
       ...(reason ? { unavailableReason: reason } : {}),

@@ -53,7 +53,8 @@ export class RunRecorder {
     this.items.push(item);
     if (counter) this.counts[counter]++;
     this.done++;
-    this.bytes += Number(item.bytes ?? 0);
+    // A dry run's items carry the size they would copy; the run copied nothing.
+    if (item.outcome !== 'planned') this.bytes += Number(item.bytes ?? 0);
   }
 
   link(link: LinkRow): void {

@@ -85,3 +85,35 @@ describe('a previewed sync waits for the person to confirm', () => {
     expect(workflow.nextRunAt).not.toBeNull();
   });
 });
+
+describe('a dry run lists what it would do as the real run does', () => {
+  it('gives each item its path in the target and its size, and copies nothing', async () => {
+    const source = await createLocalConnector(lexbridge, root, 'src');
+    const target = await createLocalConnector(lexbridge, root, 'dst');
+    await writeTree(source.path, {
+      'Acme/Correspondence/2024-01-05 reply.txt': 'We reply to your letter.',
+      'Acme/Engagement letter.txt': 'Dear Acme',
+    });
+    const { workflow } = await createWorkflow(
+      lexbridge,
+      { id: owner.userId, roles: ['User'] },
+      {
+        name: 'dry',
+        type: 'copy',
+        source: { connectorId: source.id, id: '' },
+        target: { connectorId: target.id, id: '' },
+      },
+      { startNow: false },
+    );
+    const dry = await runNow(lexbridge, workflow, { dryRun: true });
+    const byPath = Object.fromEntries(dry.items.map((i) => [i.targetPath, { kind: i.kind, bytes: i.bytes }]));
+    expect(byPath).toEqual({
+      Acme: { kind: 'folder', bytes: 0 },
+      'Acme/Correspondence': { kind: 'folder', bytes: 0 },
+      'Acme/Correspondence/2024-01-05 reply.txt': { kind: 'document', bytes: 24 },
+      'Acme/Engagement letter.txt': { kind: 'document', bytes: 9 },
+    });
+    expect(dry.run).toMatchObject({ bytesPlanned: 33, bytes: 0, planned: 4 });
+    expect(await readTree(target.path)).toEqual({});
+  });
+});

@@ -43,8 +43,13 @@ export class Execution {
   }
 
   /** The target path of a source item (and `name` beneath it), from the links' target names. */
+  /** A dry run creates no folder and so no link: the paths its folders would have, for their contents. */
+  readonly plannedPaths = new Map<string, string>();
+
   targetPathOf(sourceId: string, name?: string): string {
     const names = name === undefined ? [] : [name];
+    const planned = this.plannedPaths.get(sourceId);
+    if (planned !== undefined) return [planned, ...names].join('/');
     let current = this.links.get(sourceId);
     for (let hops = 0; current && hops < 1000 && current.sourceId !== this.input.sourceRootId; hops++) {
       names.unshift(current.targetName ?? current.sourceName);

@@ -55,8 +55,12 @@ export async function perform(
 ): Promise<void> {
   const { input, outage } = run;
   if (input.signal.aborted) return;
-  if (input.dryRun)
-    return run.record(action, { ...base, outcome: 'planned' }, counterOf[action.type] ?? null);
+  if (input.dryRun) {
+    // As the real run would record it: where it goes (inside folders also only planned) and its size.
+    if (action.type === 'create_folder') run.plannedPaths.set(action.item.id, base.targetPath ?? '');
+    const bytes = action.type === 'create' || action.type === 'update' ? (action.item.size ?? 0) : 0;
+    return run.record(action, { ...base, bytes, outcome: 'planned' }, counterOf[action.type] ?? null);
+  }
   for (let attempt = 1; ; attempt++) {
     if (!(await whenAnswering(run, () => outage.ready()))) return;
     try {

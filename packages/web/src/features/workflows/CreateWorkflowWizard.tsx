@@ -16,6 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowLeftRegular } from '@fluentui/react-icons';
 import {
+  isOngoing,
   type LocationListing,
   type WorkflowLocationInput,
   type WorkflowRun,
@@ -31,9 +32,12 @@ import { useCreateWorkflow, usePreflight } from './api.ts';
 import { useUsableConnectors } from './connections.ts';
 import { FolderBrowser, listingPath } from './FolderBrowser.tsx';
 import {
-  booleanOptions,
+  archiveSourceLabels,
+  conflictPolicyLabels,
   optionLabels,
+  optionsFor,
   triggerLabels,
+  triggersFor,
   workflowTypeDescriptions,
   workflowTypeLabels,
 } from './labels.ts';
@@ -164,7 +168,7 @@ export function CreateWorkflowWizard() {
     source: input(source)!,
     target: input(target)!,
     options: settings.options,
-    ...(type === 'one_way_sync'
+    ...(type !== null && isOngoing(type)
       ? { triggers: settings.triggers, intervalMinutes: settings.intervalMinutes }
       : {}),
     startNow,
@@ -190,6 +194,10 @@ export function CreateWorkflowWizard() {
     });
   };
   const createErrors = fieldErrors(create.error);
+  const sides = {
+    source: connections.side(source?.connectorId, 'the source'),
+    target: connections.side(target?.connectorId, 'the target'),
+  };
 
   return (
     <>
@@ -330,7 +338,7 @@ export function CreateWorkflowWizard() {
                   }}
                 />
               </Field>
-              <SettingsFields type={type!} value={settings} onChange={setSettings} />
+              <SettingsFields type={type!} value={settings} onChange={setSettings} sides={sides} />
             </>
           )}
 
@@ -344,20 +352,32 @@ export function CreateWorkflowWizard() {
                 <Summary
                   term="Options"
                   value={
-                    booleanOptions
+                    optionsFor(type!)
                       .filter((o) => settings.options[o])
                       .map((o) => optionLabels[o].label)
                       .join(', ') || 'None'
                   }
                 />
-                {type === 'one_way_sync' && (
+                {type === 'two_way_sync' && (
+                  <Summary
+                    term="When both sides changed"
+                    value={conflictPolicyLabels(sides)[settings.options.conflictPolicy].label}
+                  />
+                )}
+                {type === 'archive' && (
+                  <Summary
+                    term="After archiving"
+                    value={archiveSourceLabels[settings.options.archiveSource].label}
+                  />
+                )}
+                {isOngoing(type!) && (
                   <>
                     <Summary
                       term="Triggers"
                       value={
-                        Object.entries(settings.triggers)
-                          .filter(([, on]) => on)
-                          .map(([t]) => triggerLabels[t as keyof typeof triggerLabels])
+                        triggersFor(type!)
+                          .filter((t) => settings.triggers[t])
+                          .map((t) => triggerLabels[t])
                           .join(', ') || 'None: only Run now copies changes'
                       }
                     />
@@ -370,10 +390,12 @@ export function CreateWorkflowWizard() {
               </dl>
               <PreflightBanner result={result} checking={preflight.isFetching} error={preflight.error} />
               <Body1 as="p">
-                <strong>Create and run now</strong> starts copying at once.{' '}
-                <strong>Create and preview</strong> creates the workflow without running it and lists what the
-                first run would do (a dry run); you then choose Run now.
-                {type === 'one_way_sync' && ' A sync also runs by itself at the interval you chose.'}
+                <strong>Create and run now</strong> starts at once. <strong>Create and preview</strong>{' '}
+                creates the workflow without running it and lists what the first run would do (a dry run
+                {type === 'archive' ? ', including what would be removed' : ''}); nothing happens until you
+                choose Run now.
+                {isOngoing(type!) &&
+                  ' From its first run on, a sync also runs by itself at the interval you chose.'}
               </Body1>
               {(create.isError || previewError !== null) && (
                 <MessageBar intent="error" layout="multiline">

@@ -17,7 +17,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ArrowLeftRegular, StopRegular } from '@fluentui/react-icons';
-import type { RunItem } from '@lexbridge/contracts';
+import type { RunItem, Workflow } from '@lexbridge/contracts';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
@@ -26,6 +26,7 @@ import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { formatWhen, isActiveRun, useCancelRun, useRunItems, useWorkflow } from './api.ts';
 import { useLiveRun } from './live-run.ts';
+import { ArchiveManifest, ConflictList, ItemLinks, useWorkflowSides } from './RunConflicts.tsx';
 import { FailureDetails, RunProgress } from './RunProgress.tsx';
 
 const useStyles = makeStyles({
@@ -68,6 +69,13 @@ const actionLabels: Record<RunItem['action'], string> = {
   link_file: 'Link to the archive',
   read_only: 'Source made read-only',
 };
+
+/** Items whose links the log shows: a conflict's two sides, the archive's manifest and link file. */
+const linkedActions: RunItem['action'][] = ['conflict', 'manifest', 'link_file'];
+
+/** A size where the item copies content (a removal or a conflict record moves no bytes). */
+const showsSize = (item: RunItem) =>
+  item.kind === 'document' && (item.bytes > 0 || item.action === 'create' || item.action === 'update');
 
 const outcomeBadges: Record<
   RunItem['outcome'],
@@ -123,7 +131,18 @@ export function RunDetailPage() {
               <MessageBarBody>{errorMessage(cancel.error)}</MessageBarBody>
             </MessageBar>
           )}
-          <ItemLog runId={runId} live={isActiveRun(run.data)} dryRun={run.data.dryRun} />
+          {workflow.data?.type === 'archive' && (
+            <ArchiveManifest runId={runId} live={isActiveRun(run.data)} workflow={workflow.data} />
+          )}
+          {workflow.data?.type === 'two_way_sync' && (
+            <ConflictList runId={runId} live={isActiveRun(run.data)} workflow={workflow.data} />
+          )}
+          <ItemLog
+            runId={runId}
+            live={isActiveRun(run.data)}
+            dryRun={run.data.dryRun}
+            workflow={workflow.data}
+          />
         </>
       )}
     </>
@@ -131,8 +150,19 @@ export function RunDetailPage() {
 }
 
 /** The per-item log, 100 at a time, in the order things happened; optionally failures only. */
-function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun: boolean }) {
+function ItemLog({
+  runId,
+  live,
+  dryRun,
+  workflow,
+}: {
+  runId: string;
+  live: boolean;
+  dryRun: boolean;
+  workflow: Workflow | undefined;
+}) {
   const styles = useStyles();
+  const sides = useWorkflowSides(workflow);
   const [failedOnly, setFailedOnly] = useState(false);
   // Cursors of the pages visited so far: Previous pops one.
   const [cursors, setCursors] = useState<number[]>([0]);
@@ -192,7 +222,12 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
                           Renamed from “{item.renamedFrom}”, which the target cannot hold
                         </div>
                       )}
-                      {item.error && <div className={styles.error}>{item.error}</div>}
+                      {item.error && (
+                        <div className={item.outcome === 'failed' ? styles.error : styles.muted}>
+                          {item.error}
+                        </div>
+                      )}
+                      {linkedActions.includes(item.action) && <ItemLinks item={item} sides={sides} />}
                       <FailureDetails detail={item.detail} />
                     </TableCell>
                     <TableCell>{actionLabels[item.action]}</TableCell>
@@ -202,7 +237,7 @@ function ItemLog({ runId, live, dryRun }: { runId: string; live: boolean; dryRun
                       </Badge>
                     </TableCell>
                     <TableCell className={styles.numeric}>
-                      {item.kind === 'document' ? formatSize(item.bytes) : ''}
+                      {showsSize(item) ? formatSize(item.bytes) : ''}
                     </TableCell>
                     <TableCell>{formatWhen(item.at)}</TableCell>
                   </TableRow>

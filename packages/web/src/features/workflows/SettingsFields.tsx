@@ -1,14 +1,33 @@
-import { Checkbox, Field, makeStyles, SpinButton, tokens } from '@fluentui/react-components';
 import {
+  Checkbox,
+  Field,
+  makeStyles,
+  Radio,
+  RadioGroup,
+  SpinButton,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  type ArchiveSourceMode,
+  archiveSourceModes,
+  type ConflictPolicy,
+  conflictPolicies,
   isOngoing,
   type WorkflowOptions,
   type WorkflowTriggers,
   type WorkflowType,
   workflowOptionsSchema,
-  workflowTriggerNames,
   workflowTriggersSchema,
 } from '@lexbridge/contracts';
-import { booleanOptions, optionLabels, triggerLabels } from './labels.ts';
+import {
+  archiveSourceLabels,
+  conflictPolicyLabels,
+  optionLabels,
+  optionsFor,
+  triggerLabels,
+  triggersFor,
+  type WorkflowSides,
+} from './labels.ts';
 
 const useStyles = makeStyles({
   group: {
@@ -44,7 +63,7 @@ export interface WorkflowSettings {
   intervalMinutes: number;
 }
 
-/** The server's defaults: every trigger on, Latest Version Only and Sync Existing Files And Folders on. */
+/** The server's defaults: every trigger on, Latest version only and Copy what is already there on. */
 export function defaultSettings(): WorkflowSettings {
   return {
     options: workflowOptionsSchema.parse({}),
@@ -53,30 +72,55 @@ export function defaultSettings(): WorkflowSettings {
   };
 }
 
-/** Options for every type; triggers and the polling interval only for a sync. */
+/**
+ * Options for every type; the conflict policy for a two-way sync, what happens to the source for an
+ * archive; triggers and the polling interval only for a sync.
+ */
 export function SettingsFields({
   type,
   value,
   onChange,
+  sides,
 }: {
   type: WorkflowType;
   value: WorkflowSettings;
   onChange(next: WorkflowSettings): void;
+  sides: WorkflowSides;
 }) {
   const styles = useStyles();
   const sync = isOngoing(type);
+  const setOption = (next: Partial<WorkflowOptions>) =>
+    onChange({ ...value, options: { ...value.options, ...next } });
   return (
     <>
+      {type === 'two_way_sync' && (
+        <ChoiceGroup
+          legend="When both sides changed the same document"
+          hint="Lexbridge notices when a document was edited on both sides since the last check. Each conflict is listed on the run's page, with links to both sides."
+          choices={conflictPolicies}
+          labels={conflictPolicyLabels(sides)}
+          value={value.options.conflictPolicy}
+          onChange={(conflictPolicy: ConflictPolicy) => setOption({ conflictPolicy })}
+        />
+      )}
+      {type === 'archive' && (
+        <ChoiceGroup
+          legend="After archiving"
+          hint={`Every document is copied to ${sides.target.name} and verified first, and a manifest is stored there. The dry run lists what would be removed.`}
+          choices={archiveSourceModes}
+          labels={archiveSourceLabels}
+          value={value.options.archiveSource}
+          onChange={(archiveSource: ArchiveSourceMode) => setOption({ archiveSource })}
+        />
+      )}
       <fieldset className={styles.group}>
         <legend className={styles.legend}>Options</legend>
         <div className={styles.options}>
-          {booleanOptions.map((name) => (
+          {optionsFor(type).map((name) => (
             <Checkbox
               key={name}
               checked={value.options[name]}
-              onChange={(_e, data) =>
-                onChange({ ...value, options: { ...value.options, [name]: data.checked === true } })
-              }
+              onChange={(_e, data) => setOption({ [name]: data.checked === true })}
               label={
                 <>
                   {optionLabels[name].label}
@@ -91,11 +135,12 @@ export function SettingsFields({
         <fieldset className={styles.group}>
           <legend className={styles.legend}>Triggers</legend>
           <p className={styles.hint}>
-            The changes in the source that the sync carries over to the target. All are on unless you turn
-            them off.
+            {type === 'two_way_sync'
+              ? 'The changes that the sync carries over, in both directions. Deletes are never carried over by a two-way sync.'
+              : 'The changes in the source that the sync carries over to the target. All are on unless you turn them off.'}
           </p>
           <div className={styles.triggers}>
-            {workflowTriggerNames.map((name) => (
+            {triggersFor(type).map((name) => (
               <Checkbox
                 key={name}
                 checked={value.triggers[name]}
@@ -127,5 +172,44 @@ export function SettingsFields({
         </Field>
       )}
     </>
+  );
+}
+
+/** A fieldset of radio choices, each with its help under it. */
+function ChoiceGroup<T extends string>({
+  legend,
+  hint,
+  choices,
+  labels,
+  value,
+  onChange,
+}: {
+  legend: string;
+  hint: string;
+  choices: readonly T[];
+  labels: Record<T, { label: string; hint: string }>;
+  value: T;
+  onChange(next: T): void;
+}) {
+  const styles = useStyles();
+  return (
+    <fieldset className={styles.group}>
+      <legend className={styles.legend}>{legend}</legend>
+      <p className={styles.hint}>{hint}</p>
+      <RadioGroup value={value} onChange={(_e, data) => onChange(data.value as T)} aria-label={legend}>
+        {choices.map((choice) => (
+          <Radio
+            key={choice}
+            value={choice}
+            label={
+              <>
+                {labels[choice].label}
+                <span className={styles.optionHint}>{labels[choice].hint}</span>
+              </>
+            }
+          />
+        ))}
+      </RadioGroup>
+    </fieldset>
   );
 }

@@ -36,7 +36,15 @@ import {
   useWorkflowRuns,
   workflowStatusLabel,
 } from './api.ts';
-import { booleanOptions, optionLabels, triggerLabels, workflowTypeLabels } from './labels.ts';
+import { useUsableConnectors } from './connections.ts';
+import {
+  archiveSourceLabels,
+  conflictPolicyLabels,
+  optionLabels,
+  optionsFor,
+  triggerLabels,
+  workflowTypeLabels,
+} from './labels.ts';
 import { useLiveRun } from './live-run.ts';
 import { RunTable } from './RunHistory.tsx';
 import { RunProgress } from './RunProgress.tsx';
@@ -180,13 +188,15 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
         <Button icon={<EyeRegular />} disabled={paused || busy} onClick={() => start(true)}>
           Preview (dry run)
         </Button>
-        <Button
-          icon={paused ? <PlayRegular /> : <PauseRegular />}
-          disabled={update.isPending}
-          onClick={() => update.mutate({ status: paused ? 'active' : 'paused' })}
-        >
-          {paused ? 'Resume' : 'Pause'}
-        </Button>
+        {(paused || isOngoing(workflow.type)) && (
+          <Button
+            icon={paused ? <PlayRegular /> : <PauseRegular />}
+            disabled={update.isPending}
+            onClick={() => update.mutate({ status: paused ? 'active' : 'paused' })}
+          >
+            {paused ? 'Resume' : 'Pause'}
+          </Button>
+        )}
         <Button icon={<EditRegular />} onClick={() => open('edit')}>
           Edit
         </Button>
@@ -290,7 +300,8 @@ export function LiveRunCard({ runId, workflowId }: { runId: string; workflowId: 
 function WorkflowSettingsList({ workflow }: { workflow: Workflow }) {
   const styles = useStyles();
   const sync = isOngoing(workflow.type);
-  const onOptions = booleanOptions
+  const connections = useUsableConnectors();
+  const onOptions = optionsFor(workflow.type)
     .filter((name) => workflow.options[name])
     .map((name) => optionLabels[name].label);
   const offTriggers = Object.entries(workflow.triggers)
@@ -309,6 +320,18 @@ function WorkflowSettingsList({ workflow }: { workflow: Workflow }) {
     ['Owner', workflow.ownerName ?? '—'],
     ['Options', onOptions.length ? onOptions.join(', ') : 'None'],
   ];
+  if (workflow.type === 'two_way_sync') {
+    const sides = {
+      source: connections.side(workflow.source.connectorId, workflow.source.connectorName ?? 'the source'),
+      target: connections.side(workflow.target.connectorId, workflow.target.connectorName ?? 'the target'),
+    };
+    rows.push([
+      'When both sides changed',
+      conflictPolicyLabels(sides)[workflow.options.conflictPolicy].label,
+    ]);
+  }
+  if (workflow.type === 'archive')
+    rows.push(['After archiving', archiveSourceLabels[workflow.options.archiveSource].label]);
   if (sync) {
     rows.push(['Triggers', offTriggers.length ? `All except ${offTriggers.join(', ')}` : 'All']);
     rows.push([

@@ -16,6 +16,7 @@ import type { Workflow } from '@lexbridge/contracts';
 import { useState } from 'react';
 import { errorMessage, fieldErrors } from '../../api/client.ts';
 import { useDeleteWorkflow, useUpdateWorkflow } from './api.ts';
+import { useUsableConnectors } from './connections.ts';
 import { SettingsFields, type WorkflowSettings } from './SettingsFields.tsx';
 
 /** Name, options, triggers and interval. Source, target and type stay as created (make a new workflow to change them). */
@@ -35,6 +36,11 @@ export function EditWorkflowDialog({
     triggers: workflow.triggers,
     intervalMinutes: workflow.intervalMinutes,
   });
+  const connections = useUsableConnectors();
+  const sides = {
+    source: connections.side(workflow.source.connectorId, workflow.source.connectorName ?? 'the source'),
+    target: connections.side(workflow.target.connectorId, workflow.target.connectorName ?? 'the target'),
+  };
   const errors = fieldErrors(update.error);
   const nameError = name.trim() === '' ? 'Enter a name.' : errors.name;
   return (
@@ -56,7 +62,7 @@ export function EditWorkflowDialog({
               <Body1 as="p">
                 Source, target and type stay as they are; to change them, create a new workflow.
               </Body1>
-              <SettingsFields type={workflow.type} value={settings} onChange={setSettings} />
+              <SettingsFields type={workflow.type} value={settings} onChange={setSettings} sides={sides} />
               {update.isError && !errors.name && (
                 <MessageBar intent="error" layout="multiline">
                   <MessageBarBody>{errorMessage(update.error)}</MessageBarBody>

@@ -69,6 +69,19 @@ export function useRunItems(runId: string, failedOnly: boolean, after: number, r
   });
 }
 
+/** A run's items of one action (its conflicts, its archive manifest), the first 200. */
+export function useRunItemsOf(runId: string, action: RunItem['action'], refreshWhile: boolean) {
+  return useQuery({
+    queryKey: ['workflow-runs', runId, 'items-of', action],
+    queryFn: ({ signal }) =>
+      api<{ items: RunItem[]; nextAfter: number | null }>(
+        `/api/workflow-runs/${path(runId)}/items?action=${action}&limit=200`,
+        { signal },
+      ),
+    refetchInterval: refreshWhile ? 2000 : false,
+  });
+}
+
 /** One level of a connector's folders, for the folder browser. */
 export function useLocation(connectorId: string | null, id: string) {
   return useQuery({

@@ -29,5 +29,14 @@ export function useUsableConnectors() {
     unusable: ready ? connectors.data.filter((c) => !usable.includes(c)) : [],
     typeLabel: (connector: Connector) =>
       types.data?.find((t) => t.type === connector.type)?.label ?? connector.type,
+    /** The connector's name and its system's ("iManage"), for the words that name a workflow's sides. */
+    side: (connectorId: string | undefined, fallback: string) => {
+      const connector = connectors.data?.find((c) => c.id === connectorId);
+      const type = types.data?.find((t) => t.type === connector?.type);
+      return {
+        name: connector?.name ?? fallback,
+        system: type?.systemName ?? type?.label ?? connector?.name ?? fallback,
+      };
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { runIdParamsSchema, runItemsPageSchema, runItemsQuerySchema } from '@lexbridge/contracts';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { runItems } from '../../../../../../store/schema.ts';
+import { runItems, workflows } from '../../../../../../store/schema.ts';
 import { loadRunFor, toRunItemResponse } from '../../../../../../workflows/model.ts';
+import { withWebLinks } from '../../../../../../workflows/web-links.ts';
 import { defineRoute } from '../../../../../route.ts';
 
 export default defineRoute({
@@ -17,7 +18,7 @@ export default defineRoute({
   },
   async handler(request, _reply, lexbridge) {
     const run = await loadRunFor(lexbridge.store.db, request.user, request.params.runId);
-    const { outcome, after, limit } = request.query;
+    const { outcome, action, after, limit } = request.query;
     const rows = await lexbridge.store.db
       .select()
       .from(runItems)
@@ -26,11 +27,22 @@ export default defineRoute({
           eq(runItems.runId, run.id),
           gt(runItems.id, after),
           outcome ? eq(runItems.outcome, outcome) : undefined,
+          action ? eq(runItems.action, action) : undefined,
         ),
       )
       .orderBy(asc(runItems.id))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
-    return { items: page.map(toRunItemResponse), nextAfter: rows.length > limit ? page.at(-1)!.id : null };
+    const [workflow] = await lexbridge.store.db
+      .select({ source: workflows.sourceConnectorId, target: workflows.targetConnectorId })
+      .from(workflows)
+      .where(eq(workflows.id, run.workflowId));
+    const items = await withWebLinks(
+      lexbridge.store.db,
+      workflow ?? { source: null, target: null },
+      page,
+      toRunItemResponse,
+    );
+    return { items, nextAfter: rows.length > limit ? page.at(-1)!.id : null };
   },
 });

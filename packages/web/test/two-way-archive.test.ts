@@ -1,0 +1,218 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotter } from './support/browser.ts';
+import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+
+// Issue 17 in the web app: a Two-way sync made through the wizard with its conflict policy, whose run
+// page lists a conflict with links to both sides; and an Archive whose dry run lists what it would
+// remove and whose run shows the manifest. Local folders on both sides (no authorisation needed).
+
+const admin: TestPerson = {
+  username: 'dana',
+  password: 'dana-password-1',
+  name: 'Dana Admin',
+  email: 'dana@firm.example',
+  roles: ['Connector.Admin'],
+};
+
+async function files(base: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(base, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(base.length + 1));
+  return out.sort();
+}
+
+async function put(path: string, content: string, mtime?: Date): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, content);
+  if (mtime) await utimes(path, mtime, mtime);
+}
+
+describe('two-way sync and archive in the web app', () => {
+  let lexbridge: LexbridgeProcess;
+  let browser: Browser;
+  let root: string;
+  let page: Page;
+  const shot = screenshotter('two-way-archive');
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-two-way-'));
+    await put(join(root, 'office', 'Matters', 'Acme', 'Lease.txt'), 'Lease, first draft');
+    await mkdir(join(root, 'teams', 'Shared'), { recursive: true });
+    await put(join(root, 'room', 'Closing', 'Signed SPA.txt'), 'The signed share purchase agreement');
+    await put(join(root, 'room', 'Closing', 'Disclosure', 'Letter.txt'), 'Disclosure letter');
+    await mkdir(join(root, 'dms', 'Archive'), { recursive: true });
+    [lexbridge, browser] = await Promise.all([
+      startLexbridge([admin], { logName: 'two-way-archive', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
+      launchBrowser(),
+    ]);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${lexbridge.url}/workflows`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(admin.username);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+      csrfToken: string;
+    };
+    for (const [name, folder] of [
+      ['Office share', 'office'],
+      ['Teams files', 'teams'],
+      ['Matter room', 'room'],
+      ['DMS', 'dms'],
+    ] as const) {
+      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
+        data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+        headers: { 'x-csrf-token': csrfToken },
+      });
+      expect(res.status()).toBe(201);
+      ids[name] = ((await res.json()) as { id: string }).id;
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lexbridge?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  /** Steps 1 and 2 of the wizard: the type, then each side's connector and folder. */
+  async function chooseTypeAndFolders(
+    type: RegExp,
+    source: [string, string],
+    target: [string, string],
+  ): Promise<void> {
+    await page.goto(`${lexbridge.url}/workflows/new`);
+    await page.getByRole('radio', { name: type }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    for (const [label, [connector, folder]] of [
+      ['Source', source],
+      ['Target', target],
+    ] as const) {
+      const region = page.getByRole('region', { name: label });
+      await region.getByLabel(`${label} connector`).selectOption(ids[connector]!);
+      await region.getByRole('button', { name: `Open ${folder}` }).click();
+      await expect
+        .poll(() => region.getByTestId(`${label.toLowerCase()}-chosen`).textContent())
+        .toBe(`${connector} / ${folder}`);
+    }
+    await page.getByText('Pre-flight checks passed').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 3 of 4: Options' }).waitFor();
+  }
+
+  async function waitForStatus(card: string, status: string): Promise<void> {
+    await expect
+      .poll(() => page.getByRole('group', { name: card }).getByTestId('run-status').textContent(), {
+        timeout: 30_000,
+      })
+      .toBe(status);
+  }
+
+  it('creates a Two-way sync with its conflict policy named after both sides, and lists a conflict with links to both', async () => {
+    await chooseTypeAndFolders(/^Two-way sync/, ['Office share', 'Matters'], ['Teams files', 'Shared']);
+    const policy = page.getByRole('radiogroup', { name: 'When both sides changed the same document' });
+    expect(await policy.getByRole('radio', { name: /^Keep both/ }).isChecked()).toBe(true);
+    for (const name of [/^Newest wins/, /^Office share wins/, /^Teams files wins/])
+      await policy.getByRole('radio', { name }).waitFor();
+    // Deletes are never carried over by a two-way sync; a one-off's "copy what is already there" is not offered.
+    expect(await page.getByRole('checkbox', { name: 'File Deleted' }).count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'File Renamed' }).waitFor();
+    await shot(page, 'two-way-options');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Keep both', { exact: true }).waitFor();
+    await shot(page, 'two-way-review');
+    await page.getByRole('button', { name: 'Create and run now' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Matters to Shared' }).waitFor();
+    await waitForStatus('Current run', 'Succeeded');
+    expect(await files(join(root, 'teams', 'Shared'))).toEqual(['Acme/Lease.txt']);
+
+    // Both sides edit the lease before the next pass: a conflict, kept both ways.
+    await put(
+      join(root, 'office', 'Matters', 'Acme', 'Lease.txt'),
+      'Lease, office edit',
+      new Date(Date.now() - 60_000),
+    );
+    await put(join(root, 'teams', 'Shared', 'Acme', 'Lease.txt'), 'Lease, edit in Teams!', new Date());
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Run history' }).getByText('Succeeded').count(), {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await page
+      .getByRole('group', { name: 'Current run' })
+      .getByRole('link', { name: 'Open run details' })
+      .click();
+    const conflicts = page.getByRole('table', { name: 'Conflicts of this run' });
+    const row = conflicts.getByRole('row', { name: /Lease\.txt/ });
+    await row.waitFor();
+    await row.getByText(/Keep both: kept the edit in Teams files/).waitFor();
+    for (const side of ['Office share', 'Teams files'])
+      expect(await row.getByRole('link', { name: `Open in ${side}` }).getAttribute('href')).toMatch(
+        /^file:\/\//,
+      );
+    await shot(page, 'two-way-conflict');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'two-way-conflict-390');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect((await files(join(root, 'teams', 'Shared'))).length).toBe(2);
+  });
+
+  it('creates an Archive whose dry run lists what it would remove, then runs it and shows the manifest', async () => {
+    await chooseTypeAndFolders(/^Archive/, ['Matter room', 'Closing'], ['DMS', 'Archive']);
+    const after = page.getByRole('radiogroup', { name: 'After archiving' });
+    expect(await after.getByRole('radio', { name: /^Remove the source content/ }).isChecked()).toBe(true);
+    await after.getByRole('radio', { name: /^Leave the source, with a link/ }).waitFor();
+    expect(await page.getByRole('checkbox', { name: /^Copy what is already there/ }).count()).toBe(0);
+    await shot(page, 'archive-options');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Create and preview (dry run)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Closing to Archive' }).waitFor();
+    await waitForStatus('Dry run', 'Succeeded');
+    // A one-off: no Pause.
+    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    await page
+      .getByRole('group', { name: 'Dry run' })
+      .getByRole('link', { name: 'Open run details' })
+      .click();
+    const items = page.getByRole('table', { name: 'Items of this run' });
+    const removal = items.getByRole('row', { name: /Disclosure\/Letter\.txt.*Delete from source/ });
+    await removal.getByText('Would be done').waitFor();
+    await page.getByText(/^Would be stored as “Archive manifest/).waitFor();
+    await shot(page, 'archive-dry-run');
+    expect((await files(join(root, 'room', 'Closing'))).length).toBe(2);
+    expect(await files(join(root, 'dms', 'Archive'))).toEqual([]);
+
+    await page.getByRole('link', { name: 'Back to Closing to Archive' }).click();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await waitForStatus('Current run', 'Succeeded');
+    await page
+      .getByRole('group', { name: 'Current run' })
+      .getByRole('link', { name: 'Open run details' })
+      .click();
+    await page.getByText(/^Stored as “Archive manifest/).waitFor();
+    expect(await page.getByRole('link', { name: 'Open in DMS' }).first().getAttribute('href')).toMatch(
+      /^file:\/\//,
+    );
+    await shot(page, 'archive-run');
+    expect(await files(join(root, 'room', 'Closing'))).toEqual([]);
+    const archived = await files(join(root, 'dms', 'Archive'));
+    expect(archived.filter((f) => !f.startsWith('Archive manifest'))).toEqual([
+      'Disclosure/Letter.txt',
+      'Signed SPA.txt',
+    ]);
+    const manifest = archived.find((f) => f.startsWith('Archive manifest'))!;
+    expect(await readFile(join(root, 'dms', 'Archive', manifest), 'utf8')).toContain('Signed SPA.txt');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'archive-run-390');
+  });
+});
