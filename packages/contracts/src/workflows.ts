@@ -137,7 +137,8 @@ export const workflowRunSchema = z.object({
   id: z.uuid(),
   workflowId: z.uuid(),
   status: runStatusSchema,
-  trigger: z.enum(['manual', 'schedule', 'cli']),
+  /** 'retry': started by Retry failed items, acting only on what failed in the run before it. */
+  trigger: z.enum(['manual', 'schedule', 'cli', 'retry']),
   dryRun: z.boolean(),
   fullReconcile: z.boolean(),
   counts: runCountsSchema,

@@ -195,6 +195,10 @@ export const errorCodes = {
     status: 409,
     message: 'This workflow is already running. Wait for the run to finish, or cancel it.',
   },
+  workflow_retry_unavailable: {
+    status: 409,
+    message: 'There is nothing to retry in this run. Choose Run now instead.',
+  },
   workflow_paused: {
     status: 409,
     message: 'This workflow is paused. Resume it (re-authorise its connections if asked) and try again.',

@@ -46,6 +46,10 @@ describe('two-way sync and archive in the web app', () => {
     await put(join(root, 'room', 'Closing', 'Signed SPA.txt'), 'The signed share purchase agreement');
     await put(join(root, 'room', 'Closing', 'Disclosure', 'Letter.txt'), 'Disclosure letter');
     await mkdir(join(root, 'dms', 'Archive'), { recursive: true });
+    await put(join(root, 'office', 'Precedents', 'Leases', 'Short lease.txt'), 'A short lease');
+    await put(join(root, 'office', 'Precedents', 'NDA.txt'), 'Mutual NDA');
+    // A file where the folder Leases must go: that folder and the lease in it fail.
+    await put(join(root, 'dms', 'Precedents', 'Leases'), 'in the way');
     [lexbridge, browser] = await Promise.all([
       startLexbridge([admin], { logName: 'two-way-archive', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
       launchBrowser(),
@@ -214,5 +218,46 @@ describe('two-way sync and archive in the web app', () => {
     expect(await readFile(join(root, 'dms', 'Archive', manifest), 'utf8')).toContain('Signed SPA.txt');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'archive-run-390');
+  });
+
+  it('retries the failed items of a finished Copy, keeps the latest run on show after a reload, and offers no Pause', async () => {
+    await chooseTypeAndFolders(/^Copy/, ['Office share', 'Precedents'], ['DMS', 'Precedents']);
+    await page.getByRole('checkbox', { name: /^Include the chosen folder itself/ }).waitFor();
+    expect(await page.getByRole('checkbox', { name: /^Copy what is already there/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Create and run now' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Precedents to Precedents' }).waitFor();
+    await waitForStatus('Current run', 'Finished with failures');
+    const history = page.getByRole('table', { name: 'Run history' });
+    await history.getByText('Finished with failures').waitFor();
+    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Latest run' }).waitFor();
+    await waitForStatus('Current run', 'Finished with failures');
+    await shot(page, 'copy-with-failures-after-reload');
+
+    await page
+      .getByRole('group', { name: 'Current run' })
+      .getByRole('link', { name: 'Open run details' })
+      .click();
+    const retry = page.getByRole('button', { name: 'Retry failed items (2)' });
+    await retry.waitFor();
+    await shot(page, 'copy-failures');
+    await rm(join(root, 'dms', 'Precedents', 'Leases'));
+    await put(join(root, 'office', 'Precedents', 'Later.txt'), 'Not part of the retry');
+    await retry.click();
+    await expect
+      .poll(() => page.getByTestId('run-status').first().textContent(), { timeout: 30_000 })
+      .toBe('Succeeded');
+    expect(await page.getByRole('button', { name: /^Retry failed items/ }).count()).toBe(0);
+    expect(await page.getByTestId('count-created').first().textContent()).toBe('2');
+    await shot(page, 'copy-retried');
+    expect(await files(join(root, 'dms', 'Precedents'))).toEqual(['Leases/Short lease.txt', 'NDA.txt']);
+    await page.getByRole('link', { name: 'Back to Precedents to Precedents' }).click();
+    await history.getByText('Retry of failed items').waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'copy-history-390');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

@@ -141,6 +141,8 @@ describe('workflows in the web app', () => {
       .toBe('Succeeded');
     expect(Number(await dryRun.getByTestId('count-created').textContent())).toBeGreaterThanOrEqual(3);
     expect(await filesUnder(join(root, 'archive'))).toEqual({});
+    // A previewed sync waits for Run now (it used to start by itself a minute later).
+    await page.getByText('Waiting for you to start it').waitFor();
     await shot(page, 'detail-dry-run');
   });
 

@@ -21,6 +21,7 @@ import {
 } from './model.ts';
 import type { WrittenItem } from './plan/types.ts';
 import { type LinkRow, planSync } from './planner.ts';
+import { limitToRetried, retriedSourceIds, retryTrigger } from './retry.ts';
 import { recheckAccess } from './run-access.ts';
 import {
   claimRun,
@@ -37,7 +38,7 @@ export const runJobName = 'workflows.run';
 const watermarkOverlapMs = 2 * 60_000;
 
 export interface RequestRunOptions {
-  trigger: 'manual' | 'schedule' | 'cli';
+  trigger: 'manual' | 'schedule' | 'cli' | typeof retryTrigger;
   dryRun?: boolean;
   requestedBy?: string | null;
   /** Force a full listing (default: manual runs and dry runs do one; scheduled runs when due). */
@@ -255,7 +256,8 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         signal,
       });
       log.info({ runId: run.id, examined: plan.examined, incremental }, 'listed the source');
-      if (!archive) return { actions: plan.actions, links };
+      const retried = await retriedSourceIds(lexbridge.store.db, run);
+      if (!archive) return { actions: limitToRetried(plan.actions, retried), links };
       archive.target = await archiveTarget(lexbridge, workflow.targetConnectorId!, target, targetRoot.id);
       return { actions: archive.adjust(plan.actions, { source, target }), links };
     },
@@ -310,10 +312,11 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
         .update(workflows)
         .set({
           baselineTakenAt: workflow.baselineTakenAt ?? now,
-          ...(recorder.counts.failed === 0
+          // A retry saw only the failed items: the other changes since the watermark are still to do.
+          ...(recorder.counts.failed === 0 && run.trigger !== retryTrigger
             ? { changeWatermark: nextWatermark(planSource, plannedAt, workflow.changeWatermark) }
             : {}),
-          ...(incremental ? {} : { lastReconciledAt: now }),
+          ...(incremental || run.trigger === retryTrigger ? {} : { lastReconciledAt: now }),
           ...(isOngoing(workflow.type as WorkflowType)
             ? { nextRunAt: new Date(now.getTime() + workflow.intervalMinutes * 60_000) }
             : {}),

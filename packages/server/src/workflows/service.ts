@@ -25,6 +25,7 @@ import {
   workflowTriggers,
 } from './model.ts';
 import { runPreflight } from './preflight.ts';
+import { retriableTypes, retryTrigger } from './retry.ts';
 import { cancelRun, requestRun } from './runs.ts';
 
 type Actor = Pick<RequestUser, 'id' | 'roles'> & { ip?: string };
@@ -89,6 +90,47 @@ export async function createWorkflow(
       ? null
       : await requestRun(lexbridge, workflow, { trigger: 'manual', requestedBy: actor.id });
   return { workflow, run };
+}
+
+/**
+ * Starts a run limited to the items that failed in `run`, which must be the workflow's latest real run
+ * and have finished with failures (a later run already tried them again).
+ */
+export async function retryFailedItems(
+  lexbridge: Lexbridge,
+  actor: Actor,
+  workflow: WorkflowRow,
+  run: RunRow,
+): Promise<RunRow> {
+  const refuse = (message: string) => {
+    throw new AppError('workflow_retry_unavailable', message, { runId: run.id });
+  };
+  if (!(retriableTypes as readonly string[]).includes(workflow.type))
+    refuse('A two-way sync or an archive tries failed items again on its next run: choose Run now.');
+  if (run.dryRun) refuse('A dry run changes nothing, so there is nothing to retry: choose Run now.');
+  if ((activeRunStatuses as readonly string[]).includes(run.status))
+    refuse('This run has not finished yet. Wait for it to finish, then retry what failed.');
+  if (run.failed === 0) refuse('Nothing failed in this run.');
+  const [latest] = await lexbridge.store.db
+    .select({ id: workflowRuns.id })
+    .from(workflowRuns)
+    .where(and(eq(workflowRuns.workflowId, workflow.id), eq(workflowRuns.dryRun, false)))
+    .orderBy(desc(workflowRuns.createdAt))
+    .limit(1);
+  if (latest?.id !== run.id)
+    refuse(
+      'A later run of this workflow already tried these items again. Open the latest run to retry its failures.',
+    );
+  const retry = await requestRun(lexbridge, workflow, { trigger: retryTrigger, requestedBy: actor.id });
+  await recordAudit(lexbridge.store.db, {
+    action: 'workflow.run.retry',
+    actorUserId: actor.id,
+    targetType: 'workflow',
+    targetId: workflow.id,
+    ip: actor.ip ?? null,
+    details: { runId: retry.id, retriedRunId: run.id, failed: run.failed },
+  });
+  return retry;
 }
 
 /** The workflows the user may see: their own, or all for Admins and Connector Admins. */

@@ -16,15 +16,23 @@ import {
   TableRow,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowLeftRegular, StopRegular } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular, ArrowLeftRegular, StopRegular } from '@fluentui/react-icons';
 import type { RunItem, Workflow } from '@lexbridge/contracts';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
 import { formatSize } from '../../ui/format.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
-import { formatWhen, isActiveRun, useCancelRun, useRunItems, useWorkflow } from './api.ts';
+import {
+  canRetry,
+  formatWhen,
+  isActiveRun,
+  useCancelRun,
+  useRetryRun,
+  useRunItems,
+  useWorkflow,
+} from './api.ts';
 import { useLiveRun } from './live-run.ts';
 import { ArchiveManifest, ConflictList, ItemLinks, useWorkflowSides } from './RunConflicts.tsx';
 import { FailureDetails, RunProgress } from './RunProgress.tsx';
@@ -93,6 +101,8 @@ export function RunDetailPage() {
   const workflow = useWorkflow(workflowId);
   const run = useLiveRun(runId);
   const cancel = useCancelRun(runId);
+  const retry = useRetryRun(runId);
+  const navigate = useNavigate();
   const name = workflow.data?.name ?? 'Workflow';
   return (
     <>
@@ -126,9 +136,24 @@ export function RunDetailPage() {
               {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
             </Button>
           )}
-          {cancel.isError && (
+          {canRetry(run.data, workflow.data?.type) && (
+            <Button
+              className={styles.cancel}
+              appearance="primary"
+              icon={<ArrowClockwiseRegular />}
+              disabled={retry.isPending}
+              onClick={() =>
+                retry.mutate(undefined, {
+                  onSuccess: (next) => void navigate(`/workflows/${workflowId}/runs/${next.id}`),
+                })
+              }
+            >
+              {retry.isPending ? 'Starting…' : `Retry failed items (${run.data.counts.failed})`}
+            </Button>
+          )}
+          {(cancel.isError || retry.isError) && (
             <MessageBar intent="error">
-              <MessageBarBody>{errorMessage(cancel.error)}</MessageBarBody>
+              <MessageBarBody>{errorMessage(cancel.error ?? retry.error)}</MessageBarBody>
             </MessageBar>
           )}
           {workflow.data?.type === 'archive' && (

@@ -36,6 +36,7 @@ const triggerLabels: Record<WorkflowRun['trigger'], string> = {
   manual: 'Run now',
   schedule: 'Schedule',
   cli: 'Command line',
+  retry: 'Retry of failed items',
 };
 
 /**

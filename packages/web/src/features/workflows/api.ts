@@ -8,6 +8,7 @@ import type {
   Workflow,
   WorkflowLocationInput,
   WorkflowRun,
+  WorkflowType,
 } from '@lexbridge/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
@@ -171,6 +172,28 @@ export function useCancelRun(runId: string) {
       return client.invalidateQueries({ queryKey: workflowsKey });
     },
   });
+}
+
+/** Retry failed items: a new run acting only on what failed in this one. */
+export function useRetryRun(runId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<WorkflowRun>(`/api/workflow-runs/${path(runId)}/retry`, { method: 'POST' }),
+    onSuccess: (run) => {
+      client.setQueryData(runKey(run.id), run);
+      return client.invalidateQueries({ queryKey: workflowsKey });
+    },
+  });
+}
+
+/** Whether "Retry failed items" is offered for a run (the server also checks it is the workflow's latest). */
+export function canRetry(run: WorkflowRun, type: WorkflowType | undefined): boolean {
+  return (
+    !run.dryRun &&
+    !isActiveRun(run) &&
+    run.counts.failed > 0 &&
+    (type === 'copy' || type === 'one_way_sync' || type === 'move')
+  );
 }
 
 export const runStatusLabels: Record<RunStatus, string> = {
