@@ -66,6 +66,10 @@ export const auditEventSchema = z.object({
   actorLabel: z.string().nullable(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  /** The object as people know it ("Workflow “Acme copy”"), also after it was deleted where its name was recorded. */
+  targetLabel: z.string().nullable().optional(),
+  /** For failed or denied actions: why, in plain words (with the code). */
+  reason: z.string().nullable().optional(),
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()).nullable(),
 });

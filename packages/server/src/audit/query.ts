@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, like, lt, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db.ts';
 import { auditEvents } from '../store/schema.ts';
+import { labelAuditEvents } from './labels.ts';
 
 export interface AuditFilter {
   /** Exact action, or a prefix ending in "." (e.g. "auth.") for a family of actions. */
@@ -37,7 +38,10 @@ export async function listAuditEvents(db: DbOrTx, filter: AuditFilter) {
     .limit(filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   return {
-    events: page.map((r) => ({ ...r, at: r.at.toISOString() })),
+    events: await labelAuditEvents(
+      db,
+      page.map((r) => ({ ...r, at: r.at.toISOString() })),
+    ),
     nextBefore: rows.length > filter.limit ? page[page.length - 1]!.id : null,
   };
 }

@@ -13,3 +13,10 @@ export function formatSize(bytes: number | null | undefined): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "1 Dec 2026, 13:50": the one date format of every page; "—" when there is none. */
+export function formatWhen(iso: string | null | undefined): string {
+  return iso ? dateTime.format(new Date(iso)) : '—';
+}

@@ -18,6 +18,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Me } from '../../api/session.ts';
+import { formatWhen } from '../../ui/format.ts';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 
 export interface AuditFilters {
@@ -59,6 +60,9 @@ const useStyles = makeStyles({
     overflowWrap: 'anywhere',
   },
   more: { marginTop: tokens.spacingVerticalM },
+  nowrap: { whiteSpace: 'nowrap' },
+  object: { overflowWrap: 'anywhere', minWidth: '10rem' },
+  reason: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, maxWidth: '24rem' },
 });
 
 /** The query string of GET /api/admin/audit for these filters (dates are whole local days). */
@@ -72,6 +76,8 @@ export function auditQueryString(filters: AuditFilters, before?: number): string
   if (before !== undefined) params.set('before', String(before));
   return `?${params}`;
 }
+
+const outcomeWords: Record<string, string> = { success: 'Success', failure: 'Failed', denied: 'Denied' };
 
 function actorOf(event: AuditEventDto, me: Me): string {
   if (event.actorUserId && event.actorUserId === me.user.id)
@@ -195,7 +201,7 @@ export function AuditLog({ me }: { me: Me }) {
             <TableBody>
               {events.map((event) => (
                 <TableRow key={event.id}>
-                  <TableCell>{new Date(event.at).toLocaleString()}</TableCell>
+                  <TableCell className={styles.nowrap}>{formatWhen(event.at)}</TableCell>
                   <TableCell>
                     {event.actorUserId && !filters.person ? (
                       <Button
@@ -211,10 +217,14 @@ export function AuditLog({ me }: { me: Me }) {
                     )}
                   </TableCell>
                   <TableCell className={styles.mono}>{event.action}</TableCell>
-                  <TableCell className={styles.mono}>
-                    {event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : '—'}
+                  <TableCell className={styles.object}>
+                    {event.targetLabel ??
+                      (event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : '—')}
                   </TableCell>
-                  <TableCell>{event.outcome}</TableCell>
+                  <TableCell>
+                    {outcomeWords[event.outcome] ?? event.outcome}
+                    {event.reason && <div className={styles.reason}>{event.reason}</div>}
+                  </TableCell>
                   <TableCell className={styles.mono}>{event.ip ?? '—'}</TableCell>
                 </TableRow>
               ))}

@@ -8,6 +8,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from '@fluentui/react-components';
+import { formatWhen } from '../../ui/format.ts';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { useRecentPublishes } from './api.ts';
 
@@ -40,7 +41,7 @@ export function RecentPublishes() {
       <TableBody>
         {runs.data.map((p) => (
           <TableRow key={p.id}>
-            <TableCell>{new Date(p.run.createdAt).toLocaleString()}</TableCell>
+            <TableCell>{formatWhen(p.run.createdAt)}</TableCell>
             <TableCell>{p.destinationName}</TableCell>
             <TableCell>
               {p.run.counts.created} new, {p.run.counts.updated} updated
