@@ -9,8 +9,9 @@ import {
 } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import { NavLink } from 'react-router';
-import { type Me, mayAdminister, mayUseWorkflows, roleLabels } from '../api/session.ts';
+import { isConnectorAdmin, type Me, mayAdminister, mayUseWorkflows, roleLabels } from '../api/session.ts';
 import { onlyPublishes } from '../features/publish/api.ts';
+import { OpenLocalFoldersBanner } from './OpenLocalFolders.tsx';
 import { AppRoutes } from './routes.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
 
@@ -159,6 +160,7 @@ export function Shell({ me }: { me: Me }) {
         </ul>
       </nav>
       <main id="main" className={styles.main}>
+        {isConnectorAdmin(me) && <OpenLocalFoldersBanner />}
         <AppRoutes me={me} />
       </main>
     </div>
