@@ -279,6 +279,8 @@ export interface DiagnosticsOutcome {
   /** What was tested, for the report's heading: a server address, a folder. */
   target: string;
   steps: DiagnosticStep[];
+  /** The system said the connector's client secret has expired (Connector Admins are told: secret.expiring). */
+  secretExpired?: boolean;
 }
 
 /** Where every system's authorization server sends the browser back to (under the public URL). */

@@ -3,6 +3,7 @@ import { userAccess } from '../authorisation/user-access.ts';
 import { loadConnector } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { notify } from '../notifications/notify.ts';
 
 /**
  * Why can't Lexbridge use this connector? The same report serves POST /api/connectors/{id}/test and
@@ -22,6 +23,9 @@ export async function runDiagnostics(
       `Connectors of type ${plugin.label} have no connection test.`,
     );
   const access = userId && plugin.oauth ? userAccess(lexbridge, { connectorId, userId }) : undefined;
-  const { target, steps } = await plugin.diagnostics.run(lexbridge, connector, access);
+  const { target, steps, secretExpired } = await plugin.diagnostics.run(lexbridge, connector, access);
+  // No system tells Lexbridge ahead of time; an expired secret (Entra AADSTS7000222) is reported at once.
+  if (secretExpired)
+    await notify(lexbridge.store.db, { type: 'secret.expiring', connectorId, expiresAt: new Date() });
   return { connectorId, serverAddress: target, ok: steps.every((s) => s.ok), steps };
 }

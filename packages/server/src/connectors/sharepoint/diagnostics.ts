@@ -266,6 +266,7 @@ export const sharepointDiagnostics: ConnectorDiagnostics<SharepointSettings> = {
             ),
       );
     }
-    return { target, steps };
+    const secretExpired = steps.some((s) => s.name === 'app' && s.detail.includes('[secret_expired]'));
+    return { target, steps, ...(secretExpired ? { secretExpired } : {}) };
   },
 };

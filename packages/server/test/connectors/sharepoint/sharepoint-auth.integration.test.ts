@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../../src/authorisation/tokens.ts';
-import { connections } from '../../../src/store/schema.ts';
+import { connections, notifications } from '../../../src/store/schema.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../../support/lexbridge.ts';
 import { usePublicUrl } from '../support.ts';
 import {
@@ -159,6 +159,13 @@ describe('SharePoint sign-in (Entra ID v2 at the Graph emulator)', () => {
     expect(start.headers.get('location')).toBe(
       `/connectors?error=invalid_client&connector=${id}&checked=before-sign-in`,
     );
+    // Test finds the expired secret and tells the connector's Connector Admins (secret.expiring).
+    expect(step((await test(id, admin)).body, 'app').detail).toContain('[secret_expired]');
+    const told = await server.lexbridge.store.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.type, 'secret.expiring'), eq(notifications.userId, admin.userId)));
+    expect(told.map((n) => n.facts.connectorId)).toEqual([id]);
     const types = await api('/api/connector-types', user);
     const sharepoint = (
       types.body.types as { type: string; authorisationMessages: Record<string, { message: string }> }[]
