@@ -8,7 +8,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { registerAdmin } from './admin.ts';
-import type { EmulatorContext } from './context.ts';
+import { type EmulatorContext, requestsKept } from './context.ts';
 import { registerControlCenter } from './control-center/index.ts';
 import { registerDiscovery } from './discovery.ts';
 import { registerAuthorize } from './oauth/authorize.ts';
@@ -42,8 +42,14 @@ export function buildApp(ctx: EmulatorContext, options: { logger: boolean }): Fa
   });
 
   // Any request but a read may change state (sign-in, tokens, uploads, Control Center, admin).
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') ctx.changed();
+    ctx.requests.push({
+      method: request.method,
+      path: request.url.split('?')[0] ?? '',
+      status: reply.statusCode,
+    });
+    if (ctx.requests.length > requestsKept) ctx.requests.splice(0, ctx.requests.length - requestsKept);
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -23,4 +23,15 @@ export interface EmulatorContext {
   uploadDir: string;
   /** Called after anything may have changed, so a state file can be saved. */
   changed: () => void;
+  /** The latest requests answered (method, path without query, status), oldest first, for tests. */
+  requests: RequestRecord[];
 }
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** How many answered requests `requests` keeps. */
+export const requestsKept = 2000;

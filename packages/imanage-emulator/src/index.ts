@@ -21,7 +21,7 @@ import {
   type UserFileEntry,
 } from './config-files.ts';
 import { bytesContent } from './content.ts';
-import type { EmulatorContext } from './context.ts';
+import type { EmulatorContext, RequestRecord } from './context.ts';
 import { type FaultConfig, type FaultConfigInput, Faults } from './faults.ts';
 import { latestVersion } from './model.ts';
 import { TokenStore } from './oauth/token-store.ts';
@@ -42,6 +42,7 @@ import { documentId } from './work-api/profiles.ts';
 
 export type { Clock } from './clock.ts';
 export type { AppFileEntry, UserFileEntry } from './config-files.ts';
+export type { RequestRecord } from './context.ts';
 export type { FaultConfig, FaultConfigInput } from './faults.ts';
 export type { AccessLevel, Application, EmulatorUser } from './model.ts';
 export type { TokenStore } from './oauth/token-store.ts';
@@ -110,6 +111,8 @@ export interface RunningEmulator {
   faults: FaultConfig | FaultConfigInput;
   /** Current strictness; assigning replaces it (same as POST /__emulator/strict). */
   strict: StrictConfig | StrictConfigInput | 'real-server';
+  /** The latest requests answered (method, path without query, status), oldest first. */
+  readonly requests: readonly RequestRecord[];
   revokeUserTokens(userId: string): number;
   /**
    * Checks a document out to `userId` as iManage Work would when they open it for editing (`undefined`
@@ -142,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     adminToken: randomBytes(16).toString('hex'),
     uploadDir,
     changed: () => writer?.changed(),
+    requests: [],
   };
   if (saved) restoreSessions(ctx, saved);
   if (options.stateFile) {
@@ -170,6 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     tokens: ctx.tokens,
     clock,
+    requests: ctx.requests,
     get faults(): FaultConfig {
       return ctx.faults.config;
     },

@@ -21,6 +21,13 @@ export const strictSchema = z.strictObject({
   internalApiHost: z.url().nullable().default(null),
   /** A document search does not see changes younger than this many seconds. */
   indexLagSeconds: z.number().int().min(0).default(0),
+  /** A document profile's `checksum`: `SHA256:` + upper-case hex, `SHA256:` + base64, or absent. */
+  checksumFormat: z.enum(['hex', 'base64', 'none']).default('hex'),
+  /**
+   * Per workspace id, the only classes its new documents may have (400 otherwise), as a matter
+   * workspace whose firm files pleadings apart from other documents. Not set by `real-server`.
+   */
+  workspaceClasses: z.record(z.string(), z.array(z.string()).min(1)).default({}),
 });
 
 export type StrictConfig = z.output<typeof strictSchema>;
@@ -35,11 +42,13 @@ export const REAL_SERVER: StrictConfig = {
   nonRfcTokenErrors: 'json',
   internalApiHost: 'http://imanage-app01.firm.internal:8080',
   indexLagSeconds: 5,
+  checksumFormat: 'hex',
+  workspaceClasses: {},
 };
 
 /** Accepts `'real-server'` for REAL_SERVER, or a partial configuration (the rest at its default). */
 export function parseStrictness(input: StrictConfigInput | 'real-server' | undefined): StrictConfig {
-  return input === 'real-server' ? { ...REAL_SERVER } : strictSchema.parse(input ?? {});
+  return input === 'real-server' ? { ...REAL_SERVER, workspaceClasses: {} } : strictSchema.parse(input ?? {});
 }
 
 /**

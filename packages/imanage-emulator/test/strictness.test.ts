@@ -52,6 +52,8 @@ describe('defaults', () => {
       nonRfcTokenErrors: 'off',
       internalApiHost: null,
       indexLagSeconds: 0,
+      checksumFormat: 'hex',
+      workspaceClasses: {},
     });
     strictly('real-server');
     expect(emulator.strict).toEqual(REAL_SERVER);

@@ -123,6 +123,7 @@ export function registerDocuments(api: FastifyInstance, ctx: EmulatorContext): v
       ctx,
       await readUpload(request, ctx.uploadDir),
       'document',
+      container.workspaceId,
     );
     const document = store.createDocument(container.id, caller.user.id, input);
     const version = document.versions[0];

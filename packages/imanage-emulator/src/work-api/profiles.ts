@@ -76,7 +76,7 @@ export function documentProfile(
     extension: version.extension,
     full_file_name: fullFileName(document.name, version.extension),
     size: version.size,
-    checksum: ctx.store.checksum(version),
+    ...checksumField(ctx, ctx.store.checksum(version)),
     type,
     type_description: typeDescription,
     class: document.docClass,
@@ -240,4 +240,12 @@ function targetProfile(ctx: EmulatorContext, shortcut: Shortcut, user: EmulatorU
   return target.kind === 'workspace'
     ? workspaceProfile(ctx, target, access)
     : folderProfile(ctx, target, access);
+}
+
+/** `checksum` as strict.checksumFormat says: `SHA256:` + upper-case hex, its base64 form, or none. */
+function checksumField(ctx: EmulatorContext, checksum: string): { checksum?: string } {
+  const format = ctx.strict.checksumFormat;
+  if (format === 'none') return {};
+  if (format === 'hex') return { checksum };
+  return { checksum: `SHA256:${Buffer.from(checksum.slice(7), 'hex').toString('base64')}` };
 }

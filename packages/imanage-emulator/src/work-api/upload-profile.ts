@@ -1,7 +1,8 @@
 /**
  * Checks an upload's doc_profile against what a Work Server requires and turns it into the store's
  * input: the declared size must equal the bytes received (always), and with strict.requireClass a
- * new document needs a class the library knows.
+ * new document needs a class the library knows (and, with strict.workspaceClasses, one its workspace
+ * accepts).
  */
 import { rm } from 'node:fs/promises';
 import type { EmulatorContext } from '../context.ts';
@@ -28,6 +29,7 @@ function problemWith(
   ctx: EmulatorContext,
   upload: UploadedDocument,
   kind: 'document' | 'version',
+  workspaceId?: string,
 ): EmulatorError | undefined {
   const profile = upload.docProfile;
   if (typeof profile.size === 'number' && profile.size !== upload.content.size) {
@@ -42,6 +44,12 @@ function problemWith(
     if (!(DOCUMENT_CLASSES as readonly string[]).includes(profile.class.toUpperCase()))
       return profileError('class', `class "${profile.class}" does not exist in this library`);
   }
+  const allowed = kind === 'document' && workspaceId ? ctx.strict.workspaceClasses[workspaceId] : undefined;
+  if (allowed && !allowed.includes(String(profile.class ?? '').toUpperCase()))
+    return profileError(
+      'class',
+      `documents in workspace ${workspaceId} must have class ${allowed.join(' or ')}, not "${String(profile.class ?? '')}"`,
+    );
   return undefined;
 }
 
@@ -50,12 +58,13 @@ export async function describeUpload(
   ctx: EmulatorContext,
   upload: UploadedDocument,
   kind: 'document' | 'version',
+  workspaceId?: string,
 ): Promise<{ input: NewDocument; warnings: { field: string; error: string }[] }> {
   const [baseName, fileExtension] = splitFileName(upload.fileName);
   const profile = upload.docProfile;
   const name = typeof profile.name === 'string' && profile.name !== '' ? profile.name : baseName;
   const problem =
-    problemWith(ctx, upload, kind) ??
+    problemWith(ctx, upload, kind, workspaceId) ??
     (name ? undefined : profileError('name', 'doc_profile.name is required (or a file name)'));
   if (problem) {
     await rm(upload.content.path, { force: true });

@@ -110,6 +110,8 @@ export interface WriteDocumentOptions {
   temporaryTag?: string;
   /** The source document's facts, for targets that can record them; stores ignore what they cannot hold. */
   metadata?: DocumentMetadata;
+  /** Why this version is written (e.g. a two-way conflict), for systems that keep a comment per version. */
+  comment?: string;
 }
 
 export interface ContentStore {

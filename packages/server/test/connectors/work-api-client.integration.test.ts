@@ -4,6 +4,7 @@ import type { RunningEmulator } from '@lexbridge/imanage-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../src/authorisation/tokens.ts';
 import { userAccess } from '../../src/authorisation/user-access.ts';
+import { ImanageContentStore } from '../../src/connectors/imanage/content-store.ts';
 import { imanageServer } from '../../src/connectors/imanage/server.ts';
 import type { ImanageSettings } from '../../src/connectors/imanage/settings.ts';
 import {
@@ -221,5 +222,58 @@ describe('the Work API client against the emulator', () => {
     } finally {
       emulator.faults = {};
     }
+  });
+});
+
+describe('the iManage content store against the emulator', () => {
+  it("fills each document's metadata from its profile and writes another system's facts into the profile comment", async () => {
+    const store = new ImanageContentStore(client);
+    const folder = emulator.store.subfolders(emulator.store.workspacesIn('ACTIVE')[0]!.id)[0]!;
+    const listed = await collect(store.listChildren(folder.id));
+    const document = listed.find((item) => item.kind === 'document')!;
+    const record = emulator.store
+      .documentsIn(folder.id)
+      .find((d) => `${d.library}!${d.number}.latest` === document.id)!;
+    expect(document.metadata).toEqual({
+      author: expect.any(String),
+      modifiedBy: expect.any(String),
+      number: `${record.library}!${record.number}`,
+      version: String(record.versions.length),
+      system: 'iManage',
+    });
+
+    const from = { system: 'SharePoint', author: 'Adele Vance', modifiedBy: 'Alex Wilber' };
+    const written = await store.writeDocument(
+      folder.id,
+      'Board minutes.docx',
+      Readable.from([Buffer.from('minutes')]),
+      {
+        metadata: from,
+      },
+    );
+    const minutes = emulator.store.documentsIn(folder.id).find((d) => d.name === 'Board minutes')!;
+    expect(minutes.versions[0]!.comment).toBe('From SharePoint: author Adele Vance, modified by Alex Wilber');
+    const long = await store.writeDocument(folder.id, 'Long.docx', Readable.from([Buffer.from('long')]), {
+      metadata: { system: 'SharePoint', author: 'A'.repeat(400) },
+    });
+    expect(
+      emulator.store.documentsIn(folder.id).find((d) => d.name === 'Long')!.versions[0]!.comment,
+    ).toHaveLength(254);
+    // A version written for a two-way conflict says so.
+    await store.writeDocument(
+      folder.id,
+      'Board minutes.docx',
+      Readable.from([Buffer.from('minutes, amended')]),
+      {
+        existingId: written.item.id,
+        asNewVersion: true,
+        comment: 'Changed in both systems since the last sync; this is the SharePoint copy',
+      },
+    );
+    expect(minutes.versions[1]!.comment).toBe(
+      'Changed in both systems since the last sync; this is the SharePoint copy',
+    );
+    await store.delete(written.item);
+    await store.delete(long.item);
   });
 });

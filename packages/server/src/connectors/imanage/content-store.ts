@@ -259,7 +259,10 @@ export async function openImanageContentStore(
   signal?: AbortSignal,
 ): Promise<ContentStore> {
   try {
-    return new ImanageContentStore(await openWorkApiClient(server, access, undefined, signal));
+    return new ImanageContentStore(await openWorkApiClient(server, access, undefined, signal), {
+      ...(server.documentClass ? { documentClass: server.documentClass } : {}),
+      ...(server.workspaceClasses ? { workspaceClasses: server.workspaceClasses } : {}),
+    });
   } catch (err) {
     throw openingError(err);
   }

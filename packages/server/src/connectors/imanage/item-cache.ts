@@ -4,6 +4,7 @@ import {
   classify,
   containerItemOf,
   documentKey,
+  documentMetadata,
   documentNumberId,
   fileName,
   isDocumentId,
@@ -80,6 +81,7 @@ export class ImanageItemCache {
       ...(profile.edit_date ? { modifiedAt: new Date(profile.edit_date) } : {}),
       ...(profile.version !== undefined ? { version: String(profile.version) } : {}),
       ...(checksum ? { checksum } : {}),
+      metadata: documentMetadata(profile),
     };
   }
 

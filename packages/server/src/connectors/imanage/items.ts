@@ -1,4 +1,4 @@
-import type { ContentItem } from '../content.ts';
+import type { ContentItem, DocumentMetadata } from '../content.ts';
 import type { DocumentProfile, WorkProfile } from './work-api-client.ts';
 
 /**
@@ -116,4 +116,43 @@ export function containerItemOf(profile: WorkProfile, parentId: string): Content
     parentId,
     ...(profile.edit_date ? { modifiedAt: new Date(profile.edit_date) } : {}),
   };
+}
+
+/** What a document's profile says about it, for other systems (author, last editor, number, version). */
+export function documentMetadata(profile: DocumentProfile): DocumentMetadata {
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const author = text(profile.author_description) ?? text(profile.author);
+  const modifiedBy = text(profile.last_user_description) ?? text(profile.last_user) ?? text(profile.operator);
+  const number =
+    profile.database && profile.document_number !== undefined
+      ? `${profile.database}!${profile.document_number}`
+      : undefined;
+  return {
+    ...(author ? { author } : {}),
+    ...(modifiedBy ? { modifiedBy } : {}),
+    ...(number ? { number } : {}),
+    ...(profile.version !== undefined ? { version: String(profile.version) } : {}),
+    system: 'iManage',
+  };
+}
+
+/** The longest profile comment Lexbridge writes (iManage keeps comments up to 254 characters). */
+export const maxCommentLength = 254;
+
+/**
+ * The profile comment of a document Lexbridge writes: the caller's comment and, for a document from
+ * another system, where it came from ("From SharePoint: author X, modified by Y"), cut to the limit.
+ */
+export function profileComment(comment?: string, metadata?: DocumentMetadata): string | undefined {
+  const parts = [comment?.trim()];
+  if (metadata?.system && metadata.system !== 'iManage') {
+    const facts = [
+      metadata.author ? `author ${metadata.author}` : '',
+      metadata.modifiedBy ? `modified by ${metadata.modifiedBy}` : '',
+    ].filter(Boolean);
+    if (facts.length) parts.push(`From ${metadata.system}: ${facts.join(', ')}`);
+  }
+  const text = parts.filter(Boolean).join('. ');
+  if (!text) return undefined;
+  return text.length <= maxCommentLength ? text : `${text.slice(0, maxCommentLength - 1)}…`;
 }

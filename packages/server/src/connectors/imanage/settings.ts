@@ -3,6 +3,12 @@ import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
 import { isLoopbackHost } from '../http.ts';
 import type { StoredSettings } from '../plugin.ts';
+import {
+  documentClassFields,
+  parseDocumentClass,
+  parseWorkspaceClasses,
+  workspaceClassMap,
+} from './document-classes.ts';
 
 /**
  * The settings of an iManage connector, named as firms know them from Control Center and from the
@@ -86,6 +92,7 @@ export const imanageFields: ConnectorField[] = [
     options: ['client_secret_post', 'client_secret_basic'],
     advanced: true,
   },
+  ...documentClassFields,
 ];
 
 /** The non-secret settings stored in connectors.config for imanage-onprem. */
@@ -96,6 +103,10 @@ export interface ImanageConfig {
   serverAddress: string;
   caBundle?: string;
   clientAuthentication: 'client_secret_post' | 'client_secret_basic';
+  /** Absent on connectors stored before it existed: DOC. */
+  documentClass?: string;
+  /** `WORKSPACE_ID = CLASS` lines (document-classes.ts). */
+  workspaceClasses?: string;
 }
 
 /**
@@ -198,6 +209,7 @@ export function parseImanageSettings(
       { field: 'caBundle' },
     );
   }
+  const workspaceClasses = parseWorkspaceClasses(pick('workspaceClasses'));
   return {
     config: {
       clientId,
@@ -206,6 +218,8 @@ export function parseImanageSettings(
       serverAddress: normaliseServerAddress(pick('serverAddress')),
       clientAuthentication: auth,
       ...(typeof caBundle === 'string' && caBundle.trim() ? { caBundle: caBundle.trim() } : {}),
+      documentClass: parseDocumentClass(pick('documentClass')),
+      ...(workspaceClasses ? { workspaceClasses } : {}),
     },
     secrets: { secretKey },
   };
@@ -223,6 +237,9 @@ export interface ImanageSettings {
   wantsRefreshToken: boolean;
   clientAuthentication: 'client_secret_post' | 'client_secret_basic';
   caBundle?: string;
+  /** The class of new documents, and per workspace id another where one is set. */
+  documentClass?: string;
+  workspaceClasses?: Record<string, string>;
 }
 
 /** Stored imanage-onprem settings, checked again by the same rules as the form. */
@@ -236,6 +253,8 @@ export function readImanageSettings(stored: StoredSettings): ImanageSettings {
     wantsRefreshToken: config.refreshToken,
     clientAuthentication: config.clientAuthentication,
     ...(config.caBundle ? { caBundle: config.caBundle } : {}),
+    documentClass: config.documentClass ?? 'DOC',
+    ...(config.workspaceClasses ? { workspaceClasses: workspaceClassMap(config.workspaceClasses) } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from '../content.ts';
 import { storeCall } from './content-errors.ts';
 import { type ImanageItemCache, ROOT } from './item-cache.ts';
-import { applicationType, checkedOutBy, fileName, splitFileName } from './items.ts';
+import { applicationType, checkedOutBy, fileName, profileComment, splitFileName } from './items.ts';
 import type { WorkApiClient } from './work-api-client.ts';
 
 /** What writing a document needs of its store. */
@@ -84,11 +84,16 @@ export async function writeImanageDocument(
     await options.verify?.(written);
     const { name: stem, extension } = splitFileName(name);
     const type = applicationType(extension);
+    const comment = profileComment(options.comment, options.metadata);
     const upload = {
       extension,
       size,
       content: () => createReadStream(spool),
-      profile: { class: store.documentClass(parentId), ...(type ? { type } : {}) },
+      profile: {
+        class: store.documentClass(parentId),
+        ...(type ? { type } : {}),
+        ...(comment ? { comment } : {}),
+      },
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const profile = await storeCall(() =>
