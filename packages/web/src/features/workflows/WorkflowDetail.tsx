@@ -111,7 +111,8 @@ function WorkflowDetail({ workflow }: { workflow: Workflow }) {
   // while the card said "Running 9 of 42").
   const live = useQuery<WorkflowRun>({ queryKey: runKey(shownRunId ?? ''), enabled: false });
   const history = runs.data && withLiveRun(runs.data, live.data, workflow.id);
-  const busy = runNow.isPending || activeRun !== null;
+  // Run now follows the same live view as the history, so it is enabled the moment the row says finished.
+  const busy = runNow.isPending || (history ? history.some(isActiveRun) : activeRun !== null);
   const open = (kind: 'edit' | 'delete') => setDialog((d) => ({ kind, open: true, seq: (d?.seq ?? 0) + 1 }));
   const close = () => setDialog((d) => d && { ...d, open: false });
   const start = (dryRun: boolean) => runNow.mutate(dryRun, { onSuccess: (run) => setFollowRunId(run.id) });
