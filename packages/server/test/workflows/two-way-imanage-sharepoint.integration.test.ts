@@ -131,6 +131,9 @@ describe('two-way sync, iManage ↔ Teams channel', () => {
     // iManage: Teams' edit is the new version, its own edit the one before.
     const versions = imanageDocument('Witness statement').versions;
     expect(versions.length).toBe(3);
+    // The new version says why it exists, naming the copy kept beside the Teams document.
+    expect(versions[2]!.comment).toContain('Two-way sync conflict');
+    expect(versions[2]!.comment).toContain(copyName);
     const sp = sharepointFiles(both.graph, driveId, spFolderId);
     expect(sp['Witness statement.docx']).toEqual({
       size: fromTeams.length,

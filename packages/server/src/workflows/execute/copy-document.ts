@@ -72,6 +72,7 @@ async function copyVersion(
     signal: input.signal,
     temporaryTag: input.runId,
     ...(action.item.metadata ? { metadata: action.item.metadata } : {}),
+    ...(action.comment ? { comment: action.comment } : {}),
     verify: (w) => {
       if (expectedSize !== undefined && w.size !== expectedSize) {
         throw new VerificationFailed(

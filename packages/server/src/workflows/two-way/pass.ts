@@ -27,7 +27,7 @@ export async function runTwoWayPass(input: TwoWayInput): Promise<void> {
   // Both sides' deletes are recorded before anything is written, so that neither pass carries one over.
   recordDeletes(input, 'forward', forward0);
   recordDeletes(input, 'backward', backward0);
-  const held: Held = { forward: new Set(), backward: new Set() };
+  const held: Held = { forward: new Set(), backward: new Set(), comments: new Map() };
   const copies = await resolveConflicts(input, findConflicts(forward0, backward0), held, planned);
 
   const forward = copies.has('source') ? await plan(input, 'forward') : forward0;
@@ -137,6 +137,11 @@ async function resolveConflicts(
       targetPath: conflict.target.sourcePath,
       errorCode: 'workflow_conflict',
     };
+    if (name && versions[lost])
+      held.comments.set(
+        `${kept === 'source' ? 'forward' : 'backward'}:${conflict.link.sourceId}`,
+        `Two-way sync conflict: the ${input.systems[kept]} edit; the edit made here is the version before, and "${name}" in ${input.systems[kept]}.`,
+      );
     let copy: ConflictCopy | null = name ? { side: kept, id: '', name } : null;
     try {
       if (name && !input.dryRun) {

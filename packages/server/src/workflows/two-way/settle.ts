@@ -3,7 +3,11 @@ import type { TwoWayInput } from './input.ts';
 
 export type Direction = 'forward' | 'backward';
 /** Links (by source id) whose update in that direction waits: the other side's edit was kept. */
-export type Held = Record<Direction, Set<string>>;
+/**
+ * Per direction, the links whose update a conflict holds back; and the comments that go with the
+ * updates a conflict lets through (`direction:linkSourceId`), for systems that keep one per version.
+ */
+export type Held = Record<Direction, Set<string>> & { comments: Map<string, string> };
 
 /** A link whose item was deleted on one side: the other side's item stays, and is no longer synced. */
 const deletedOn = { forward: 'deleted_source', backward: 'deleted_target' } as const;
@@ -96,7 +100,9 @@ export function settle(input: TwoWayInput, direction: Direction, actions: Action
       keep(input, refreshed(link, action.item, direction));
       continue;
     }
-    out.push(action);
+    const comment =
+      action.type === 'update' && link ? held.comments.get(`${direction}:${link.sourceId}`) : undefined;
+    out.push(comment && action.type === 'update' ? { ...action, comment } : action);
   }
   return out;
 }
