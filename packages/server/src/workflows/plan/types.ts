@@ -19,7 +19,12 @@ export interface Placed {
 export type Action =
   | (Placed & { type: 'create_folder'; link?: LinkRow })
   /** `comment`: why the new version is written (a two-way conflict), for systems that keep one per version. */
-  | (Placed & { type: 'create' | 'update'; link?: LinkRow; versions: ContentVersion[] | null; comment?: string })
+  | (Placed & {
+      type: 'create' | 'update';
+      link?: LinkRow;
+      versions: ContentVersion[] | null;
+      comment?: string;
+    })
   /** `implicit`: the item moved with its renamed or moved folder; only its link changes. */
   | (Placed & { type: 'rename' | 'move'; link: LinkRow; implicit?: boolean })
   /** `targetPath`: where a repair found a copy whose link is gone (plan/orphans.ts). */
