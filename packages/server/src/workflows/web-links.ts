@@ -1,34 +1,31 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { RunItem } from '@lexbridge/contracts';
 import { inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../store/db.ts';
+import { type LoadedConnector, loadedConnector } from '../connectors/repository.ts';
+import type { Lexbridge } from '../context.ts';
 import { connectors, type runItems } from '../store/schema.ts';
 
 type RunItemRow = typeof runItems.$inferSelect;
-type ConnectorRow = typeof connectors.$inferSelect;
 
 /**
- * Where people open an item in its own system, for the run page's links: an iManage document's or
- * folder's web link (`<server>/work/link/d|f/<id>`, a document keyed across versions opening its
- * latest), a local folder's file URL; null where Lexbridge cannot build one without asking the
- * system (SharePoint's web addresses come only from Graph).
+ * Where people open an item in its own system, for the run page's links: the plug-in's `webLink`
+ * (an iManage document's or folder's web link, a local folder's file URL); null for systems that cannot
+ * build one without asking the system, and for connectors whose settings no longer read.
  */
 export function itemWebLink(
-  connector: Pick<ConnectorRow, 'type' | 'config'> | undefined,
+  loaded: LoadedConnector | undefined,
   id: string | null,
   kind: 'folder' | 'document',
 ): string | null {
-  if (!connector || id === null) return null;
-  const config = (connector.config ?? {}) as Record<string, unknown>;
-  if (connector.type.startsWith('imanage') && typeof config.serverAddress === 'string') {
-    const key = id.endsWith('.latest') ? id.slice(0, -'.latest'.length) : id;
-    const letter = kind === 'document' ? 'd' : 'f';
-    return `${config.serverAddress.replace(/\/+$/, '')}/work/link/${letter}/${encodeURIComponent(key)}`;
+  if (!loaded || id === null) return null;
+  return loaded.plugin.webLink?.(loaded.connector, { id, kind, name: '', parentId: null }) ?? null;
+}
+
+function load(lexbridge: Pick<Lexbridge, 'secrets' | 'config'>, row: typeof connectors.$inferSelect) {
+  try {
+    return loadedConnector(lexbridge, row);
+  } catch {
+    return undefined;
   }
-  if (connector.type === 'local-folder' && typeof config.path === 'string')
-    return pathToFileURL(join(config.path, id)).href;
-  return null;
 }
 
 /**
@@ -37,15 +34,21 @@ export function itemWebLink(
  * was read from the target and written to the source).
  */
 export async function withWebLinks(
-  db: DbOrTx,
+  lexbridge: Pick<Lexbridge, 'secrets' | 'config' | 'store'>,
   sides: { source: string | null; target: string | null },
   rows: RunItemRow[],
   toResponse: (row: RunItemRow) => RunItem,
 ): Promise<RunItem[]> {
   const ids = [sides.source, sides.target].filter((id): id is string => id !== null);
-  const found = ids.length ? await db.select().from(connectors).where(inArray(connectors.id, ids)) : [];
-  const source = found.find((c) => c.id === sides.source);
-  const target = found.find((c) => c.id === sides.target);
+  const found = ids.length
+    ? await lexbridge.store.db.select().from(connectors).where(inArray(connectors.id, ids))
+    : [];
+  const loaded = (id: string | null) => {
+    const row = found.find((c) => c.id === id);
+    return row ? load(lexbridge, row) : undefined;
+  };
+  const source = loaded(sides.source);
+  const target = loaded(sides.target);
   return rows.map((row) => {
     const item = toResponse(row);
     const kind = item.kind;

@@ -156,3 +156,13 @@ export function profileComment(comment?: string, metadata?: DocumentMetadata): s
   if (!text) return undefined;
   return text.length <= maxCommentLength ? text : `${text.slice(0, maxCommentLength - 1)}…`;
 }
+
+/**
+ * Where people open an item in iManage Work's web client: `<server>/work/link/f/<folder id>`, or
+ * `…/d/<document id>`; a document keyed across its versions (`LIB!n.latest`) opens at its latest.
+ */
+export function workWebLink(serverAddress: string, item: Pick<ContentItem, 'id' | 'kind'>): string {
+  const id =
+    item.kind === 'document' && item.id.endsWith('.latest') ? item.id.slice(0, -'.latest'.length) : item.id;
+  return `${serverAddress.replace(/\/+$/, '')}/work/link/${item.kind === 'folder' ? 'f' : 'd'}/${encodeURIComponent(id)}`;
+}

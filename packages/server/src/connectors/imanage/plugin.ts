@@ -4,6 +4,7 @@ import { documentKey, openImanageContentStore } from './content-store.ts';
 import { imanageDiagnostics } from './diagnostics.ts';
 import { imanageAccountDetails } from './discovery.ts';
 import { imanageIntegration } from './integration.ts';
+import { workWebLink } from './items.ts';
 import { imanageOAuth } from './oauth.ts';
 import { imanageServer } from './server.ts';
 import {
@@ -41,8 +42,7 @@ const shared = {
       return customerId === null ? null : String(customerId);
     },
   },
-  webLink: ({ settings }, item) =>
-    `${settings.serverAddress.replace(/\/+$/, '')}/work/link/${item.kind === 'folder' ? 'f' : 'd'}/${encodeURIComponent(item.id)}`,
+  webLink: ({ settings }, item) => workWebLink(settings.serverAddress, item),
   async openContentStore(context, connector, access) {
     if (!access) throw new AppError('connection_not_authorised');
     return openImanageContentStore(imanageServer(context, connector), access, context.signal);

@@ -38,7 +38,7 @@ export default defineRoute({
       .from(workflows)
       .where(eq(workflows.id, run.workflowId));
     const items = await withWebLinks(
-      lexbridge.store.db,
+      lexbridge,
       workflow ?? { source: null, target: null },
       page,
       toRunItemResponse,
