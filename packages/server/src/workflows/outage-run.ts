@@ -16,7 +16,7 @@ export type RunOutageOptions = Partial<OutagePolicy> & {
 };
 
 /**
- * The run's outage gate: names each side by its plug-in's system ("iManage"), shows the wait on the
+ * The run's outage gate: names each side by its plug-in's system (its systemName), shows the wait on the
  * run's row (API and live progress: `waiting`), and tells the owner once per wait that outlasts the
  * notification threshold (`run.waiting`).
  */

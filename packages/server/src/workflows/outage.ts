@@ -56,7 +56,7 @@ export class OutageInterrupted extends Error {
 
 export interface OutageGateOptions {
   policy?: Partial<OutagePolicy>;
-  /** How each side's system is named to people ("iManage"). */
+  /** How each side's system is named to people (its systemName). */
   systems?: Partial<Record<Side, string>>;
   /** One cheap call to the side's system; resolves (or fails with a non-outage error) when it answers. */
   probe(side: Side, signal: AbortSignal): Promise<unknown>;

@@ -8,7 +8,7 @@ type RunItemRow = typeof runItems.$inferSelect;
 
 /**
  * Where people open an item in its own system, for the run page's links: the plug-in's `webLink`
- * (an iManage document's or folder's web link, a local folder's file URL); null for systems that cannot
+ * (a document's or folder's address in the system's web client, a local folder's file URL); null for systems that cannot
  * build one without asking the system, and for connectors whose settings no longer read.
  */
 export function itemWebLink(

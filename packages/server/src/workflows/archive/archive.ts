@@ -53,7 +53,7 @@ export class ArchiveRun {
     return this.input.mode === 'leave' ? kept.filter((a) => a.type !== 'delete_source') : kept;
   }
 
-  /** The link file an archive that leaves its source writes into the source folder ("Archived to iManage.url"). */
+  /** The link file an archive that leaves its source writes into the source folder ("Archived to <system>.url"). */
   get linkFileName(): string {
     return linkFileName(this.target.systemName);
   }

@@ -1,6 +1,6 @@
 /**
  * The archive manifest: one CSV row per archived document (source path, size, sha256, the target's id
- * and version, e.g. iManage's LIB!123 and 1, and when it was verified), stored in the archive's target
+ * and version, as the target system names them, and when it was verified), stored in the archive's target
  * beside what was copied. The columns name no system: the target may be any connector.
  */
 export interface ManifestRow {

@@ -4,9 +4,9 @@ import type { Lexbridge } from '../../context.ts';
 
 /** The archive's target as its run speaks of it. */
 export interface ArchiveTarget {
-  /** The connector's name ("iManage (firm)"). */
+  /** The connector's name ("Firm DMS"). */
   name: string;
-  /** How people call the system ("iManage"): the link file is named after it. */
+  /** How people call the system ("DMS"): the link file is named after it. */
   systemName: string;
   /** Where people open the archive (the target folder in the system's web interface); null when unknown. */
   url: string | null;
@@ -16,7 +16,7 @@ export const unknownTarget: ArchiveTarget = { name: 'the target', systemName: 't
 
 /**
  * The archive's target for the link file left in the source: the target plug-in's `webLink` for the
- * folder (iManage's `<server>/work/link/f/<id>`, a local folder's file URL), else the folder's own
+ * folder (a web client address, a local folder's file URL), else the folder's own
  * web address where the system reports one (SharePoint's webUrl), else none.
  */
 export async function archiveTarget(
@@ -35,7 +35,7 @@ export async function archiveTarget(
   };
 }
 
-/** "Archived to iManage.url": named after the target's system, safe on every system. */
+/** "Archived to <system>.url": named after the target's system, safe on every system. */
 export function linkFileName(systemName: string): string {
   const system = systemName
     .replace(/^the\s+/i, '')

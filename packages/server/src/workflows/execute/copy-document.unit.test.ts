@@ -35,7 +35,7 @@ describe('copying a document', () => {
       name: 'memo.docx',
       parentId: 'R',
       size: 5,
-      metadata: { author: 'John Smith', number: '1160', version: '2', system: 'iManage' },
+      metadata: { author: 'John Smith', number: '1160', version: '2', system: 'Example DMS' },
     };
     const writes: WriteDocumentOptions[] = [];
     const source = {
