@@ -258,6 +258,13 @@ describe('two-way sync and archive in the web app', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'copy-history-390');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The list at 390 px: each workflow stacked, nothing cut off at the right.
+    await page.getByRole('link', { name: 'All workflows' }).click();
+    const list = page.getByRole('table', { name: 'Workflows' });
+    await list.getByRole('link', { name: 'Precedents to Precedents' }).waitFor();
+    expect(await list.evaluate((t) => t.scrollWidth <= t.clientWidth + 1)).toBe(true);
+    await list.getByText('When you run it').first().waitFor();
+    await shot(page, 'list-390');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

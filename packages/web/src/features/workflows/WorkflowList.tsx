@@ -34,10 +34,31 @@ import {
 import { useUsableConnectors } from './connections.ts';
 import { workflowTypeLabels } from './labels.ts';
 
+const narrow = '@media (max-width: 720px)';
+
 const useStyles = makeStyles({
   toolbar: { display: 'flex', justifyContent: 'flex-end', marginBottom: tokens.spacingVerticalM },
   scroll: { overflowX: 'auto' },
-  table: { minWidth: '56rem' },
+  table: {
+    minWidth: '56rem',
+    // Narrow screens: each workflow becomes a block of labelled lines instead of a clipped wide row.
+    [narrow]: {
+      minWidth: 0,
+      display: 'block',
+      '& thead': { display: 'none' },
+      '& tbody, & tr, & td': { display: 'block', width: 'auto' },
+      '& tr': {
+        padding: `${tokens.spacingVerticalS} 0`,
+        borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+      },
+      '& td': { padding: `${tokens.spacingVerticalXXS} 0`, height: 'auto' },
+      '& td[data-label]::before': {
+        content: 'attr(data-label) ": "',
+        color: tokens.colorNeutralForeground2,
+      },
+    },
+  },
+  name: { minWidth: '12rem', overflowWrap: 'anywhere', fontWeight: tokens.fontWeightSemibold },
   path: {
     overflowWrap: 'anywhere',
     paddingTop: tokens.spacingVerticalS,
@@ -111,7 +132,7 @@ export function WorkflowListPage({ me }: { me: Me }) {
           <Table aria-label="Workflows" className={styles.table}>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Name</TableHeaderCell>
+                <TableHeaderCell className={styles.name}>Name</TableHeaderCell>
                 <TableHeaderCell>Type</TableHeaderCell>
                 <TableHeaderCell className={styles.wide}>Source → Target</TableHeaderCell>
                 {showOwner && <TableHeaderCell>Owner</TableHeaderCell>}
@@ -151,12 +172,12 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
   const paused = workflow.status === 'paused';
   return (
     <TableRow>
-      <TableCell>
+      <TableCell className={styles.name}>
         <FluentLink as="span" inline>
           <Link to={workflow.id}>{workflow.name}</Link>
         </FluentLink>
       </TableCell>
-      <TableCell>{workflowTypeLabels[workflow.type]}</TableCell>
+      <TableCell data-label="Type">{workflowTypeLabels[workflow.type]}</TableCell>
       <TableCell className={styles.path}>
         {locationText(workflow.source)}
         <span className={styles.arrow}>
@@ -165,7 +186,7 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
           {locationText(workflow.target)}
         </span>
       </TableCell>
-      {showOwner && <TableCell>{workflow.ownerName ?? '—'}</TableCell>}
+      {showOwner && <TableCell data-label="Owner">{workflow.ownerName ?? '—'}</TableCell>}
       <TableCell>
         <Badge
           appearance="tint"
@@ -192,7 +213,7 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
           <span className={styles.muted}>Not run yet</span>
         )}
       </TableCell>
-      <TableCell>
+      <TableCell data-label="Next run">
         {paused
           ? '—'
           : isOngoing(workflow.type) && workflow.nextRunAt
