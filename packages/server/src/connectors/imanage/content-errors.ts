@@ -26,8 +26,10 @@ export function contentErrorFrom(err: unknown): unknown {
       return translated('content_conflict');
     case 'connector_rate_limited':
     case 'connector_unreachable':
-    case 'connector_error':
       return translated('content_unavailable');
+    case 'connector_error':
+      // A refusal iManage will repeat (a 4xx, a profile it rejects) is about the item, not an outage.
+      return translated(err.retryable ? 'content_unavailable' : 'content_invalid');
     default:
       return err;
   }

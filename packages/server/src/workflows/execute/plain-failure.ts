@@ -35,7 +35,13 @@ export function plainFailure(
   if (err instanceof ContentError) {
     const plain = isOutage(err) ? plainByCode.content_unavailable : plainByCode[err.code];
     if (!technical.test(err.message)) return { errorCode: err.code, error: err.message, detail: null };
-    return { errorCode: err.code, error: plain(system), detail };
+    // What the system said about an item it refused ("required field class is missing") helps the person.
+    const said = err.code === 'content_invalid' ? /answered \d{3}: (.+)$/.exec(err.message)?.[1] : undefined;
+    return {
+      errorCode: err.code,
+      error: said ? `${plain(system)} ${system} said: ${said}` : plain(system),
+      detail,
+    };
   }
   if (isOutage(err))
     return { errorCode: 'content_unavailable', error: plainByCode.content_unavailable(system), detail };
