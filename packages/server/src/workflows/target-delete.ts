@@ -38,7 +38,14 @@ export async function deleteLinkedTarget(
   }
   const replaced =
     found.kind !== link.kind ||
-    (link.targetIdentity !== null && found.identity !== undefined && found.identity !== link.targetIdentity);
+    (link.targetIdentity !== null &&
+      found.identity !== undefined &&
+      found.identity !== link.targetIdentity) ||
+    // A file system may give a new file the inode of the one just removed: the size tells them apart.
+    (found.kind === 'document' &&
+      link.size !== null &&
+      found.size !== undefined &&
+      found.size !== Number(link.size));
   const inUse =
     !links.has(link.sourceId) &&
     [...links.values()].some((other) => other.state === 'linked' && other.targetId === targetId);
