@@ -1,37 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/audit/query.ts';
 import { recordAudit } from '../../src/audit/record.ts';
 import { connectors } from '../../src/store/schema.ts';
 import { createWorkflow, deleteWorkflow } from '../../src/workflows/service.ts';
-import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
-import { createLocalConnector, createRoot } from '../workflows/helpers.ts';
+import { createLocalConnector, useLocalLexbridge } from '../workflows/helpers.ts';
 
 // The audit log names its objects as people know them (not by UUID), also once deleted, and says why a
 // failed or denied action failed.
 
-let lexbridge: TestLexbridge;
-let owner: SignedIn;
-let root: string;
-
-beforeAll(async () => {
-  root = await createRoot();
-  lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  owner = await signIn(lexbridge, { roles: ['User'] });
-});
-afterAll(async () => {
-  await lexbridge?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const t = useLocalLexbridge();
 
 describe('audit log labels', () => {
   it('names workflows (also deleted), connectors and routes, and gives the reason of failures', async () => {
-    const source = await createLocalConnector(lexbridge, root, 'Office share');
-    const target = await createLocalConnector(lexbridge, root, 'Archive');
-    const actor = { id: owner.userId, roles: ['User' as const] };
+    const source = await createLocalConnector(t.lexbridge, t.root, 'Office share');
+    const target = await createLocalConnector(t.lexbridge, t.root, 'Archive');
+    const actor = { id: t.owner.userId, roles: ['User' as const] };
     const { workflow } = await createWorkflow(
-      lexbridge,
+      t.lexbridge,
       actor,
       {
         name: 'Acme to the archive',
@@ -41,20 +27,20 @@ describe('audit log labels', () => {
       },
       { startNow: false },
     );
-    await deleteWorkflow(lexbridge, actor, workflow);
+    await deleteWorkflow(t.lexbridge, actor, workflow);
     const dms = randomUUID();
-    await lexbridge.store.db
+    await t.lexbridge.store.db
       .insert(connectors)
       .values({ id: dms, type: 'local-folder', name: 'DMS', config: {} });
-    await recordAudit(lexbridge.store.db, {
+    await recordAudit(t.lexbridge.store.db, {
       action: 'connection.authorise',
-      actorUserId: owner.userId,
+      actorUserId: t.owner.userId,
       targetType: 'connector',
       targetId: dms,
       outcome: 'failure',
       details: { result: 'invalid_client', detail: 'AADSTS7000215' },
     });
-    await recordAudit(lexbridge.store.db, {
+    await recordAudit(t.lexbridge.store.db, {
       action: 'access.denied',
       outcome: 'denied',
       targetType: 'route',
@@ -62,7 +48,7 @@ describe('audit log labels', () => {
       details: { code: 'forbidden' },
     });
 
-    const { events } = await listAuditEvents(lexbridge.store.db, { limit: 10 });
+    const { events } = await listAuditEvents(t.lexbridge.store.db, { limit: 10 });
     const byAction = (action: string) => events.find((e) => e.action === action)!;
     expect(byAction('workflow.create').targetLabel).toBe('Workflow “Acme to the archive”');
     expect(byAction('workflow.delete').targetLabel).toBe('Workflow “Acme to the archive”');

@@ -1,31 +1,25 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflowRuns, workflows } from '../../src/store/schema.ts';
 import { scheduleDueRuns } from '../../src/workflows/jobs.ts';
 import { cancelRun, performRun, requestRun } from '../../src/workflows/runs.ts';
 import { updateWorkflow } from '../../src/workflows/service.ts';
-import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
-import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
+import {
+  createAndRun,
+  createLocalConnector,
+  readTree,
+  runNow,
+  useLocalLexbridge,
+  writeTree,
+} from './helpers.ts';
 
-let lexbridge: TestLexbridge;
-let owner: SignedIn;
-let root: string;
-
-beforeAll(async () => {
-  root = await createRoot();
-  lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  owner = await signIn(lexbridge, { roles: ['User'] });
-});
-afterAll(async () => {
-  await lexbridge?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const t = useLocalLexbridge();
 
 async function pair(files: Record<string, string>) {
-  const source = await createLocalConnector(lexbridge, root, 'src');
-  const target = await createLocalConnector(lexbridge, root, 'dst');
+  const source = await createLocalConnector(t.lexbridge, t.root, 'src');
+  const target = await createLocalConnector(t.lexbridge, t.root, 'dst');
   await writeTree(source.path, files);
   return { source, target, src: { connectorId: source.id, id: '' }, dst: { connectorId: target.id, id: '' } };
 }
@@ -38,7 +32,7 @@ describe('workflow engine, local folder to local folder', () => {
       'docs/deep/c.txt': 'charlie',
       'empty/.keep': '',
     });
-    const { workflow, run, items } = await createAndRun(lexbridge, owner, {
+    const { workflow, run, items } = await createAndRun(t.lexbridge, t.owner, {
       type: 'copy',
       source: p.src,
       target: p.dst,
@@ -48,7 +42,7 @@ describe('workflow engine, local folder to local folder', () => {
     expect(run.created).toBe(7); // 4 files + docs, docs/deep, empty
     expect(run.bytes).toBe(5 + 5 + 7);
     expect(items.find((i) => i.sourcePath === 'docs/deep/c.txt')?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const again = await runNow(lexbridge, workflow);
+    const again = await runNow(t.lexbridge, workflow);
     expect(again.run.status).toBe('succeeded');
     expect(again.run.created + again.run.updated + again.run.deleted).toBe(0);
   });
@@ -62,7 +56,7 @@ describe('workflow engine, local folder to local folder', () => {
       'gone.txt': 'g',
       'sub/x.txt': 'x',
     });
-    const { workflow } = await createAndRun(lexbridge, owner, {
+    const { workflow } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
@@ -72,7 +66,7 @@ describe('workflow engine, local folder to local folder', () => {
     await rename(join(p.source.path, 'mover.txt'), join(p.source.path, 'sub/mover.txt'));
     await rm(join(p.source.path, 'gone.txt'));
     await writeTree(p.source.path, { 'what?.txt': 'q', 'CON.txt': 'device', 'trailing. ': 't' });
-    const { run, items } = await runNow(lexbridge, workflow);
+    const { run, items } = await runNow(t.lexbridge, workflow);
     expect(run.status).toBe('succeeded');
     expect(await readTree(p.target.path)).toEqual({
       'keep.txt': 'k',
@@ -97,13 +91,13 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('renames a renamed folder on the target instead of copying its contents again', async () => {
     const p = await pair({ 'matter/a.txt': 'a', 'matter/inner/b.txt': 'b' });
-    const { workflow } = await createAndRun(lexbridge, owner, {
+    const { workflow } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
     });
     await rename(join(p.source.path, 'matter'), join(p.source.path, 'Matter 2024'));
-    const { run } = await runNow(lexbridge, workflow);
+    const { run } = await runNow(t.lexbridge, workflow);
     expect({ created: run.created, updated: run.updated, deleted: run.deleted }).toEqual({
       created: 0,
       updated: 1,
@@ -116,14 +110,14 @@ describe('workflow engine, local folder to local folder', () => {
       'Matter 2024/inner/b.txt': 'b',
     });
     await writeFile(join(p.source.path, 'Matter 2024/inner/b.txt'), 'b2');
-    const next = await runNow(lexbridge, workflow);
+    const next = await runNow(t.lexbridge, workflow);
     expect(next.run.updated).toBe(1);
     expect((await readTree(p.target.path))['Matter 2024/inner/b.txt']).toBe('b2');
   });
 
   it('holds deletes back when an item failed in the same run', async () => {
     const p = await pair({ 'a.txt': 'a', 'b.txt': 'b' });
-    const { workflow } = await createAndRun(lexbridge, owner, {
+    const { workflow } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
@@ -131,7 +125,7 @@ describe('workflow engine, local folder to local folder', () => {
     await rm(join(p.source.path, 'a.txt'));
     await writeTree(p.source.path, { 'blocked.txt': 'cannot land' });
     await mkdir(join(p.target.path, 'blocked.txt')); // a folder in the way of the new file
-    const { run, items } = await runNow(lexbridge, workflow);
+    const { run, items } = await runNow(t.lexbridge, workflow);
     expect(run.status).toBe('partial');
     expect(run.failed).toBe(1);
     expect(run.deleted).toBe(0);
@@ -148,7 +142,7 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('refuses to delete more than the maximum, and honours a delete trigger that is off', async () => {
     const p = await pair({ '1.txt': '1', '2.txt': '2', '3.txt': '3' });
-    const { workflow } = await createAndRun(lexbridge, owner, {
+    const { workflow } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
@@ -156,32 +150,32 @@ describe('workflow engine, local folder to local folder', () => {
     });
     await rm(join(p.source.path, '1.txt'));
     await rm(join(p.source.path, '2.txt'));
-    const limited = await runNow(lexbridge, workflow);
+    const limited = await runNow(t.lexbridge, workflow);
     expect(limited.run.deleted).toBe(0);
     expect(limited.items.filter((i) => i.errorCode === 'workflow_max_deletes_exceeded')).toHaveLength(2);
     expect(Object.keys(await readTree(p.target.path)).sort()).toEqual(['1.txt', '2.txt', '3.txt']);
 
-    const updated = await updateWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, workflow, {
+    const updated = await updateWorkflow(t.lexbridge, { id: t.owner.userId, roles: ['User'] }, workflow, {
       triggers: { fileDeleted: false },
       options: { maxDeletes: 10 },
     });
-    const off = await runNow(lexbridge, updated);
+    const off = await runNow(t.lexbridge, updated);
     expect(off.run.deleted).toBe(0);
     expect(off.items.filter((i) => i.action === 'skip' && /File Deleted/.test(i.error ?? ''))).toHaveLength(
       2,
     );
 
-    const on = await updateWorkflow(lexbridge, { id: owner.userId, roles: ['User'] }, updated, {
+    const on = await updateWorkflow(t.lexbridge, { id: t.owner.userId, roles: ['User'] }, updated, {
       triggers: { fileDeleted: true },
     });
-    const done = await runNow(lexbridge, on);
+    const done = await runNow(t.lexbridge, on);
     expect(done.run.deleted).toBe(2);
     expect(Object.keys(await readTree(p.target.path))).toEqual(['3.txt']);
   });
 
   it('a dry run lists the plan and changes nothing', async () => {
     const p = await pair({ 'a.txt': 'a', 'f/b.txt': 'b' });
-    const { workflow, run: first } = await createAndRun(lexbridge, owner, {
+    const { workflow, run: first } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
@@ -189,7 +183,7 @@ describe('workflow engine, local folder to local folder', () => {
     expect(first.created).toBe(3);
     await writeTree(p.source.path, { 'new.txt': 'n' });
     await rm(join(p.source.path, 'a.txt'));
-    const { run, items } = await runNow(lexbridge, workflow, { dryRun: true });
+    const { run, items } = await runNow(t.lexbridge, workflow, { dryRun: true });
     expect(run.dryRun).toBe(true);
     expect(items.map((i) => [i.action, i.outcome, i.sourcePath]).sort()).toEqual([
       ['create', 'planned', 'new.txt'],
@@ -198,9 +192,9 @@ describe('workflow engine, local folder to local folder', () => {
     expect(Object.keys(await readTree(p.target.path)).sort()).toEqual(['a.txt', 'f/', 'f/b.txt']);
   });
 
-  it('move copies, verifies, then deletes the source; the source root stays', async () => {
+  it('move copies, verifies, then deletes the source; the source t.root stays', async () => {
     const p = await pair({ 'a.txt': 'a', 'f/b.txt': 'b' });
-    const { run } = await createAndRun(lexbridge, owner, { type: 'move', source: p.src, target: p.dst });
+    const { run } = await createAndRun(t.lexbridge, t.owner, { type: 'move', source: p.src, target: p.dst });
     expect(run.status).toBe('succeeded');
     expect(await readTree(p.target.path)).toEqual({ 'a.txt': 'a', 'f/': '', 'f/b.txt': 'b' });
     expect(await readTree(p.source.path)).toEqual({});
@@ -208,7 +202,7 @@ describe('workflow engine, local folder to local folder', () => {
 
   it('without Sync Existing Files And Folders only later changes are copied; Include Select Container copies the folder itself', async () => {
     const p = await pair({ 'box/old.txt': 'old' });
-    const { workflow, run } = await createAndRun(lexbridge, owner, {
+    const { workflow, run } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: { connectorId: p.source.id, id: 'box' },
       target: p.dst,
@@ -217,65 +211,65 @@ describe('workflow engine, local folder to local folder', () => {
     expect(run.created).toBe(0);
     expect(await readTree(p.target.path)).toEqual({});
     await writeTree(p.source.path, { 'box/new.txt': 'new' });
-    const later = await runNow(lexbridge, workflow);
+    const later = await runNow(t.lexbridge, workflow);
     expect(await readTree(p.target.path)).toEqual({ 'box/': '', 'box/new.txt': 'new' });
     expect(later.run.created).toBe(2);
   });
 
   it('allows one run per workflow at a time, and cancels a queued run', async () => {
     const p = await pair({ 'a.txt': 'a' });
-    const { workflow } = await createAndRun(lexbridge, owner, {
+    const { workflow } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
     });
-    const queued = await requestRun(lexbridge, workflow, { trigger: 'manual' });
-    await expect(requestRun(lexbridge, workflow, { trigger: 'manual' })).rejects.toMatchObject({
+    const queued = await requestRun(t.lexbridge, workflow, { trigger: 'manual' });
+    await expect(requestRun(t.lexbridge, workflow, { trigger: 'manual' })).rejects.toMatchObject({
       code: 'workflow_run_in_progress',
     });
-    const cancelled = await cancelRun(lexbridge, queued);
+    const cancelled = await cancelRun(t.lexbridge, queued);
     expect(cancelled.status).toBe('cancelled');
-    expect(await performRun(lexbridge, queued.id, { log: lexbridge.log })).toBeUndefined();
+    expect(await performRun(t.lexbridge, queued.id, { log: t.lexbridge.log })).toBeUndefined();
   });
 
   it('the scheduler starts due syncs once, and hands a run whose worker died to a new job', async () => {
     const p = await pair({ 'a.txt': 'a' });
-    const { workflow } = await createAndRun(lexbridge, owner, {
+    const { workflow } = await createAndRun(t.lexbridge, t.owner, {
       type: 'one_way_sync',
       source: p.src,
       target: p.dst,
     });
-    await lexbridge.store.db
+    await t.lexbridge.store.db
       .update(workflows)
       .set({ nextRunAt: new Date(Date.now() - 1000) })
       .where(eq(workflows.id, workflow.id));
-    const first = await scheduleDueRuns(lexbridge);
+    const first = await scheduleDueRuns(t.lexbridge);
     expect(first.started).toBeGreaterThanOrEqual(1);
-    const queued = await lexbridge.store.db
+    const queued = await t.lexbridge.store.db
       .select()
       .from(workflowRuns)
       .where(eq(workflowRuns.workflowId, workflow.id));
     const scheduled = queued.find((r) => r.trigger === 'schedule')!;
     expect(scheduled).toMatchObject({ status: 'queued', fullReconcile: false });
-    await scheduleDueRuns(lexbridge);
+    await scheduleDueRuns(t.lexbridge);
     expect(
-      (await lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id)))
+      (await t.lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id)))
         .length,
     ).toBe(queued.length);
 
     // A worker took the run and died: its heartbeat stops.
-    await lexbridge.store.db
+    await t.lexbridge.store.db
       .update(workflowRuns)
       .set({ status: 'running', heartbeatAt: new Date(Date.now() - 3600_000) })
       .where(eq(workflowRuns.id, scheduled.id));
-    const recovered = await scheduleDueRuns(lexbridge);
+    const recovered = await scheduleDueRuns(t.lexbridge);
     expect(recovered.resumed).toBeGreaterThanOrEqual(1);
-    const [requeued] = await lexbridge.store.db
+    const [requeued] = await t.lexbridge.store.db
       .select()
       .from(workflowRuns)
       .where(eq(workflowRuns.id, scheduled.id));
     expect(requeued!.status).toBe('queued');
-    const finished = await performRun(lexbridge, scheduled.id, { log: lexbridge.log });
+    const finished = await performRun(t.lexbridge, scheduled.id, { log: t.lexbridge.log });
     expect(finished!.status).toBe('succeeded');
   });
 });

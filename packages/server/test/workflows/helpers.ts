@@ -1,18 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CreateWorkflowBody } from '@lexbridge/contracts';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import type { Lexbridge } from '../../src/runtime.ts';
 import { connectors, runItems, workflowRuns } from '../../src/store/schema.ts';
 import type { WorkflowRow } from '../../src/workflows/model.ts';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
+import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
 
 /** A directory for the local-folder roots of one test file. */
 export async function createRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'lexbridge-wf-'));
+}
+
+/** What useLocalLexbridge sets up; filled in by its beforeAll. */
+export interface LocalLexbridge {
+  lexbridge: TestLexbridge;
+  /** A signed-in person with the User role. */
+  owner: SignedIn;
+  /** The only local-folder root this Lexbridge allows. */
+  root: string;
+}
+
+/**
+ * One embedded Lexbridge for the calling test file, allowing local folders under a fresh root, with a
+ * signed-in User; disposed of (root included) after the file's tests.
+ */
+export function useLocalLexbridge(): LocalLexbridge {
+  const context = {} as LocalLexbridge;
+  beforeAll(async () => {
+    context.root = await createRoot();
+    context.lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: context.root } });
+    context.owner = await signIn(context.lexbridge, { roles: ['User'] });
+  });
+  afterAll(async () => {
+    await context.lexbridge?.dispose();
+    if (context.root) await rm(context.root, { recursive: true, force: true });
+  });
+  return context;
 }
 
 /** A local-folder connector on a new folder under root. */

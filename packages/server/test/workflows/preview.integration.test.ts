@@ -1,43 +1,29 @@
-import { rm } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflowRuns, workflows } from '../../src/store/schema.ts';
 import { scheduleDueRuns } from '../../src/workflows/jobs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
-import { createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
+import { createLocalConnector, readTree, runNow, useLocalLexbridge, writeTree } from './helpers.ts';
 
 // A sync created to be previewed first ("Create and preview (dry run)", startNow false) must not start
 // copying by itself: the scheduler leaves it alone, even after its dry run, until the person runs it.
 
-let lexbridge: TestLexbridge;
-let owner: SignedIn;
-let root: string;
-
-beforeAll(async () => {
-  root = await createRoot();
-  lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  owner = await signIn(lexbridge, { roles: ['User'] });
-});
-afterAll(async () => {
-  await lexbridge?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const t = useLocalLexbridge();
 
 const aDayLater = () => new Date(Date.now() + 24 * 3600_000);
 
 async function runsOf(workflowId: string) {
-  return lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId));
+  return t.lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId));
 }
 
 describe('a previewed sync waits for the person to confirm', () => {
   it('is not scheduled before or after its dry run, and is once the person chooses Run now', async () => {
-    const source = await createLocalConnector(lexbridge, root, 'src');
-    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const source = await createLocalConnector(t.lexbridge, t.root, 'src');
+    const target = await createLocalConnector(t.lexbridge, t.root, 'dst');
     await writeTree(source.path, { 'a.txt': 'alpha' });
     const { workflow, run } = await createWorkflow(
-      lexbridge,
-      { id: owner.userId, roles: ['User'] },
+      t.lexbridge,
+      { id: t.owner.userId, roles: ['User'] },
       {
         name: 'previewed',
         type: 'one_way_sync',
@@ -50,30 +36,30 @@ describe('a previewed sync waits for the person to confirm', () => {
     expect(run).toBeNull();
     expect(workflow.nextRunAt).toBeNull();
 
-    await scheduleDueRuns(lexbridge, aDayLater());
+    await scheduleDueRuns(t.lexbridge, aDayLater());
     expect(await runsOf(workflow.id)).toEqual([]);
 
-    const preview = await runNow(lexbridge, workflow, { dryRun: true });
+    const preview = await runNow(t.lexbridge, workflow, { dryRun: true });
     expect(preview.run.status).toBe('succeeded');
-    await scheduleDueRuns(lexbridge, aDayLater());
+    await scheduleDueRuns(t.lexbridge, aDayLater());
     expect((await runsOf(workflow.id)).length).toBe(1);
     expect(await readTree(target.path)).toEqual({});
 
     // Run now is the confirmation: the sync copies and from then on runs at its interval.
-    const confirmed = await runNow(lexbridge, workflow);
+    const confirmed = await runNow(t.lexbridge, workflow);
     expect(confirmed.run.status).toBe('succeeded');
-    const [after] = await lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
+    const [after] = await t.lexbridge.store.db.select().from(workflows).where(eq(workflows.id, workflow.id));
     expect(after!.nextRunAt).not.toBeNull();
-    await scheduleDueRuns(lexbridge, aDayLater());
+    await scheduleDueRuns(t.lexbridge, aDayLater());
     expect((await runsOf(workflow.id)).filter((r) => r.trigger === 'schedule').length).toBe(1);
   });
 
   it('a sync created to run at once is scheduled at its interval, as before', async () => {
-    const source = await createLocalConnector(lexbridge, root, 'src');
-    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const source = await createLocalConnector(t.lexbridge, t.root, 'src');
+    const target = await createLocalConnector(t.lexbridge, t.root, 'dst');
     const { workflow, run } = await createWorkflow(
-      lexbridge,
-      { id: owner.userId, roles: ['User'] },
+      t.lexbridge,
+      { id: t.owner.userId, roles: ['User'] },
       {
         name: 'at once',
         type: 'one_way_sync',
@@ -88,15 +74,15 @@ describe('a previewed sync waits for the person to confirm', () => {
 
 describe('a dry run lists what it would do as the real run does', () => {
   it('gives each item its path in the target and its size, and copies nothing', async () => {
-    const source = await createLocalConnector(lexbridge, root, 'src');
-    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const source = await createLocalConnector(t.lexbridge, t.root, 'src');
+    const target = await createLocalConnector(t.lexbridge, t.root, 'dst');
     await writeTree(source.path, {
       'Acme/Correspondence/2024-01-05 reply.txt': 'We reply to your letter.',
       'Acme/Engagement letter.txt': 'Dear Acme',
     });
     const { workflow } = await createWorkflow(
-      lexbridge,
-      { id: owner.userId, roles: ['User'] },
+      t.lexbridge,
+      { id: t.owner.userId, roles: ['User'] },
       {
         name: 'dry',
         type: 'copy',
@@ -105,7 +91,7 @@ describe('a dry run lists what it would do as the real run does', () => {
       },
       { startNow: false },
     );
-    const dry = await runNow(lexbridge, workflow, { dryRun: true });
+    const dry = await runNow(t.lexbridge, workflow, { dryRun: true });
     const byPath = Object.fromEntries(dry.items.map((i) => [i.targetPath, { kind: i.kind, bytes: i.bytes }]));
     expect(byPath).toEqual({
       Acme: { kind: 'folder', bytes: 0 },

@@ -1,26 +1,12 @@
-import { rm } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflowRuns } from '../../src/store/schema.ts';
 import { RunRecorder } from '../../src/workflows/recorder.ts';
 import { requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
-import { createLocalConnector, createRoot } from './helpers.ts';
+import { createLocalConnector, useLocalLexbridge } from './helpers.ts';
 
-let lexbridge: TestLexbridge;
-let owner: SignedIn;
-let root: string;
-
-beforeAll(async () => {
-  root = await createRoot();
-  lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  owner = await signIn(lexbridge, { roles: ['User'] });
-});
-afterAll(async () => {
-  await lexbridge?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const t = useLocalLexbridge();
 
 const small = 2 * 1024 * 1024;
 const large = 4 * 1024 * 1024;
@@ -28,11 +14,11 @@ const total = 5 * small + 16 * large;
 
 describe('a run resumed after its worker died', () => {
   it('keeps the whole run’s counts, bytes and progress, not only the last attempt’s', async () => {
-    const source = await createLocalConnector(lexbridge, root, 'src');
-    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const source = await createLocalConnector(t.lexbridge, t.root, 'src');
+    const target = await createLocalConnector(t.lexbridge, t.root, 'dst');
     const { workflow } = await createWorkflow(
-      lexbridge,
-      { id: owner.userId, roles: ['User'] },
+      t.lexbridge,
+      { id: t.owner.userId, roles: ['User'] },
       {
         name: 'resumed',
         type: 'one_way_sync',
@@ -41,8 +27,8 @@ describe('a run resumed after its worker died', () => {
       },
       { startNow: false },
     );
-    const run = await requestRun(lexbridge, workflow, { trigger: 'manual' });
-    const { db } = lexbridge.store;
+    const run = await requestRun(t.lexbridge, workflow, { trigger: 'manual' });
+    const { db } = t.lexbridge.store;
     const create = (i: number, bytes: number, outcome: 'done' | 'failed' = 'done') => ({
       action: 'create',
       kind: 'document',

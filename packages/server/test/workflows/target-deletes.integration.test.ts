@@ -1,28 +1,22 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestLexbridge, type SignedIn, signIn, type TestLexbridge } from '../support/lexbridge.ts';
-import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  createAndRun,
+  createLocalConnector,
+  readTree,
+  runNow,
+  useLocalLexbridge,
+  writeTree,
+} from './helpers.ts';
 
-let lexbridge: TestLexbridge;
-let owner: SignedIn;
-let root: string;
-
-beforeAll(async () => {
-  root = await createRoot();
-  lexbridge = await createTestLexbridge({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  owner = await signIn(lexbridge, { roles: ['User'] });
-});
-afterAll(async () => {
-  await lexbridge?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const t = useLocalLexbridge();
 
 async function synced(files: Record<string, string>) {
-  const source = await createLocalConnector(lexbridge, root, 'src');
-  const target = await createLocalConnector(lexbridge, root, 'dst');
+  const source = await createLocalConnector(t.lexbridge, t.root, 'src');
+  const target = await createLocalConnector(t.lexbridge, t.root, 'dst');
   await writeTree(source.path, files);
-  const { workflow, run } = await createAndRun(lexbridge, owner, {
+  const { workflow, run } = await createAndRun(t.lexbridge, t.owner, {
     type: 'one_way_sync',
     source: { connectorId: source.id, id: '' },
     target: { connectorId: target.id, id: '' },
@@ -36,7 +30,7 @@ describe('one-way sync deletes on the target', () => {
     const { source, target, workflow } = await synced({ 'A/keep.txt': 'keep', 'A/B/gone.txt': 'gone' });
     await rename(join(source.path, 'A'), join(source.path, 'A renamed'));
     await rm(join(source.path, 'A renamed', 'B', 'gone.txt'));
-    const { run } = await runNow(lexbridge, workflow);
+    const { run } = await runNow(t.lexbridge, workflow);
     expect(run).toMatchObject({ status: 'succeeded', deleted: 1, failed: 0 });
     expect(await readTree(target.path)).toEqual(await readTree(source.path));
   });
@@ -46,14 +40,14 @@ describe('one-way sync deletes on the target', () => {
     await rm(join(source.path, 'a.txt'));
     await mkdir(join(target.path, 'elsewhere'));
     await rename(join(target.path, 'a.txt'), join(target.path, 'elsewhere', 'a.txt'));
-    const { run, items } = await runNow(lexbridge, workflow);
+    const { run, items } = await runNow(t.lexbridge, workflow);
     expect(run).toMatchObject({ status: 'succeeded', deleted: 0, skipped: 1 });
     expect(items.find((i) => i.action === 'delete')).toMatchObject({
       outcome: 'skipped',
       error: expect.stringContaining('not where Lexbridge last put it'),
     });
     // The next full pass finds the copy where it went, by its content, and removes it.
-    const next = await runNow(lexbridge, workflow);
+    const next = await runNow(t.lexbridge, workflow);
     expect(next.run).toMatchObject({ status: 'succeeded', deleted: 1 });
     expect(await readTree(target.path)).toEqual({ 'b.txt': 'bravo', 'elsewhere/': '' });
   });
@@ -63,10 +57,10 @@ describe('one-way sync deletes on the target', () => {
     await rm(join(source.path, 'a.txt'));
     await rm(join(target.path, 'a.txt'));
     await writeFile(join(target.path, 'a.txt'), 'my own a');
-    const { run } = await runNow(lexbridge, workflow);
+    const { run } = await runNow(t.lexbridge, workflow);
     expect(run).toMatchObject({ status: 'succeeded', deleted: 0, skipped: 1 });
     expect(await readFile(join(target.path, 'a.txt'), 'utf8')).toBe('my own a');
-    const next = await runNow(lexbridge, workflow);
+    const next = await runNow(t.lexbridge, workflow);
     expect(next.run).toMatchObject({ deleted: 0 });
     expect(await readTree(target.path)).toEqual({ 'a.txt': 'my own a', 'b.txt': 'bravo' });
   });
