@@ -21,84 +21,62 @@ type Event = {
 const isUuid = (value: string) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
+type Named = { id: string; name: string | null };
+type Lookup = (db: DbOrTx, ids: string[]) => Promise<Named[]>;
+
+/** A lookup of the name column of a table whose objects people know by name. */
+function byName(table: typeof workflows | typeof connectors | typeof publishDestinations): Lookup {
+  return (db, ids) => db.select({ id: table.id, name: table.name }).from(table).where(inArray(table.id, ids));
+}
+
 /**
- * Names for the objects of a page of audit events, as people know them: a workflow's or connector's
- * name (also after it was deleted), a person's name or email, "Run of <workflow>", "<person> on
- * <connector>" for a connection. Keyed by "type:id".
+ * How each kind of object is named, as people know it: a workflow's or connector's name (also after it
+ * was deleted, through the event's own details), a person's name or email, "Run of <workflow>",
+ * "<person> on <connector>" for a connection.
  */
-async function objectNames(db: DbOrTx, events: Event[]): Promise<Map<string, string>> {
-  const ids = (type: string) => [
-    ...new Set(
-      events.flatMap((e) => (e.targetType === type && e.targetId && isUuid(e.targetId) ? [e.targetId] : [])),
-    ),
-  ];
-  const names = new Map<string, string>();
-  const put = (type: string, rows: { id: string; name: string | null }[]) => {
-    for (const row of rows) if (row.name) names.set(`${type}:${row.id}`, row.name);
-  };
-  const wanted = (type: string) => (ids(type).length ? ids(type) : null);
-  const workflowIds = wanted('workflow');
-  if (workflowIds)
-    put(
-      'workflow',
-      await db
-        .select({ id: workflows.id, name: workflows.name })
-        .from(workflows)
-        .where(inArray(workflows.id, workflowIds)),
-    );
-  const connectorIds = wanted('connector');
-  if (connectorIds)
-    put(
-      'connector',
-      await db
-        .select({ id: connectors.id, name: connectors.name })
-        .from(connectors)
-        .where(inArray(connectors.id, connectorIds)),
-    );
-  const destinationIds = wanted('publish_destination');
-  if (destinationIds)
-    put(
-      'publish_destination',
-      await db
-        .select({ id: publishDestinations.id, name: publishDestinations.name })
-        .from(publishDestinations)
-        .where(inArray(publishDestinations.id, destinationIds)),
-    );
-  const userIds = wanted('user');
-  if (userIds) {
+const lookups: Record<string, Lookup> = {
+  workflow: byName(workflows),
+  connector: byName(connectors),
+  publish_destination: byName(publishDestinations),
+  user: async (db, ids) => {
     const rows = await db
       .select({ id: users.id, name: users.name, email: users.email })
       .from(users)
-      .where(inArray(users.id, userIds));
-    put(
-      'user',
-      rows.map((r) => ({ id: r.id, name: r.name ?? r.email })),
-    );
-  }
-  const runIds = wanted('workflow_run');
-  if (runIds) {
+      .where(inArray(users.id, ids));
+    return rows.map((r) => ({ id: r.id, name: r.name ?? r.email }));
+  },
+  workflow_run: async (db, ids) => {
     const rows = await db
       .select({ id: workflowRuns.id, name: workflows.name })
       .from(workflowRuns)
       .innerJoin(workflows, eq(workflows.id, workflowRuns.workflowId))
-      .where(inArray(workflowRuns.id, runIds));
-    put(
-      'workflow_run',
-      rows.map((r) => ({ id: r.id, name: `Run of ${r.name}` })),
-    );
-  }
-  const connectionIds = wanted('connection');
-  if (connectionIds) {
+      .where(inArray(workflowRuns.id, ids));
+    return rows.map((r) => ({ id: r.id, name: `Run of ${r.name}` }));
+  },
+  connection: async (db, ids) => {
     const rows = await db
       .select({ id: connections.id, connector: connectors.name, name: users.name, email: users.email })
       .from(connections)
       .innerJoin(connectors, eq(connectors.id, connections.connectorId))
       .innerJoin(users, eq(users.id, connections.userId))
-      .where(inArray(connections.id, connectionIds));
-    put(
-      'connection',
-      rows.map((r) => ({ id: r.id, name: `${r.name ?? r.email ?? 'Someone'} on ${r.connector}` })),
-    );
+      .where(inArray(connections.id, ids));
+    return rows.map((r) => ({ id: r.id, name: `${r.name ?? r.email ?? 'Someone'} on ${r.connector}` }));
+  },
+};
+
+/** Names for the objects of a page of audit events, keyed by "type:id"; one query per kind present. */
+async function objectNames(db: DbOrTx, events: Event[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const [type, lookup] of Object.entries(lookups)) {
+    const ids = [
+      ...new Set(
+        events.flatMap((e) =>
+          e.targetType === type && e.targetId && isUuid(e.targetId) ? [e.targetId] : [],
+        ),
+      ),
+    ];
+    if (ids.length === 0) continue;
+    for (const row of await lookup(db, ids)) if (row.name) names.set(`${type}:${row.id}`, row.name);
   }
   return names;
 }

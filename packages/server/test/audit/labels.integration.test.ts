@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/audit/query.ts';
 import { recordAudit } from '../../src/audit/record.ts';
-import { connectors } from '../../src/store/schema.ts';
+import { connections, connectors, publishDestinations } from '../../src/store/schema.ts';
 import { createWorkflow, deleteWorkflow } from '../../src/workflows/service.ts';
 import { createLocalConnector, useLocalLexbridge } from '../workflows/helpers.ts';
 
@@ -62,5 +62,46 @@ describe('audit log labels', () => {
     expect(denied.targetLabel).toBe('Page or API GET /api/admin/audit');
     expect(denied.reason).toMatch(/^[A-Z].*\(forbidden\)$/);
     for (const event of events) expect(event.targetLabel ?? '').not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+  });
+
+  it('names people, runs, connections and publish destinations', async () => {
+    const source = await createLocalConnector(t.lexbridge, t.root, 'Matter share');
+    const target = await createLocalConnector(t.lexbridge, t.root, 'Portal');
+    const actor = { id: t.owner.userId, roles: ['User' as const] };
+    const { run } = await createWorkflow(t.lexbridge, actor, {
+      name: 'Beta copy',
+      type: 'copy',
+      source: { connectorId: source.id, id: '' },
+      target: { connectorId: target.id, id: '' },
+    });
+    const connectionId = randomUUID();
+    await t.lexbridge.store.db
+      .insert(connections)
+      .values({ id: connectionId, connectorId: source.id, userId: t.owner.userId });
+    const destinationId = randomUUID();
+    await t.lexbridge.store.db
+      .insert(publishDestinations)
+      .values({ id: destinationId, name: 'Client portal', connectorId: target.id, location: { id: '' } });
+    const targets = [
+      ['user', t.owner.userId],
+      ['workflow_run', run?.id],
+      ['connection', connectionId],
+      ['publish_destination', destinationId],
+    ] as const;
+    for (const [targetType, targetId] of targets)
+      await recordAudit(t.lexbridge.store.db, {
+        action: `label.${targetType}`,
+        actorUserId: t.owner.userId,
+        targetType,
+        targetId: targetId ?? null,
+        outcome: 'success',
+      });
+
+    const { events } = await listAuditEvents(t.lexbridge.store.db, { limit: 20 });
+    const label = (type: string) => events.find((e) => e.action === `label.${type}`)?.targetLabel;
+    expect(label('user')).toBe('Person “Test User”');
+    expect(label('workflow_run')).toBe('Run “Run of Beta copy”');
+    expect(label('connection')).toBe('Connection “Test User on Matter share”');
+    expect(label('publish_destination')).toBe('Publish destination “Client portal”');
   });
 });
