@@ -14,6 +14,7 @@ import {
 import { notify } from '../../src/notifications/notify.ts';
 import { signatureHeader, signBody, type WebhookBody } from '../../src/notifications/webhook.ts';
 import { connections, notificationSettings, notifications } from '../../src/store/schema.ts';
+import { apiCaller } from '../support/api.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { createAndRun, createLocalConnector, createRoot, runNow, writeTree } from '../workflows/helpers.ts';
 import {
@@ -52,14 +53,7 @@ afterAll(async () => {
   await Promise.all([mail?.close(), hook?.close(), root && rm(root, { recursive: true, force: true })]);
 });
 
-async function call<T>(who: SignedIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const call = apiCaller(() => server.url);
 
 /** A One-way sync whose next run finishes with one failure (a folder stands where a file must go). */
 async function workflowThatFails(name: string) {

@@ -3,6 +3,7 @@ import { workflowTypes } from '@lexbridge/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectors, workflowRuns } from '../../src/store/schema.ts';
+import { apiCaller } from '../support/api.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { createRoot, finishRun, readTree, writeTree } from '../workflows/helpers.ts';
 
@@ -29,14 +30,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function api(who: SignedIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const api = apiCaller(() => server.url);
 
 /** A local-folder connector as a Connector Admin creates it on the Connectors page. */
 async function localFolder(name: string, files: Record<string, string>, use: Record<string, string> = {}) {

@@ -3,6 +3,7 @@ import type { PreflightResult, RunItem, Workflow, WorkflowRun } from '@lexbridge
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflows } from '../../src/store/schema.ts';
+import { apiCaller } from '../support/api.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { createLocalConnector, createRoot, readTree, writeTree } from './helpers.ts';
 
@@ -22,20 +23,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function call<T>(
-  who: SignedIn,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const call = apiCaller(() => server.url);
 
 /** Reads the run's server-sent events until `end`; returns every progress event. */
 async function followRun(who: SignedIn, runId: string): Promise<WorkflowRun[]> {

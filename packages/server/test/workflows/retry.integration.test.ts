@@ -2,6 +2,7 @@ import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Workflow, WorkflowRun } from '@lexbridge/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller } from '../support/api.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { createLocalConnector, createRoot, readTree, writeTree } from './helpers.ts';
 
@@ -24,15 +25,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function call<T>(who: SignedIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const call = apiCaller(() => server.url);
 
 /** Polls the run until it has finished (bounded: 300 tries, 100 ms apart). */
 async function finished(runId: string): Promise<WorkflowRun> {

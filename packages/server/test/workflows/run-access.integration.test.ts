@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller } from '../support/api.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
 import { createRoot, finishRun, readTree, writeTree } from './helpers.ts';
 
@@ -23,14 +24,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function api(who: SignedIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const api = apiCaller(() => server.url);
 
 async function localFolder(name: string, files: Record<string, string>) {
   const path = `${root}/${name}`;
