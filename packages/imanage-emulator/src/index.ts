@@ -121,6 +121,11 @@ export interface RunningEmulator {
   setCheckout(documentId: string, userId: string | undefined): void;
   /** Adds a version to a document as `userId` would through the Work API (default the document's author). */
   addDocumentVersion(documentId: string, content: string | Uint8Array, userId?: string): AddedVersion;
+  /**
+   * Deletes one version of a document (`LIB!n.v`) as a user may in iManage Work, keeping the others:
+   * its id then answers 404, and a document whose version 1 is gone has no `LIB!n.1` at all.
+   */
+  deleteDocumentVersion(versionId: string): void;
   close(): Promise<void>;
 }
 
@@ -207,6 +212,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         size: version.size,
         checksum: store.checksum(version),
       };
+    },
+    deleteDocumentVersion(id) {
+      store.deleteVersion(id);
+      ctx.changed();
     },
     async close() {
       await app.close();

@@ -372,6 +372,16 @@ export class Store {
     return document;
   }
 
+  /** Removes one version (`LIB!n.v`); the last one left cannot be removed (delete the document). */
+  deleteVersion(versionId: string): void {
+    if (parseItemId(versionId)?.version === undefined)
+      throw new EmulatorError(400, 'InvalidParameter', `${versionId} names no version`);
+    const { document, version } = this.documentVersion(versionId);
+    if (document.versions.length === 1)
+      throw new EmulatorError(400, 'InvalidParameter', `${versionId} is the only version of its document`);
+    document.versions.splice(document.versions.indexOf(version), 1);
+  }
+
   /**
    * edit_date of a version: its last content change. A profile edit (rename, class, custom fields)
    * moves edit_profile_date only, and a move neither, as on a real Work Server.

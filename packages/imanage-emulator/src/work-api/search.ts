@@ -1,7 +1,7 @@
 /**
  * GET …/libraries/{lib}/documents: the changed-documents query. Filters: container_id (+
  * include_subtree), edit_date_from / edit_date_to (inclusive, ISO 8601), name (case-insensitive
- * substring of the name or file name). Returns the latest version of each document the caller may
+ * substring of the name or file name), document_number (one document, whichever versions it has left). Returns the latest version of each document the caller may
  * read, ordered by document number, as {data: {results, total_count?, cursor?}} (or, with
  * strict.cursorPlacement 'top', {data: {results}, total_count?, cursor?}). With strict.indexLagSeconds
  * the search sees documents as they were that many seconds ago.
@@ -39,6 +39,7 @@ export function registerSearch(api: FastifyInstance, ctx: EmulatorContext): void
       const from = dateFilter(query, 'edit_date_from');
       const to = dateFilter(query, 'edit_date_to');
       const name = query.name?.toLowerCase();
+      const number = numberFilter(query.document_number);
 
       let inScope: (folderId: string) => boolean = () => true;
       if (query.container_id) {
@@ -62,6 +63,7 @@ export function registerSearch(api: FastifyInstance, ctx: EmulatorContext): void
         .flatMap((document) => {
           const version = indexed(document);
           if (!version || document.library !== library || !inScope(document.folderId)) return [];
+          if (number !== undefined && document.number !== number) return [];
           if (accessTo(document.workspaceId) === 'no_access') return [];
           const edited = store.editDate(document, version);
           if ((from !== undefined && edited < from) || (to !== undefined && edited > to)) return [];
@@ -88,6 +90,13 @@ export function registerSearch(api: FastifyInstance, ctx: EmulatorContext): void
         : { data: { results, ...position } };
     },
   );
+}
+
+function numberFilter(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value))
+    throw new EmulatorError(400, 'InvalidParameter', 'document_number must be a whole number');
+  return Number(value);
 }
 
 /**

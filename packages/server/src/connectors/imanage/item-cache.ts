@@ -100,7 +100,8 @@ export class ImanageItemCache {
 
   /**
    * The versioned id (`LIB!n.v`) of a document for the Work API: from the item's version, the
-   * latest seen in a listing, or else its version list (which any version's id opens).
+   * latest seen in a listing, or else its version list, which any of its versions' ids opens: version
+   * 1's, or, when version 1 was deleted (its id is then 404), the one the search by number finds.
    */
   async versionedId(client: WorkApiClient, call: StoreCall, idOrItem: string | ContentItem): Promise<string> {
     const id = typeof idOrItem === 'string' ? idOrItem : idOrItem.id;
@@ -109,8 +110,30 @@ export class ImanageItemCache {
     if (typeof idOrItem !== 'string' && idOrItem.version) return `${base}.${idOrItem.version}`;
     const known = this.latest.get(id);
     if (known) return known;
-    const versions = await call(() => client.listVersions(`${base}.1`));
+    const versions = await call(() => client.listVersions(`${base}.1`)).catch(async (err: unknown) => {
+      if (!(err instanceof ContentError) || err.code !== 'content_not_found') throw err;
+      const found = await call(() => anyVersionOf(client, base));
+      if (!found) throw err;
+      return call(() => client.listVersions(found));
+    });
     const newest = versions.reduce<number>((max, v) => Math.max(max, Number(v.version ?? 0)), 0);
     return `${base}.${newest || 1}`;
   }
+}
+
+/**
+ * The versioned id of any version of document `LIB!n` still there, by the document search's
+ * `document_number` filter (the search lags behind by its index, so the version it names may not be
+ * the newest: the caller reads the version list from it).
+ */
+async function anyVersionOf(client: WorkApiClient, base: string): Promise<string | undefined> {
+  const [library, number] = base.split('!') as [string, string];
+  for await (const profile of client.searchDocuments(
+    library,
+    { document_number: Number(number) },
+    { pageSize: 1 },
+  )) {
+    if (isDocumentId(profile.id) && documentNumberId(profile.id) === base) return profile.id;
+  }
+  return undefined;
 }
