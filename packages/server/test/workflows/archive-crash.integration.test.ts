@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
-import { workflowRuns } from '../../src/store/schema.ts';
 import { parseManifest } from '../../src/workflows/archive/manifest.ts';
-import { performRun, requestRun } from '../../src/workflows/runs.ts';
+import { requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import { signIn, testEncryptionKeys } from '../support/lexbridge.ts';
-import { killRunMidway, listAll } from './fixtures/kill-mid-run.ts';
-import { createLocalConnector, createRoot, writeTree } from './helpers.ts';
+import { crashScene, killRunMidway, listAll, resumeKilledRun } from './fixtures/kill-mid-run.ts';
+import { writeTree } from './helpers.ts';
 
 const files = 16;
 // Large enough that the copy is still going when the child is killed; the size itself proves nothing.
@@ -25,20 +19,10 @@ afterAll(async () => {
 
 describe('an archive whose worker is killed with SIGKILL while copying', () => {
   it('removes nothing before everything is verified, and resumes without duplicates', async () => {
-    root = await createRoot();
-    const env = {
-      LEXBRIDGE_DATA_DIR: join(root, 'data'),
-      LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
-      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
-      LEXBRIDGE_WORKFLOW_CONCURRENCY: '2',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-    };
-    const open = () => openLexbridge({ config: loadConfig(env), log: createLogger({ level: 'silent' }) });
-    let lexbridge: Lexbridge = await open();
-    const owner = await signIn(lexbridge, { roles: ['User'] });
-    const source = await createLocalConnector(lexbridge, root, 'src');
-    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const scene = await crashScene(['src', 'dst']);
+    root = scene.root;
+    const { env, owner, source, target } = scene;
+    let { lexbridge } = scene;
     const content: Record<string, Buffer> = {};
     for (let i = 0; i < files; i++) content[`matter-${i % 2}/doc-${i}.bin`] = randomBytes(fileSize);
     await writeTree(source.path, content);
@@ -64,14 +48,10 @@ describe('an archive whose worker is killed with SIGKILL while copying', () => {
     expect((await listAll(source.path)).filter((f) => f.endsWith('.bin'))).toHaveLength(files);
     expect((await readdir(target.path)).some((n) => n.startsWith('Archive manifest '))).toBe(false);
 
-    lexbridge = await open();
+    lexbridge = await scene.open();
     try {
-      const [interrupted] = await lexbridge.store.db
-        .select()
-        .from(workflowRuns)
-        .where(eq(workflowRuns.id, run.id));
-      expect(interrupted!.status).toBe('running');
-      const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
+      const { statusAtKill, resumed } = await resumeKilledRun(lexbridge, run.id);
+      expect(statusAtKill).toBe('running');
       expect(resumed!.status, resumed?.error ?? '').toBe('succeeded');
       expect(resumed!.failed).toBe(0);
 

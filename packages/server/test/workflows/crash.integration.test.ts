@@ -3,15 +3,12 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
-import { itemLinks, runItems, workflowRuns } from '../../src/store/schema.ts';
-import { performRun, requestRun } from '../../src/workflows/runs.ts';
+import { itemLinks, runItems } from '../../src/store/schema.ts';
+import { requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import { createPostgresDatabase, signIn, testDatabaseUrl, testEncryptionKeys } from '../support/lexbridge.ts';
-import { killRunMidway, listAll } from './fixtures/kill-mid-run.ts';
-import { createLocalConnector, createRoot, runNow, writeTree } from './helpers.ts';
+import { createPostgresDatabase, testDatabaseUrl } from '../support/lexbridge.ts';
+import { crashScene, killRunMidway, listAll, resumeKilledRun } from './fixtures/kill-mid-run.ts';
+import { runNow, writeTree } from './helpers.ts';
 
 const files = 24;
 // Large enough that the copy is still going when the child is killed; the size itself proves nothing.
@@ -26,23 +23,11 @@ const backends = [{ name: 'embedded database' }, ...(testDatabaseUrl ? [{ name: 
 
 describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name }) => {
   it('leaves a run that resumes without duplicate or partial files', async () => {
-    root = await createRoot();
     const database = name === 'PostgreSQL' ? await createPostgresDatabase() : undefined;
-    const env = {
-      ...(database ? { DATABASE_URL: database.url } : {}),
-      LEXBRIDGE_DATA_DIR: join(root, 'data'),
-      LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
-      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
-      LEXBRIDGE_WORKFLOW_CONCURRENCY: '2',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-    };
-    const open = () => openLexbridge({ config: loadConfig(env), log: createLogger({ level: 'silent' }) });
-
-    let lexbridge: Lexbridge = await open();
-    const owner = await signIn(lexbridge, { roles: ['User'] });
-    const source = await createLocalConnector(lexbridge, root, 'src');
-    const target = await createLocalConnector(lexbridge, root, 'dst');
+    const scene = await crashScene(['src', 'dst'], database?.url);
+    root = scene.root;
+    const { env, owner, source, target } = scene;
+    let { lexbridge } = scene;
     const content: Record<string, Buffer> = {};
     for (let i = 0; i < files; i++) content[`batch-${i % 3}/doc-${i}.bin`] = randomBytes(fileSize);
     await writeTree(source.path, content);
@@ -67,14 +52,10 @@ describe.each(backends)('a worker killed with SIGKILL mid-run ($name)', ({ name 
     expect(atKill.filter((f) => f.endsWith('.bin')).length).toBeLessThan(files);
 
     // Reopen the same data and resume the same run.
-    lexbridge = await open();
+    lexbridge = await scene.open();
     try {
-      const [interrupted] = await lexbridge.store.db
-        .select()
-        .from(workflowRuns)
-        .where(eq(workflowRuns.id, run.id));
-      expect(interrupted!.status).toBe('running');
-      const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
+      const { statusAtKill, resumed } = await resumeKilledRun(lexbridge, run.id);
+      expect(statusAtKill).toBe('running');
       expect(resumed!.status).toBe('succeeded');
       expect(resumed!.failed).toBe(0);
       // The figures are the whole run's, both attempts, as its item log is: every folder and document

@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { type Lexbridge, openLexbridge } from '../../src/runtime.ts';
-import { workflowRuns } from '../../src/store/schema.ts';
-import { performRun, requestRun } from '../../src/workflows/runs.ts';
-import { signIn, testEncryptionKeys } from '../support/lexbridge.ts';
-import { killRunMidway, listAll } from './fixtures/kill-mid-run.ts';
-import { createAndRun, createLocalConnector, createRoot, readTree, runNow, writeTree } from './helpers.ts';
+import { requestRun } from '../../src/workflows/runs.ts';
+import { crashScene, killRunMidway, listAll, resumeKilledRun } from './fixtures/kill-mid-run.ts';
+import { createAndRun, readTree, runNow, writeTree } from './helpers.ts';
 
 const files = 12;
 // Large enough that the pass is still copying when the child is killed; the size itself proves nothing.
@@ -23,20 +17,10 @@ afterAll(async () => {
 
 describe('a two-way sync worker killed with SIGKILL mid-pass', () => {
   it('resumes without duplicates, partial files or lost edits on either side', async () => {
-    root = await createRoot();
-    const env = {
-      LEXBRIDGE_DATA_DIR: join(root, 'data'),
-      LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
-      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
-      LEXBRIDGE_WORKFLOW_CONCURRENCY: '2',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-    };
-    const open = () => openLexbridge({ config: loadConfig(env), log: createLogger({ level: 'silent' }) });
-    let lexbridge: Lexbridge = await open();
-    const owner = await signIn(lexbridge, { roles: ['User'] });
-    const left = await createLocalConnector(lexbridge, root, 'Left');
-    const right = await createLocalConnector(lexbridge, root, 'Right');
+    const scene = await crashScene(['Left', 'Right']);
+    root = scene.root;
+    const { env, owner, source: left, target: right } = scene;
+    let { lexbridge } = scene;
     await writeTree(left.path, { 'edited-in-left.txt': 'v1', 'edited-in-right.txt': 'v1' });
     const { workflow } = await createAndRun(lexbridge, owner, {
       type: 'two_way_sync',
@@ -64,14 +48,10 @@ describe('a two-way sync worker killed with SIGKILL mid-pass', () => {
     const atKill = await listAll(right.path);
     expect(atKill.filter((f) => f.startsWith('left-') && f.endsWith('.bin')).length).toBeLessThan(files);
 
-    lexbridge = await open();
+    lexbridge = await scene.open();
     try {
-      const [interrupted] = await lexbridge.store.db
-        .select()
-        .from(workflowRuns)
-        .where(eq(workflowRuns.id, run.id));
-      expect(interrupted!.status).toBe('running');
-      const resumed = await performRun(lexbridge, run.id, { log: lexbridge.log, staleAfterSeconds: 0 });
+      const { statusAtKill, resumed } = await resumeKilledRun(lexbridge, run.id);
+      expect(statusAtKill).toBe('running');
       expect(resumed!.status).toBe('succeeded');
       expect(resumed!.failed).toBe(0);
 
