@@ -22,14 +22,9 @@ import {
   workflowRuns,
   workflows,
 } from '../store/schema.ts';
+import { takeOverStaleRun } from '../workflows/active-run.ts';
 import { connectionUsable, openContentStore } from '../workflows/content-stores.ts';
-import {
-  activeRunStatuses,
-  publishChannelType,
-  type RunRow,
-  toRunItemResponse,
-  toRunResponse,
-} from '../workflows/model.ts';
+import { publishChannelType, type RunRow, toRunItemResponse, toRunResponse } from '../workflows/model.ts';
 import { type LinkRow, planSync } from '../workflows/planner.ts';
 import {
   claimRun,
@@ -124,26 +119,13 @@ export async function requestPublish(
   const runId = randomUUID();
   try {
     await db.transaction(async (tx) => {
-      const [active] = await tx
-        .select()
-        .from(workflowRuns)
-        .where(
-          and(eq(workflowRuns.workflowId, workflowId), inArray(workflowRuns.status, [...activeRunStatuses])),
-        );
-      if (active) {
-        const stale =
-          active.status === 'running' && (!active.heartbeatAt || active.heartbeatAt < staleBefore);
-        if (!stale) throw new AppError('publish_in_progress', undefined, { runId: active.id });
-        await tx
-          .update(workflowRuns)
-          .set({
-            status: 'interrupted',
-            finishedAt: new Date(),
-            errorCode: 'workflow_run_failed',
-            error: 'The worker publishing this stopped unexpectedly.',
-          })
-          .where(eq(workflowRuns.id, active.id));
-      }
+      await takeOverStaleRun(
+        tx,
+        workflowId,
+        staleBefore,
+        'publish_in_progress',
+        'The worker publishing this stopped unexpectedly.',
+      );
       await tx
         .insert(workflowRuns)
         .values({ id: runId, workflowId, trigger: 'manual', requestedBy: actor.id, fullReconcile: true });

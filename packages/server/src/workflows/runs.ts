@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { notify } from '../notifications/notify.ts';
 import { itemLinks, runItems, workflowRuns, workflows } from '../store/schema.ts';
+import { takeOverStaleRun } from './active-run.ts';
 import { ArchiveRun } from './archive/archive.ts';
 import { archiveTarget } from './archive/target-link.ts';
 import { connectionUsable, openContentStore } from './content-stores.ts';
@@ -71,26 +72,13 @@ export async function requestRun(
       Date.now() - lexbridge.config.LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES * 60_000;
   try {
     return await lexbridge.store.db.transaction(async (tx) => {
-      const [active] = await tx
-        .select()
-        .from(workflowRuns)
-        .where(
-          and(eq(workflowRuns.workflowId, workflow.id), inArray(workflowRuns.status, [...activeRunStatuses])),
-        );
-      if (active) {
-        const stale =
-          active.status === 'running' && (!active.heartbeatAt || active.heartbeatAt < staleBefore);
-        if (!stale) throw new AppError('workflow_run_in_progress', undefined, { runId: active.id });
-        await tx
-          .update(workflowRuns)
-          .set({
-            status: 'interrupted',
-            finishedAt: new Date(),
-            errorCode: 'workflow_run_failed',
-            error: 'The worker running this stopped unexpectedly; a new run took over.',
-          })
-          .where(eq(workflowRuns.id, active.id));
-      }
+      await takeOverStaleRun(
+        tx,
+        workflow.id,
+        staleBefore,
+        'workflow_run_in_progress',
+        'The worker running this stopped unexpectedly; a new run took over.',
+      );
       const [run] = await tx
         .insert(workflowRuns)
         .values({
