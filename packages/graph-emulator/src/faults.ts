@@ -84,6 +84,9 @@ export class Faults {
   readonly #defaultSeed: number;
   /** Requests to pre-authenticated URLs that carried an Authorization header (a client bug). */
   bearerOnPreauthenticated = 0;
+  /** Downloads cut off by a dropDownload fault, and ranged downloads that resumed past the first byte. */
+  droppedDownloads = 0;
+  resumedDownloads = 0;
 
   constructor(clock: Clock, defaultSeed: number, initial: FaultConfigInput = {}) {
     this.#clock = clock;

@@ -33,6 +33,8 @@ export function registerAdmin(app: FastifyInstance, ctx: EmulatorContext): void 
       admin.get('/faults', async () => ({
         ...ctx.faults.config,
         bearerOnPreauthenticated: ctx.faults.bearerOnPreauthenticated,
+        droppedDownloads: ctx.faults.droppedDownloads,
+        resumedDownloads: ctx.faults.resumedDownloads,
       }));
       admin.post('/faults', async (request) => {
         ctx.faults.config = body(request) as FaultConfigInput;

@@ -73,7 +73,9 @@ async function send(
     .header('etag', `"${version.quickXorHash}"`);
   if (range) reply.header('content-range', `bytes ${start}-${end}/${version.size}`);
   if (version.size === 0 || end < start) return reply.send('');
+  if (start > 0) ctx.faults.resumedDownloads++;
   if (ctx.faults.shouldDropDownload(request.url)) {
+    ctx.faults.droppedDownloads++;
     const half = start + Math.floor((end - start + 1) / 2);
     const stream = ctx.store.blobs.read(version.blobId, start, Math.max(start, half - 1));
     stream.on('end', () => reply.raw.destroy());

@@ -43,8 +43,33 @@ async function network(
     found,
   );
   const prefix = which === 'signin' ? 'Sign-in service' : 'Microsoft Graph';
-  steps.push(...found.map((s) => ({ ...s, name: `${which}-${s.name}`, label: `${prefix}: ${s.label}` })));
+  steps.push(
+    ...found.map((s) => ({
+      ...s,
+      name: `${which}-${s.name}`,
+      label: `${prefix}: ${s.label}`,
+      advice: s.ok || s.name === 'tls' ? s.advice : reachAdvice(context, which, address, s.name),
+    })),
+  );
   return ok;
+}
+
+/**
+ * Microsoft's hosts are on the internet, so the generic advice (a Server Address, an application proxy
+ * for a server inside the firm) does not fit: the host comes from the Microsoft cloud setting or is
+ * given explicitly, and what stands between is this server's DNS, proxy or firewall.
+ */
+function reachAdvice(context: PluginContext, which: 'signin' | 'graph', address: string, step: string) {
+  const field = which === 'signin' ? 'Sign-in host' : 'Graph host';
+  const url = new URL(address);
+  const host = url.hostname;
+  return [
+    step === 'dns'
+      ? `Check the Microsoft cloud in the connector's advanced settings; where a ${field} is given there, check its spelling ("${host}").`
+      : undefined,
+    `This Lexbridge server must reach ${host} (port ${url.port || 443}) on the internet: if a firewall limits outbound connections, allow it; if the server reaches the internet only through a proxy, set HTTPS_PROXY.`,
+    advice.proxy(context.config),
+  ].filter((a): a is string => Boolean(a));
 }
 
 async function post(server: SharepointServer, url: string, form: Record<string, string>) {

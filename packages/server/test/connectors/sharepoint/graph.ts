@@ -1,4 +1,6 @@
-import { type RunningGraphEmulator, startGraphEmulator } from '@lexbridge/graph-emulator';
+import { quickXorHash, type RunningGraphEmulator, startGraphEmulator } from '@lexbridge/graph-emulator';
+import type { DriveItem } from '@lexbridge/graph-emulator/model.ts';
+import { ItemChanges } from '@lexbridge/graph-emulator/store/items.ts';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { SignedIn, TestServer } from '../../support/lexbridge.ts';
 import { hiddenFields } from '../support.ts';
@@ -91,4 +93,39 @@ export async function authoriseAt(
     redirect: 'manual',
   });
   return { landing: callback.headers.get('location') ?? '', authorizeUrl };
+}
+
+/**
+ * Puts a file into a drive's folder as `upn` would through Graph (a new item, or a new version of one
+ * with that name), for content a test needs in SharePoint before a run: `parentId` "root" is the drive's root.
+ */
+export async function putFile(
+  graph: TestGraph,
+  at: { driveId: string; parentId: string },
+  name: string,
+  bytes: Buffer,
+  upn = alex,
+): Promise<DriveItem> {
+  const drive = graph.store.drive(at.driveId);
+  const parent = graph.store.item(drive.id, at.parentId === 'root' ? drive.rootId : at.parentId);
+  const blobId = await graph.store.blobs.putBytes(bytes);
+  const content = {
+    blobId,
+    size: bytes.length,
+    quickXorHash: quickXorHash(bytes),
+    mimeType: 'application/octet-stream',
+  };
+  return new ItemChanges(graph.store).putFile(parent, name, content, graph.store.findUser(upn)!, 'fail').item;
+}
+
+/** Creates a folder in a drive's folder as `upn` would ("root" is the drive's root). */
+export function putFolder(
+  graph: TestGraph,
+  at: { driveId: string; parentId: string },
+  name: string,
+  upn = alex,
+): DriveItem {
+  const drive = graph.store.drive(at.driveId);
+  const parent = graph.store.item(drive.id, at.parentId === 'root' ? drive.rootId : at.parentId);
+  return new ItemChanges(graph.store).createFolder(parent, name, graph.store.findUser(upn)!, 'fail');
 }

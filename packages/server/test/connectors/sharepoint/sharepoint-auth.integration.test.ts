@@ -1,3 +1,4 @@
+import { createCertificateAuthority } from '@lexbridge/graph-emulator/tls/certificates.ts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../../src/authorisation/tokens.ts';
@@ -185,5 +186,80 @@ describe('SharePoint sign-in (Entra ID v2 at the Graph emulator)', () => {
     app.grantedScopes = granted.filter((s) => s !== 'offline_access');
     expect((await authoriseAt(server, graph, other, connectorId, debra)).page).toContain('AADSTS65001');
     app.grantedScopes = granted;
+  });
+
+  const authoriseLanding = async (id: string) =>
+    (
+      await fetch(`${server.url}/api/connectors/${id}/authorise`, {
+        headers: { cookie: user.cookie },
+        redirect: 'manual',
+      })
+    ).headers.get('location');
+
+  it('a sign-in or Graph host that does not resolve: Test says so (DNS), and Authorise stays in Lexbridge', async () => {
+    const signIn = await createSharepointConnector(
+      server,
+      admin,
+      connectorConfig(graph, { signInHost: 'https://login.lexbridge-test.invalid' }),
+    );
+    const id = signIn.body.id as string;
+    const { body } = await test(id, admin);
+    expect(step(body, 'signin-dns')).toMatchObject({
+      ok: false,
+      label: 'Sign-in service: Find the server (DNS)',
+      detail: expect.stringMatching(/^login\.lexbridge-test\.invalid does not resolve from this server \(E/),
+      advice: expect.arrayContaining([
+        expect.stringMatching(
+          /Sign-in host is given there, check its spelling \("login\.lexbridge-test\.invalid"\)/,
+        ),
+        expect.stringMatching(/must reach login\.lexbridge-test\.invalid \(port 443\)/),
+      ]),
+    });
+    expect(step(body, 'signin-dns').advice.join(' ')).not.toMatch(/Server Address/);
+    expect(step(body, 'tenant')).toBeUndefined(); // nothing after an unreachable host is tried
+    expect(await authoriseLanding(id)).toBe(
+      `/connectors?error=server_unreachable&connector=${id}&checked=before-sign-in`,
+    );
+
+    const graphHost = await createSharepointConnector(
+      server,
+      admin,
+      connectorConfig(graph, { graphHost: 'https://graph.lexbridge-test.invalid' }),
+    );
+    const report = (await test(graphHost.body.id as string, admin)).body;
+    expect(step(report, 'signin-dns')).toMatchObject({ ok: true });
+    expect(step(report, 'app')).toMatchObject({ ok: true });
+    expect(step(report, 'graph-dns')).toMatchObject({
+      ok: false,
+      label: 'Microsoft Graph: Find the server (DNS)',
+      detail: expect.stringMatching(/^graph\.lexbridge-test\.invalid does not resolve/),
+      advice: expect.arrayContaining([expect.stringMatching(/Graph host is given there/)]),
+    });
+    expect(step(report, 'graph')).toBeUndefined();
+  });
+
+  it('a certificate the CA bundle does not trust: Test names the TLS step, and Authorise stays in Lexbridge', async () => {
+    const stranger = createCertificateAuthority('Some other CA');
+    const created = await createSharepointConnector(
+      server,
+      admin,
+      connectorConfig(graph, { caBundle: stranger.certPem }),
+    );
+    const id = created.body.id as string;
+    const { body } = await test(id, admin);
+    expect(step(body, 'signin-dns')).toMatchObject({ ok: true });
+    expect(step(body, 'signin-tcp')).toMatchObject({ ok: true });
+    expect(step(body, 'signin-tls')).toMatchObject({
+      ok: false,
+      label: 'Sign-in service: Secure connection (certificate)',
+      detail: expect.stringMatching(/^The TLS handshake with 127\.0\.0\.1 failed: .*certificate/),
+      advice: [
+        expect.stringMatching(/Lexbridge does not trust the server's certificate.*Trusted certificates/),
+      ],
+    });
+    expect(step(body, 'tenant')).toBeUndefined();
+    expect(await authoriseLanding(id)).toBe(
+      `/connectors?error=server_unreachable&connector=${id}&checked=before-sign-in`,
+    );
   });
 });

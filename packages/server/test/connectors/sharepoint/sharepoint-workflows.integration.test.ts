@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../../support/lexbridge.ts';
 import {
@@ -15,6 +16,8 @@ import {
   authoriseAt,
   connectorConfig,
   createSharepointConnector,
+  putFile,
+  putFolder,
   startGraphFor,
   type TestGraph,
 } from './graph.ts';
@@ -49,10 +52,16 @@ const childId = async (id: string, name: string) => {
   return found.id;
 };
 
-async function bearerLeaks(): Promise<number> {
+async function counters() {
   const res = await graph.fetch(`${graph.loginUrl}/__emulator/faults`);
-  return ((await res.json()) as { bearerOnPreauthenticated: number }).bearerOnPreauthenticated;
+  return (await res.json()) as {
+    bearerOnPreauthenticated: number;
+    droppedDownloads: number;
+    resumedDownloads: number;
+  };
 }
+
+const bearerLeaks = async () => (await counters()).bearerOnPreauthenticated;
 
 beforeAll(async () => {
   root = await createRoot();
@@ -158,5 +167,69 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     expect(after.id).toBe(memo.id);
     expect(after.versions.map((v) => v.id)).toEqual(['1.0', '2.0']);
     expect(await bearerLeaks()).toBe(0);
+  });
+
+  it('a large download cut off six times mid-stream is resumed from where it broke, retried and verified; nothing half-written', async () => {
+    const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
+    const [driveId] = (await childId(matter, 'Documents')).split('/') as [string];
+    const folder = putFolder(graph, { driveId, parentId: 'root' }, 'Large transfer');
+    const large = randomBytes(9 * 1024 * 1024 + 777);
+    await putFile(graph, { driveId, parentId: folder.id }, 'bundle.bin', large);
+    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+    // Six cuts: the connector resumes three times (Range from the byte it had), then gives up; the
+    // engine tries the item again and its download survives the last two cuts.
+    const before = await counters();
+    const cuts = graph.addFault({ kind: 'dropDownload', count: 6, path: '/download/' });
+    const target = await createLocalConnector(server.lexbridge, root, 'sp-large');
+    const { run, items } = await createAndRun(server.lexbridge, user, {
+      type: 'copy',
+      source: { connectorId, id: `${driveId}/${folder.id}` },
+      target: { connectorId: target.id, id: '' },
+    });
+    expect(run.status, JSON.stringify(items)).toBe('succeeded');
+    expect(cuts.count).toBe(0);
+    const after = await counters();
+    expect(after.droppedDownloads - before.droppedDownloads).toBe(6);
+    // 3 resumes in the abandoned attempt, then 2 cut and 1 complete in the next: each from where it broke off.
+    expect(after.resumedDownloads - before.resumedDownloads).toBe(5);
+    expect(items.find((i) => i.sourcePath?.endsWith('bundle.bin'))).toMatchObject({ outcome: 'done' });
+    // Only the verified copy: nothing half-written, no temporary file of the abandoned attempt.
+    expect(await readdir(target.path)).toEqual(['bundle.bin']);
+    expect(sha256(await readFile(join(target.path, 'bundle.bin')))).toBe(sha256(large));
+    expect((await browse('')).children.length).toBeGreaterThan(0); // the server is still answering
+    expect(await bearerLeaks()).toBe(0);
+  });
+
+  it('refuses a workflow into a site the person may only read, before it is created', async () => {
+    const northwind = await childId('sites:followed', 'Matter 1002 - Northwind acquisition');
+    const library = await childId(northwind, 'Documents');
+    const source = await createLocalConnector(server.lexbridge, root, 'sp-readonly');
+    const [driveId] = library.split('/') as [string];
+    const libraryRoot = () => graph.store.item(driveId, graph.store.drive(driveId).rootId);
+    const before = graph.store.children(libraryRoot()).map((i) => i.name);
+    const res = await fetch(`${server.url}/api/workflows`, {
+      method: 'POST',
+      headers: { ...user.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Into a read-only site',
+        type: 'copy',
+        source: { connectorId: source.id, id: '' },
+        target: { connectorId, id: library },
+      }),
+    });
+    const body = (await res.json()) as { error: { code: string; message: string; details: any } };
+    expect(res.status, JSON.stringify(body)).toBe(409);
+    expect(body.error.code).toBe('workflow_preflight_failed');
+    const permission = body.error.details.checks.find((c: { check: string }) => c.check === 'permission');
+    expect(permission).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^You may not add items to ".*Documents"\. Ask a colleague/),
+    });
+    const list = await fetch(`${server.url}/api/workflows`, { headers: user.headers });
+    const workflows = (await list.json()) as { workflows?: { name: string }[] } | { name: string }[];
+    expect(JSON.stringify(workflows)).not.toContain('Into a read-only site');
+    // The write check left nothing behind in the library.
+    expect(graph.store.children(libraryRoot()).map((i) => i.name)).toEqual(before);
   });
 });
