@@ -87,6 +87,8 @@ export class Faults {
   /** Downloads cut off by a dropDownload fault, and ranged downloads that resumed past the first byte. */
   droppedDownloads = 0;
   resumedDownloads = 0;
+  /** Graph API requests received (/v1.0/…, sign-in and content URLs not included), for tests and benchmarks. */
+  graphRequests = 0;
 
   constructor(clock: Clock, defaultSeed: number, initial: FaultConfigInput = {}) {
     this.#clock = clock;
@@ -129,8 +131,9 @@ export class Faults {
     return rule;
   }
 
-  /** The error a Graph request gets instead of its answer, if any. */
+  /** The error a Graph request gets instead of its answer, if any (called once per request: counts it). */
   graphFault(path: string): GraphError | undefined {
+    this.graphRequests++;
     const { throttleAfter, throttleWindowSeconds, throttleRate, throttleStatus, errorRate, errorStatus } =
       this.#config;
     const throttleRule = this.take('throttle', path);

@@ -92,6 +92,8 @@ export interface RunningGraphEmulator {
   readonly tokens: TokenService;
   readonly clock: Clock;
   faults: FaultConfig | FaultConfigInput;
+  /** Graph API requests received so far (/v1.0/…; sign-in and content URLs not included). */
+  readonly graphRequests: number;
   /** Adds a one-shot fault (the next N matching requests fail). */
   addFault(rule: z.input<typeof ruleSchema>): FaultRule;
   /** Revokes the user's tokens (refresh then fails with AADSTS50173, Graph with 401). */
@@ -198,6 +200,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     },
     set faults(config: FaultConfigInput) {
       ctx.faults.config = config;
+    },
+    get graphRequests() {
+      return ctx.faults.graphRequests;
     },
     addFault: (rule) => ctx.faults.addRule(rule),
     revokeUser(idOrUpn) {

@@ -153,6 +153,8 @@ export const workflows = pgTable(
     // 0002_workflows
     nextRunAt: ts('next_run_at'),
     changeWatermark: ts('change_watermark'),
+    // 0011_two_way_watermarks: a two-way sync's change watermark on its target side
+    targetChangeWatermark: ts('target_change_watermark'),
     lastReconciledAt: ts('last_reconciled_at'),
     baselineTakenAt: ts('baseline_taken_at'),
     deletedAt: ts('deleted_at'),

@@ -32,11 +32,9 @@ import {
   type RunKind,
   type RunWork,
 } from './run-executor.ts';
-import { twoWayWork } from './two-way/run.ts';
+import { twoWayWork, watermarkOverlapMs } from './two-way/run.ts';
 
 export const runJobName = 'workflows.run';
-/** Overlap kept when moving the change-query watermark forward, against clock skew between systems. */
-const watermarkOverlapMs = 2 * 60_000;
 
 export interface RequestRunOptions {
   trigger: 'manual' | 'schedule' | 'cli' | typeof retryTrigger;
@@ -210,6 +208,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
           log,
         })
       : null;
+  const twoWay = workflow.type === 'two_way_sync' ? twoWayWork(lexbridge, run, workflow, log) : null;
   const oneWayWork = (): RunWork => ({
     async plan({ source, target }, signal) {
       plannedAt = new Date();
@@ -274,7 +273,7 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
     },
     checkAccess: (stores) => recheckAccess(lexbridge, workflow, stores),
     connectorIds: { source: workflow.sourceConnectorId!, target: workflow.targetConnectorId! },
-    ...(workflow.type === 'two_way_sync' ? twoWayWork(lexbridge, run, workflow, log) : oneWayWork()),
+    ...(twoWay ?? oneWayWork()),
     execution: {
       sourceRootId: sourceRoot.id,
       targetRootId: targetRoot.id,
@@ -302,9 +301,13 @@ function workflowRunKind(lexbridge: Lexbridge, run: RunRow, workflow: WorkflowRo
           baselineTakenAt: workflow.baselineTakenAt ?? now,
           // A retry saw only the failed items: the other changes since the watermark are still to do.
           ...(recorder.counts.failed === 0 && run.trigger !== retryTrigger
-            ? { changeWatermark: nextWatermark(planSource, plannedAt, workflow.changeWatermark) }
+            ? (twoWay?.watermarks() ?? {
+                changeWatermark: nextWatermark(planSource, plannedAt, workflow.changeWatermark),
+              })
             : {}),
-          ...(incremental || run.trigger === retryTrigger ? {} : { lastReconciledAt: now }),
+          ...(incremental || twoWay?.incremental() || run.trigger === retryTrigger
+            ? {}
+            : { lastReconciledAt: now }),
           ...(isOngoing(workflow.type as WorkflowType)
             ? { nextRunAt: new Date(now.getTime() + workflow.intervalMinutes * 60_000) }
             : {}),

@@ -26,4 +26,15 @@ export interface TwoWayInput {
   log: Logger;
   concurrency: number;
   connectorSlots?: ExecuteInput['connectorSlots'];
+  /**
+   * Per side, the time to ask its change feed from (an incremental pass); a side without one is listed
+   * in full. Incremental passes see documents only, and no deletes: the periodic full pass finds those.
+   */
+  changedSince?: Partial<Record<Side, Date>>;
+  /**
+   * Filled by the pass: per side, where the next pass may start its change feed (before the overlap
+   * the run takes off): the newest change the side's last listing saw on the system's own clock, or
+   * our clock as that listing started where the system does not tell; undefined when it saw nothing.
+   */
+  listed?: Partial<Record<Side, { newest: Date | undefined }>>;
 }

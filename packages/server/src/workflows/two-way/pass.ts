@@ -15,7 +15,8 @@ import { directedRecorder, turnedLinks, turnedRecorder } from './links.ts';
 import { type Direction, type Held, recordDeletes, settle } from './settle.ts';
 
 /**
- * One pass of a two-way sync: lists both sides against the links, resolves documents changed on both
+ * One pass of a two-way sync: lists both sides against the links (each in full, or from its change
+ * feed since the last pass: see `TwoWayInput.changedSince`), resolves documents changed on both
  * (conflicts) by the workflow's policy, records deletes without carrying them over, then runs the
  * source-to-target plan and a fresh target-to-source plan through the one-way executor. What the first
  * half wrote is recorded with the target's version and time, so the second half sees it unchanged.
@@ -75,10 +76,17 @@ function executeBase(input: TwoWayInput) {
   };
 }
 
-/** A one-way plan in one direction, over the links as that direction sees them. */
+/**
+ * A one-way plan in one direction, over the links as that direction sees them: from the side's change
+ * feed where the pass is incremental on that side, else from a full listing. Records where the next
+ * pass's change feed of that side may start (see `TwoWayInput.listed`).
+ */
 async function plan(input: TwoWayInput, direction: Direction): Promise<Action[]> {
   const forward = direction === 'forward';
+  const side: Side = forward ? 'source' : 'target';
   const [from, to] = forward ? [input.source, input.target] : [input.target, input.source];
+  const since = from.changesSince ? input.changedSince?.[side] : undefined;
+  const startedAt = new Date();
   const result = await planSync({
     type: 'one_way_sync',
     options: { ...input.options, includeSelectContainer: false },
@@ -89,8 +97,11 @@ async function plan(input: TwoWayInput, direction: Direction): Promise<Action[]>
     targetNames: to.capabilities.names,
     targetVersions: to.capabilities.versions,
     links: forward ? input.links : turnedLinks(input.links),
+    ...(since ? { changedSince: since } : {}),
     signal: input.signal,
   });
+  if (input.listed)
+    input.listed[side] = { newest: from.changeWatermark ? from.changeWatermark() : startedAt };
   return result.actions;
 }
 

@@ -11,21 +11,52 @@ import {
 } from '../model.ts';
 import type { LinkRow } from '../planner.ts';
 import { type RunWork, removeLeftovers } from '../run-executor.ts';
+import type { Side } from './conflicts.ts';
+import type { TwoWayInput } from './input.ts';
 import { runTwoWayPass } from './pass.ts';
 
-/** The work of a two-way sync run: one pass in both directions over all the workflow's links. */
+/** Overlap kept when moving a change watermark forward, against index lag and clock skew. */
+export const watermarkOverlapMs = 2 * 60_000;
+
+export type TwoWayWork = Extract<RunWork, { execute: unknown }> & {
+  /** True when a side was read from its change feed: the pass was not a full reconciliation. */
+  incremental(): boolean;
+  /** The workflow's change watermarks after the pass (each side's, less the overlap). */
+  watermarks(): Pick<WorkflowRow, 'changeWatermark' | 'targetChangeWatermark'>;
+};
+
+/**
+ * The work of a two-way sync run: one pass in both directions over all the workflow's links. A run
+ * that is not a full reconciliation reads each side that has a change feed from its watermark, so a
+ * pass with no change costs a few calls per side; renames and moves the feeds do not show, deletes and
+ * new empty folders wait for the periodic full pass (LEXBRIDGE_WORKFLOW_RECONCILE_MINUTES).
+ */
 export function twoWayWork(
   lexbridge: Lexbridge,
   run: RunRow,
   workflow: WorkflowRow,
   log: Logger,
-): Extract<RunWork, { execute: unknown }> {
+): TwoWayWork {
+  const listed: NonNullable<TwoWayInput['listed']> = {};
+  const changedSince: NonNullable<TwoWayInput['changedSince']> = {};
+  const previous = { source: workflow.changeWatermark, target: workflow.targetChangeWatermark };
+  const next = (side: Side) => {
+    const newest = listed[side] ? listed[side].newest : undefined;
+    return newest ? new Date(newest.getTime() - watermarkOverlapMs) : previous[side];
+  };
   return {
+    incremental: () => Object.keys(changedSince).length > 0,
+    watermarks: () => ({ changeWatermark: next('source'), targetChangeWatermark: next('target') }),
     async execute(stores, { recorder, signal }) {
+      for (const side of ['source', 'target'] as const) {
+        const since = previous[side];
+        if (!run.fullReconcile && since && stores[side].capabilities.changeQuery) changedSince[side] = since;
+      }
       const sourceRoot = storedLocation(workflow.sourceLocation);
       const targetRoot = storedLocation(workflow.targetLocation);
       // The backward half writes into the source: remove what a killed run left there too.
       if (!run.dryRun) await removeLeftovers(lexbridge, run.id, stores.source, sourceRoot.id, log);
+      log.info({ runId: run.id, incremental: Object.keys(changedSince) }, 'two-way pass');
       const rows = await lexbridge.store.db
         .select()
         .from(itemLinks)
@@ -45,6 +76,8 @@ export function twoWayWork(
         recorder,
         signal,
         log,
+        changedSince,
+        listed,
         concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
         connectorSlots: {
           ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!],
