@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Screenshots of every step land here (gitignored); look at them after a run. */
 export const artifactsDir = fileURLToPath(new URL('../../../../test-artifacts/e2e/', import.meta.url));
@@ -33,4 +33,12 @@ export function screenshotter(prefix: string): (page: Page, name: string) => Pro
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
+}
+
+/** A screenshot of one element (`<prefix>-<name>.png`), for looking closely at a narrow layout. */
+export async function elementShot(locator: Locator, prefix: string, name: string): Promise<string> {
+  await mkdir(artifactsDir, { recursive: true });
+  const file = join(artifactsDir, `${prefix}-${name}.png`);
+  await locator.screenshot({ path: file });
+  return file;
 }

@@ -9,6 +9,7 @@ import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { AuditLog } from './AuditLog.tsx';
 import { PublishDestinations } from './PublishDestinations.tsx';
+import { ServerSetup } from './ServerSetup.tsx';
 
 const useStyles = makeStyles({
   section: {
@@ -159,6 +160,7 @@ export function AdminPage({ me }: { me: Me }) {
           </div>
         )}
       </section>
+      <ServerSetup />
       <section className={styles.section} aria-labelledby="publish-destinations">
         <Subtitle1 as="h2" id="publish-destinations" className={styles.sectionTitle} block>
           Publish destinations

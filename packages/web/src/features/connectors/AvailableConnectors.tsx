@@ -1,6 +1,16 @@
-import { Body1, Button, Caption1, makeStyles, Subtitle2, Tooltip, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Button,
+  Caption1,
+  Link as FluentLink,
+  makeStyles,
+  Subtitle2,
+  Tooltip,
+  tokens,
+} from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import type { ConnectorType } from '@lexbridge/contracts';
+import { Link } from 'react-router';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import { useConnectorTypes } from './api.ts';
 
@@ -29,12 +39,8 @@ const useStyles = makeStyles({
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
     ':last-child': { borderBottom: 'none', paddingBottom: 0 },
   },
-  description: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
-  unavailable: {
-    color: tokens.colorPaletteDarkOrangeForeground1,
-    overflowWrap: 'anywhere',
-    marginTop: tokens.spacingVerticalXS,
-  },
+  description: { color: tokens.colorNeutralForeground2, overflowWrap: 'break-word' },
+  unavailable: { color: tokens.colorNeutralForeground2, marginTop: tokens.spacingVerticalXS },
 });
 
 /**
@@ -79,9 +85,13 @@ export function AvailableConnectors({
                 <Caption1 className={styles.description} block>
                   {type.description}
                 </Caption1>
-                {!type.available && type.unavailableReason && (
+                {!type.available && (
                   <Caption1 className={styles.unavailable} block>
-                    {type.unavailableReason}
+                    Not set up on this server:{' '}
+                    <FluentLink as="span" inline>
+                      <Link to="/admin#server-setup">see Admin</Link>
+                    </FluentLink>
+                    .
                   </Caption1>
                 )}
               </div>

@@ -1,0 +1,97 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+
+// Issue 14's layout and wording findings, at desktop width and at 390 px: the "iManage Cloud is not
+// set up" notice appears once, in Admin, wrapping between words (not on the Connectors page, where it
+// broke setting names mid-word); the banner after adding a local folder says who may read and write
+// it, without "authorise"; long workflow names take at most two lines, with the whole name on hover.
+
+const connectorAdmin: TestPerson = {
+  username: 'lena',
+  password: 'lena-password-1',
+  name: 'Lena Layout',
+  email: 'lena@firm.example',
+  roles: ['Connector.Admin'],
+};
+const desktop = { width: 1280, height: 900 };
+const phone = { width: 390, height: 844 };
+const longName =
+  'Acme Holdings plc — disposal of the European logistics business, completion deliverables and signing bibles for the lenders';
+
+/** How many lines an element's text takes, from its height and line height. */
+async function lines(locator: Locator): Promise<number> {
+  return locator.evaluate((el) => {
+    const style = getComputedStyle(el);
+    const lineHeight = Number.parseFloat(style.lineHeight);
+    return Math.round(el.getBoundingClientRect().height / lineHeight);
+  });
+}
+
+describe('layout and wording in the web app', () => {
+  let lexbridge: LexbridgeProcess;
+  let browser: Browser;
+  let root: string;
+  let page: Page;
+  const shot = screenshotter('layout');
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-layout-'));
+    for (const folder of ['office/Matters', 'archive']) await mkdir(join(root, folder), { recursive: true });
+    [lexbridge, browser] = await Promise.all([
+      startLexbridge([connectorAdmin], { logName: 'layout', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
+      launchBrowser(),
+    ]);
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-GB' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${lexbridge.url}/connectors`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(connectorAdmin.username);
+    await page.getByLabel('Password').fill(connectorAdmin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${lexbridge.url}/connectors`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lexbridge?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('shows "iManage Cloud is not set up" once, in Admin, with setting names unbroken', async () => {
+    const available = page.getByRole('complementary', { name: 'Available Connectors' });
+    await available.getByText('Not set up on this server').first().waitFor();
+    expect(await page.getByText('LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID').count()).toBe(0);
+    await shot(page, 'connectors-desktop');
+
+    await available.getByRole('link', { name: 'see Admin' }).first().click();
+    const section = page.getByRole('region', { name: 'Not set up on this server' });
+    const cloud = section.getByRole('listitem').filter({ hasText: 'iManage Cloud' });
+    await cloud.waitFor();
+    for (const viewport of [desktop, phone]) {
+      await page.setViewportSize(viewport);
+      const settings = cloud.locator('code');
+      expect(await settings.allTextContents()).toContain('LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID');
+      // Each setting name sits on one line: words are not broken mid-name.
+      for (const setting of await settings.all())
+        expect(await setting.evaluate((el) => el.getClientRects().length)).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        viewport.width,
+      );
+      await shot(page, `admin-not-set-up-${viewport.width}`);
+      await elementShot(section, 'layout', `admin-not-set-up-section-${viewport.width}`);
+    }
+    await page.setViewportSize(desktop);
+    // Only there: no other page repeats it.
+    for (const path of ['/connectors', '/workflows', '/activity']) {
+      await page.goto(`${lexbridge.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      expect(await page.getByText('iManage Cloud is not set up').count()).toBe(0);
+    }
+  });
+});
