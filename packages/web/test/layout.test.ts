@@ -94,4 +94,24 @@ describe('layout and wording in the web app', () => {
       expect(await page.getByText('iManage Cloud is not set up').count()).toBe(0);
     }
   });
+
+  it('says who may read and write a local folder just added, and nothing about authorising it', async () => {
+    await page.goto(`${lexbridge.url}/connectors`);
+    await page.getByRole('button', { name: 'Add Local folder connector' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Office share');
+    await dialog.getByLabel('Folder').fill(join(root, 'office'));
+    await dialog.getByLabel('May read').fill('User');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const banner = page.getByText('Added Office share.');
+    await banner.waitFor();
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toContain('May read: Connector Admin and User; may write: only Connector Admins.');
+    expect(text).not.toMatch(/authoris(e|es|ing) it/i);
+    await shot(page, 'local-folder-added-desktop');
+    await page.setViewportSize(phone);
+    await shot(page, 'local-folder-added-390');
+    await elementShot(page.getByRole('main'), 'layout', 'local-folder-added-main-390');
+    await page.setViewportSize(desktop);
+  });
 });

@@ -24,6 +24,7 @@ import { errorMessage, fieldErrors } from '../../api/client.ts';
 import { startAuthorisation, useConnectorTypes, useCreateConnector, useUpdateConnector } from './api.ts';
 import type { ConnectorAction } from './ConnectorsPage.tsx';
 import { type FormValues, initialValues, requestBody, validate } from './form-values.ts';
+import { addedMessage } from './saved-message.ts';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '40rem', width: 'calc(100vw - 2rem)' },
@@ -112,11 +113,7 @@ function ConnectorForm({ type, action, onClose, onSaved }: Props & { type: Conne
         startAuthorisation(saved.id);
         return;
       }
-      onSaved(
-        editing
-          ? `Saved ${saved.name}.`
-          : `Added ${saved.name}. Everyone can now see it; each person authorises it with their own account from its ⋮ menu.`,
-      );
+      onSaved(editing ? `Saved ${saved.name}.` : addedMessage(type, saved));
     } catch (err) {
       const byField = fieldErrors(err);
       const known = Object.fromEntries(
