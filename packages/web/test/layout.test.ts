@@ -114,4 +114,50 @@ describe('layout and wording in the web app', () => {
     await elementShot(page.getByRole('main'), 'layout', 'local-folder-added-main-390');
     await page.setViewportSize(desktop);
   });
+
+  it('keeps a long workflow name to two lines with the whole name on hover, at desktop and 390 px', async () => {
+    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+      csrfToken: string;
+    };
+    const add = async (name: string, folder: string) => {
+      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
+        data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+        headers: { 'x-csrf-token': csrfToken },
+      });
+      expect(res.status()).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const [source, target] = [await add('Long source', 'office'), await add('Long target', 'archive')];
+    const created = await page.request.post(`${lexbridge.url}/api/workflows`, {
+      data: {
+        name: longName,
+        type: 'copy',
+        source: { connectorId: source, id: 'Matters' },
+        target: { connectorId: target, id: '' },
+        startNow: false,
+      },
+      headers: { 'x-csrf-token': csrfToken },
+    });
+    expect(created.status()).toBe(201);
+
+    for (const viewport of [desktop, phone]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${lexbridge.url}/workflows`);
+      const link = page.getByRole('link', { name: longName });
+      await link.waitFor();
+      // The link's box (the link itself is inline): at most two lines, the rest behind an ellipsis.
+      expect(await lines(link.locator('..'))).toBeLessThanOrEqual(2);
+      expect(await link.getAttribute('title')).toBe(longName);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        viewport.width,
+      );
+      await shot(page, `workflows-long-name-${viewport.width}`);
+      await elementShot(
+        page.getByRole('table', { name: 'Workflows' }),
+        'layout',
+        `workflows-table-${viewport.width}`,
+      );
+    }
+    await page.setViewportSize(desktop);
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from '@fluentui/react-components';
 import type { WorkflowRun } from '@lexbridge/contracts';
 import { Link } from 'react-router';
+import { useClampStyles } from '../../ui/clamp.ts';
 import { formatSize } from '../../ui/format.ts';
 import { formatDuration, formatWhen, isActiveRun, runStatusColors, runStatusLabels } from './api.ts';
 import { runFraction } from './RunProgress.tsx';
@@ -25,7 +26,7 @@ const useStyles = makeStyles({
   numeric: { textAlign: 'right', whiteSpace: 'nowrap' },
   when: { width: '10rem' },
   status: { width: '10rem' },
-  workflow: { width: '16rem', overflowWrap: 'anywhere' },
+  workflow: { width: '16rem' },
   failed: { color: tokens.colorPaletteRedForeground1 },
   bar: { display: 'block', marginTop: tokens.spacingVerticalXS, maxWidth: '10rem' },
   nowrap: { whiteSpace: 'nowrap' },
@@ -55,6 +56,7 @@ export function RunTable({
   workflowName?(run: WorkflowRun): string;
 }) {
   const styles = useStyles();
+  const clamp = useClampStyles();
   if (runs.length === 0) return <Body1 as="p">No runs yet.</Body1>;
   return (
     <div className={styles.scroll}>
@@ -85,7 +87,13 @@ export function RunTable({
                   {run.dryRun ? ' · dry run' : ''}
                 </div>
               </TableCell>
-              {workflowName && <TableCell className={styles.workflow}>{workflowName(run)}</TableCell>}
+              {workflowName && (
+                <TableCell className={styles.workflow}>
+                  <span className={clamp.twoLines} title={workflowName(run)} data-testid="run-workflow-name">
+                    {workflowName(run)}
+                  </span>
+                </TableCell>
+              )}
               <TableCell>
                 <Badge appearance="tint" color={runStatusColors[run.status]} className={styles.nowrap}>
                   {runStatusLabels[run.status]}

@@ -20,6 +20,7 @@ import { isOngoing, type Workflow } from '@lexbridge/contracts';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
 import { hasRole, type Me } from '../../api/session.ts';
+import { useClampStyles } from '../../ui/clamp.ts';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
 import {
@@ -58,7 +59,10 @@ const useStyles = makeStyles({
       },
     },
   },
-  name: { minWidth: '12rem', overflowWrap: 'anywhere', fontWeight: tokens.fontWeightSemibold },
+  name: { fontWeight: tokens.fontWeightSemibold },
+  // The table lays its columns out fixed: the name and the action get their share explicitly.
+  nameColumn: { width: '22%' },
+  actionColumn: { width: '8rem' },
   path: {
     overflowWrap: 'anywhere',
     paddingTop: tokens.spacingVerticalS,
@@ -132,14 +136,14 @@ export function WorkflowListPage({ me }: { me: Me }) {
           <Table aria-label="Workflows" className={styles.table}>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell className={styles.name}>Name</TableHeaderCell>
+                <TableHeaderCell className={styles.nameColumn}>Name</TableHeaderCell>
                 <TableHeaderCell>Type</TableHeaderCell>
                 <TableHeaderCell className={styles.wide}>Source → Target</TableHeaderCell>
                 {showOwner && <TableHeaderCell>Owner</TableHeaderCell>}
                 <TableHeaderCell>Status</TableHeaderCell>
                 <TableHeaderCell>Last run</TableHeaderCell>
                 <TableHeaderCell>Next run</TableHeaderCell>
-                <TableHeaderCell>
+                <TableHeaderCell className={styles.actionColumn}>
                   <span className="visually-hidden">Actions</span>
                 </TableHeaderCell>
               </TableRow>
@@ -166,6 +170,7 @@ export function locationText(location: Workflow['source']): string {
 
 function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: boolean }) {
   const styles = useStyles();
+  const clamp = useClampStyles();
   const runNow = useRunNow(workflow.id);
   const navigate = useNavigate();
   const { lastRun } = workflow;
@@ -173,8 +178,10 @@ function WorkflowRow({ workflow, showOwner }: { workflow: Workflow; showOwner: b
   return (
     <TableRow>
       <TableCell className={styles.name}>
-        <FluentLink as="span" inline>
-          <Link to={workflow.id}>{workflow.name}</Link>
+        <FluentLink as="span" inline className={clamp.twoLines} data-testid="workflow-name">
+          <Link to={workflow.id} title={workflow.name}>
+            {workflow.name}
+          </Link>
         </FluentLink>
       </TableCell>
       <TableCell data-label="Type">{workflowTypeLabels[workflow.type]}</TableCell>
