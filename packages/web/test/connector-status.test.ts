@@ -157,7 +157,19 @@ describe('connection status in the browser', () => {
 
     await authorise('iManage Unreachable');
     await page.getByTestId('sign-in-check').getByText('connection refused').waitFor();
+    // Nothing was signed in to: the banner says what happened and what to check, not "to finish the
+    // authorisation", and someone who cannot edit the connector is pointed at their Connector Admin.
+    await page
+      .getByText(`Lexbridge could not reach iManage at ${closed}, so it did not send you to sign in.`)
+      .waitFor();
+    expect(await page.getByText('to finish the authorisation').count()).toBe(0);
+    await page.getByText('Tell your Connector Admin: the Server Address may be wrong').waitFor();
+    await page.getByRole('button', { name: 'Tell your Connector Admin' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Authorise again' }).count()).toBe(0);
     await shot(page, 'unreachable');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'unreachable-390');
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     await authorise('iManage Unknown App');
     await page

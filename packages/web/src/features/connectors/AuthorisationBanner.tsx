@@ -12,6 +12,7 @@ import { useEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router';
 import { AuthorisationFailure } from './AuthorisationFailure.tsx';
 import { useConnectors, useConnectorTypes } from './api.ts';
+import { beforeSignInText } from './before-sign-in.ts';
 
 /**
  * The outcome of an authorisation, after the system's sign-in page sent the browser back here as
@@ -75,13 +76,17 @@ export function AuthorisationBanner({
 
   const type = types.data?.find((t) => t.type === connector?.type);
   const code = authorisationResultCode(errorCode ?? '');
+  const beforeSignIn = params.get('checked') === 'before-sign-in';
   return (
     <div ref={ref} tabIndex={-1} style={{ outline: 'none' }}>
       <AuthorisationFailure
         connector={connector}
         code={code}
-        text={authorisationResultMessage(code, type)}
-        beforeSignIn={params.get('checked') === 'before-sign-in'}
+        text={
+          (beforeSignIn && beforeSignInText(code, type, connector, admin)) ||
+          authorisationResultMessage(code, type)
+        }
+        beforeSignIn={beforeSignIn}
         admin={admin}
         onEdit={onEdit}
         onDismiss={dismiss}

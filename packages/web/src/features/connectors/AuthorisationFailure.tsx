@@ -14,6 +14,7 @@ import { DismissRegular } from '@fluentui/react-icons';
 import type { AuthorisationResultCode, Connector } from '@lexbridge/contracts';
 import { useEffect, useState } from 'react';
 import { startAuthorisation, useTestConnection } from './api.ts';
+import { fixedInSettings } from './before-sign-in.ts';
 import { DiagnosticSteps } from './DiagnosticSteps.tsx';
 
 const useStyles = makeStyles({
@@ -25,9 +26,6 @@ const useStyles = makeStyles({
   },
   message: { width: '100%' },
 });
-
-/** Failures only a Connector Admin can fix, on the connector's settings: Authorise again would fail again. */
-const credentialCodes = new Set<AuthorisationResultCode>(['invalid_client', 'unauthorized_client']);
 
 /**
  * A failed authorisation on the Connectors page: what happened, the next step and the actions that
@@ -55,7 +53,7 @@ export function AuthorisationFailure({
   const styles = useStyles();
   const [telling, setTelling] = useState(false);
   const name = connector?.name ?? 'the connector';
-  const credentials = credentialCodes.has(code);
+  const credentials = fixedInSettings(code, beforeSignIn);
   const report = `The connector "${name}"${serverOf(connector)} in Lexbridge does not work: ${text.message} ${text.nextStep} (${window.location.origin}/connectors)`;
   return (
     <MessageBar intent="error" layout="multiline" politeness="assertive">
@@ -103,6 +101,9 @@ export function AuthorisationFailure({
         )}
         {connector && !credentials && (
           <Button onClick={() => startAuthorisation(connector.id)}>Authorise again</Button>
+        )}
+        {connector && credentials && code === 'server_unreachable' && (
+          <Button onClick={() => startAuthorisation(connector.id)}>Try again</Button>
         )}
       </MessageBarActions>
     </MessageBar>
