@@ -49,10 +49,15 @@ export class RunRecorder {
     this.planned = { count, bytes };
   }
 
-  record(item: RunItemRecord, counter: Counter | null): void {
+  /**
+   * Records an item's result. `progress: false` for a record that is no item of the plan (an archive's
+   * manifest, link file and read-only step, or a second word on an item already counted), so that the
+   * run's progress is `done` of `planned` items and never more.
+   */
+  record(item: RunItemRecord, counter: Counter | null, progress = true): void {
     this.items.push(item);
     if (counter) this.counts[counter]++;
-    this.done++;
+    if (progress) this.done++;
     // A dry run's items carry the size they would copy; the run copied nothing.
     if (item.outcome !== 'planned') this.bytes += Number(item.bytes ?? 0);
   }

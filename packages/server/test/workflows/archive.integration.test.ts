@@ -74,6 +74,8 @@ describe('archive, local folder to local folder', () => {
     expect(listed).toMatchObject({ outcome: 'done' });
     expect(listed!.targetId).toMatch(/^Archive manifest .*\.csv$/);
     expect(items.filter((i) => i.action === 'delete_source' && i.outcome === 'done')).toHaveLength(5);
+    // Progress counts the plan's items (5 copies, 5 removals); the manifest is a step of the archive.
+    expect({ done: run.done, planned: run.planned }).toEqual({ done: 10, planned: 10 });
   });
 
   it('"leave" keeps the source, writes the link file, and says the permissions were not changed', async () => {
@@ -91,6 +93,8 @@ describe('archive, local folder to local folder', () => {
     expect((await manifests(p.target.path))[0]).toHaveLength(3);
     expect(items.some((i) => i.action === 'delete_source')).toBe(false);
     expect(items.find((i) => i.errorCode === 'workflow_archive_permissions_unchanged')).toBeDefined();
+    // The manifest, the link file and the read-only step are not items of the plan (5 copies).
+    expect({ done: run.done, planned: run.planned }).toEqual({ done: 5, planned: 5 });
     // Run again: the link file itself is not archived, and nothing is copied twice.
     const again = await runNow(lexbridge, workflow);
     expect(again.run.status).toBe('succeeded');
@@ -138,6 +142,7 @@ describe('archive, local folder to local folder', () => {
     expect(planned('create')).toEqual(['a.txt', 'f/b.txt', 'f/g/c.txt']);
     expect(planned('delete_source')).toEqual(['a.txt', 'f', 'f/b.txt', 'f/g', 'f/g/c.txt']);
     expect(items.find((i) => i.action === 'manifest')).toMatchObject({ outcome: 'planned' });
+    expect({ done: run.done, planned: run.planned }).toEqual({ done: 10, planned: 10 });
     expect(await readTree(p.source.path)).toMatchObject(files);
     expect(await readTree(p.target.path)).toEqual({});
   });

@@ -64,7 +64,8 @@ export class ArchiveRun {
   }
 
   private async settle(run: { recorder: PlanRecorder; links: Map<string, LinkRow> }) {
-    const { recorder, links } = run;
+    const { links } = run;
+    const recorder = stepRecorder(run.recorder);
     const { source, target } = this.stores!;
     const documents = this.removals.filter((r) => r.item.kind === 'document');
     const name = manifestName({ id: this.input.runId, createdAt: this.input.runCreatedAt });
@@ -195,4 +196,19 @@ export class ArchiveRun {
           : `Nothing was removed from the source: ${failed} item(s) failed, and an archive removes only when every document is copied and verified. Run it again once the failures are resolved.`,
     };
   }
+}
+
+/**
+ * The archive's own steps (verification failures of removals the plan counts already, the manifest,
+ * the link file, the read-only step) are recorded as items but are no items of the plan: they do not
+ * move the run's progress, which stays `done` of `planned`.
+ */
+function stepRecorder(recorder: PlanRecorder): PlanRecorder {
+  return {
+    counts: recorder.counts,
+    record: (item, counter) => recorder.record(item, counter, false),
+    link: (link) => recorder.link(link),
+    forget: (sourceId) => recorder.forget(sourceId),
+    setPlanned: (count, bytes) => recorder.setPlanned(count, bytes),
+  };
 }
