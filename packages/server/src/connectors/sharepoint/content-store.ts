@@ -27,6 +27,7 @@ import { isVirtual, virtualChildren, virtualItem, virtualRoot } from './location
 import { LibraryColumns } from './metadata.ts';
 import { sharepointNameRules } from './names.ts';
 import { restrictToRead } from './permissions.ts';
+import { relocateItem } from './relocate.ts';
 import { uploadDocument } from './upload.ts';
 
 /**
@@ -283,32 +284,18 @@ export class SharepointContentStore implements ContentStore {
     }
   }
 
-  async relocate(
+  /** Renames and moves, across libraries too (relocate.ts). */
+  relocate(
     item: ContentItem,
     target: { parentId: string; name: string },
     signal?: AbortSignal,
   ): Promise<ContentItem> {
-    const ref = this.ref(item.id);
-    const parent = this.ref(target.parentId);
-    if (parent.driveId !== ref.driveId)
-      throw new ContentError(
-        'content_invalid',
-        'SharePoint moves items only within one library; the item was left where it is.',
-      );
-    const parentGraphId =
-      parent.itemId === rootAlias ? await this.call(() => this.rootIdOf(parent.driveId)) : parent.itemId;
-    const json = await this.call(() =>
-      this.client.json<DriveItemJson>('PATCH', itemPath(ref), {
-        json: {
-          name: target.name,
-          parentReference: { id: parentGraphId },
-          '@microsoft.graph.conflictBehavior': 'fail',
-        },
-        idempotent: true,
-        ...(signal ? { signal } : {}),
-      }),
-    );
-    return toContentItem(json, ref.driveId, target.parentId);
+    const deps = {
+      client: this.client,
+      ref: (id: string) => this.ref(id),
+      rootIdOf: (d: string) => this.rootIdOf(d),
+    };
+    return relocateItem(deps, item, target, signal);
   }
 
   async delete(item: ContentItem, signal?: AbortSignal): Promise<void> {

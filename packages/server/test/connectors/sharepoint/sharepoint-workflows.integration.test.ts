@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quickXorHash } from '@lexbridge/graph-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../../support/lexbridge.ts';
 import {
@@ -199,6 +200,28 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     expect(sha256(await readFile(join(target.path, 'bundle.bin')))).toBe(sha256(large));
     expect((await browse('')).children.length).toBeGreaterThan(0); // the server is still answering
     expect(await bearerLeaks()).toBe(0);
+  });
+
+  it('a Move from one library into another library of the site: copies verified, then the originals removed', async () => {
+    const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
+    const [docsId] = (await childId(matter, 'Documents')).split('/') as [string];
+    const filed = await childId(matter, 'Filed Documents');
+    const folder = putFolder(graph, { driveId: docsId, parentId: 'root' }, 'To file');
+    const bytes = randomBytes(5 * 1024 * 1024 + 3);
+    await putFile(graph, { driveId: docsId, parentId: folder.id }, 'Order.pdf', bytes);
+    await putFile(graph, { driveId: docsId, parentId: folder.id }, 'Note.txt', Buffer.from('filed'));
+    const { run } = await createAndRun(server.lexbridge, user, {
+      type: 'move',
+      source: { connectorId, id: `${docsId}/${folder.id}` },
+      target: { connectorId, id: filed },
+    });
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const [filedId] = filed.split('/') as [string];
+    const filedRoot = graph.store.item(filedId, graph.store.drive(filedId).rootId);
+    const order = graph.store.childNamed(filedRoot, 'Order.pdf')!;
+    expect(order.versions.at(-1)).toMatchObject({ size: bytes.length, quickXorHash: quickXorHash(bytes) });
+    expect(graph.store.childNamed(filedRoot, 'Note.txt')?.versions.at(-1)?.size).toBe(5);
+    expect(graph.store.children(graph.store.item(docsId, folder.id))).toEqual([]);
   });
 
   it('refuses a workflow into a site the person may only read, before it is created', async () => {
