@@ -102,5 +102,7 @@ export const auditListResponse = z.object({
   events: z.array(auditEventSchema),
   /** Pass as `before` for the next (older) page; null when there is none. */
   nextBefore: z.number().nullable(),
+  /** How many events match the filters, on every page alike (for "51–100 of 1,234"). */
+  total: z.number().int(),
 });
 export type AuditListResponse = z.infer<typeof auditListResponse>;

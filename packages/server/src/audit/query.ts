@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lt, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, like, lt, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../store/db.ts';
 import { auditEvents } from '../store/schema.ts';
 import { labelAuditEvents } from './labels.ts';
@@ -15,7 +15,10 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** The audit log, newest first, filtered; `nextBefore` continues with older events. */
+/**
+ * The audit log, newest first, filtered; `nextBefore` continues with older events, and `total` is how
+ * many events match the filters on every page (the cursor does not change it).
+ */
 export async function listAuditEvents(db: DbOrTx, filter: AuditFilter) {
   const conditions: SQL[] = [];
   if (filter.action) {
@@ -29,13 +32,17 @@ export async function listAuditEvents(db: DbOrTx, filter: AuditFilter) {
   if (filter.outcome) conditions.push(eq(auditEvents.outcome, filter.outcome));
   if (filter.from) conditions.push(gte(auditEvents.at, filter.from));
   if (filter.to) conditions.push(lte(auditEvents.at, filter.to));
+  const matching = conditions.length ? and(...conditions) : undefined;
   if (filter.before) conditions.push(lt(auditEvents.id, filter.before));
-  const rows = await db
-    .select()
-    .from(auditEvents)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(auditEvents.id))
-    .limit(filter.limit + 1);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(auditEvents)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(auditEvents.id))
+      .limit(filter.limit + 1),
+    db.select({ total: count() }).from(auditEvents).where(matching),
+  ]);
   const page = rows.slice(0, filter.limit);
   return {
     events: await labelAuditEvents(
@@ -43,5 +50,6 @@ export async function listAuditEvents(db: DbOrTx, filter: AuditFilter) {
       page.map((r) => ({ ...r, at: r.at.toISOString() })),
     ),
     nextBefore: rows.length > filter.limit ? page[page.length - 1]!.id : null,
+    total: counted?.total ?? 0,
   };
 }

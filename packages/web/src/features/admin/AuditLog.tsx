@@ -14,12 +14,13 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { AuditEventDto, AuditListResponse } from '@lexbridge/contracts';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Me } from '../../api/session.ts';
 import { formatWhen } from '../../ui/format.ts';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
+import { AuditPager, pageSizes } from './AuditPager.tsx';
 
 export interface AuditFilters {
   action: string;
@@ -30,7 +31,6 @@ export interface AuditFilters {
 }
 
 const emptyFilters: AuditFilters = { action: '', outcome: '', from: '', to: '' };
-const pageSize = 50;
 
 /** Common kinds of event; the field also takes any exact action or prefix ending in ".". */
 const actionChoices = [
@@ -54,19 +54,20 @@ const useStyles = makeStyles({
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS, gridColumn: '1 / -1', whiteSpace: 'nowrap' },
   person: { marginBottom: tokens.spacingVerticalM },
   tableWrap: { overflowX: 'auto', minHeight: '12rem' },
+  // Narrow screens scroll the table sideways rather than break names and actions mid-word.
+  table: { minWidth: '48rem' },
   mono: {
     fontFamily: tokens.fontFamilyMonospace,
     fontSize: tokens.fontSizeBase200,
-    overflowWrap: 'anywhere',
+    whiteSpace: 'nowrap',
   },
-  more: { marginTop: tokens.spacingVerticalM },
   nowrap: { whiteSpace: 'nowrap' },
-  object: { overflowWrap: 'anywhere', minWidth: '10rem' },
+  object: { overflowWrap: 'break-word', minWidth: '10rem' },
   reason: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, maxWidth: '24rem' },
 });
 
 /** The query string of GET /api/admin/audit for these filters (dates are whole local days). */
-export function auditQueryString(filters: AuditFilters, before?: number): string {
+export function auditQueryString(filters: AuditFilters, pageSize: number, before?: number): string {
   const params = new URLSearchParams({ limit: String(pageSize) });
   if (filters.action.trim()) params.set('action', filters.action.trim());
   if (filters.person) params.set('actorUserId', filters.person.id);
@@ -89,15 +90,23 @@ function actorOf(event: AuditEventDto, me: Me): string {
 export function AuditLog({ me }: { me: Me }) {
   const styles = useStyles();
   const [draft, setDraft] = useState<AuditFilters>(emptyFilters);
-  const [filters, setFilters] = useState<AuditFilters>(emptyFilters);
-  const audit = useInfiniteQuery({
-    queryKey: ['audit', filters],
-    initialPageParam: undefined as number | undefined,
-    queryFn: ({ pageParam, signal }) =>
-      api<AuditListResponse>(`/api/admin/audit${auditQueryString(filters, pageParam)}`, { signal }),
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  const [filters, setAppliedFilters] = useState<AuditFilters>(emptyFilters);
+  const [pageSize, setPageSize] = useState<number>(pageSizes[1]);
+  // The cursor (`before`) of each page seen so far: cursors[0] is the newest page's (none).
+  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
+  const page = cursors.length - 1;
+  const before = cursors[page];
+  const audit = useQuery({
+    queryKey: ['audit', filters, pageSize, before],
+    queryFn: ({ signal }) =>
+      api<AuditListResponse>(`/api/admin/audit${auditQueryString(filters, pageSize, before)}`, { signal }),
+    placeholderData: keepPreviousData,
   });
-  const events = audit.data?.pages.flatMap((p) => p.events) ?? [];
+  const events = audit.data?.events ?? [];
+  const setFilters = (next: AuditFilters) => {
+    setAppliedFilters(next);
+    setCursors([undefined]);
+  };
   const set = (key: 'action' | 'outcome' | 'from' | 'to') => (_e: unknown, data: { value: string }) =>
     setDraft((d) => ({ ...d, [key]: data.value }));
   const onlyPerson = (event: AuditEventDto) => {
@@ -187,7 +196,7 @@ export function AuditLog({ me }: { me: Me }) {
         ) : events.length === 0 ? (
           <p>No events match these filters.</p>
         ) : (
-          <Table size="small" aria-label="Audit events">
+          <Table size="small" aria-label="Audit events" className={styles.table}>
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>When</TableHeaderCell>
@@ -232,14 +241,24 @@ export function AuditLog({ me }: { me: Me }) {
           </Table>
         )}
       </div>
-      {audit.hasNextPage && (
-        <Button
-          className={styles.more}
-          disabled={audit.isFetchingNextPage}
-          onClick={() => void audit.fetchNextPage()}
-        >
-          {audit.isFetchingNextPage ? 'Loading…' : 'Show older events'}
-        </Button>
+      {audit.data && (
+        <AuditPager
+          page={page}
+          pageSize={pageSize}
+          shown={events.length}
+          total={audit.data.total}
+          hasNext={audit.data.nextBefore !== null}
+          busy={audit.isPlaceholderData}
+          onPrevious={() => setCursors((c) => c.slice(0, -1))}
+          onNext={() => {
+            const next = audit.data?.nextBefore;
+            if (next) setCursors((c) => [...c, next]);
+          }}
+          onPageSize={(size) => {
+            setPageSize(size);
+            setCursors([undefined]);
+          }}
+        />
       )}
     </>
   );
