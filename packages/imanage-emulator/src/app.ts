@@ -41,6 +41,11 @@ export function buildApp(ctx: EmulatorContext, options: { logger: boolean }): Fa
     if (!request.url.startsWith('/__emulator')) await ctx.faults.delay();
   });
 
+  // The Date header is on the server's own clock, as a real server's is (--clock-skew moves it too).
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('date', new Date(ctx.clock.now()).toUTCString());
+  });
+
   // Any request but a read may change state (sign-in, tokens, uploads, Control Center, admin).
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') ctx.changed();

@@ -159,7 +159,7 @@ describe('documents', () => {
       author: 'jsmith',
     });
     expect(profile.size).toBe(Buffer.byteLength(content));
-    expect(profile.checksum).toBe(`SHA256:${sha256(Buffer.from(content))}`);
+    expect(profile.checksum).toBe(`SHA256:${sha256(Buffer.from(content)).toUpperCase()}`);
     expect(profileProblems('document', profile)).toEqual([]);
 
     const download = await fetch(`${base}/documents/${profile.id}/download`, {
@@ -242,7 +242,7 @@ describe('documents', () => {
     });
     const bytes = new Uint8Array(await download.arrayBuffer());
     expect(bytes.byteLength).toBe(profile.size);
-    expect(profile.checksum).toBe(`SHA256:${sha256(bytes)}`);
+    expect(profile.checksum).toBe(`SHA256:${sha256(bytes).toUpperCase()}`);
   });
 
   it('accepts a profile part sent as an application/json field without a file name', async () => {

@@ -176,6 +176,16 @@ export const errorCodes = {
     status: 409,
     message: 'Connectors of this type have no connection test.',
   },
+  compatibility_check_unavailable: {
+    status: 409,
+    message:
+      'This compatibility check is for another type of connector. Run `lexbridge doctor --imanage-compat` on an iManage connector.',
+  },
+  compatibility_user_required: {
+    status: 409,
+    message:
+      'Say whose authorisation the check uses: add --user with the e-mail address or id of a person who has authorised the connector.',
+  },
   // Workflows: copy, one-way sync and move between connectors; runs and their items.
   workflow_not_found: { status: 404, message: 'This workflow does not exist, or it is not yours to see.' },
   workflow_run_not_found: {

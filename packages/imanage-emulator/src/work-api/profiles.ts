@@ -246,6 +246,7 @@ function targetProfile(ctx: EmulatorContext, shortcut: Shortcut, user: EmulatorU
 function checksumField(ctx: EmulatorContext, checksum: string): { checksum?: string } {
   const format = ctx.strict.checksumFormat;
   if (format === 'none') return {};
-  if (format === 'hex') return { checksum };
+  // Real profiles carry upper-case hex (SHA256:9F86D0…).
+  if (format === 'hex') return { checksum: `SHA256:${checksum.slice(7).toUpperCase()}` };
   return { checksum: `SHA256:${Buffer.from(checksum.slice(7), 'hex').toString('base64')}` };
 }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
+import type { RefreshObservation } from '../connectors/compatibility.ts';
 import type { AccessGrant } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
@@ -218,7 +219,7 @@ async function refreshWithCompareAndSwap(
 }
 
 type TokenCall =
-  | { tokens: oidc.TokenEndpointResponse }
+  | { tokens: oidc.TokenEndpointResponse; refreshToken: RefreshObservation['refreshToken'] }
   | { error: AppError; expire?: { code: string; message: string } };
 
 async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Promise<TokenCall> {
@@ -239,7 +240,10 @@ async function callTokenEndpoint(lexbridge: Lexbridge, row: ConnectionRow): Prom
   }
   const refreshToken = lexbridge.secrets.open(row.refreshToken, tokenSlot(row.id, 'refresh_token'));
   try {
-    return { tokens: await oidc.refreshTokenGrant(oauthConfiguration(target.server), refreshToken) };
+    const tokens = await oidc.refreshTokenGrant(oauthConfiguration(target.server), refreshToken);
+    // What the answer did with the refresh token, for `lexbridge doctor`'s compatibility report.
+    const next = tokens.refresh_token;
+    return { tokens, refreshToken: !next ? 'omitted' : next === refreshToken ? 'unchanged' : 'rotated' };
   } catch (err) {
     const answer = target.oauth.tokenErrorCode ? await nonConformAnswer(err) : undefined;
     const code = oauthErrorCode(err) ?? (answer ? target.oauth.tokenErrorCode?.(answer) : undefined);
@@ -299,6 +303,10 @@ async function applyResult(
     .update(connections)
     .set({
       ...sealedTokenColumns(lexbridge, row.id, result.tokens, row, now),
+      externalAccount: {
+        ...row.externalAccount,
+        lastRefresh: { at: now.toISOString(), refreshToken: result.refreshToken },
+      },
       lastRefreshedAt: now,
       lastErrorCode: null,
       lastError: null,

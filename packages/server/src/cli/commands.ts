@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { rotateKeys } from '../crypto/rotate-keys.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode, errorCodes } from '../errors.ts';
 import { assertIdentityConfig } from '../identity/index.ts';
 import { migrateQueue } from '../jobs/queue.ts';
 import { createLogger } from '../log.ts';
@@ -51,6 +51,9 @@ async function viaRunningServer(config: Config, path: string): Promise<unknown |
     );
   }
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message: string } };
+  const code = body.error?.code;
+  // The server's own refusal keeps its code (connector_not_found, connection_expired, …).
+  if (!res.ok && code && code in errorCodes) throw new AppError(code as ErrorCode, body.error?.message);
   if (!res.ok) throw new Error(`the running server refused: ${body.error?.message ?? `HTTP ${res.status}`}`);
   return body;
 }
@@ -162,6 +165,9 @@ export const commands: Record<string, Command> = {
 
   doctor: {
     async run(args, config) {
+      const compat = await import('./compatibility.ts');
+      if (compat.asksForCompatibility(args))
+        return compat.compatibilityCommand(args, config, viaRunningServer);
       const { runDoctor } = await import('../diagnostics/doctor.ts');
       return runDoctor(args, config, viaRunningServer);
     },

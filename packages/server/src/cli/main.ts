@@ -12,6 +12,8 @@ Commands:
   prepare                   One-off work after an install (the embedded database template); npm install runs it
   keys rotate               Re-encrypt every stored secret under the primary encryption key
   doctor <connector-id>     Diagnose connectivity to a connector's server
+  doctor --imanage-compat <connector-id> [--user <e-mail>] [--json]
+                            Report, read-only, how the firm's iManage Work Server behaves where Lexbridge depends on it
   workflows run <id> [--dry-run]  Run a workflow now and show its progress
   users hash-password      Print a password hash for the embedded identity provider's users file (password on stdin)
   emulator imanage [flags]  A standalone iManage Work Server emulator (see docs/imanage-emulator.md)

@@ -7,6 +7,7 @@ import type {
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
+import type { CompatibilityReport, ConnectionObservations } from './compatibility.ts';
 import type { ContentItem, ContentStore } from './content.ts';
 
 /**
@@ -56,6 +57,20 @@ export interface ConnectorPlugin<Settings = unknown> {
   webLink?(connector: StoredConnector<Settings>, item: ContentItem): string | null;
   /** The connection test (POST /api/connectors/{id}/test, `lexbridge doctor`). */
   diagnostics?: ConnectorDiagnostics<Settings>;
+  /**
+   * `lexbridge doctor --<name> <connector>`: what the firm's real server does where the connector
+   * depends on it, observed read-only with one person's authorisation (connectors/compatibility.ts).
+   */
+  compatibility?: {
+    /** The flag that asks for it, e.g. `imanage-compat`. */
+    name: string;
+    run(
+      context: PluginContext,
+      connector: StoredConnector<Settings>,
+      access: UserAccess,
+      observed: ConnectionObservations,
+    ): Promise<Omit<CompatibilityReport, 'connector' | 'generatedAt'>>;
+  };
   /** Present for systems whose users send selections to Lexbridge (iManage's "Publish with Lexbridge"). */
   publishing?: PublishSource<Settings>;
   /**

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.ts';
 import type { ConnectorPlugin } from '../plugin.ts';
+import { imanageCompatibility } from './compat/index.ts';
 import { documentKey, openImanageContentStore } from './content-store.ts';
 import { imanageDiagnostics } from './diagnostics.ts';
 import { imanageAccountDetails } from './discovery.ts';
@@ -26,6 +27,7 @@ const shared = {
   locationHint: 'The iManage folder id, e.g. ACTIVE!1234.',
   oauth: imanageOAuth,
   diagnostics: imanageDiagnostics,
+  compatibility: imanageCompatibility,
   publishing: {
     itemKey(id) {
       const trimmed = id.trim();
