@@ -1,0 +1,326 @@
+/**
+ * One pass of bench/scale-out.ts: a fresh PostgreSQL database, `lexbridge serve --no-workers` and N
+ * `lexbridge worker` processes, 20 Copy workflows (one iManage folder each, into a local folder each)
+ * started at once through Run now; measured from outside the processes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createSession, sessionCookieName } from '../packages/server/src/identity/sessions.ts';
+import { openStore } from '../packages/server/src/store/db.ts';
+import { connectors, users } from '../packages/server/src/store/schema.ts';
+
+const thisBin = fileURLToPath(new URL('../bin/lexbridge.js', import.meta.url));
+export const clientId = 'lexbridge-bench';
+export const clientSecret = 'bench-secret-bench-secret';
+
+export interface PassSetup {
+  adminUrl: string;
+  root: string;
+  serverPort: number;
+  emulatorUrl: string;
+  /** The iManage folders, one per workflow, each with `perFolder` documents. */
+  folders: string[];
+  perFolder: number;
+  /** Node options of each worker process (e.g. --cpu-prof). */
+  workerNodeArgs?: string[];
+  /** The `lexbridge` command to measure (default: this checkout's). */
+  bin?: string;
+}
+
+export interface PassResult {
+  workers: number;
+  documents: number;
+  seconds: number;
+  cpuSeconds: number;
+  kernelShare: number;
+  peakConnections: number;
+  runsPerWorker: number[];
+  /** The workers' CPU seconds by thread name over the measured window. */
+  workerThreads: Map<string, number>;
+}
+
+interface Proc {
+  child: ChildProcess;
+  out(): string;
+}
+
+function start(bin: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  // LEXBRIDGE_BENCH_STRACE=<dir>: each worker under `strace -f -c` (system calls counted; its CPU figures then mean nothing).
+  const strace = args[0] === 'worker' ? process.env.LEXBRIDGE_BENCH_STRACE : undefined;
+  const command = strace ? 'strace' : process.execPath;
+  const prefix = strace
+    ? ['-f', '-c', '-o', join(strace, `worker-${Date.now()}-${Math.random()}.txt`), process.execPath]
+    : [];
+  const child = spawn(command, [...prefix, ...nodeArgs, bin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 1_000_000) out = out.slice(-100_000);
+  });
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+  return { child, out: () => out };
+}
+
+async function waitForLine(proc: Proc, text: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!proc.out().includes(text)) {
+    if (proc.child.exitCode !== null) throw new Error(`process exited before "${text}":\n${proc.out()}`);
+    if (Date.now() > until) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${proc.out()}`);
+    await sleep(50);
+  }
+}
+
+async function stop(proc: Proc): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** utime + stime (+ children's), in seconds, from /proc/<pid>/stat; and the kernel part of it. */
+async function cpuOf(pid: number): Promise<{ total: number; kernel: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after the command: state is [0], so utime (14th) is [11], stime [12], cutime [13], cstime [14].
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]) / 100);
+  return { total: utime! + stime! + cutime! + cstime!, kernel: stime! + cstime! };
+}
+
+/** CPU seconds of a process's threads by thread name (main "node", libuv's "libuv-worker", V8's…). */
+async function threadsOf(pid: number): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return byName;
+}
+
+async function threadsOfAll(pids: number[]): Promise<Map<string, number>> {
+  const all = new Map<string, number>();
+  for (const map of await Promise.all(pids.map(threadsOf)))
+    for (const [name, s] of map) all.set(name, (all.get(name) ?? 0) + s);
+  return all;
+}
+
+async function cpuOfAll(pids: number[]): Promise<{ total: number; kernel: number }> {
+  const all = await Promise.all(pids.map(cpuOf));
+  return all.reduce((a, b) => ({ total: a.total + b.total, kernel: a.kernel + b.kernel }));
+}
+
+async function api(url: string, cookie: Record<string, string>, method = 'GET', body?: unknown) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    redirect: 'manual',
+  });
+  return res;
+}
+
+/** The browser's part of the OAuth authorisation: Lexbridge → emulator sign-in form → callback. */
+async function authorise(serverUrl: string, cookie: string, connectorId: string): Promise<void> {
+  const begin = await fetch(`${serverUrl}/api/connectors/${connectorId}/authorise`, {
+    headers: { cookie },
+    redirect: 'manual',
+  });
+  const authorizeUrl = begin.headers.get('location');
+  if (begin.status !== 302 || !authorizeUrl) throw new Error(`authorise: ${begin.status}`);
+  const form = await (await fetch(authorizeUrl)).text();
+  const fields = Object.fromEntries(
+    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1]!,
+      m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+    ]),
+  );
+  const posted = await fetch(new URL('/auth/oauth2/authorize', authorizeUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, username: 'jsmith', password: 'password', action: 'sign_in' }),
+    redirect: 'manual',
+  });
+  const callback = posted.headers.get('location');
+  if (posted.status !== 302 || !callback) throw new Error(`sign-in: ${posted.status}`);
+  const done = await fetch(callback, { headers: { cookie }, redirect: 'manual' });
+  if (done.status !== 302) throw new Error(`callback: ${done.status}`);
+}
+
+/** Runs one pass with `workers` worker processes and checks that every document was copied once. */
+export async function runPass(setup: PassSetup, workers: number): Promise<PassResult> {
+  const name = `lexbridge_bench_scale_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: setup.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(setup.adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const root = join(setup.root, name);
+  const procs: Proc[] = [];
+  const monitor = new pg.Client({ connectionString: databaseUrl });
+  try {
+    // Schema, a signed-in user and the 20 target folders, written before any process starts.
+    const store = await openStore({ databaseUrl, poolSize: 2 });
+    const userId = randomUUID();
+    await store.db.insert(users).values({
+      id: userId,
+      issuer: 'https://bench',
+      subject: userId,
+      name: 'Bench',
+      email: 'bench@firm.test',
+      roles: ['User', 'ConnectorAdmin'],
+    });
+    const session = await createSession(store.db, userId, { idleMinutes: 600, absoluteHours: 12 });
+    const targets: { id: string; path: string }[] = [];
+    for (let i = 0; i < setup.folders.length; i++) {
+      const path = join(root, `target-${i}`);
+      await mkdir(path, { recursive: true });
+      targets.push({ id: randomUUID(), path });
+    }
+    await store.db
+      .insert(connectors)
+      .values(
+        targets.map((t, i) => ({ id: t.id, type: 'local-folder', name: `t${i}`, config: { path: t.path } })),
+      );
+    await store.close();
+
+    const serverUrl = `http://127.0.0.1:${setup.serverPort}`;
+    const env = {
+      DATABASE_URL: databaseUrl,
+      LEXBRIDGE_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+      LEXBRIDGE_LOCAL_FOLDER_ROOTS: root,
+      LEXBRIDGE_DATA_DIR: join(root, 'data'),
+      LOG_LEVEL: 'info',
+    };
+    const bin = setup.bin ?? thisBin;
+    const server = start(bin, ['serve', '--no-workers'], {
+      ...env,
+      PORT: String(setup.serverPort),
+      HOST: '127.0.0.1',
+      LEXBRIDGE_PUBLIC_URL: serverUrl,
+    });
+    procs.push(server);
+    await waitForLine(server, 'Lexbridge is listening');
+    for (let i = 0; i < workers; i++) procs.push(start(bin, ['worker'], env, setup.workerNodeArgs));
+    await Promise.all(procs.slice(1).map((p) => waitForLine(p, 'Lexbridge worker is processing jobs')));
+
+    const cookie = `${sessionCookieName}=${session.token}`;
+    const headers = { cookie, 'x-csrf-token': session.csrfToken };
+    const created = await api(`${serverUrl}/api/connectors`, headers, 'POST', {
+      type: 'imanage-onprem',
+      name: 'iManage (emulator)',
+      config: {
+        clientId,
+        secretKey: clientSecret,
+        scope: 'User',
+        refreshToken: true,
+        serverAddress: `${setup.emulatorUrl}/`,
+      },
+    });
+    if (created.status !== 201)
+      throw new Error(`create connector: ${created.status} ${await created.text()}`);
+    const imanageId = ((await created.json()) as { id: string }).id;
+    await authorise(serverUrl, cookie, imanageId);
+    const workflowIds: string[] = [];
+    for (const [i, folderId] of setup.folders.entries()) {
+      const res = await api(`${serverUrl}/api/workflows`, headers, 'POST', {
+        name: `scale ${i}`,
+        type: 'copy',
+        source: { connectorId: imanageId, id: folderId },
+        target: { connectorId: targets[i]!.id, id: '' },
+        startNow: false,
+      });
+      if (res.status !== 201) throw new Error(`create workflow: ${res.status} ${await res.text()}`);
+      workflowIds.push(((await res.json()) as { id: string }).id);
+    }
+
+    await monitor.connect();
+    const pids = procs.map((p) => p.child.pid!);
+    const workerPids = pids.slice(1);
+    const cpuBefore = await cpuOfAll(pids);
+    const threadsBefore = await threadsOfAll(workerPids);
+    const startedAt = Date.now();
+    const runs = await Promise.all(
+      workflowIds.map(async (id) => {
+        const res = await api(`${serverUrl}/api/workflows/${id}/run`, headers, 'POST');
+        if (res.status !== 202) throw new Error(`run now: ${res.status} ${await res.text()}`);
+        return ((await res.json()) as { id: string }).id;
+      }),
+    );
+    // Sample connections and who holds each run until every run has finished.
+    const holders = new Map<string, Set<number>>();
+    let peakConnections = 0;
+    for (;;) {
+      const [activity, rows] = await Promise.all([
+        monitor.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        ),
+        monitor.query('SELECT id, status, lease_owner FROM workflow_runs WHERE id = ANY($1::uuid[])', [runs]),
+      ]);
+      peakConnections = Math.max(peakConnections, activity.rows[0].n);
+      for (const row of rows.rows as { id: string; status: string; lease_owner: string | null }[]) {
+        const pid = Number(row.lease_owner?.split(':')[1]);
+        if (pid) holders.set(row.id, (holders.get(row.id) ?? new Set()).add(pid));
+      }
+      if (rows.rows.every((r: { status: string }) => !['queued', 'running'].includes(r.status))) break;
+      await sleep(100);
+    }
+    const cpuAfter = await cpuOfAll(pids);
+    const workerThreads = await threadsOfAll(workerPids);
+    for (const [name, s] of threadsBefore) workerThreads.set(name, (workerThreads.get(name) ?? 0) - s);
+    const finished = await monitor.query(
+      `SELECT id, status, created, error, extract(epoch FROM finished_at) * 1000 AS finished,
+         (SELECT count(*)::int FROM run_items i WHERE i.run_id = r.id AND i.action = 'create' AND i.outcome = 'done') AS items
+       FROM workflow_runs r WHERE id = ANY($1::uuid[])`,
+      [runs],
+    );
+    let documents = 0;
+    let lastFinished = 0;
+    for (const row of finished.rows) {
+      if (row.status !== 'succeeded') throw new Error(`run ${row.id} ended ${row.status}: ${row.error}`);
+      if (row.created !== setup.perFolder || row.items !== setup.perFolder)
+        throw new Error(
+          `run ${row.id}: ${row.created} created, ${row.items} items, expected ${setup.perFolder}`,
+        );
+      documents += row.created;
+      lastFinished = Math.max(lastFinished, Number(row.finished));
+    }
+    // Exactly once on disk: each folder holds exactly its folder's documents, no second copy of any.
+    for (const target of targets) {
+      const files = (await readdir(target.path, { recursive: true, withFileTypes: true })).filter((f) =>
+        f.isFile(),
+      );
+      if (files.length !== setup.perFolder)
+        throw new Error(`${target.path} holds ${files.length} files, expected ${setup.perFolder}`);
+    }
+    const cpu = cpuAfter.total - cpuBefore.total;
+    return {
+      workers,
+      documents,
+      seconds: (lastFinished - startedAt) / 1000,
+      cpuSeconds: cpu,
+      kernelShare: cpu > 0 ? (cpuAfter.kernel - cpuBefore.kernel) / cpu : 0,
+      peakConnections,
+      workerThreads,
+      runsPerWorker: workerPids.map((pid) => [...holders.values()].filter((s) => s.has(pid)).length),
+    };
+  } finally {
+    await monitor.end().catch(() => undefined);
+    for (const proc of procs.reverse()) await stop(proc);
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await rm(root, { recursive: true, force: true });
+  }
+}
