@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -76,15 +76,17 @@ const routesDir = fileURLToPath(new URL('./routes/', import.meta.url));
 const routeFile = /^(get|post|put|patch|delete)\.ts$/;
 
 /** Finds every route module under http/routes; the folder path mirrors the URL. */
-export async function loadRoutes(dir = routesDir): Promise<RouteDefinition[]> {
+export async function loadRoutes(): Promise<RouteDefinition[]> {
   const found: RouteDefinition[] = [];
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const entries = await readdir(routesDir, { withFileTypes: true, recursive: true });
   const files = entries
     .filter((e) => e.isFile() && routeFile.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
+    .map((e) => relative(routesDir, join(e.parentPath, e.name)).split(sep).join('/'))
     .sort();
   for (const file of files) {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: RouteDefinition };
+    // The import names ./routes/ literally so that the compiled server (bin/compiled-server.js)
+    // bundles every module below it; vite (the tests) is told to leave it as it is.
+    const mod = (await import(/* @vite-ignore */ `./routes/${file}`)) as { default?: RouteDefinition };
     if (!mod.default) throw new Error(`${file} does not export a route as default`);
     found.push(mod.default);
   }

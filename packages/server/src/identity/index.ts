@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { mountEmbeddedIdentityProvider } from './embedded-idp/mount.ts';
 import { demoUsers, ensureUsersFile, type LocalUser, usersFilePath } from './embedded-idp/users-file.ts';
 import { isLoopbackUrl, oidcSettings } from './oidc-client.ts';
 import { rolesFromClaims } from './roles.ts';
@@ -54,12 +55,15 @@ export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup
       { publicUrl: config.publicUrl },
       'the embedded identity provider is serving a non-loopback address',
     );
-  // Loaded only here, so deployments on the firm's provider never load oidc-provider.
-  const { createEmbeddedIdentityProvider } = await import('./embedded-idp/provider.ts');
-  const idp = createEmbeddedIdentityProvider(settings, usersFile, lexbridge.log);
+  // oidc-provider is loaded on the first request to /idp (mount.ts): never on the firm's provider,
+  // and only once someone signs in on the embedded one.
+  const plugin = mountEmbeddedIdentityProvider(async () => {
+    const { createEmbeddedIdentityProvider } = await import('./embedded-idp/provider.ts');
+    return createEmbeddedIdentityProvider(settings, usersFile, lexbridge.log);
+  });
   return {
-    plugins: [idp.plugin],
-    embedded: { issuer: idp.issuer, usersFile, createdDemoUsers: created, users },
+    plugins: [plugin],
+    embedded: { issuer: settings.issuer, usersFile, createdDemoUsers: created, users },
   };
 }
 

@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { createTransport } from 'nodemailer';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { users } from '../store/schema.ts';
@@ -29,6 +28,8 @@ export async function deliverEmail(
     await setEmailState(db, delivery.ids, 'skipped');
     return 'skipped';
   }
+  // Loaded on the first email rather than at every start (nodemailer is a few MB of heap).
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     url: smtpUrl,
     connectionTimeout: 15_000,

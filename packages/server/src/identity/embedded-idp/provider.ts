@@ -1,6 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Provider, { type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../../log.ts';
 import { embeddedIdpPath, type OidcSettings } from '../oidc-client.ts';
@@ -21,8 +20,8 @@ import { readUsersFile } from './users-file.ts';
 export interface EmbeddedIdentityProvider {
   issuer: string;
   provider: Provider;
-  /** Registers /idp and /idp/* on the Lexbridge HTTP app. */
-  plugin(app: FastifyInstance): Promise<void>;
+  /** Answers a request whose URL is relative to /idp (mount.ts mounts it on the Lexbridge app). */
+  callback: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export function createEmbeddedIdentityProvider(
@@ -119,44 +118,7 @@ export function createEmbeddedIdentityProvider(
     if (!match) return next();
     await handleInteraction(ctx as unknown as KoaContextWithOIDC, match[2] === '/login', interaction);
   });
-  const callback = provider.callback();
-  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.hijack();
-    // The provider's pages may not be framed (a login form in someone else's frame is a clickjacking aid).
-    reply.raw.setHeader('content-security-policy', "frame-ancestors 'none'");
-    reply.raw.setHeader('x-content-type-options', 'nosniff');
-    const req = request.raw as IncomingMessage & { originalUrl?: string };
-    req.originalUrl = req.url;
-    req.url = req.url!.slice(embeddedIdpPath.length) || '/';
-    await callback(req, reply.raw as ServerResponse);
-  };
-  return {
-    issuer: settings.issuer,
-    provider,
-    async plugin(app) {
-      await app.register(async (idp) => {
-        // oidc-provider reads request bodies itself: leave them unread here.
-        idp.removeAllContentTypeParsers();
-        idp.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-        // Password guessing on the sign-in form is slowed down per address; the rest passes freely.
-        const limitPasswordTries = idp.rateLimit({ max: 10, timeWindow: '1 minute' });
-        const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
-          if (request.method === 'POST' && /\/interaction\/[^/]+\/login$/.test(request.url.split('?')[0]!)) {
-            await limitPasswordTries.call(idp, request, reply);
-          }
-        };
-        for (const url of [embeddedIdpPath, `${embeddedIdpPath}/*`]) {
-          idp.route({
-            method: ['GET', 'POST', 'OPTIONS'],
-            url,
-            schema: { hide: true },
-            onRequest,
-            handler: forward,
-          });
-        }
-      });
-    },
-  };
+  return { issuer: settings.issuer, provider, callback: provider.callback() };
 }
 
 type FindUser = (

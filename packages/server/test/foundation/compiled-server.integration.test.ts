@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledServer, serverSourceHash } from '../../../../bin/compiled-server.js';
+import { startTestServer, type TestServer } from '../support/lexbridge.ts';
+import { killAll, spawnLexbridge } from './processes.ts';
+
+// `lexbridge` runs the server compiled to JavaScript (bin/compiled-server.js), not its TypeScript
+// through tsx: the build must hold every route and every module loaded later (the embedded identity
+// provider on its first request), and find the files it reads beside the sources.
+let dataDir: string;
+let inProcess: TestServer;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'lexbridge-compiled-'));
+  inProcess = await startTestServer();
+});
+
+afterAll(async () => {
+  await killAll();
+  await inProcess?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the compiled server', () => {
+  it('is built for the current sources and imports no TypeScript', async () => {
+    const main = await compiledServer({ log: () => {} });
+    expect(dirname(main).endsWith(serverSourceHash())).toBe(true);
+    for (const file of await readdir(dirname(main))) {
+      const text = await readFile(join(dirname(main), file), 'utf8');
+      expect(text, file).not.toMatch(/(?:from |import\()\s*["'][^"']+\.ts["']/);
+      expect(text, file).not.toMatch(/["']tsx(?:\/[^"']*)?["']/);
+    }
+  });
+
+  it('serves every route, the web app and the embedded identity provider', async () => {
+    const server = spawnLexbridge(['serve'], { LEXBRIDGE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' });
+    const { url } = (await server.waitForLog('Lexbridge is listening', 120_000)) as { url: string };
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const compiledPaths = Object.keys(((await (await fetch(`${url}/api/openapi.json`)).json()) as any).paths);
+    const sourcePaths = Object.keys(
+      ((await (await fetch(`${inProcess.url}/api/openapi.json`)).json()) as any).paths,
+    );
+    expect(compiledPaths.sort()).toEqual(sourcePaths.sort());
+    const discovery = await fetch(`${url}/idp/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(`${url}/idp`);
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect(await server.stop()).toBe(0);
+    expect(server.stderr()).not.toContain('could not compile');
+  });
+});
