@@ -212,7 +212,8 @@ export const runItemSchema = z.object({
     .nullable(),
   /**
    * Where to open the item in each system (the workflow's source and target sides; a conflict's copy),
-   * null where Lexbridge cannot build an address (e.g. SharePoint) or the item has none there yet.
+   * null where Lexbridge cannot build an address or the item has none there yet. A link may be a path
+   * on this server (SharePoint's `/api/connectors/{id}/open?id=…`, which redirects to the item).
    */
   links: z
     .object({ source: z.string().nullable(), target: z.string().nullable(), copy: z.string().nullable() })

@@ -10,6 +10,7 @@ import {
   type SharepointSettings,
   sharepointFields,
 } from './settings.ts';
+import { sharepointWebLink } from './web-link.ts';
 
 /**
  * SharePoint Online, OneDrive and Teams files through Microsoft Graph, each person with their own
@@ -35,6 +36,7 @@ export const sharepointPlugin: ConnectorPlugin<SharepointSettings> = {
   },
   oauth: sharepointOAuth,
   diagnostics: sharepointDiagnostics,
+  webLink: (connector, item) => sharepointWebLink(connector.id, item),
   async openContentStore(context, connector, access) {
     if (!access) throw new AppError('connection_not_authorised');
     return new SharepointContentStore(graphClientFor(sharepointServer(context, connector), access));

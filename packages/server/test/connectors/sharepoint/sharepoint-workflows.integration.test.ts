@@ -64,6 +64,18 @@ async function counters() {
 
 const bearerLeaks = async () => (await counters()).bearerOnPreauthenticated;
 
+/** A Graph token of alex's, as Graph's own answers are what the test compares with. */
+async function graphToken(): Promise<string> {
+  const app = graph.store.apps.get(graph.app.clientId)!;
+  const upn = 'alex.wilber@contoso.onmicrosoft.com';
+  return graph.tokens.issueAccessToken(
+    app,
+    graph.store.findUser(upn)!,
+    ['Files.ReadWrite.All'],
+    graph.graphUrl,
+  ).token;
+}
+
 beforeAll(async () => {
   root = await createRoot();
   server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
@@ -202,7 +214,7 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     expect(await bearerLeaks()).toBe(0);
   });
 
-  it('a Move from one library into another library of the site: copies verified, then the originals removed', async () => {
+  it('a Move from one library into another library of the site: copies verified, then the originals removed; each item opens in SharePoint', async () => {
     const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
     const [docsId] = (await childId(matter, 'Documents')).split('/') as [string];
     const filed = await childId(matter, 'Filed Documents');
@@ -222,6 +234,31 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     expect(order.versions.at(-1)).toMatchObject({ size: bytes.length, quickXorHash: quickXorHash(bytes) });
     expect(graph.store.childNamed(filedRoot, 'Note.txt')?.versions.at(-1)?.size).toBe(5);
     expect(graph.store.children(graph.store.item(docsId, folder.id))).toEqual([]);
+
+    // The run page's "Open in SharePoint": a Lexbridge link per item, resolved to Graph's webUrl on click.
+    const page = await fetch(`${server.url}/api/workflow-runs/${run.id}/items`, { headers: user.headers });
+    const { items } = (await page.json()) as {
+      items: { targetPath: string | null; links: { target: string | null } }[];
+    };
+    const link = items.find((i) => i.targetPath?.endsWith('Order.pdf'))?.links.target;
+    expect(link).toBe(
+      `/api/connectors/${connectorId}/open?id=${encodeURIComponent(`${filedId}/${order.id}`)}`,
+    );
+    const opened = await fetch(`${server.url}${link}`, { headers: user.headers, redirect: 'manual' });
+    expect(opened.status).toBe(302);
+    const graphItem = await graph.fetch(`${graph.graphUrl}/drives/${filedId}/items/${order.id}`, {
+      headers: { authorization: `Bearer ${await graphToken()}` },
+    });
+    const { webUrl } = (await graphItem.json()) as { webUrl: string };
+    expect(webUrl).toMatch(/^https:\/\/.+\/Order\.pdf$/);
+    expect(opened.headers.get('location')).toBe(webUrl);
+    // Someone who has not authorised SharePoint is told so, and is not redirected.
+    const other = await signIn(server.lexbridge, { roles: ['User'] });
+    const refused = await fetch(`${server.url}${link}`, { headers: other.headers, redirect: 'manual' });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /You have not authorised "SharePoint"/,
+    );
   });
 
   it('refuses a workflow into a site the person may only read, before it is created', async () => {
