@@ -67,7 +67,13 @@ describe('lexbridge doctor --imanage-compat', () => {
       kind: 'imanage-compat',
       readOnly: true,
       connector: { id: connectorId, type: 'imanage-onprem' },
-      server: { dmsVersion: '10.3.0.1500', apiPath: '/work/api/v2', libraries: 1, library: 'ACTIVE' },
+      server: {
+        dmsVersion: '10.3.0.1500',
+        apiPath: '/work/api/v2',
+        libraries: 1,
+        library: 'ACTIVE',
+        sampledWorkspace: expect.stringMatching(/^ACTIVE!\d+$/),
+      },
     });
     expect(observed(report)).toEqual({
       'api.host': 'other_host',

@@ -2,7 +2,15 @@ import type { CompatibilityCheck, ConnectionObservations } from '../../compatibi
 import type { ConnectorPlugin } from '../../plugin.ts';
 import { imanageServer } from '../server.ts';
 import type { ImanageSettings } from '../settings.ts';
-import { childrenCheck, clockCheck, documentChecks, resultsOf, searchChecks } from './probes.ts';
+import {
+  childrenCheck,
+  clockCheck,
+  documentChecks,
+  resultsOf,
+  type Sample,
+  sampleOf,
+  searchChecks,
+} from './probes.ts';
 import { type Answer, openReadOnlyApi, type ReadOnlyApi } from './read-only-api.ts';
 
 /**
@@ -28,9 +36,11 @@ export const imanageCompatibility: Compatibility = {
     const library = preferred && libraries.includes(preferred) ? preferred : libraries[0];
     const checks: CompatibilityCheck[] = [apiHostCheck(api.serverAddress, discovery?.data)];
     let newestEditDate: number | undefined;
+    let sample: Sample | undefined;
     if (library) {
-      checks.push(...(await searchChecks(api, library)), await childrenCheck(api, library));
-      const documents = await documentChecks(api, library);
+      sample = await sampleOf(api, library);
+      checks.push(...(await searchChecks(api, sample)), await childrenCheck(api, sample));
+      const documents = await documentChecks(api, sample);
       checks.push(...documents.checks);
       newestEditDate = documents.newestEditDate;
     }
@@ -49,6 +59,7 @@ export const imanageCompatibility: Compatibility = {
         apiPath: apiPathOf(discovery?.data),
         libraries: libraries.length,
         library: library ?? null,
+        sampledWorkspace: sample?.filters.container_id ?? null,
         requests: answers.length,
       },
       checks,

@@ -30,10 +30,31 @@ export function resultsOf(body: unknown): Json[] {
 
 const check = (c: CompatibilityCheck): CompatibilityCheck => c;
 
-export async function searchChecks(api: ReadOnlyApi, library: string): Promise<CompatibilityCheck[]> {
+/** Where the probes look: a library, its first workspaces, and the search filters of the sample. */
+export interface Sample {
+  library: string;
+  workspaces: string[];
+  /** A workspace's subtree, as workflows search; empty for the whole library. */
+  filters: { container_id?: string; include_subtree?: boolean };
+}
+
+/** The first of a few workspaces whose subtree holds two documents or more, else the whole library. */
+export async function sampleOf(api: ReadOnlyApi, library: string): Promise<Sample> {
+  const listed = resultsOf((await api.get(`/libraries/${enc(library)}/workspaces`, { limit: 5 })).body);
+  const workspaces = listed.map((w) => String(w.id ?? '')).filter(Boolean);
+  for (const id of workspaces) {
+    const filters = { container_id: id, include_subtree: true };
+    const found = await api.get(`/libraries/${enc(library)}/documents`, { ...filters, limit: 2 });
+    if (resultsOf(found.body).length >= 2) return { library, workspaces, filters };
+  }
+  return { library, workspaces, filters: {} };
+}
+
+export async function searchChecks(api: ReadOnlyApi, sample: Sample): Promise<CompatibilityCheck[]> {
+  const { library, filters } = sample;
   const path = `/libraries/${enc(library)}/documents`;
-  const byOffset = await api.get(path, { limit: 1, total: true });
-  const byCursor = await api.get(path, { limit: 1, paging_mode: 'standard_cursor' });
+  const byOffset = await api.get(path, { ...filters, limit: 1, total: true });
+  const byCursor = await api.get(path, { ...filters, limit: 1, paging_mode: 'standard_cursor' });
   const found = resultsOf(byCursor.body).length;
   const total = placement(byOffset.body, 'total_count');
   const cursor = placement(byCursor.body, 'cursor');
@@ -78,12 +99,10 @@ export async function searchChecks(api: ReadOnlyApi, library: string): Promise<C
  * Whether `/children` honours `offset`: the first two children of a container, asked one at a time.
  * The same child twice means offset is ignored (paging by it would never end).
  */
-export async function childrenCheck(api: ReadOnlyApi, library: string): Promise<CompatibilityCheck> {
+export async function childrenCheck(api: ReadOnlyApi, sample: Sample): Promise<CompatibilityCheck> {
   const label = '/children honours offset';
-  const workspaces = resultsOf((await api.get(`/libraries/${enc(library)}/workspaces`, { limit: 5 })).body);
-  for (const workspace of workspaces) {
-    const id = String(workspace.id ?? '');
-    if (!id) continue;
+  const { library, workspaces } = sample;
+  for (const id of workspaces) {
     const path = `/libraries/${enc(library)}/workspaces/${enc(id)}/children`;
     const first = resultsOf((await api.get(path, { limit: 1 })).body)[0];
     if (!first) continue;
@@ -112,9 +131,10 @@ export async function childrenCheck(api: ReadOnlyApi, library: string): Promise<
 /** A few documents' profiles (by their versioned ids) and the versionless id of the first. */
 export async function documentChecks(
   api: ReadOnlyApi,
-  library: string,
+  sample: Sample,
 ): Promise<{ checks: CompatibilityCheck[]; newestEditDate?: number }> {
-  const search = await api.get(`/libraries/${enc(library)}/documents`, { limit: 5 });
+  const { library, filters } = sample;
+  const search = await api.get(`/libraries/${enc(library)}/documents`, { ...filters, limit: 5 });
   const ids = resultsOf(search.body)
     .map((p) => String(p.id ?? ''))
     .filter(isDocumentId);
