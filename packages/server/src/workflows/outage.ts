@@ -111,6 +111,42 @@ export class OutageGate {
     this.failures.target = 0;
   }
 
+  /**
+   * Runs a step that is no single item (listing a side to plan): when it meets an outage (on the side
+   * its error is tagged with, else `side`), the run waits for that system at once — the store retried
+   * already — and, once it answers, runs the step again from the start; OutageInterrupted after
+   * `maxWaitMs`, as for items. Without this, a listing cut off by an outage failed the whole run.
+   */
+  async retrying<T>(side: Side, step: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (err) {
+        const hit = isOutage(err) ? (taggedSide(err) ?? side) : undefined;
+        if (!hit || attempt >= this.policy.itemAttempts || this.options.signal.aborted) throw err;
+        this.failures[hit] = Math.max(this.failures[hit], this.policy.threshold - 1);
+        await this.failed(hit, err);
+      }
+    }
+  }
+
+  /**
+   * The gate as a pass that runs the other way sees it (a two-way sync's target-to-source half, whose
+   * source is the workflow's target): sides swapped in its systems, probes and waiting state.
+   */
+  turned(): OutageGate {
+    const { probe, onWaiting } = this.options;
+    return new OutageGate({
+      ...this.options,
+      policy: this.policy,
+      systems: { source: this.system('target'), target: this.system('source') },
+      probe: (side, signal) => probe(other(side), signal),
+      ...(onWaiting
+        ? { onWaiting: (state) => onWaiting(state && { ...state, side: other(state.side) }) }
+        : {}),
+    });
+  }
+
   /** Resolves when new items may start (at once unless the run waits for a system). */
   ready(): Promise<void> {
     return this.episode ?? Promise.resolve();
@@ -161,6 +197,8 @@ export class OutageGate {
     }
   }
 }
+
+const other = (side: Side): Side => (side === 'source' ? 'target' : 'source');
 
 function waitingState(side: Side, system: string, err: unknown, since: number, next: number): WaitingState {
   return {

@@ -10,9 +10,10 @@ import { notify } from '../notifications/notify.ts';
 import { isRetryable } from '../retry.ts';
 import type { DbOrTx } from '../store/db.ts';
 import { workflowRuns } from '../store/schema.ts';
+import { sideTagged } from './execute/watch.ts';
 import { type ExecuteInput, executePlan, ReauthoriseNeeded } from './executor.ts';
 import type { RunRow } from './model.ts';
-import { OutageInterrupted } from './outage.ts';
+import { type OutageGate, OutageInterrupted } from './outage.ts';
 import { type RunOutageOptions, runOutageGate } from './outage-run.ts';
 import type { Action, LinkRow } from './planner.ts';
 import { RunRecorder } from './recorder.ts';
@@ -38,8 +39,14 @@ export type RunWork =
     }
   | {
       plan?: never;
-      /** Plans and executes itself (a two-way sync's two directions), recording through `recorder`. */
-      execute(stores: Stores, context: { recorder: RunRecorder; signal: AbortSignal }): Promise<void>;
+      /**
+       * Plans and executes itself (a two-way sync's two directions), recording through `recorder` and
+       * meeting outages through the run's `outage` gate (listing included).
+       */
+      execute(
+        stores: Stores,
+        context: { recorder: RunRecorder; signal: AbortSignal; outage: OutageGate },
+      ): Promise<void>;
     };
 
 export type RunKind = RunWork & {
@@ -162,12 +169,17 @@ export async function executeRun(
     if (!kind.dryRun)
       await removeLeftovers(lexbridge, run.id, stores.target, kind.execution.targetRootId, log);
     recorder.start();
+    // One outage gate for the run: listing and items alike wait for a system that stops answering.
+    const outage = await runOutageGate(lexbridge, run.id, kind, stores, { ...options, signal });
     if (kind.execute) {
-      await kind.execute(stores, { recorder, signal });
+      await kind.execute(stores, { recorder, signal, outage });
     } else {
-      const { actions, links } = await kind.plan(stores, signal);
+      const tagged = {
+        source: sideTagged(stores.source, 'source'),
+        target: sideTagged(stores.target, 'target'),
+      };
+      const { actions, links } = await outage.retrying('source', () => kind.plan(tagged, signal));
       log.info({ runId: run.id, actions: actions.length }, `${kind.label} planned`);
-      const outage = await runOutageGate(lexbridge, run.id, kind, stores, { ...options, signal });
       await executePlan({
         outage,
         runId: run.id,

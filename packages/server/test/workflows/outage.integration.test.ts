@@ -80,6 +80,11 @@ async function filesUnder(base: string): Promise<number> {
   return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).length;
 }
 
+async function foldersUnder(base: string): Promise<number> {
+  const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).length;
+}
+
 async function runRow(runId: string): Promise<RunRow> {
   const [row] = await server.lexbridge.store.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
   return row!;
@@ -203,6 +208,31 @@ describe('an iManage outage in the middle of a run', () => {
       waiting: null,
     });
     emulator = await startIManage();
+  }, 120_000);
+});
+
+describe('an iManage outage while a run lists the source', () => {
+  it('waits for iManage, says so, and lists again once it answers, instead of failing the run', async () => {
+    emulator.faults = { latencyMs: 250 }; // listing the workspace takes seconds
+    const { target, runId } = await startCopy('outage-listing');
+    const listed = () => emulator.requests.filter((r) => r.path.endsWith('/children')).length;
+    const before = listed();
+    const finished = performRun(server.lexbridge, runId, { log: server.lexbridge.log, outage });
+    await until(
+      async () => listed(),
+      (n) => n > before,
+    );
+    await emulator.close();
+    const waiting = await until(
+      () => runFromApi(runId),
+      (r) => r.waiting !== null || r.status !== 'running',
+    );
+    expect(waiting).toMatchObject({ status: 'running', waiting: { side: 'source', system: 'iManage' } });
+    expect(waiting.planned).toBe(0);
+    emulator = await startIManage();
+    const final = await finished;
+    expect(final).toMatchObject({ status: 'succeeded', failed: 0, waiting: null, errorCode: null });
+    expect(await filesUnder(target.path)).toBe(final!.created - (await foldersUnder(target.path)));
   }, 120_000);
 });
 

@@ -2,6 +2,7 @@ import type { WorkflowOptions, WorkflowTriggers } from '@lexbridge/contracts';
 import type { ContentStore } from '../../connectors/content.ts';
 import type { Logger } from '../../log.ts';
 import type { ExecuteInput, PlanRecorder } from '../executor.ts';
+import type { OutageGate } from '../outage.ts';
 import type { LinkRow } from '../planner.ts';
 import type { Side } from './conflicts.ts';
 
@@ -25,6 +26,8 @@ export interface TwoWayInput {
   signal: AbortSignal;
   log: Logger;
   concurrency: number;
+  /** The run's outage gate, as the source-to-target half sees it (run-executor.ts). */
+  outage?: OutageGate;
   connectorSlots?: ExecuteInput['connectorSlots'];
   /**
    * Per side, the time to ask its change feed from (an incremental pass); a side without one is listed

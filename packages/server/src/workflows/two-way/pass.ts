@@ -41,6 +41,7 @@ export async function runTwoWayPass(input: TwoWayInput): Promise<void> {
     targetRootId: input.targetRootId,
     actions: forwardActions,
     links: input.links,
+    ...(input.outage ? { outage: input.outage } : {}),
     recorder: directedRecorder(input.recorder, 'forward', planned),
   });
   if (input.signal.aborted) return;
@@ -58,6 +59,7 @@ export async function runTwoWayPass(input: TwoWayInput): Promise<void> {
     actions: settle(input, 'backward', backward, held),
     links: turned,
     recorder: turnedRecorder(input.recorder, input.links, planned),
+    ...(input.outage ? { outage: input.outage.turned() } : {}),
   });
 }
 
@@ -87,19 +89,22 @@ async function plan(input: TwoWayInput, direction: Direction): Promise<Action[]>
   const [from, to] = forward ? [input.source, input.target] : [input.target, input.source];
   const since = from.changesSince ? input.changedSince?.[side] : undefined;
   const startedAt = new Date();
-  const result = await planSync({
-    type: 'one_way_sync',
-    options: { ...input.options, includeSelectContainer: false },
-    triggers: input.triggers,
-    baselineTaken: input.baselineTaken,
-    source: from,
-    sourceRootId: forward ? input.sourceRootId : input.targetRootId,
-    targetNames: to.capabilities.names,
-    targetVersions: to.capabilities.versions,
-    links: forward ? input.links : turnedLinks(input.links),
-    ...(since ? { changedSince: since } : {}),
-    signal: input.signal,
-  });
+  const list = () =>
+    planSync({
+      type: 'one_way_sync',
+      options: { ...input.options, includeSelectContainer: false },
+      triggers: input.triggers,
+      baselineTaken: input.baselineTaken,
+      source: from,
+      sourceRootId: forward ? input.sourceRootId : input.targetRootId,
+      targetNames: to.capabilities.names,
+      targetVersions: to.capabilities.versions,
+      links: forward ? input.links : turnedLinks(input.links),
+      ...(since ? { changedSince: since } : {}),
+      signal: input.signal,
+    });
+  // A side that stops answering while listed makes the run wait for it, as items do, then lists again.
+  const result = input.outage ? await input.outage.retrying(side, list) : await list();
   if (input.listed)
     input.listed[side] = { newest: from.changeWatermark ? from.changeWatermark() : startedAt };
   return result.actions;

@@ -47,7 +47,7 @@ export function twoWayWork(
   return {
     incremental: () => Object.keys(changedSince).length > 0,
     watermarks: () => ({ changeWatermark: next('source'), targetChangeWatermark: next('target') }),
-    async execute(stores, { recorder, signal }) {
+    async execute(stores, { recorder, signal, outage }) {
       for (const side of ['source', 'target'] as const) {
         const since = previous[side];
         if (!run.fullReconcile && since && stores[side].capabilities.changeQuery) changedSince[side] = since;
@@ -78,6 +78,7 @@ export function twoWayWork(
         log,
         changedSince,
         listed,
+        outage,
         concurrency: lexbridge.config.LEXBRIDGE_WORKFLOW_CONCURRENCY,
         connectorSlots: {
           ids: [workflow.sourceConnectorId!, workflow.targetConnectorId!],
