@@ -136,6 +136,8 @@ export interface DocumentRecord {
   editProfileDate: number;
   custom: Record<string, string>;
   versions: DocumentVersion[];
+  /** The highest version number given so far: a deleted version's number is never given again. */
+  lastVersionNumber?: number;
   /** Present for emails (.msg / .eml filed from Outlook): wstype email and the email fields. */
   email?: EmailFields;
   /** Who has the document checked out (locked), and since when; absent when it is not. */

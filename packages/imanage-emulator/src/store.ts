@@ -332,8 +332,10 @@ export class Store {
     input: Omit<NewDocument, 'name'>,
     now: number,
   ): DocumentVersion {
+    const number = Math.max(document.versions.at(-1)?.version ?? 0, document.lastVersionNumber ?? 0) + 1;
+    document.lastVersionNumber = number;
     const version: DocumentVersion = {
-      version: (document.versions.at(-1)?.version ?? 0) + 1,
+      version: number,
       extension: input.extension,
       size: input.content.kind === 'bytes' ? input.content.bytes.byteLength : input.content.size,
       content: input.content,
