@@ -105,6 +105,11 @@ export const errorCodes = {
     message:
       'Workflows use this connector. Delete or change them first, or delete with force=true, which pauses them.',
   },
+  connector_address_not_allowed: {
+    status: 400,
+    message:
+      "Lexbridge does not connect to loopback, private or other non-public addresses unless the operator allows them (LEXBRIDGE_ALLOWED_PRIVATE_HOSTS, or LEXBRIDGE_ALLOW_PRIVATE_ADDRESSES=true). Use the server's public address, or ask the operator.",
+  },
   local_folder_root_not_allowed: {
     status: 400,
     message: 'That folder is not under a root the operator allows in LEXBRIDGE_LOCAL_FOLDER_ROOTS.',

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { recordAudit } from '../audit/record.ts';
-import { oauthCallbackPath } from '../connectors/plugin.ts';
+import { isAddressRefusal } from '../connectors/address-guard.ts';
+import { oauthCallbackPath, type SignInCheck } from '../connectors/plugin.ts';
 import { getConnectorRow } from '../connectors/repository.ts';
 import type { Lexbridge } from '../context.ts';
 import type { RequestUser } from '../identity/person.ts';
@@ -99,7 +100,13 @@ async function checkBeforeSignIn(
   user: RequestUser,
   ip?: string,
 ): Promise<string | undefined> {
-  const check = await target.oauth.precheck?.(lexbridge, target.loaded.connector);
+  // An address the operator does not allow is not reached: the Connectors page's Test says why.
+  const check = await target.oauth
+    .precheck?.(lexbridge, target.loaded.connector)
+    .catch((err: unknown): SignInCheck => {
+      if (isAddressRefusal(err)) return { steps: [], refusal: 'server_unreachable' };
+      throw err;
+    });
   if (!check?.refusal) return undefined;
   const failed = check.steps.find((s) => !s.ok);
   await recordAudit(lexbridge.store.db, {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { allowedPrivateHosts, isLocalMode } from './private-addresses.ts';
 
 /**
  * Every setting Lexbridge reads, parsed once from the environment. A wrong value stops start-up with
@@ -123,6 +124,9 @@ export const configSchema = z.object({
     .min(10)
     .default(120),
   LEXBRIDGE_EGRESS_IPS: csv.default([]),
+  // Private and loopback addresses for connectors (docs/security.md, "Internal addresses")
+  LEXBRIDGE_ALLOW_PRIVATE_ADDRESSES: bool.optional(),
+  LEXBRIDGE_ALLOWED_PRIVATE_HOSTS: allowedPrivateHosts.default([]),
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_ID: z.string().min(1).optional(),
   LEXBRIDGE_IMANAGE_CLOUD_CLIENT_SECRET: z.string().min(1).optional(),
   LEXBRIDGE_IMANAGE_CLOUD_URL: url.default('https://cloudimanage.com'),
@@ -165,6 +169,11 @@ export interface Config extends RawConfig {
   publicUrl: string;
   /** True when no DATABASE_URL is set and the embedded PGlite database is used. */
   embedded: boolean;
+  /**
+   * Whether connectors may reach loopback, private and other non-public addresses:
+   * LEXBRIDGE_ALLOW_PRIVATE_ADDRESSES, by default true in local mode only (config/private-addresses.ts).
+   */
+  allowPrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {
@@ -209,5 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ? raw.LEXBRIDGE_DATA_DIR
     : resolve(cwd, raw.LEXBRIDGE_DATA_DIR);
   const publicUrl = (raw.LEXBRIDGE_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
-  return { ...raw, dataDir, publicUrl, embedded: !raw.DATABASE_URL };
+  const allowPrivateAddresses =
+    raw.LEXBRIDGE_ALLOW_PRIVATE_ADDRESSES ?? isLocalMode({ HOST: raw.HOST, publicUrl });
+  return { ...raw, dataDir, publicUrl, embedded: !raw.DATABASE_URL, allowPrivateAddresses };
 }

@@ -1,4 +1,4 @@
-import type { Connector } from '@lexbridge/contracts';
+import type { Connector, ConnectorField } from '@lexbridge/contracts';
 import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import {
@@ -9,6 +9,8 @@ import {
   pauseWorkflowsUsing,
   usesConnector,
 } from '../authorisation/connections.ts';
+import { assertAddressAllowed } from '../connectors/http.ts';
+import { connectorPlugin } from '../connectors/registry.ts';
 import {
   type Actor,
   type ConnectorRow,
@@ -61,6 +63,7 @@ export async function createConnector(
   actor: Actor,
 ): Promise<Connector> {
   const { id, plugin, name, config, secrets } = await parseNewConnector(lexbridge, input);
+  await assertAddressesAllowed(lexbridge, plugin.fields, config, Object.keys(config));
   const secretConfig = sealConnectorSecrets(lexbridge, id, secrets);
   const row = await lexbridge.store.db.transaction(async (tx) => {
     const [inserted] = await tx
@@ -89,6 +92,7 @@ export async function updateConnector(
   const { db } = lexbridge.store;
   const before = await getConnectorRow(db, id);
   const edit = await parseConnectorEdit(lexbridge, before, input);
+  await assertAddressesAllowed(lexbridge, connectorPlugin(before.type).fields, edit.config, edit.changed);
   const secretConfig = sealConnectorSecrets(lexbridge, id, edit.secrets);
   const row = await db.transaction(async (tx) => {
     const [updated] = await tx
@@ -113,6 +117,29 @@ export async function updateConnector(
     return updated!;
   });
   return connectorView(row, await findConnection(db, id, actor.userId), edit.secrets);
+}
+
+/**
+ * The servers a connector's address fields name (Server Address; SharePoint's sign-in and Graph
+ * hosts) must be on addresses the operator allows: public ones, or those allowed for private networks
+ * (connectors/address-guard.ts). Checked for the fields given, at each save; again at each connection.
+ */
+async function assertAddressesAllowed(
+  lexbridge: Lexbridge,
+  fields: readonly ConnectorField[],
+  config: Record<string, unknown>,
+  keys: string[],
+): Promise<void> {
+  for (const field of fields) {
+    const value = config[field.key];
+    if (field.type !== 'url' || !keys.includes(field.key) || typeof value !== 'string' || !value) continue;
+    try {
+      await assertAddressAllowed(lexbridge.config, value);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      throw new AppError(err.code, `${field.key}: ${err.message}`, { ...err.details, field: field.key });
+    }
+  }
 }
 
 /** Every user's connection to the connector expires (they are told), and the workflows using it pause. */

@@ -72,6 +72,8 @@ export async function createTestLexbridge(options: TestLexbridgeOptions = {}): P
     LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // The tests' Lexbridge is local: its emulators and fixture servers are on 127.0.0.1.
+    LEXBRIDGE_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   });

@@ -1,9 +1,9 @@
-import { lookup } from 'node:dns/promises';
-import { isIP, Socket } from 'node:net';
+import { isIP, type LookupFunction, Socket } from 'node:net';
 import { type PeerCertificate, rootCertificates, connect as tlsConnect } from 'node:tls';
 import type { DiagnosticStep } from '@lexbridge/contracts';
 import type { Config } from '../../config/index.ts';
-import { isLoopbackHost } from '../http.ts';
+import { assertLiteralAllowed, guardedLookup, isAddressRefusal, resolveAllowed } from '../address-guard.ts';
+import { proxiedFor } from '../http.ts';
 import { advice } from './advice.ts';
 
 /**
@@ -62,23 +62,12 @@ export function reachAdvice(config: Config, address: string, systemName: string)
   ];
 }
 
-function proxiedFor(config: Config, host: string): boolean {
-  if (!config.HTTPS_PROXY || isLoopbackHost(host)) return false;
-  const noProxy = (config.NO_PROXY ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-  return !noProxy.some(
-    (entry) =>
-      entry === '*' ||
-      host === entry.replace(/^\./, '') ||
-      host.endsWith(entry.startsWith('.') ? entry : `.${entry}`),
-  );
-}
-
 /**
  * The dns, tcp and tls steps for a server address, appended to `steps`; false when one failed. Behind
  * an outbound proxy the host is not looked up here: the plug-in's own requests show whether it answers.
+ * An address the operator does not allow (address-guard.ts) is refused before any step, so that the
+ * test reports nothing about it (its DNS answers, open ports, certificate).
+ * @throws connector_address_not_allowed
  */
 export async function checkNetwork(
   config: Config,
@@ -90,6 +79,7 @@ export async function checkNetwork(
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const unreachable = () => reachAdvice(config, target.address, target.systemName);
   if (proxiedFor(config, host)) {
+    assertLiteralAllowed(config, host);
     steps.push(
       stepSkipped(
         'dns',
@@ -105,14 +95,17 @@ export async function checkNetwork(
     );
     return true;
   }
-  if (isIP(host)) steps.push(stepOk('dns', labels.dns, `${host} is an IP address; nothing to resolve.`));
-  else {
+  if (isIP(host)) {
+    assertLiteralAllowed(config, host);
+    steps.push(stepOk('dns', labels.dns, `${host} is an IP address; nothing to resolve.`));
+  } else {
     try {
-      const addresses = await lookup(host, { all: true });
+      const addresses = await resolveAllowed(config, host);
       steps.push(
         stepOk('dns', labels.dns, `${host} resolves to ${addresses.map((a) => a.address).join(', ')}.`),
       );
     } catch (err) {
+      if (isAddressRefusal(err)) throw err;
       steps.push(
         stepFailed(
           'dns',
@@ -124,10 +117,13 @@ export async function checkNetwork(
       return false;
     }
   }
+  // The connections use the guarded lookup: they reach only addresses that were allowed.
+  const lookup = guardedLookup(config);
   try {
-    await tcpConnect(host, port);
+    await tcpConnect(host, port, lookup);
     steps.push(stepOk('tcp', labels.tcp, `Connected to ${host} port ${port}.`));
   } catch (err) {
+    if (isAddressRefusal(err)) throw err;
     steps.push(
       stepFailed(
         'tcp',
@@ -149,7 +145,7 @@ export async function checkNetwork(
     return true;
   }
   try {
-    const cert = await tlsCheck(host, port, target.caBundle);
+    const cert = await tlsCheck(host, port, lookup, target.caBundle);
     const expires = new Date(cert.valid_to);
     const days = Math.floor((expires.getTime() - Date.now()) / 86_400_000);
     const issuer = [cert.issuer?.O, cert.issuer?.CN].filter(Boolean).join(', ') || 'unknown issuer';
@@ -162,6 +158,7 @@ export async function checkNetwork(
       ),
     );
   } catch (err) {
+    if (isAddressRefusal(err)) throw err;
     steps.push(
       stepFailed('tls', labels.tls, `The TLS handshake with ${host} failed: ${(err as Error).message}.`, [
         advice.certificateTrust(target.systemName),
@@ -172,7 +169,7 @@ export async function checkNetwork(
   return true;
 }
 
-function tcpConnect(host: string, port: number): Promise<void> {
+function tcpConnect(host: string, port: number, lookup: LookupFunction): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     socket.setTimeout(stepTimeoutMs, () =>
@@ -182,25 +179,33 @@ function tcpConnect(host: string, port: number): Promise<void> {
     );
     socket.once('error', (err: NodeJS.ErrnoException) =>
       reject(
-        new Error(
-          err.code === 'ECONNREFUSED'
-            ? 'connection refused (nothing listens there, or a firewall rejects it)'
-            : err.message,
-        ),
+        isAddressRefusal(err)
+          ? err
+          : new Error(
+              err.code === 'ECONNREFUSED'
+                ? 'connection refused (nothing listens there, or a firewall rejects it)'
+                : err.message,
+            ),
       ),
     );
-    socket.connect(port, host, () => {
+    socket.connect({ port, host, lookup }, () => {
       socket.end();
       resolve();
     });
   });
 }
 
-function tlsCheck(host: string, port: number, caBundle?: string): Promise<PeerCertificate> {
+function tlsCheck(
+  host: string,
+  port: number,
+  lookup: LookupFunction,
+  caBundle?: string,
+): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       host,
       port,
+      lookup,
       servername: isIP(host) ? undefined : host,
       ...(caBundle ? { ca: [...rootCertificates, caBundle] } : {}),
     });
