@@ -4,7 +4,7 @@
  * schemas), the web app and the tests.
  */
 import { z } from 'zod';
-import { nameSchema } from './text.ts';
+import { hasControlCharacter, nameSchema } from './text.ts';
 
 export const workflowTypes = ['copy', 'one_way_sync', 'move', 'two_way_sync', 'archive'] as const;
 export const workflowTypeSchema = z.enum(workflowTypes);
@@ -384,3 +384,31 @@ export const locationListingSchema = z.object({
 });
 export type LocationListing = z.infer<typeof locationListingSchema>;
 export const locationQuerySchema = z.object({ connectorId: z.uuid(), id: z.string().max(2000).default('') });
+
+/**
+ * Why a name cannot be a new folder's, or undefined when it can. The rules are the strictest of the
+ * systems Lexbridge connects (Windows and SharePoint forbid these characters; iManage and SharePoint
+ * trim spaces and dots), so a folder made here has the same name everywhere. The server checks it
+ * (folder_name_invalid); the folder picker checks it as the person types.
+ */
+export function folderNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'Enter a name for the folder.';
+  if (name.length > 200) return 'Use at most 200 characters.';
+  if (hasControlCharacter(name)) return 'Remove the control characters (such as tabs or line breaks).';
+  const bad = name.match(/["*:<>?/\\|]/);
+  if (bad) return `“${bad[0]}” cannot be in a folder name (nor any of " * : < > ? / \\ |).`;
+  if (/^\.+$/.test(name)) return 'Use a name that is not only dots.';
+  if (name !== name.trim() || /^\.|\.$/.test(name)) return 'Remove the spaces or dots at the start or end.';
+  return undefined;
+}
+
+/** POST /api/workflows/locations: a new folder in the folder picker. */
+export const createFolderBodySchema = z.object({
+  connectorId: z.uuid(),
+  parentId: z.string().max(2000),
+  /** Checked with `folderNameProblem` (folder_name_invalid), not here, so the error names the rule. */
+  name: z.string().max(1000),
+  /** For choosing a publish destination: Connector Admins only, and the connector's May write does not apply. */
+  forPublishDestination: z.boolean().default(false),
+});
+export type CreateFolderBody = z.input<typeof createFolderBodySchema>;

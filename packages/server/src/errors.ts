@@ -226,6 +226,19 @@ export const errorCodes = {
     status: 400,
     message: 'The chosen location is not a folder you can use. Choose a folder or workspace.',
   },
+  folder_name_invalid: {
+    status: 400,
+    message:
+      'That name cannot be a folder\'s. Folder names may not contain " * : < > ? / \\ |, nor start or end with a space or dot.',
+  },
+  folder_exists: {
+    status: 409,
+    message: 'A folder of that name is already there. Open it, or choose another name.',
+  },
+  folder_create_denied: {
+    status: 403,
+    message: 'You may not create a folder here. Choose another folder, or ask a Connector Admin.',
+  },
   workflow_run_failed: {
     status: 500,
     message: 'The workflow run failed. Its run history says why; it will be tried again.',

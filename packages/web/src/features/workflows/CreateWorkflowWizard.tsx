@@ -504,6 +504,7 @@ function LocationPicker({
             folderId={value.id}
             onNavigate={(id) => onChange({ connectorId: value.connectorId, id })}
             onLoaded={onLoaded}
+            canCreate={label === 'Target'}
           />
           <Body1 className={styles.chosen} aria-live="polite">
             {value.path !== undefined ? (

@@ -10,10 +10,11 @@ import {
 } from '@fluentui/react-components';
 import { ChevronRightRegular, FolderRegular } from '@fluentui/react-icons';
 import type { LocationListing } from '@lexbridge/contracts';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
 import { LoadingRows } from '../../ui/states.tsx';
 import { useLocation } from './api.ts';
+import { NewFolder } from './NewFolder.tsx';
 
 const useStyles = makeStyles({
   wrap: {
@@ -66,6 +67,7 @@ export function FolderBrowser({
   folderId,
   onNavigate,
   onLoaded,
+  canCreate = false,
 }: {
   /** "Source" or "Target": names the regions for screen readers. */
   label: string;
@@ -75,8 +77,11 @@ export function FolderBrowser({
   onNavigate(id: string): void;
   /** The open folder's listing arrived (its name and path, for the summary). */
   onLoaded(listing: LocationListing): void;
+  /** Offer "New folder" (where Lexbridge writes: a target); the server decides whether the person may. */
+  canCreate?: boolean;
 }) {
   const styles = useStyles();
+  const [created, setCreated] = useState<{ in: string; name: string } | null>(null);
   const listing = useLocation(connectorId, folderId);
   const data = listing.data?.connectorId === connectorId ? listing.data : undefined;
   // Report the opened folder (with its name and path) to the wizard once it has loaded.
@@ -143,11 +148,21 @@ export function FolderBrowser({
           <Caption1>{errorMessage(listing.error)}</Caption1>
         ) : (
           <Caption1>
+            {created?.in === data.id ? `Created “${created.name}”. ` : ''}
             {data.children.length} sub-folder{data.children.length === 1 ? '' : 's'}. Open one to choose it
             instead.
           </Caption1>
         )}
       </div>
+      {canCreate && (
+        <NewFolder
+          key={`${connectorId}:${data.id}`}
+          connectorId={connectorId}
+          parentId={data.id}
+          parentName={data.name || 'Top'}
+          onCreated={(name) => setCreated({ in: data.id, name })}
+        />
+      )}
     </fieldset>
   );
 }

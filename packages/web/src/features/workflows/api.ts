@@ -83,6 +83,19 @@ export function useRunItemsOf(runId: string, action: RunItem['action'], refreshW
   });
 }
 
+/** The folder picker's "New folder": creates it, then refreshes the open folder's listing. */
+export function useCreateFolder(connectorId: string, parentId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) =>
+      api<LocationListing['children'][number]>('/api/workflows/locations', {
+        method: 'POST',
+        body: { connectorId, parentId, name },
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['workflow-locations', connectorId, parentId] }),
+  });
+}
+
 /** One level of a connector's folders, for the folder browser. */
 export function useLocation(connectorId: string | null, id: string) {
   return useQuery({
