@@ -27,7 +27,7 @@ function create(options: AppOptions): FastifyInstance {
       ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] }
       : false,
     requestTimeout: 0,
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
     forceCloseConnections: true,
     ...(options.https ? { https: options.https } : {}),
   };
