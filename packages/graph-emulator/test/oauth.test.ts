@@ -263,4 +263,55 @@ describe('token endpoint', () => {
     expect(missing.status).toBe(401);
     expect(((await missing.json()) as any).error.message).toBe('Access token is empty.');
   });
+
+  it('client_credentials for an app with delegated permissions only: a token without roles, which Graph refuses', async () => {
+    const credentials = { client_id: emulator.app.clientId, client_secret: emulator.app.secret };
+    const { status, body } = await tokenRequest(emulator, {
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+      ...credentials,
+    });
+    expect(status).toBe(200);
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'ext_expires_in', 'token_type']);
+    expect(body.token_type).toBe('Bearer');
+    const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ appid: emulator.app.clientId, idtyp: 'app', tid: emulator.tenantId });
+    expect(claims).not.toHaveProperty('scp');
+    expect(claims).not.toHaveProperty('roles');
+    expect(claims).not.toHaveProperty('upn');
+
+    for (const path of ['/me', '/me/drive', '/sites?search=Matter']) {
+      const answer = await graph(emulator, body.access_token, path);
+      expect(answer.status, path).toBe(401);
+      expect(answer.body.error).toMatchObject({
+        code: 'AccessDenied',
+        message: 'Either scp or roles claim need to be present in the token.',
+      });
+      expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    }
+
+    // Entra's own refusals of the grant: a delegated scope, a resource that is not Graph, a wrong secret.
+    const delegated = await tokenRequest(emulator, {
+      grant_type: 'client_credentials',
+      scope: 'User.Read offline_access',
+      ...credentials,
+    });
+    expect(delegated.status).toBe(400);
+    expectAadsts(delegated.body, 1002012, 'invalid_scope');
+    const elsewhere = await tokenRequest(emulator, {
+      grant_type: 'client_credentials',
+      scope: 'https://example.invalid/.default',
+      ...credentials,
+    });
+    expect(elsewhere.status).toBe(400);
+    expectAadsts(elsewhere.body, 500011, 'invalid_resource');
+    const wrong = await tokenRequest(emulator, {
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+      client_id: emulator.app.clientId,
+      client_secret: 'not-the-secret',
+    });
+    expect(wrong.status).toBe(401);
+    expectAadsts(wrong.body, 7000215, 'invalid_client');
+  });
 });

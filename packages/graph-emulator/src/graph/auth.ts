@@ -37,6 +37,14 @@ export function authenticate(ctx: EmulatorContext, request: FastifyRequest): Cal
         : 'IDX14100: JWT is not well formed, there are no dots (.).',
     );
   }
+  if (token.appOnly) {
+    if (ctx.clock.now() >= token.expiresAt)
+      throw unauthenticated('Lifetime validation failed, the token is expired.');
+    // An app token without application permissions (roles) and, being no user's, without scp.
+    throw new GraphError(401, 'AccessDenied', 'Either scp or roles claim need to be present in the token.', {
+      headers: { 'www-authenticate': WWW_AUTHENTICATE },
+    });
+  }
   const user = ctx.store.users.get(token.userId);
   if (token.revoked || !user || token.issuedAt < user.tokensValidFrom) {
     throw unauthenticated(

@@ -50,6 +50,16 @@ export const AADSTS: Record<number, Definition> = {
     text: "The user or administrator has not consented to use the application with ID '{0}' named '{1}'. Send an interactive authorization request for this user and resource.",
   },
   70000: { error: 'invalid_grant', status: 400, text: 'Provided grant is invalid or malformed. {0}' },
+  1002012: {
+    error: 'invalid_scope',
+    status: 400,
+    text: 'The provided value for scope {0} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).',
+  },
+  500011: {
+    error: 'invalid_resource',
+    status: 400,
+    text: 'The resource principal named {0} was not found in the tenant named {1}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.',
+  },
   70003: {
     error: 'unsupported_grant_type',
     status: 400,

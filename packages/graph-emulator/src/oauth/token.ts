@@ -1,5 +1,6 @@
 /**
- * POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE) and refresh_token grants, client
+ * POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE), refresh_token and
+ * client_credentials (client-credentials.ts) grants, client
  * authentication by client_secret_post or client_secret_basic, and Entra's AADSTS error bodies.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -7,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import type { AppRegistration, Tenant, User } from '../model.ts';
 import { AadstsError, entraTimestamp } from './aadsts.ts';
+import { clientCredentialsGrant } from './client-credentials.ts';
 import { grantedScopes } from './scopes.ts';
 import { ACCESS_TOKEN_SECONDS, REFRESH_INACTIVITY_MS } from './tokens.ts';
 
@@ -155,10 +157,12 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
       const grantType = required(form, 'grant_type');
       const injected = ctx.faults.aadsts('token', grantType);
       if (injected) throw new AadstsError(injected, form.client_id ?? '', 'Lexbridge', '');
-      if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+      if (!['authorization_code', 'refresh_token', 'client_credentials'].includes(grantType)) {
         throw new AadstsError(70003, grantType);
       }
       const registration = authenticateClient(request, tenant, form);
+      if (grantType === 'client_credentials')
+        return reply.send(clientCredentialsGrant(ctx, registration, tenant, form.scope));
       const grant =
         grantType === 'authorization_code' ? codeGrant(registration, form) : refreshGrant(registration, form);
       return reply.send(respond(registration, tenant, grant));

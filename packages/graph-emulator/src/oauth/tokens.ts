@@ -36,6 +36,8 @@ export interface AccessToken {
   issuedAt: number;
   expiresAt: number;
   revoked: boolean;
+  /** A client-credentials token: the app itself, no user (`userId` is empty), no `scp`. */
+  appOnly?: boolean;
 }
 
 export interface RefreshToken {
@@ -116,6 +118,47 @@ export class TokenService {
       issuedAt: now,
       expiresAt: now + ACCESS_TOKEN_SECONDS * 1000,
       revoked: false,
+    };
+    this.access.set(token, record);
+    return record;
+  }
+
+  /**
+   * A client-credentials token (`idtyp` app). Its `roles` are the app's application permissions; an
+   * app registered with delegated permissions only (as Lexbridge's is) has none, so the token carries
+   * neither `scp` nor `roles`.
+   */
+  issueAppToken(app: AppRegistration, graphUrl: string): AccessToken {
+    const now = this.#clock.now();
+    const seconds = Math.floor(now / 1000);
+    const servicePrincipal = createHash('sha256').update(`sp:${app.clientId}`).digest('hex');
+    const oid = `${servicePrincipal.slice(0, 8)}-${servicePrincipal.slice(8, 12)}-${servicePrincipal.slice(12, 16)}-${servicePrincipal.slice(16, 20)}-${servicePrincipal.slice(20, 32)}`;
+    const token = this.jwt({
+      aud: 'https://graph.microsoft.com',
+      iss: `https://sts.windows.net/${app.tenantId}/`,
+      iat: seconds,
+      nbf: seconds,
+      exp: seconds + ACCESS_TOKEN_SECONDS,
+      app_displayname: app.displayName,
+      appid: app.clientId,
+      idtyp: 'app',
+      oid,
+      sub: oid,
+      tid: app.tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '1.0',
+      xms_graph_host: graphUrl,
+    });
+    const record: AccessToken = {
+      token,
+      userId: '',
+      clientId: app.clientId,
+      tenantId: app.tenantId,
+      scopes: [],
+      issuedAt: now,
+      expiresAt: now + ACCESS_TOKEN_SECONDS * 1000,
+      revoked: false,
+      appOnly: true,
     };
     this.access.set(token, record);
     return record;

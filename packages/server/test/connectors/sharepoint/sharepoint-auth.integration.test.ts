@@ -73,7 +73,11 @@ describe('SharePoint sign-in (Entra ID v2 at the Graph emulator)', () => {
     const { body } = await test(connectorId, admin);
     expect(step(body, 'signin-tls')).toMatchObject({ ok: true });
     expect(step(body, 'tenant')).toMatchObject({ ok: true });
-    expect(step(body, 'app').ok).toBe(true);
+    // The client-credentials request is answered as Entra does for a delegated-only app: a token.
+    expect(step(body, 'app')).toMatchObject({
+      ok: true,
+      detail: 'Microsoft Entra ID accepted the Client Id and Secret Key.',
+    });
     expect(step(body, 'graph')).toMatchObject({ ok: true });
     expect(step(body, 'me')).toMatchObject({
       ok: false,
