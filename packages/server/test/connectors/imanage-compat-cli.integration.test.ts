@@ -25,7 +25,13 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'lexbridge-compat-cli-'));
-  env = { LEXBRIDGE_DATA_DIR: dataDir, LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(), LOG_LEVEL: 'silent' };
+  env = {
+    LEXBRIDGE_DATA_DIR: dataDir,
+    LEXBRIDGE_ENCRYPTION_KEYS: testEncryptionKeys(),
+    LOG_LEVEL: 'silent',
+    // The emulator listens on loopback, as in the other suites (test support allows it too).
+    LEXBRIDGE_ALLOW_PRIVATE_ADDRESSES: 'true',
+  };
   const config = loadConfig({ ...env, PORT: '0' });
   const lexbridge = await openLexbridge({ config, log: createLogger({ level: 'silent' }) });
   running = await serve(lexbridge, { port: 0, host: '127.0.0.1', workers: false });
