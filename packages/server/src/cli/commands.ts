@@ -5,6 +5,7 @@ import { AppError, type ErrorCode, errorCodes } from '../errors.ts';
 import { assertIdentityConfig } from '../identity/index.ts';
 import { migrateQueue } from '../jobs/queue.ts';
 import { createLogger } from '../log.ts';
+import { serveWorkerMetrics } from '../metrics/worker-endpoint.ts';
 import { openLexbridge } from '../runtime.ts';
 import { readAdminApi, serve } from '../server.ts';
 import { readLockOwner } from '../store/data-dir-lock.ts';
@@ -94,8 +95,21 @@ export const commands: Record<string, Command> = {
       const log = createLogger({ level: config.LOG_LEVEL });
       const lexbridge = await openLexbridge({ config: config, log });
       await lexbridge.queue.startWorkers(lexbridge);
+      const port = config.LEXBRIDGE_WORKER_METRICS_PORT;
+      const metrics =
+        port === undefined
+          ? undefined
+          : await serveWorkerMetrics(lexbridge, port).catch(async (err: unknown) => {
+              // Release the database so the process can exit with the message (a port in use).
+              await lexbridge.close();
+              throw err;
+            });
+      if (metrics) log.info({ url: `${metrics.url}/metrics` }, 'worker metrics are served');
       log.info('Lexbridge worker is processing jobs');
-      closeOnSignal(() => lexbridge.close());
+      closeOnSignal(async () => {
+        await metrics?.close();
+        await lexbridge.close();
+      });
       return -1;
     },
   },

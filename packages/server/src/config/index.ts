@@ -146,6 +146,7 @@ export const configSchema = z.object({
     .string()
     .min(24, { message: 'expected a random token of 24 characters or more (openssl rand -hex 24)' })
     .optional(),
+  LEXBRIDGE_WORKER_METRICS_PORT: wholeNumber(0, 65535).optional(),
   LEXBRIDGE_METRICS_ALLOW: z
     .string()
     .refine((v) => v.split(',').every(isAddressOrCidr), {

@@ -94,7 +94,7 @@ export async function loadRoutes(): Promise<RouteDefinition[]> {
 }
 
 /** LEXBRIDGE_TRUST_PROXY as fastify takes it: no proxy, the first `hops` proxies, or named ones. */
-function trustedProxies(
+export function trustedProxies(
   setting: number | string | undefined,
 ): string | ((address: string, hop: number) => boolean) | false {
   if (setting === undefined) return false;
