@@ -9,6 +9,7 @@ import {
 } from '@lexbridge/contracts';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
+import { assertAddressAllowed } from '../connectors/http.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { DbOrTx } from '../store/db.ts';
@@ -94,6 +95,8 @@ export async function updateFirmNotifications(
   actor: { userId: string; ip?: string },
 ): Promise<FirmNotifications> {
   const webhook = update.webhook ? checkWebhook(update.webhook) : update.webhook;
+  // The webhook is posted to from this server: the same address rule as a connector's Server Address.
+  if (webhook) await assertAddressAllowed(lexbridge.config, webhook.url);
   await lexbridge.store.db.transaction(async (tx) => {
     const firm = await readFirmSettings(tx);
     const values = {

@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { fetch } from 'undici';
+import { isAddressRefusal } from '../connectors/address-guard.ts';
+import { dispatcherFor } from '../connectors/http.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { loadNotices, setWebhookState } from './outbox.ts';
@@ -57,12 +60,17 @@ export async function deliverWebhook(
       },
       body,
       redirect: 'error',
+      // Connects only to addresses the operator allows, checked on the resolved address at connection.
+      dispatcher: dispatcherFor(lexbridge.config, webhook.url),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     await res.body?.cancel();
     status = res.status;
   } catch (err) {
-    status = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const cause = (err as { cause?: unknown }).cause;
+    // Not worth retrying: the address stays refused until the operator changes the setting.
+    if (isAddressRefusal(cause)) throw cause;
+    status = (cause as { code?: string } | undefined)?.code ?? (err as Error).name;
   }
   if (typeof status !== 'number' || status < 200 || status > 299) {
     throw new AppError(

@@ -12,7 +12,12 @@ import {
   webhookJobName,
 } from '../../src/notifications/dispatch.ts';
 import { notify } from '../../src/notifications/notify.ts';
-import { signatureHeader, signBody, type WebhookBody } from '../../src/notifications/webhook.ts';
+import {
+  deliverWebhook,
+  signatureHeader,
+  signBody,
+  type WebhookBody,
+} from '../../src/notifications/webhook.ts';
 import { connections, notificationSettings, notifications } from '../../src/store/schema.ts';
 import { apiCaller } from '../support/api.ts';
 import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
@@ -264,6 +269,38 @@ describe('notifications', () => {
         webhook,
       });
       expect(res.status).toBe(400);
+    }
+  });
+
+  it('posts to the webhook only at an address the operator allows, at save and at delivery', async () => {
+    const config = server.lexbridge.config;
+    const set = (url: string) =>
+      call<{ error?: { code: string } }>(admin, 'PUT', '/api/notifications/firm', {
+        webhook: { url, secret: webhookSecret },
+        webhookEvents: ['run.failed'],
+      });
+    // Saved while loopback is allowed (as on this test server), then the operator turns it off.
+    expect((await set(hook.url)).status).toBe(200);
+    const { workflow } = await workflowThatFails('Webhook refused');
+    const { run } = await runNow(server.lexbridge, workflow);
+    const [notice] = await server.lexbridge.store.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `run.failed:${run.id}`));
+    hook.requests.length = 0;
+    config.allowPrivateAddresses = false;
+    try {
+      for (const url of [hook.url, 'https://127.0.0.1:9/hook', 'https://169.254.169.254/latest']) {
+        const refused = await set(url);
+        expect(refused.status, url).toBe(400);
+        expect(refused.body.error?.code).toBe('connector_address_not_allowed');
+      }
+      await expect(deliverWebhook(server.lexbridge, { ids: [notice!.id] })).rejects.toMatchObject({
+        code: 'connector_address_not_allowed',
+      });
+      expect(hook.requests).toHaveLength(0);
+    } finally {
+      config.allowPrivateAddresses = true;
     }
   });
 });
