@@ -13,8 +13,10 @@ import type { LocationListing } from '@lexbridge/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
 import { LoadingRows } from '../../ui/states.tsx';
+import { useConnectors } from '../connectors/api.ts';
 import { useLocation } from './api.ts';
 import { NewFolder } from './NewFolder.tsx';
+import { SiteSearch, showsSiteSearch } from './SiteSearch.tsx';
 
 const useStyles = makeStyles({
   wrap: {
@@ -82,6 +84,7 @@ export function FolderBrowser({
 }) {
   const styles = useStyles();
   const [created, setCreated] = useState<{ in: string; name: string } | null>(null);
+  const type = useConnectors().data?.find((c) => c.id === connectorId)?.type;
   const listing = useLocation(connectorId, folderId);
   const data = listing.data?.connectorId === connectorId ? listing.data : undefined;
   // Report the opened folder (with its name and path) to the wizard once it has loaded.
@@ -120,6 +123,7 @@ export function FolderBrowser({
           </li>
         </ol>
       </nav>
+      {showsSiteSearch(type, data.id) && <SiteSearch label={label} type={type} onSearch={onNavigate} />}
       <ul className={styles.list} aria-label={`Folders in ${data.name || 'Top'}`}>
         {data.children.length === 0 ? (
           <li className={styles.empty}>

@@ -1,0 +1,149 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningGraphEmulator, startGraphEmulator } from '@lexbridge/graph-emulator';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+
+// Issue 15: "The folder browser shows SharePoint sites (search by name, and the sites the person
+// follows)". Against the Graph emulator over https (its own CA: the connector's CA bundle for
+// Lexbridge, ignoreHTTPSErrors for the browser on its sign-in page): a person authorises SharePoint,
+// then in the workflow wizard searches the sites by name and opens the match's document libraries.
+
+const connectorAdmin: TestPerson = {
+  username: 'sam',
+  password: 'sam-password-1',
+  name: 'Sam Sites',
+  email: 'sam@firm.example',
+  roles: ['Connector.Admin'],
+};
+const alex = 'alex.wilber@contoso.onmicrosoft.com';
+
+describe('SharePoint sites in the folder browser', () => {
+  let lexbridge: LexbridgeProcess;
+  let graph: RunningGraphEmulator;
+  let browser: Browser;
+  let page: Page;
+  let root: string;
+  const shot = screenshotter('sharepoint-sites');
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-sites-'));
+    [lexbridge, browser] = await Promise.all([
+      startLexbridge([connectorAdmin], {
+        logName: 'sharepoint-sites',
+        env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root },
+      }),
+      launchBrowser(),
+    ]);
+    graph = await startGraphEmulator({
+      port: 0,
+      seed: 3,
+      redirectUris: [`${lexbridge.url}/api/connectors/authorised`],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+      ignoreHTTPSErrors: true,
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${lexbridge.url}/connectors`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(connectorAdmin.username);
+    await page.getByLabel('Password').fill(connectorAdmin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${lexbridge.url}/connectors`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lexbridge?.stop();
+    await graph?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('searches the sites by name and lists the sites the person follows', async () => {
+    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+      csrfToken: string;
+    };
+    const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
+      headers: { 'x-csrf-token': csrfToken },
+      data: {
+        type: 'sharepoint',
+        name: 'Contoso SharePoint',
+        config: {
+          clientId: graph.app.clientId,
+          secretKey: graph.app.secret,
+          tenantId: graph.tenantId,
+          signInHost: graph.loginUrl,
+          graphHost: graph.loginUrl,
+          caBundle: graph.caPem,
+        },
+      },
+    });
+    expect(res.status()).toBe(201);
+    const connectorId = ((await res.json()) as { id: string }).id;
+    // A workflow needs two connectors the person may use: a local folder is the other.
+    const local = await page.request.post(`${lexbridge.url}/api/connectors`, {
+      headers: { 'x-csrf-token': csrfToken },
+      data: { type: 'local-folder', name: 'Office share', config: { path: root } },
+    });
+    expect(local.status()).toBe(201);
+
+    // Authorise at the emulator's sign-in page, as Alex.
+    await page.reload();
+    const row = page.getByRole('listitem', { name: 'Contoso SharePoint' });
+    await row.getByRole('button', { name: 'Actions for Contoso SharePoint' }).click();
+    await page.getByRole('menuitem', { name: 'Authorise' }).click();
+    await page.waitForURL((url) => url.origin === graph.loginUrl);
+    await page.getByLabel('Email, phone, or Skype').fill(alex);
+    await page.getByLabel('Password').fill(graph.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.origin === lexbridge.url && url.searchParams.has('authorised'));
+    await row.getByText('Authorised', { exact: true }).waitFor();
+
+    await page.goto(`${lexbridge.url}/workflows/new`);
+    await page.getByRole('radio', { name: /^Copy/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    const source = page.getByRole('region', { name: 'Source' });
+    await source.getByLabel('Source connector').selectOption(connectorId);
+    await source.getByRole('button', { name: 'Open Sites I follow' }).waitFor();
+    await elementShot(source, 'sharepoint-sites', 'top-1280');
+
+    const search = source.getByRole('textbox', { name: 'Search sites by name' });
+    await search.fill('Northwind');
+    await search.press('Enter');
+    await expect
+      .poll(() =>
+        source
+          .getByRole('list', { name: 'Folders in Sites matching "Northwind"' })
+          .getByRole('button')
+          .allTextContents(),
+      )
+      .toEqual(['Matter 1002 - Northwind acquisition']);
+    await shot(page, 'search-northwind');
+    await source.getByRole('button', { name: 'Open Matter 1002 - Northwind acquisition' }).click();
+    await expect
+      .poll(() => source.getByTestId('source-chosen').textContent())
+      .toContain('Matter 1002 - Northwind acquisition');
+    await source
+      .getByRole('list', { name: 'Folders in Matter 1002 - Northwind acquisition' })
+      .getByRole('button')
+      .first()
+      .waitFor();
+    await elementShot(source, 'sharepoint-sites', 'site-libraries-1280');
+
+    // Back at the top: the sites Alex follows.
+    await source.getByRole('navigation', { name: 'Source folder path' }).getByRole('button').first().click();
+    await source.getByRole('button', { name: 'Open Sites I follow' }).click();
+    const followed = source.getByRole('list', { name: 'Folders in Sites I follow' }).getByRole('button');
+    await followed.first().waitFor();
+    expect((await followed.allTextContents()).length).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await elementShot(source, 'sharepoint-sites', 'followed-390');
+  });
+});
