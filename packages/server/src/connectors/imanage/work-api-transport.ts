@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
 import { AppError } from '../../errors.ts';
 import { type RetryPolicy, withRetries } from '../../retry.ts';
+import { isAddressRefusal } from '../address-guard.ts';
 import type { UserAccess } from '../plugin.ts';
 
 const enc = encodeURIComponent;
@@ -113,7 +114,8 @@ export class WorkApiTransport {
           ...(signal ? { signal } : {}),
         });
       } catch (err) {
-        if (signal?.aborted) throw err;
+        // A refused address stays refused until the operator allows it: not an unreachable server.
+        if (signal?.aborted || isAddressRefusal(err)) throw err;
         throw new AppError(
           'connector_unreachable',
           `${method} ${this.describe(url)} failed: ${(err as Error).message}`,
