@@ -177,7 +177,10 @@ try {
     for (const workers of sequence) {
       const order = pass++ % 2 ? [...variants].reverse() : variants;
       for (const variant of order) {
-        const workerNodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+        const workerNodeArgs = [
+          ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+          ...(process.env.LEXBRIDGE_BENCH_WORKER_IMPORT ? ['--import', process.env.LEXBRIDGE_BENCH_WORKER_IMPORT] : []),
+        ];
         const result = await runPass(
           {
             adminUrl,

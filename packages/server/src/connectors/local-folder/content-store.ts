@@ -65,26 +65,51 @@ export class LocalFolderContentStore implements ContentStore {
    */
   private async confined(id: string): Promise<string> {
     const full = this.pathOf(id);
-    this.realBase ??= realpath(this.base);
-    const base = await this.realBase.catch((err: NodeJS.ErrnoException) => {
-      this.realBase = undefined;
-      throw fsError(err, '');
-    });
+    const base = await this.resolvedBase();
     if (full === resolve(this.base)) return full;
     const parent = await realpath(dirname(full)).catch((err: NodeJS.ErrnoException) => {
       throw fsError(err, id);
     });
-    const link = await lstat(full).then(
-      (info) => info.isSymbolicLink(),
-      () => false,
-    );
-    if (link || (parent !== base && !parent.startsWith(base + sep))) {
-      throw new ContentError(
-        'content_invalid',
-        `"${id}" leads outside the folder through a symbolic link; Lexbridge does not follow links.`,
-      );
-    }
+    if ((await isLink(full)) || (parent !== base && !parent.startsWith(base + sep))) throw linkRefused(id);
     return full;
+  }
+
+  /**
+   * confined() of the folder `parentId` and of `name` in it, with one realpath of the folder (none
+   * when it is the connector's own folder, whose real path is kept) and one lstat of the item, where
+   * the two confined() calls take two of each. Every file-system call is a round trip through libuv's
+   * thread pool, and writing a small document takes a handful of them: each one less is measurable
+   * when a worker writes thousands (bench/scale-out.ts). A folder whose real path is not the one its
+   * id names (a link on the way, even one that stays inside) gets both full checks and their errors.
+   */
+  private async confinedIn(parentId: string, name: string): Promise<{ dir: string; full: string }> {
+    const id = parentId ? `${parentId}/${name}` : name;
+    const dir = this.pathOf(parentId);
+    const full = this.pathOf(id);
+    const base = await this.resolvedBase();
+    const top = resolve(this.base);
+    if (dirname(full) === dir) {
+      const real =
+        dir === top
+          ? base
+          : await realpath(dir).catch((err: NodeJS.ErrnoException) => {
+              throw fsError(err, parentId);
+            });
+      if (real === join(base, relative(top, dir))) {
+        if (await isLink(full)) throw linkRefused(id);
+        return { dir, full };
+      }
+    }
+    return { dir: await this.confined(parentId), full: await this.confined(id) };
+  }
+
+  /** The real path of the connector's folder, resolved once. */
+  private async resolvedBase(): Promise<string> {
+    this.realBase ??= realpath(this.base);
+    return this.realBase.catch((err: NodeJS.ErrnoException) => {
+      this.realBase = undefined;
+      throw fsError(err, '');
+    });
   }
 
   private async describe(id: string): Promise<ContentItem> {
@@ -163,9 +188,8 @@ export class LocalFolderContentStore implements ContentStore {
     content: Readable,
     options: WriteDocumentOptions = {},
   ): Promise<WrittenDocument> {
-    const dir = await this.confined(parentId);
     const finalId = parentId ? `${parentId}/${name}` : name;
-    const finalPath = await this.confined(finalId);
+    const { dir, full: finalPath } = await this.confinedIn(parentId, name);
     const temporary = join(
       dir,
       `${partialPrefix}${options.temporaryTag ?? 'x'}-${randomBytes(6).toString('hex')}`,
@@ -267,6 +291,20 @@ export class LocalFolderContentStore implements ContentStore {
     }
     return removed;
   }
+}
+
+function isLink(path: string): Promise<boolean> {
+  return lstat(path).then(
+    (info) => info.isSymbolicLink(),
+    () => false,
+  );
+}
+
+function linkRefused(id: string): ContentError {
+  return new ContentError(
+    'content_invalid',
+    `"${id}" leads outside the folder through a symbolic link; Lexbridge does not follow links.`,
+  );
 }
 
 function fsError(err: NodeJS.ErrnoException, id: string): ContentError {

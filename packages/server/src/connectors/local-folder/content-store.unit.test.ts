@@ -75,6 +75,22 @@ describe('local folder: symbolic links', () => {
     expect(await readFile(join(root, 'inner', 'kept.txt'), 'utf8')).toBe('inside');
   });
 
+  it('refuses to write over a link or into a folder reached through one, at the top and below', async () => {
+    // writeDocument checks a folder and the name in it with one realpath and one lstat (confinedIn).
+    await expect(
+      store.writeDocument('', 'secret-link.txt', Readable.from(['planted'])),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      store.writeDocument('inner-link', 'planted.txt', Readable.from(['x'])),
+    ).rejects.toMatchObject(refused);
+    await expect(store.writeDocument('escape', 'planted.txt', Readable.from(['x']))).rejects.toMatchObject(
+      refused,
+    );
+    expect(await readFile(join(outside, 'secret.txt'), 'utf8')).toBe('outside');
+    expect((await readdir(outside)).sort()).toEqual(['secret.txt', 'sub']);
+    expect((await readdir(join(root, 'inner'))).filter((n) => n.startsWith('planted'))).toEqual([]);
+  });
+
   it('still reads and writes real folders inside', async () => {
     const written = await store.writeDocument('inner', 'new.txt', Readable.from(['hello']));
     expect(written.size).toBe(5);
