@@ -255,7 +255,9 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
       const idleFrom = await cpuOfAll(pids);
       await sleep(idleSeconds * 1000);
       const idle = (await cpuOfAll(pids)).total - idleFrom.total;
-      console.log(`  idle: ${((idle / idleSeconds) * 100).toFixed(1)} % of a core for ${pids.length} processes`);
+      console.log(
+        `  idle: ${((idle / idleSeconds) * 100).toFixed(1)} % of a core for ${pids.length} processes`,
+      );
     }
     const cpuBefore = await cpuOfAll(pids);
     const threadsBefore = await threadsOfAll(workerPids);
@@ -332,6 +334,7 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
     // The copies stay until the whole benchmark ends: removing 10,000 files just before the next pass
     // makes that pass's file creation slower (ext4 without a journal skips recently deleted inodes when
     // it allocates one, scanning past each of them), which would charge one pass for another.
-    if (process.env.LEXBRIDGE_BENCH_REMOVE_EACH_PASS === 'true') await rm(root, { recursive: true, force: true });
+    if (process.env.LEXBRIDGE_BENCH_REMOVE_EACH_PASS === 'true')
+      await rm(root, { recursive: true, force: true });
   }
 }

@@ -179,7 +179,9 @@ try {
       for (const variant of order) {
         const workerNodeArgs = [
           ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-          ...(process.env.LEXBRIDGE_BENCH_WORKER_IMPORT ? ['--import', process.env.LEXBRIDGE_BENCH_WORKER_IMPORT] : []),
+          ...(process.env.LEXBRIDGE_BENCH_WORKER_IMPORT
+            ? ['--import', process.env.LEXBRIDGE_BENCH_WORKER_IMPORT]
+            : []),
         ];
         const result = await runPass(
           {
