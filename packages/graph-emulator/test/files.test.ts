@@ -166,4 +166,29 @@ describe('drives and items', () => {
     ).toBe(204);
     expect((await graph(emulator, token, `/drives/${driveId}/items/${file.body.id}`)).status).toBe(404);
   });
+
+  it('limits the decoded server-relative path, site and library included, to 400 characters', async () => {
+    const root = (await graph(emulator, token, `/drives/${driveId}/root`)).body;
+    // The library's own path (alex's OneDrive: /personal/…/Documents) counts towards the 400.
+    const base = decodeURIComponent(new URL(root.webUrl).pathname);
+    const fits = 'x'.repeat(400 - base.length - 1);
+    const ok = await graph(
+      emulator,
+      token,
+      `/drives/${driveId}/root/children`,
+      json('POST', { name: fits, folder: {} }),
+    );
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const over = await graph(
+      emulator,
+      token,
+      `/drives/${driveId}/root/children`,
+      json('POST', { name: `${fits}y`, folder: {} }),
+    );
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({
+      code: 'invalidRequest',
+      message: 'The path is longer than 400 characters.',
+    });
+  });
 });

@@ -84,7 +84,7 @@ export class ItemChanges {
   /** The name to use in `parent`, or the existing item to replace; throws 409 for "fail". */
   #placeName(parent: DriveItem, name: string, behavior: ConflictBehavior, kind: DriveItem['kind']) {
     checkItemName(name);
-    checkPathLength(`${this.#store.pathOf(parent)}/${name}`);
+    checkPathLength(`${this.#store.webPathOf(parent)}/${name}`);
     const existing = this.#store.childNamed(parent, name);
     if (!existing) return { name };
     if (behavior === 'fail') throw nameExists(name);

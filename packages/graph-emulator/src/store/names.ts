@@ -2,7 +2,8 @@
  * SharePoint Online's rules for file and folder names, applied strictly so a client finds out here
  * rather than in production: no `" * : < > ? / \ |`, no leading or trailing spaces, no trailing dot,
  * no reserved names (CON, PRN, AUX, NUL, COM0-9, LPT0-9, .lock, desktop.ini), nothing containing
- * `_vti_`, no `~$` prefix, and a decoded path of at most 400 characters.
+ * `_vti_`, no `~$` prefix, and a decoded server-relative path (site and library included, as
+ * SharePoint Online counts it) of at most 400 characters.
  */
 import { invalidRequest } from '../errors.ts';
 
@@ -23,8 +24,9 @@ export function checkItemName(name: string): void {
   }
 }
 
+/** `path` is decoded and server-relative (store.webPathOf); characters, not UTF-16 units, are counted. */
 export function checkPathLength(path: string): void {
-  if (path.length > MAX_PATH_LENGTH) {
+  if ([...path].length > MAX_PATH_LENGTH) {
     throw invalidRequest(`The path is longer than ${MAX_PATH_LENGTH} characters.`);
   }
 }

@@ -150,6 +150,15 @@ export class Store {
     return names.length ? `/${names.join('/')}` : '';
   }
 
+  /**
+   * The decoded server-relative path SharePoint limits to 400 characters: the library's own path
+   * (`/sites/Matter1001/Shared Documents`) and the item's folders, e.g. `…/Shared Documents/Pleadings`.
+   */
+  webPathOf(item: DriveItem): string {
+    const drive = this.drive(item.driveId);
+    return `${decodeURIComponent(new URL(drive.webUrl).pathname)}${this.pathOf(item)}`;
+  }
+
   /** The item and every item below it (live ones). */
   subtree(item: DriveItem): DriveItem[] {
     const out = [item];

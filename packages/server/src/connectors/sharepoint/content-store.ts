@@ -26,6 +26,7 @@ import { contentErrorFrom } from './graph-errors.ts';
 import { isVirtual, virtualChildren, virtualItem, virtualRoot } from './locations.ts';
 import { LibraryColumns } from './metadata.ts';
 import { sharepointNameRules } from './names.ts';
+import { PathLimit } from './path-limit.ts';
 import { restrictToRead } from './permissions.ts';
 import { relocateItem } from './relocate.ts';
 import { uploadDocument } from './upload.ts';
@@ -45,9 +46,11 @@ export class SharepointContentStore implements ContentStore {
   };
   private readonly roots = new Map<string, Promise<string>>();
   private readonly columns: LibraryColumns;
+  private readonly pathLimit: PathLimit;
 
   constructor(private readonly client: GraphClient) {
     this.columns = new LibraryColumns(client);
+    this.pathLimit = new PathLimit(client);
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -235,6 +238,8 @@ export class SharepointContentStore implements ContentStore {
     options: WriteDocumentOptions = {},
   ): Promise<WrittenDocument> {
     const parent = this.ref(parentId);
+    if (!options.existingId)
+      await this.call(() => this.pathLimit.check(parentId, parent, name, 'document', options.signal));
     const target = options.existingId
       ? { itemPath: itemPath(this.ref(options.existingId)) }
       : { parentPath: itemPath(parent), name };
@@ -269,12 +274,15 @@ export class SharepointContentStore implements ContentStore {
 
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<ContentItem> {
     const ref = this.ref(parentId);
+    await this.call(() => this.pathLimit.check(parentId, ref, name, 'folder', signal));
     try {
       const json = await this.client.json<DriveItemJson>('POST', `${itemPath(ref)}/children`, {
         json: { name, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' },
         ...(signal ? { signal } : {}),
       });
-      return toContentItem(json, ref.driveId, parentId);
+      const folder = toContentItem(json, ref.driveId, parentId);
+      this.pathLimit.remember(folder.id, json);
+      return folder;
     } catch (err) {
       const translated = contentErrorFrom(err);
       if (!(translated instanceof ContentError) || translated.code !== 'content_conflict') throw translated;

@@ -9,8 +9,8 @@ import type { NameRules } from '../content.ts';
  * - `.lock` and `desktop.ini` get `_` before their extension (`_.lock`, `desktop_.ini`);
  * - `_vti_` anywhere becomes `_vti-`;
  * - a leading `~$` (Office's lock files) becomes `_$`.
- * A name is at most 255 bytes here; the 400-character path limit is SharePoint's to enforce, and its
- * refusal is reported as the item's error.
+ * A name is at most 255 bytes here. The 400-character limit on the whole path is checked by the store
+ * before writing (path-limit.ts): such items are refused with a plain message, not shortened.
  */
 export function sharepointName(name: string): string {
   let safe = name.replace(/^ +/, (lead) => '_'.repeat(lead.length));

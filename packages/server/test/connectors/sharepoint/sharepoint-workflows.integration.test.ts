@@ -261,6 +261,44 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     );
   });
 
+  it('a path over 400 characters is refused before anything is sent, in plain words; the rest is copied', async () => {
+    const team = await childId('teams', 'Acme Litigation Team');
+    const channel = await childId(team, 'General');
+    const source = await createLocalConnector(server.lexbridge, root, 'sp-long');
+    // "/sites/AcmeLitigationTeam/Shared Documents/General" and three folders of 103 characters: 362.
+    const folder = (i: number) => `${i} ${'Long folder name '.repeat(6)}`.trim();
+    const three = [0, 1, 2].map(folder).join('/');
+    const longName = `${'A long document name '.repeat(2)}that passes the limit.txt`;
+    await writeTree(source.path, {
+      'short.txt': 'fits',
+      [`${three}/fits.txt`]: 'fits at 371 characters',
+      [`${three}/${longName}`]: 'its name takes the path over 400',
+      [`${three}/${folder(3)}/too deep.txt`]: 'its folder would be at 466',
+    });
+    const { run, items } = await createAndRun(server.lexbridge, user, {
+      type: 'copy',
+      source: { connectorId: source.id, id: '' },
+      target: { connectorId, id: channel },
+    });
+    expect(run.status, JSON.stringify(items)).toBe('partial');
+    const item = (end: string) => items.find((i) => i.sourcePath?.endsWith(end));
+    const refusal =
+      /^SharePoint allows at most 400 characters in an item's whole path .* Shorten the folder or file names in the source/;
+    expect(item(longName)).toMatchObject({ outcome: 'failed', errorCode: 'content_invalid', detail: null });
+    expect(item(longName)?.error).toMatch(refusal);
+    expect(item(longName)?.error).toMatch(/this document's path would be 4\d\d/);
+    expect(item(folder(3))).toMatchObject({ outcome: 'failed', errorCode: 'content_invalid' });
+    expect(item(folder(3))?.error).toMatch(/this folder's path would be 466/);
+    expect(item('too deep.txt')).toMatchObject({ outcome: 'failed' });
+    expect(item('fits.txt')).toMatchObject({ outcome: 'done' });
+    expect(item('short.txt')).toMatchObject({ outcome: 'done' });
+    // Nothing of the refused items reached SharePoint, not even an empty file.
+    const [driveId, folderId] = channel.split('/') as [string, string];
+    const names = graph.store.subtree(graph.store.item(driveId, folderId)).map((i) => i.name);
+    expect(names).not.toContain(longName);
+    expect(names).not.toContain(folder(3));
+  });
+
   it('refuses a workflow into a site the person may only read, before it is created', async () => {
     const northwind = await childId('sites:followed', 'Matter 1002 - Northwind acquisition');
     const library = await childId(northwind, 'Documents');
