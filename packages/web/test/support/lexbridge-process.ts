@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,10 @@ export interface TestPerson {
 export interface LexbridgeProcess {
   url: string;
   pid: number;
-  stop(): Promise<void>;
+  /** The temporary folder holding the users file, the encryption key and the data directory (`data`). */
+  dataDir: string;
+  /** Stops the process; `keepData` leaves its folder for a restart (`startLexbridge` with `dataDir`). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1 (LEXBRIDGE_PUBLIC_URL must name the port before the server starts). */
@@ -45,9 +48,13 @@ export async function freePort(): Promise<number> {
  */
 export async function startLexbridge(
   people: TestPerson[],
-  options: { logName: string; env?: Record<string, string> },
+  options: { logName: string; env?: Record<string, string>; dataDir?: string },
 ): Promise<LexbridgeProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lexbridge-e2e-')));
+  // A restart on the same folder needs the same key to read what the first process encrypted.
+  const keyFile = join(dataDir, 'encryption-key');
+  const key = options.dataDir ? (await readFile(keyFile, 'utf8')).trim() : randomBytes(32).toString('base64');
+  await writeFile(keyFile, key, { mode: 0o600 });
   const usersFile = join(dataDir, 'users.json');
   await writeFile(usersFile, JSON.stringify({ users: people }, null, 2));
   const port = await freePort();
@@ -65,7 +72,7 @@ export async function startLexbridge(
       LEXBRIDGE_PUBLIC_URL: url,
       LEXBRIDGE_DATA_DIR: join(dataDir, 'data'),
       LEXBRIDGE_USERS_FILE: usersFile,
-      LEXBRIDGE_ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
+      LEXBRIDGE_ENCRYPTION_KEYS: `e2e:${key}`,
       LOG_LEVEL: 'info',
       ...options.env,
     },
@@ -96,7 +103,8 @@ export async function startLexbridge(
   return {
     url,
     pid: child.pid ?? -1,
-    async stop() {
+    dataDir,
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -104,7 +112,7 @@ export async function startLexbridge(
         clearTimeout(timer);
       }
       log.end();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
