@@ -90,7 +90,7 @@ describe('connector authorisation in the browser', () => {
     await shot(page, 'connectors-empty');
 
     // Admin: the package and the values to enter in Control Center.
-    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     const redirectUrl = page.getByRole('textbox', { name: 'Redirect URL' });
     await redirectUrl.waitFor();
     expect(await redirectUrl.inputValue()).toBe(`${lexbridge.url}/api/connectors/authorised`);
