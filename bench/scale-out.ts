@@ -13,6 +13,8 @@
  *
  * LEXBRIDGE_BENCH_DOCUMENTS (default 10080) scales the document count for quick runs; other LEXBRIDGE_*
  * variables in the environment (e.g. LEXBRIDGE_WORKER_CONCURRENCY) reach the processes.
+ * Each pass's copies stay until the end (LEXBRIDGE_BENCH_REMOVE_EACH_PASS=true removes them after each
+ * pass, which on ext4 without a journal makes the next pass's file creation dearer: docs/operations.md).
  * LEXBRIDGE_BENCH_CPU_PROF=<dir> starts the workers with node --cpu-prof, profiles written to <dir>.
  * --baseline measures another checkout of Lexbridge (its bin/lexbridge.js, e.g. a worktree of main before
  * a change) in the same run: each pass is run with both, alternating which goes first, and a table is
