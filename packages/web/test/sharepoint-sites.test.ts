@@ -136,6 +136,14 @@ describe('SharePoint sites in the folder browser', () => {
       .waitFor();
     await elementShot(source, 'sharepoint-sites', 'site-libraries-1280');
 
+    // As a target: no New folder above the libraries (they hold no documents), one in OneDrive.
+    const target = page.getByRole('region', { name: 'Target' });
+    await target.getByLabel('Target connector').selectOption(connectorId);
+    await target.getByRole('button', { name: 'Open My OneDrive' }).waitFor();
+    expect(await target.getByRole('button', { name: 'New folder' }).count()).toBe(0);
+    await target.getByRole('button', { name: 'Open My OneDrive' }).click();
+    await target.getByRole('button', { name: 'New folder' }).waitFor();
+
     // Back at the top: the sites Alex follows.
     await source.getByRole('navigation', { name: 'Source folder path' }).getByRole('button').first().click();
     await source.getByRole('button', { name: 'Open Sites I follow' }).click();

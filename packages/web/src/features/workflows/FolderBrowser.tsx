@@ -16,7 +16,7 @@ import { LoadingRows } from '../../ui/states.tsx';
 import { useConnectors } from '../connectors/api.ts';
 import { useLocation } from './api.ts';
 import { NewFolder } from './NewFolder.tsx';
-import { SiteSearch, showsSiteSearch } from './SiteSearch.tsx';
+import { holdsNoDocuments, SiteSearch, showsSiteSearch } from './SiteSearch.tsx';
 
 const useStyles = makeStyles({
   wrap: {
@@ -158,7 +158,7 @@ export function FolderBrowser({
           </Caption1>
         )}
       </div>
-      {canCreate && (
+      {canCreate && !holdsNoDocuments(type, data.id) && (
         <NewFolder
           key={`${connectorId}:${data.id}`}
           connectorId={connectorId}

@@ -22,6 +22,14 @@ export function siteSearchFolder(type: string | undefined, text: string): string
   return type === 'sharepoint' ? `sites:search:${text.trim()}` : undefined;
 }
 
+/**
+ * The folders of SharePoint's browser above the document libraries (the top, the site lists, a site,
+ * Teams, a team), which hold no documents: nothing is created in them (the server refuses too).
+ */
+export function holdsNoDocuments(type: string | undefined, folderId: string): boolean {
+  return type === 'sharepoint' && (folderId === '' || /^(sites:|site:|teams$|team:)/.test(folderId));
+}
+
 /** Shown at the top of a SharePoint browser and among its sites: a name to search the sites by. */
 export function showsSiteSearch(type: string | undefined, folderId: string): boolean {
   return type === 'sharepoint' && (folderId === '' || folderId.startsWith('sites:'));
