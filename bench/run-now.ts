@@ -1,7 +1,7 @@
 /**
  * Run now → run started: how long a queued run waits for a worker to claim it. Opens Lexbridge with
  * its workers in this process (the embedded database in memory; and PostgreSQL, in a fresh database,
- * when TEST_DATABASE_URL is set), then asks for 20 runs of a one-document Copy, one after another, as
+ * when TEST_DATABASE_URL is set, once with the workers in the same Lexbridge and once apart), then asks for 20 runs of a one-document Copy, one after another, as
  * the Run now button does, and prints p50/p95/max of the time from the request to the run's
  * started_at. Asserts nothing.
  *
@@ -33,7 +33,12 @@ async function localFolder(lexbridge: Lexbridge, root: string, name: string): Pr
   return id;
 }
 
-async function measure(label: string, databaseUrl?: string): Promise<void> {
+/**
+ * `apart`: the runs are asked for through one Lexbridge (as `serve --no-workers`) and taken by another
+ * with its own pools and LISTEN connection (as a `lexbridge worker`), so the wake-up crosses
+ * PostgreSQL's NOTIFY between connections as it does between processes.
+ */
+async function measure(label: string, databaseUrl?: string, apart = false): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'lexbridge-bench-runnow-'));
   const config = loadConfig({
     LEXBRIDGE_DATA_DIR: root,
@@ -43,8 +48,9 @@ async function measure(label: string, databaseUrl?: string): Promise<void> {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const lexbridge = await openLexbridge({ config, log: createLogger({ level: 'silent' }), inMemory: true });
+  const worker = apart ? await openLexbridge({ config, log: createLogger({ level: 'silent' }) }) : lexbridge;
   try {
-    await lexbridge.queue.startWorkers(lexbridge);
+    await worker.queue.startWorkers(worker);
     const userId = randomUUID();
     await lexbridge.store.db.insert(users).values({
       id: userId,
@@ -83,9 +89,10 @@ async function measure(label: string, databaseUrl?: string): Promise<void> {
     waits.sort((a, b) => a - b);
     const at = (q: number) => waits[Math.min(waits.length - 1, Math.ceil(q * waits.length) - 1)];
     console.log(
-      `${label.padEnd(22)} runs ${waits.length}  p50 ${at(0.5)} ms  p95 ${at(0.95)} ms  max ${waits.at(-1)} ms`,
+      `${label.padEnd(26)} runs ${waits.length}  p50 ${at(0.5)} ms  p95 ${at(0.95)} ms  max ${waits.at(-1)} ms`,
     );
   } finally {
+    if (worker !== lexbridge) await worker.close();
     await lexbridge.close();
     await rm(root, { recursive: true, force: true });
   }
@@ -102,10 +109,11 @@ if (server) {
   url.pathname = `/${name}`;
   try {
     await measure('PostgreSQL', url.toString());
+    await measure('PostgreSQL, worker apart', url.toString(), true);
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 } else {
-  console.log('PostgreSQL             skipped: set TEST_DATABASE_URL=postgres://… to measure it too');
+  console.log('PostgreSQL                 skipped: set TEST_DATABASE_URL=postgres://… to measure it too');
 }
