@@ -1,4 +1,4 @@
-import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { FolderAddRegular } from '@fluentui/react-icons';
 import { folderNameProblem } from '@lexbridge/contracts';
 import { useState } from 'react';
@@ -14,6 +14,8 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
   },
+  // The open form is a <fieldset>: without the browser's own frame and margins.
+  group: { borderLeft: 'none', borderRight: 'none', borderBottom: 'none', margin: 0, minWidth: 0 },
   field: { flexGrow: 1, minWidth: '12rem' },
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS, paddingTop: '1.5rem' },
 });
@@ -67,7 +69,7 @@ export function NewFolder({
       </div>
     );
   return (
-    <div className={styles.form} role="group" aria-label={`New folder in ${parentName}`}>
+    <fieldset className={mergeClasses(styles.form, styles.group)} aria-label={`New folder in ${parentName}`}>
       <Field
         className={styles.field}
         label={`New folder in ${parentName}`}
@@ -98,6 +100,6 @@ export function NewFolder({
           Cancel
         </Button>
       </div>
-    </div>
+    </fieldset>
   );
 }

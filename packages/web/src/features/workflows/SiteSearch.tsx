@@ -52,7 +52,7 @@ export function SiteSearch({
   };
   // Not a <form>: the browser sits inside the wizard's own form, and forms do not nest.
   return (
-    <div className={styles.bar} role="search" aria-label={`Search ${label.toLowerCase()} sites`}>
+    <search className={styles.bar} aria-label={`Search ${label.toLowerCase()} sites`}>
       <Input
         className={styles.input}
         size="small"
@@ -70,6 +70,6 @@ export function SiteSearch({
       <Button size="small" disabled={!text.trim()} onClick={search}>
         Search
       </Button>
-    </div>
+    </search>
   );
 }
