@@ -381,6 +381,16 @@ export const locationListingSchema = z.object({
   /** Outermost first, for a breadcrumb. */
   ancestors: z.array(z.object({ id: z.string(), name: z.string() })),
   children: z.array(locationEntrySchema),
+  /**
+   * False for a folder that can hold no documents (SharePoint's top, site lists, sites, Teams): nothing
+   * is created in it, and the folder picker offers no New folder there.
+   */
+  holdsDocuments: z.boolean(),
+  /**
+   * Present where the connector type can search for sites by name from this folder: the search box's
+   * label, and the id of the folder that lists the matches, with `{text}` standing for the name typed.
+   */
+  siteSearch: z.object({ label: z.string(), folderId: z.string().includes('{text}') }).optional(),
 });
 export type LocationListing = z.infer<typeof locationListingSchema>;
 export const locationQuerySchema = z.object({ connectorId: z.uuid(), id: z.string().max(2000).default('') });

@@ -164,6 +164,11 @@ export interface ContentStore {
     signal?: AbortSignal,
   ): Promise<ContentItem>;
   delete(item: ContentItem, signal?: AbortSignal): Promise<void>;
+  /**
+   * What the folder browser may offer in a folder (GET /api/workflows/locations): whether it holds
+   * documents, and where sites can be searched by name. Without it, every folder holds documents.
+   */
+  browsing?(folderId: string): FolderBrowsing;
   /** The user's effective rights on a location. */
   rights(id: string, signal?: AbortSignal): Promise<{ read: boolean; write: boolean }>;
   /**
@@ -174,6 +179,13 @@ export interface ContentStore {
   /** Removes temporary files of killed runs beneath `rootId` whose tag `keep` rejects. */
   removeLeftovers?(rootId: string, keep: (tag: string) => boolean): Promise<number>;
   close?(): Promise<void>;
+}
+
+/** What the folder browser offers in one folder of a store (see `ContentStore.browsing`). */
+export interface FolderBrowsing {
+  holdsDocuments: boolean;
+  /** A search box for sites by name: its label, and the folder of the matches (`{text}` is the name). */
+  siteSearch?: { label: string; folderId: string };
 }
 
 /** What `restrictToRead` did. */

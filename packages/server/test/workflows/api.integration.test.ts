@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { PreflightResult, RunItem, Workflow, WorkflowRun } from '@lexbridge/contracts';
+import type { LocationListing, PreflightResult, RunItem, Workflow, WorkflowRun } from '@lexbridge/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflows } from '../../src/store/schema.ts';
@@ -60,12 +60,13 @@ describe('workflows API', () => {
     });
     await writeTree(target.path, { 'Mirror/.keep': '' });
 
-    const browse = await call<{ children: { id: string; name: string }[] }>(
+    const browse = await call<LocationListing>(
       user,
       'GET',
       `/api/workflows/locations?connectorId=${source.id}&id=Clients`,
     );
     expect(browse.body.children).toEqual([{ id: 'Clients/Acme', name: 'Acme', kind: 'folder' }]);
+    expect([browse.body.holdsDocuments, browse.body.siteSearch]).toEqual([true, undefined]);
 
     const res = await call<Workflow>(user, 'POST', '/api/workflows', {
       name: 'Acme mirror',

@@ -23,7 +23,7 @@ import {
 } from './drive-item.ts';
 import { enc, type GraphClient } from './graph-client.ts';
 import { contentErrorFrom } from './graph-errors.ts';
-import { isVirtual, virtualChildren, virtualItem, virtualRoot } from './locations.ts';
+import { folderBrowsing, isVirtual, virtualChildren, virtualItem, virtualRoot } from './locations.ts';
 import { LibraryColumns } from './metadata.ts';
 import { sharepointNameRules } from './names.ts';
 import { PathLimit } from './path-limit.ts';
@@ -317,6 +317,10 @@ export class SharepointContentStore implements ContentStore {
       // A repeated delete whose first answer was lost finds nothing: the item is gone, as asked.
       if (!(translated instanceof ContentError) || translated.code !== 'content_not_found') throw translated;
     }
+  }
+
+  browsing(folderId: string) {
+    return folderBrowsing(folderId);
   }
 
   /** Write becomes read for every grant Graph lets the person change on the folder and beneath it (permissions.ts). */

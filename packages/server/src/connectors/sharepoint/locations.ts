@@ -1,4 +1,4 @@
-import type { ContentItem } from '../content.ts';
+import type { ContentItem, FolderBrowsing } from '../content.ts';
 import { type DriveItemJson, driveItemId, rootAlias } from './drive-item.ts';
 import { enc, type GraphClient } from './graph-client.ts';
 
@@ -11,11 +11,25 @@ import { enc, type GraphClient } from './graph-client.ts';
  */
 export const virtualRoot = '';
 const followed = 'sites:followed';
-const allSites = 'sites:search:*';
+const searchPrefix = 'sites:search:';
+const allSites = `${searchPrefix}*`;
 const teams = 'teams';
 
 export function isVirtual(id: string): boolean {
   return id === virtualRoot || /^(sites:|site:|teams$|team:)/.test(id);
+}
+
+/**
+ * What the folder browser offers in a folder: the virtual folders hold no documents, and the top and
+ * the site lists offer a search for sites by name (the folder `sites:search:<text>`).
+ */
+export function folderBrowsing(id: string): FolderBrowsing {
+  if (!isVirtual(id)) return { holdsDocuments: true };
+  if (id !== virtualRoot && !id.startsWith('sites:')) return { holdsDocuments: false };
+  return {
+    holdsDocuments: false,
+    siteSearch: { label: 'Search sites by name', folderId: `${searchPrefix}{text}` },
+  };
 }
 
 const folder = (id: string, name: string, parentId: string | null): ContentItem => ({
@@ -36,8 +50,8 @@ export function knownVirtual(id: string): ContentItem | undefined {
   if (id === virtualRoot) return folder(virtualRoot, '', null);
   if (id === followed) return folder(followed, 'Sites I follow', virtualRoot);
   if (id === teams) return folder(teams, 'Teams', virtualRoot);
-  if (id.startsWith('sites:search:')) {
-    const text = id.slice('sites:search:'.length);
+  if (id.startsWith(searchPrefix)) {
+    const text = id.slice(searchPrefix.length);
     return folder(id, text === '*' ? 'All sites' : `Sites matching "${text}"`, virtualRoot);
   }
   return undefined;
@@ -78,9 +92,9 @@ export async function* virtualChildren(
     yield folder(teams, 'Teams', virtualRoot);
     return;
   }
-  if (id === followed || id.startsWith('sites:search:')) {
+  if (id === followed || id.startsWith(searchPrefix)) {
     const path = id === followed ? '/me/followedSites' : '/sites';
-    const query = id === followed ? {} : { search: id.slice('sites:search:'.length) };
+    const query = id === followed ? {} : { search: id.slice(searchPrefix.length) };
     for await (const site of client.pages<Site>(path, { query, ...options }))
       yield folder(`site:${site.id}`, site.displayName ?? site.name ?? site.id, id);
     return;

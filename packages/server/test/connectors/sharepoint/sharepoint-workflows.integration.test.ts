@@ -42,6 +42,8 @@ async function browse(id: string) {
   const body = (await res.json()) as {
     children: { id: string; name: string }[];
     ancestors: { name: string }[];
+    holdsDocuments: boolean;
+    siteSearch?: { label: string; folderId: string };
   };
   if (res.status !== 200) throw new Error(`locations answered ${res.status}: ${JSON.stringify(body)}`);
   return body;
@@ -116,7 +118,17 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     const team = await childId('teams', 'Acme Litigation Team');
     const channel = await childId(team, 'Client - Acme');
     expect(channel).toMatch(/^[^:]+\/[^/]+$/);
-    const search = await browse('sites:search:Northwind');
+    // The answer says where the picker may search sites and create folders (the web knows no ids).
+    const offer = { label: 'Search sites by name', folderId: 'sites:search:{text}' };
+    expect(top).toMatchObject({ holdsDocuments: false, siteSearch: offer });
+    expect(sites).toMatchObject({ holdsDocuments: false, siteSearch: offer });
+    const site = await browse(matter);
+    expect([site.holdsDocuments, site.siteSearch]).toEqual([false, undefined]);
+    expect((await browse(team)).holdsDocuments).toBe(false);
+    const library = await browse(await childId(matter, 'Documents'));
+    expect([library.holdsDocuments, library.siteSearch]).toEqual([true, undefined]);
+    expect((await browse(channel)).holdsDocuments).toBe(true);
+    const search = await browse(offer.folderId.replace('{text}', 'Northwind'));
     expect(search.children.map((c) => c.name)).toEqual(['Matter 1002 - Northwind acquisition']);
   });
 

@@ -13,10 +13,9 @@ import type { LocationListing } from '@lexbridge/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
 import { LoadingRows } from '../../ui/states.tsx';
-import { useConnectors } from '../connectors/api.ts';
 import { useLocation } from './api.ts';
 import { NewFolder } from './NewFolder.tsx';
-import { holdsNoDocuments, SiteSearch, showsSiteSearch } from './SiteSearch.tsx';
+import { SiteSearch } from './SiteSearch.tsx';
 
 const useStyles = makeStyles({
   wrap: {
@@ -84,7 +83,6 @@ export function FolderBrowser({
 }) {
   const styles = useStyles();
   const [created, setCreated] = useState<{ in: string; name: string } | null>(null);
-  const type = useConnectors().data?.find((c) => c.id === connectorId)?.type;
   const listing = useLocation(connectorId, folderId);
   const data = listing.data?.connectorId === connectorId ? listing.data : undefined;
   // Report the opened folder (with its name and path) to the wizard once it has loaded.
@@ -123,7 +121,7 @@ export function FolderBrowser({
           </li>
         </ol>
       </nav>
-      {showsSiteSearch(type, data.id) && <SiteSearch label={label} type={type} onSearch={onNavigate} />}
+      {data.siteSearch && <SiteSearch label={label} search={data.siteSearch} onSearch={onNavigate} />}
       <ul className={styles.list} aria-label={`Folders in ${data.name || 'Top'}`}>
         {data.children.length === 0 ? (
           <li className={styles.empty}>
@@ -158,7 +156,7 @@ export function FolderBrowser({
           </Caption1>
         )}
       </div>
-      {canCreate && !holdsNoDocuments(type, data.id) && (
+      {canCreate && data.holdsDocuments && (
         <NewFolder
           key={`${connectorId}:${data.id}`}
           connectorId={connectorId}

@@ -1,5 +1,6 @@
 import { Button, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { SearchRegular } from '@fluentui/react-icons';
+import type { LocationListing } from '@lexbridge/contracts';
 import { useState } from 'react';
 
 const useStyles = makeStyles({
@@ -12,43 +13,29 @@ const useStyles = makeStyles({
   input: { flexGrow: 1, minWidth: 0 },
 });
 
-/**
- * Where a connector type's folder browser can search for sites by name, the folder that lists the
- * matches. SharePoint's browser lists "Sites I follow" and "All sites" at its top and answers
- * `sites:search:<text>` with the sites whose name matches (Graph's /sites?search=, in
- * connectors/sharepoint/locations.ts); other types have no sites.
- */
-export function siteSearchFolder(type: string | undefined, text: string): string | undefined {
-  return type === 'sharepoint' ? `sites:search:${text.trim()}` : undefined;
+/** The folder that lists the sites matching `text`, from the listing's `siteSearch.folderId` template. */
+export function siteSearchFolder(template: string, text: string): string {
+  return template.replace('{text}', text.trim());
 }
 
 /**
- * The folders of SharePoint's browser above the document libraries (the top, the site lists, a site,
- * Teams, a team), which hold no documents: nothing is created in them (the server refuses too).
+ * A search for sites by name, where the open folder's listing offers one (`siteSearch` of
+ * GET /api/workflows/locations): searching opens the folder of the matches.
  */
-export function holdsNoDocuments(type: string | undefined, folderId: string): boolean {
-  return type === 'sharepoint' && (folderId === '' || /^(sites:|site:|teams$|team:)/.test(folderId));
-}
-
-/** Shown at the top of a SharePoint browser and among its sites: a name to search the sites by. */
-export function showsSiteSearch(type: string | undefined, folderId: string): boolean {
-  return type === 'sharepoint' && (folderId === '' || folderId.startsWith('sites:'));
-}
-
 export function SiteSearch({
   label,
-  type,
+  search: offered,
   onSearch,
 }: {
+  /** "Source" or "Target": names the region for screen readers. */
   label: string;
-  type: string | undefined;
+  search: NonNullable<LocationListing['siteSearch']>;
   onSearch(folderId: string): void;
 }) {
   const styles = useStyles();
   const [text, setText] = useState('');
   const search = () => {
-    const folder = text.trim() ? siteSearchFolder(type, text) : undefined;
-    if (folder) onSearch(folder);
+    if (text.trim()) onSearch(siteSearchFolder(offered.folderId, text));
   };
   // Not a <form>: the browser sits inside the wizard's own form, and forms do not nest.
   return (
@@ -57,8 +44,8 @@ export function SiteSearch({
         className={styles.input}
         size="small"
         value={text}
-        placeholder="Search sites by name"
-        aria-label="Search sites by name"
+        placeholder={offered.label}
+        aria-label={offered.label}
         contentBefore={<SearchRegular />}
         onChange={(_e, data) => setText(data.value)}
         onKeyDown={(event) => {

@@ -30,6 +30,7 @@ export default defineRoute({
         name: item.name || usable.connectorName || '',
         ancestors: ancestors.map((a) => ({ id: a.id, name: a.name || usable.connectorName || '' })),
         children,
+        ...(store.browsing?.(item.id) ?? { holdsDocuments: true }),
       };
     } catch (err) {
       if (err instanceof ContentError) throw new AppError(err.code, err.message);
