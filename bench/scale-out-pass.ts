@@ -40,6 +40,8 @@ export interface PassResult {
   kernelShare: number;
   peakConnections: number;
   runsPerWorker: number[];
+  /** The workers' context switches over the measured window. */
+  workerSwitches: { voluntary: number; involuntary: number };
   /** The workers' CPU seconds by thread name over the measured window. */
   workerThreads: Map<string, number>;
 }
@@ -107,6 +109,19 @@ async function threadsOf(pid: number): Promise<Map<string, number>> {
     byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
   }
   return byName;
+}
+
+/** Context switches of all of a process's threads (voluntary: it waited; involuntary: it was preempted). */
+async function switchesOf(pids: number[]): Promise<{ voluntary: number; involuntary: number }> {
+  const sum = { voluntary: 0, involuntary: 0 };
+  for (const pid of pids) {
+    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+      const status = await readFile(`/proc/${pid}/task/${tid}/status`, 'utf8').catch(() => '');
+      sum.voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      sum.involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+  }
+  return sum;
 }
 
 async function threadsOfAll(pids: number[]): Promise<Map<string, number>> {
@@ -261,6 +276,7 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
     }
     const cpuBefore = await cpuOfAll(pids);
     const threadsBefore = await threadsOfAll(workerPids);
+    const switchesBefore = await switchesOf(workerPids);
     const startedAt = Date.now();
     const runs = await Promise.all(
       workflowIds.map(async (id) => {
@@ -289,6 +305,7 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
     }
     const cpuAfter = await cpuOfAll(pids);
     const workerThreads = await threadsOfAll(workerPids);
+    const switchesAfter = await switchesOf(workerPids);
     for (const [name, s] of threadsBefore) workerThreads.set(name, (workerThreads.get(name) ?? 0) - s);
     const finished = await monitor.query(
       `SELECT id, status, created, error, extract(epoch FROM finished_at) * 1000 AS finished,
@@ -324,6 +341,10 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
       kernelShare: cpu > 0 ? (cpuAfter.kernel - cpuBefore.kernel) / cpu : 0,
       peakConnections,
       workerThreads,
+      workerSwitches: {
+        voluntary: switchesAfter.voluntary - switchesBefore.voluntary,
+        involuntary: switchesAfter.involuntary - switchesBefore.involuntary,
+      },
       runsPerWorker: workerPids.map((pid) => [...holders.values()].filter((s) => s.has(pid)).length),
     };
   } finally {

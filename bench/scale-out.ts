@@ -206,8 +206,11 @@ try {
             `runs ${result.runsPerWorker.join('/')}, exactly once; load ${loadavg()[0]!.toFixed(2)}`,
         );
         const threads = [...result.workerThreads].filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]);
+        const { voluntary, involuntary } = result.workerSwitches;
         console.log(
-          `  workers' CPU by thread: ${threads.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}`,
+          `  workers' CPU by thread: ${threads.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}; ` +
+            `context switches per document: ${(voluntary / result.documents).toFixed(1)} voluntary, ` +
+            `${(involuntary / result.documents).toFixed(1)} involuntary`,
         );
       }
     }
