@@ -69,7 +69,7 @@ export async function driveRoutes(
   if (first === undefined) {
     only(call, 'GET');
     requireDriveAccess(ctx, call.caller, drive, 'read');
-    return applySelect(driveJson(ctx, drive), call.query);
+    return applySelect(driveJson(ctx, drive, call.query), call.query);
   }
   if (first === 'list') return listRoutes(call, drive, rest.slice(1));
   let base: DriveItem;

@@ -27,7 +27,7 @@ export async function userRoutes(call: Call, user: User, rest: string[], path: P
     only(call, 'GET');
     const drive = call.ctx.store.oneDriveOf(user);
     requireDriveAccess(call.ctx, call.caller, drive, 'read');
-    return collection([applySelect(driveJson(call.ctx, drive), call.query)]);
+    return collection([applySelect(driveJson(call.ctx, drive, call.query), call.query)]);
   }
   if (isMe && what === 'followedSites') return followedSites(call);
   if (isMe && what === 'joinedTeams') {

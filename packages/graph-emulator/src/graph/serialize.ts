@@ -1,6 +1,7 @@
 /** JSON representations of Graph resources, as SharePoint Online returns them. */
 import type { EmulatorContext } from '../context.ts';
 import type { Drive, DriveItem, FileVersion, IdentitySet, Site, User } from '../model.ts';
+import type { Query } from './odata.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const identity = (who: IdentitySet) => ({
@@ -81,7 +82,23 @@ export function driveItemJson(ctx: EmulatorContext, item: DriveItem, options: It
   };
 }
 
-export function driveJson(ctx: EmulatorContext, drive: Drive) {
+/** Whether `$select` names a property (Graph compares property names without regard to case). */
+function selects(query: Query, property: string): boolean {
+  const select = query.$select ?? query.select ?? '';
+  return select.split(',').some((name) => name.trim().toLowerCase() === property.toLowerCase());
+}
+
+/**
+ * A drive's SharePoint identifiers, as Graph returns them only when `$select` asks for
+ * `sharepointIds`: the site collection (SPSite) and site (SPWeb) GUIDs of the composite site id
+ * `{hostname},{siteId},{webId}`, the site's URL, the library's list and the tenant.
+ */
+function sharepointIds(drive: Drive, site: Site) {
+  const [, siteId, webId] = site.id.split(',');
+  return { listId: drive.listId, siteId, siteUrl: site.webUrl, tenantId: site.tenantId, webId };
+}
+
+export function driveJson(ctx: EmulatorContext, drive: Drive, query: Query = {}) {
   const site = ctx.store.siteOfDrive(drive);
   const owner = site.personalOwnerId ? ctx.store.users.get(site.personalOwnerId) : undefined;
   const used = itemSize(ctx, ctx.store.item(drive.id, drive.rootId));
@@ -99,6 +116,7 @@ export function driveJson(ctx: EmulatorContext, drive: Drive) {
       ? identity(ctx.store.identity(owner))
       : { group: { id: site.id.split(',')[1], displayName: site.displayName } },
     quota: { deleted: 0, remaining: total - used, state: 'normal', total, used },
+    ...(selects(query, 'sharepointIds') ? { sharepointIds: sharepointIds(drive, site) } : {}),
   };
 }
 

@@ -67,7 +67,7 @@ export async function siteRoutes(call: Call, rest: string[], path: ParsedPath): 
     only(call, 'GET');
     return collection(
       site.driveIds.map((driveIdOf) =>
-        applySelect(driveJson(call.ctx, call.ctx.store.drive(driveIdOf)), call.query),
+        applySelect(driveJson(call.ctx, call.ctx.store.drive(driveIdOf), call.query), call.query),
       ),
     );
   }

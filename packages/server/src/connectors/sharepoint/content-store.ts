@@ -23,7 +23,14 @@ import {
 } from './drive-item.ts';
 import { enc, type GraphClient } from './graph-client.ts';
 import { contentErrorFrom } from './graph-errors.ts';
-import { folderBrowsing, isVirtual, virtualChildren, virtualItem, virtualRoot } from './locations.ts';
+import {
+  folderBrowsing,
+  isVirtual,
+  libraryParent,
+  type SharepointIds,
+  virtualChildren,
+  virtualItem,
+} from './locations.ts';
 import { LibraryColumns } from './metadata.ts';
 import { sharepointNameRules } from './names.ts';
 import { PathLimit } from './path-limit.ts';
@@ -87,12 +94,12 @@ export class SharepointContentStore implements ContentStore {
   /** The engine's item for Graph's JSON, with its parent in our id form. */
   async item(json: DriveItemJson, driveId: string): Promise<ContentItem> {
     if (json.root) {
-      const drive = await this.client.json<{ name?: string; driveType?: string }>(
-        'GET',
-        `/drives/${enc(driveId)}`,
-      );
-      const site = json.parentReference?.siteId;
-      const parent = drive.driveType === 'documentLibrary' && site ? `site:${site}` : virtualRoot;
+      const drive = await this.client.json<{
+        name?: string;
+        driveType?: string;
+        sharepointIds?: SharepointIds;
+      }>('GET', `/drives/${enc(driveId)}`, { query: { $select: 'id,name,driveType,sharepointIds' } });
+      const parent = libraryParent(drive, json.parentReference?.siteId);
       return { ...toContentItem(json, driveId, parent), name: drive.name ?? json.name ?? '' };
     }
     const parent = json.parentReference?.id;

@@ -39,6 +39,30 @@ const folder = (id: string, name: string, parentId: string | null): ContentItem 
   parentId,
 });
 
+/** A drive's SharePoint identifiers (`$select=sharepointIds`), where Graph names the drive's site. */
+export interface SharepointIds {
+  siteId?: string;
+  siteUrl?: string;
+  webId?: string;
+}
+
+/**
+ * The virtual folder of a document library's site, `site:{hostname},{siteId},{webId}` as Graph's site
+ * ids read, from the library root's `parentReference.siteId` where Graph gives one, else from the
+ * drive's `sharepointIds`; the top for drives that are no site's library (a OneDrive). A site's own
+ * parent is the top too, as a site is reached from the followed sites, a search or All sites alike.
+ */
+export function libraryParent(
+  drive: { driveType?: string; sharepointIds?: SharepointIds },
+  rootSiteId: string | undefined,
+): string {
+  if (drive.driveType !== 'documentLibrary') return virtualRoot;
+  if (rootSiteId) return `site:${rootSiteId}`;
+  const ids = drive.sharepointIds;
+  if (!ids?.siteId || !ids.webId || !ids.siteUrl || !URL.canParse(ids.siteUrl)) return virtualRoot;
+  return `site:${new URL(ids.siteUrl).hostname},${ids.siteId},${ids.webId}`;
+}
+
 interface Site {
   id: string;
   displayName?: string;
@@ -67,7 +91,7 @@ export async function virtualItem(
   const options = signal ? { signal } : {};
   if (id.startsWith('site:')) {
     const site = await client.json<Site>('GET', `/sites/${enc(id.slice(5))}`, options);
-    return folder(id, site.displayName ?? site.name ?? site.id, followed);
+    return folder(id, site.displayName ?? site.name ?? site.id, virtualRoot);
   }
   const team = await client.json<{ displayName?: string }>('GET', `/teams/${enc(id.slice(5))}`, options);
   return folder(id, team.displayName ?? id.slice(5), teams);
