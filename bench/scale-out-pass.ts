@@ -13,6 +13,7 @@ import pg from 'pg';
 import { createSession, sessionCookieName } from '../packages/server/src/identity/sessions.ts';
 import { openStore } from '../packages/server/src/store/db.ts';
 import { connectors, users } from '../packages/server/src/store/schema.ts';
+import { authoriseAtEmulator } from './emulator-sign-in.ts';
 
 const thisBin = fileURLToPath(new URL('../bin/lexbridge.js', import.meta.url));
 export const clientId = 'lexbridge-bench';
@@ -146,33 +147,6 @@ async function api(url: string, cookie: Record<string, string>, method = 'GET', 
   return res;
 }
 
-/** The browser's part of the OAuth authorisation: Lexbridge → emulator sign-in form → callback. */
-async function authorise(serverUrl: string, cookie: string, connectorId: string): Promise<void> {
-  const begin = await fetch(`${serverUrl}/api/connectors/${connectorId}/authorise`, {
-    headers: { cookie },
-    redirect: 'manual',
-  });
-  const authorizeUrl = begin.headers.get('location');
-  if (begin.status !== 302 || !authorizeUrl) throw new Error(`authorise: ${begin.status}`);
-  const form = await (await fetch(authorizeUrl)).text();
-  const fields = Object.fromEntries(
-    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-      m[1]!,
-      m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const posted = await fetch(new URL('/auth/oauth2/authorize', authorizeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...fields, username: 'jsmith', password: 'password', action: 'sign_in' }),
-    redirect: 'manual',
-  });
-  const callback = posted.headers.get('location');
-  if (posted.status !== 302 || !callback) throw new Error(`sign-in: ${posted.status}`);
-  const done = await fetch(callback, { headers: { cookie }, redirect: 'manual' });
-  if (done.status !== 302) throw new Error(`callback: ${done.status}`);
-}
-
 /** Runs one pass with `workers` worker processes and checks that every document was copied once. */
 export async function runPass(setup: PassSetup, workers: number): Promise<PassResult> {
   const name = `lexbridge_bench_scale_${randomBytes(5).toString('hex')}`;
@@ -247,7 +221,7 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
     if (created.status !== 201)
       throw new Error(`create connector: ${created.status} ${await created.text()}`);
     const imanageId = ((await created.json()) as { id: string }).id;
-    await authorise(serverUrl, cookie, imanageId);
+    await authoriseAtEmulator(serverUrl, cookie, imanageId);
     const workflowIds: string[] = [];
     for (const [i, folderId] of setup.folders.entries()) {
       const res = await api(`${serverUrl}/api/workflows`, headers, 'POST', {

@@ -20,11 +20,8 @@ import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
-import { workflows } from '../packages/server/src/store/schema.ts';
-import { performRun, requestRun } from '../packages/server/src/workflows/runs.ts';
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
-import { setupBench } from './workflows-setup.ts';
+import { passes, setupBench } from './workflows-setup.ts';
 
 const { values } = parseArgs({
   options: { documents: { type: 'string', default: '10000' }, changes: { type: 'string', default: '10' } },
@@ -64,25 +61,7 @@ try {
     },
   );
 
-  const measure = async (label: string, runId: string) => {
-    const calls = setup.apiCalls();
-    const started = performance.now();
-    const done = await performRun(setup.lexbridge, runId, { log: setup.lexbridge.log });
-    const seconds = (performance.now() - started) / 1000;
-    const used = setup.apiCalls() - calls;
-    console.log(
-      `${label.padEnd(44)} ${String(used).padStart(6)} API calls ${seconds.toFixed(2).padStart(8)} s  ` +
-        `created ${done!.created} updated ${done!.updated} failed ${done!.failed} (${done!.status})`,
-    );
-    return { calls: used, seconds };
-  };
-  const again = async (fullReconcile: boolean) => {
-    const [row] = await setup.lexbridge.store.db
-      .select()
-      .from(workflows)
-      .where(eq(workflows.id, workflow.id));
-    return (await requestRun(setup.lexbridge, row!, { trigger: 'schedule', fullReconcile })).id;
-  };
+  const { measure, again } = passes(setup, workflow.id, 44);
   // The emulator's search index lags 0 s here; its clock moves on only where said.
   console.log(
     `node ${process.version}; iManage: ${emulator.store.documents.size} documents in ${folders} folders; ` +

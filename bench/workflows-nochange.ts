@@ -7,11 +7,8 @@
  *   node --import tsx bench/workflows-nochange.ts [--documents 20000] [--changes 10]
  */
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
-import { workflows } from '../packages/server/src/store/schema.ts';
-import { performRun, requestRun } from '../packages/server/src/workflows/runs.ts';
 import { createWorkflow } from '../packages/server/src/workflows/service.ts';
-import { setupBench } from './workflows-setup.ts';
+import { passes, setupBench } from './workflows-setup.ts';
 
 const { values } = parseArgs({
   options: { documents: { type: 'string', default: '20000' }, changes: { type: 'string', default: '10' } },
@@ -40,25 +37,7 @@ try {
     },
   );
 
-  const measure = async (label: string, runId: string) => {
-    const calls = setup.apiCalls();
-    const started = performance.now();
-    const done = await performRun(setup.lexbridge, runId, { log: setup.lexbridge.log });
-    const seconds = (performance.now() - started) / 1000;
-    const used = setup.apiCalls() - calls;
-    console.log(
-      `${label.padEnd(34)} ${String(used).padStart(6)} API calls ${seconds.toFixed(2).padStart(8)} s  ` +
-        `created ${done!.created} updated ${done!.updated} deleted ${done!.deleted} failed ${done!.failed} (${done!.status})`,
-    );
-    return { calls: used, seconds };
-  };
-  const again = async (fullReconcile: boolean) => {
-    const [row] = await setup.lexbridge.store.db
-      .select()
-      .from(workflows)
-      .where(eq(workflows.id, workflow.id));
-    return (await requestRun(setup.lexbridge, row!, { trigger: 'schedule', fullReconcile })).id;
-  };
+  const { measure, again } = passes(setup, workflow.id, 34);
 
   console.log(`node ${process.version}; library: ${total} documents in ${folders} folders`);
   await measure('initial copy (full)', run!.id);

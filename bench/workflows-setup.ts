@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import {
   type ContentOptions,
   type EmulatorOptions,
@@ -22,7 +23,9 @@ import { createSession, sessionCookieName } from '../packages/server/src/identit
 import { createLogger } from '../packages/server/src/log.ts';
 import { type Lexbridge, openLexbridge } from '../packages/server/src/runtime.ts';
 import { serve } from '../packages/server/src/server.ts';
-import { connectors, users } from '../packages/server/src/store/schema.ts';
+import { connectors, users, workflows } from '../packages/server/src/store/schema.ts';
+import { performRun, requestRun } from '../packages/server/src/workflows/runs.ts';
+import { authoriseAtEmulator } from './emulator-sign-in.ts';
 
 export interface BenchSetup {
   lexbridge: Lexbridge;
@@ -204,7 +207,7 @@ export async function setupBench(
   });
   if (created.status !== 201) throw new Error(`create connector: ${created.status} ${await created.text()}`);
   const imanageId = ((await created.json()) as { id: string }).id;
-  await authorise(serverUrl, headers.cookie, imanageId);
+  await authoriseAtEmulator(serverUrl, headers.cookie, imanageId);
 
   return {
     lexbridge,
@@ -270,31 +273,32 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The browser's part of the authorisation: Lexbridge → emulator sign-in form → callback. */
-async function authorise(serverUrl: string, cookie: string, connectorId: string): Promise<void> {
-  const start = await fetch(`${serverUrl}/api/connectors/${connectorId}/authorise`, {
-    headers: { cookie },
-    redirect: 'manual',
-  });
-  const authorizeUrl = start.headers.get('location');
-  if (start.status !== 302 || !authorizeUrl) throw new Error(`authorise: ${start.status}`);
-  const form = await (await fetch(authorizeUrl)).text();
-  const fields = Object.fromEntries(
-    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-      m[1]!,
-      m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const posted = await fetch(new URL('/auth/oauth2/authorize', authorizeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...fields, username: 'jsmith', password: 'password', action: 'sign_in' }),
-    redirect: 'manual',
-  });
-  const callback = posted.headers.get('location');
-  if (posted.status !== 302 || !callback) throw new Error(`sign-in: ${posted.status}`);
-  const done = await fetch(callback, { headers: { cookie }, redirect: 'manual' });
-  if (done.status !== 302 || !/authorised|result=ok|success/i.test(done.headers.get('location') ?? '')) {
-    throw new Error(`callback: ${done.status} ${done.headers.get('location')}`);
-  }
+/**
+ * How the no-change benchmarks drive a workflow's passes: `again` asks for a scheduled pass (a full
+ * reconciliation or an incremental one) as the scheduler would, `measure` performs a run and prints
+ * its API calls (through the emulator's counting proxy) and time.
+ */
+export function passes(setup: BenchSetup, workflowId: string, labelWidth: number) {
+  return {
+    async measure(label: string, runId: string): Promise<{ calls: number; seconds: number }> {
+      const calls = setup.apiCalls();
+      const started = performance.now();
+      const done = await performRun(setup.lexbridge, runId, { log: setup.lexbridge.log });
+      const seconds = (performance.now() - started) / 1000;
+      const used = setup.apiCalls() - calls;
+      console.log(
+        `${label.padEnd(labelWidth)} ${String(used).padStart(6)} API calls ${seconds.toFixed(2).padStart(8)} s  ` +
+          `created ${done?.created} updated ${done?.updated} deleted ${done?.deleted} failed ${done?.failed} (${done?.status})`,
+      );
+      return { calls: used, seconds };
+    },
+    async again(fullReconcile: boolean): Promise<string> {
+      const [row] = await setup.lexbridge.store.db
+        .select()
+        .from(workflows)
+        .where(eq(workflows.id, workflowId));
+      if (!row) throw new Error(`workflow ${workflowId} is gone`);
+      return (await requestRun(setup.lexbridge, row, { trigger: 'schedule', fullReconcile })).id;
+    },
+  };
 }
