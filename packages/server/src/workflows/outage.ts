@@ -3,11 +3,15 @@ import type { Logger } from '../log.ts';
 import { isOutage } from '../retry.ts';
 
 /**
- * Run-level outage handling. When one side of a run stops answering (several failures in a row that
- * `isOutage` recognises: refused or reset connections, timeouts, DNS, 5xx after retries), the run stops
- * starting items, says it is waiting for that system, and probes it with backoff. Once it answers, the
- * items that failed on the outage are tried again and the run carries on; when it stays silent longer
- * than `maxWaitMs`, the run is interrupted and resumes later. Cancelling the run ends the wait at once.
+ * Run-level outage handling. When one side of a run stops answering (an item fails in a way that
+ * `isOutage` recognises: refused or reset connections, timeouts, DNS, 5xx after retries, and the system
+ * does not answer a probe either, or several items fail so in a row), the run stops starting items, says
+ * it is waiting for that system, and probes it with backoff. Once it answers, the items that failed on
+ * the outage are tried again and the run carries on; when it stays silent longer than `maxWaitMs`, the
+ * run is interrupted and resumes later. Cancelling the run ends the wait at once. An item that fails so
+ * while its system answers the probe fails on its own (a document whose download is always cut off):
+ * it is tried again `answeredRetries` times, then recorded as failed, instead of going round the
+ * outage handling again and again.
  */
 export type Side = 'source' | 'target';
 
@@ -19,8 +23,13 @@ export interface OutagePolicy {
   maxProbeDelayMs: number;
   /** Longest one wait lasts before the run is interrupted (it resumes later). */
   maxWaitMs: number;
-  /** Times one item may meet an outage before it is recorded as failed (bounds an item that alone fails). */
+  /** Times one item may meet an outage before it is recorded as failed (bounds an item that fails through outages). */
   itemAttempts: number;
+  /**
+   * Times an item that failed so while its system answered the probe is tried again before it is
+   * recorded as failed: once, as the probe may have reached a server that was only going down.
+   */
+  answeredRetries: number;
 }
 
 export const defaultOutagePolicy: OutagePolicy = {
@@ -29,6 +38,7 @@ export const defaultOutagePolicy: OutagePolicy = {
   maxProbeDelayMs: 60_000,
   maxWaitMs: 15 * 60_000,
   itemAttempts: 10,
+  answeredRetries: 1,
 };
 
 /** What a run waiting on an outage shows (API `waiting`). */
@@ -153,13 +163,38 @@ export class OutageGate {
   }
 
   /**
-   * An item met an outage on `side`: resolves when it is worth trying again (below the threshold at
-   * once, else once the system answers); rejects with OutageInterrupted, or AbortError when cancelled.
+   * An item met an outage-looking failure on `side` (after its own retries). Resolves true once the
+   * run waited for the system (it did not answer a probe, or several items failed so in a row) and it
+   * answers again: the item is worth trying again. Resolves false when the system answers a probe at
+   * once: the failure is likely the item's own (not counted towards the threshold), and the item
+   * runner bounds its retries (`answeredRetries`). Rejects with OutageInterrupted, or AbortError when
+   * cancelled.
    */
-  failed(side: Side, err: unknown): Promise<void> {
+  async failed(side: Side, err: unknown): Promise<boolean> {
     this.failures[side]++;
-    if (this.episode) return this.episode;
-    if (this.failures[side] < this.policy.threshold) return Promise.resolve();
+    if (!this.episode && this.failures[side] < this.policy.threshold) {
+      if (await this.answers(side)) {
+        this.failures[side] = Math.max(0, this.failures[side] - 1);
+        return false;
+      }
+      this.failures[side] = Math.max(this.failures[side], this.policy.threshold);
+    }
+    await (this.episode ?? this.startWaiting(side, err));
+    return true;
+  }
+
+  /** Whether `side`'s system answers a probe now (a refusal is an answer). */
+  private async answers(side: Side): Promise<boolean> {
+    try {
+      await this.options.probe(side, this.options.signal);
+      return true;
+    } catch (err) {
+      this.options.signal.throwIfAborted();
+      return !isOutage(err);
+    }
+  }
+
+  private startWaiting(side: Side, err: unknown): Promise<void> {
     const episode = this.waitFor(side, err).finally(() => {
       if (this.episode === episode) this.episode = undefined;
       this.answered();

@@ -4,7 +4,7 @@ import { taggedSide } from '../outage.ts';
 import type { Action } from '../planner.ts';
 import type { Counter, RunItemRecord } from '../recorder.ts';
 import type { Execution } from './context.ts';
-import { plainFailure } from './plain-failure.ts';
+import { failedAlone, plainFailure } from './plain-failure.ts';
 
 /** A failure that stops the whole run: the owner must re-authorise a connection. */
 export class ReauthoriseNeeded extends Error {
@@ -35,7 +35,9 @@ export const counterOf: Partial<Record<Action['type'], Counter>> = {
 export function describeFailure(
   err: unknown,
   system?: string,
+  answering = false,
 ): { errorCode: string; error: string; detail: string | null } {
+  if (answering) return failedAlone(err, system);
   return plainFailure(err, err instanceof VerificationFailed, system);
 }
 
@@ -45,7 +47,9 @@ export type ItemWork = () => Promise<Partial<Omit<RunItemRecord, 'action' | 'kin
  * Runs one action, retrying transient failures, and records its outcome (work may report a skip). A
  * dry run records the action as planned; an aborted run records nothing. While the run waits for a
  * system that stopped answering, no action starts; one that failed on the outage is tried again once
- * the system answers (outage.ts), so an outage fails no item.
+ * the system answers (outage.ts), so an outage fails no item. One that fails so while its system
+ * answers the probe is tried again `answeredRetries` times, then recorded as failed: the failure is
+ * its own, and the rest of the run carries on.
  */
 export async function perform(
   run: Execution,
@@ -61,6 +65,7 @@ export async function perform(
     const bytes = action.type === 'create' || action.type === 'update' ? (action.item.size ?? 0) : 0;
     return run.record(action, { ...base, bytes, outcome: 'planned' }, counterOf[action.type] ?? null);
   }
+  let answered = 0; // outage-looking failures while the system answered the probe
   for (let attempt = 1; ; attempt++) {
     if (!(await whenAnswering(run, () => outage.ready()))) return;
     try {
@@ -82,13 +87,23 @@ export async function perform(
       if (input.signal.aborted) return;
       if (err instanceof ContentError && err.code === 'content_reauthorise') throw new ReauthoriseNeeded(err);
       const side = outage.outageSide(err);
+      let waitedOut = false;
       if (side && attempt < outage.policy.itemAttempts) {
-        if (!(await whenAnswering(run, () => outage.failed(side, err)))) return;
-        continue;
+        const waited = whenAnswering(run, async () => {
+          waitedOut = await outage.failed(side, err);
+        });
+        if (!(await waited)) return;
+        if (waitedOut || answered++ < outage.policy.answeredRetries) continue;
       }
       input.log.warn({ err, item: base.sourcePath }, 'item failed');
       const system = outage.system(side ?? taggedSide(err) ?? 'source');
-      run.record(action, { ...base, outcome: 'failed', ...describeFailure(err, system) }, 'failed');
+      // An outage-looking failure while the system answers is the item's own (outage.ts).
+      const answering = side !== undefined && attempt < outage.policy.itemAttempts;
+      run.record(
+        action,
+        { ...base, outcome: 'failed', ...describeFailure(err, system, answering) },
+        'failed',
+      );
       return;
     }
   }

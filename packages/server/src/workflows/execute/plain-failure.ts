@@ -52,3 +52,18 @@ export function plainFailure(
     detail,
   };
 }
+
+/**
+ * Plain words for an item that failed the way an outage would (its connection cut off, a timeout)
+ * while `system` answered: the failure is the item's own, so the run recorded it and carried on.
+ */
+export function failedAlone(
+  err: unknown,
+  system = 'The other system',
+): { errorCode: string; error: string; detail: string | null } {
+  return {
+    errorCode: 'content_unavailable',
+    error: `${system} answers, but this item failed each time it was tried (its transfer was cut off or timed out), so the run recorded it as failed and carried on with the rest. The next run tries it again; if it keeps failing, send the details to your administrator.`,
+    detail: technicalDetail(err) || null,
+  };
+}
