@@ -1,20 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { WorkflowRun } from '@lexbridge/contracts';
-import { REAL_SERVER, type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { performRun, requestRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import {
-  authoriseThroughEmulator,
-  createImanageConnector,
-  testClientId,
-  testClientSecret,
-  usePublicUrl,
-} from '../connectors/support.ts';
-import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
-import { createLocalConnector, createRoot, writeTree } from './helpers.ts';
+import { useRestartableImanage } from './fixtures/restartable-imanage.ts';
+import { createLocalConnector, writeTree } from './helpers.ts';
 
 /**
  * iManage stops answering during a two-way sync with a local folder: the emulator (its state in a
@@ -22,55 +11,7 @@ import { createLocalConnector, createRoot, writeTree } from './helpers.ts';
  * must wait for iManage and say so ("Waiting for iManage"), whether the outage hits while it writes
  * into iManage (the target-to-source half) or while it lists iManage, and carry on once it answers.
  */
-let server: TestServer;
-let emulator: RunningEmulator;
-let user: SignedIn;
-let imanageId: string;
-let root: string;
-let stateDir: string;
-let port = 0;
-let workspaceId: string;
-
-async function startIManage(latencyMs = 40): Promise<RunningEmulator> {
-  const started = await startEmulator({
-    port,
-    seed: 5,
-    stateFile: join(stateDir, 'emulator.json'),
-    strict: REAL_SERVER,
-    faults: { latencyMs },
-    users: [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }],
-    apps: [
-      {
-        client_id: testClientId,
-        client_secret: testClientSecret,
-        name: 'Lexbridge',
-        redirect_urls: [`${server.lexbridge.config.publicUrl}/api/connectors/authorised`],
-        allow_refresh_token: true,
-      },
-    ],
-  });
-  port = Number(new URL(started.url).port);
-  return started;
-}
-
-beforeAll(async () => {
-  root = await createRoot();
-  stateDir = await mkdtemp(join(tmpdir(), 'lexbridge-two-way-outage-'));
-  server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  usePublicUrl(server);
-  emulator = await startIManage();
-  const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
-  user = await signIn(server.lexbridge, { roles: ['User'] });
-  imanageId = (await createImanageConnector(server, admin, emulator)).id;
-  await authoriseThroughEmulator(server, user, imanageId);
-  workspaceId = emulator.store.workspacesIn('ACTIVE')[0]?.id ?? '';
-});
-afterAll(async () => {
-  await emulator?.close();
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
-  await rm(stateDir, { recursive: true, force: true });
-});
+const t = useRestartableImanage();
 
 /** Polls `check` every 20 ms, at most `limit` times; returns its last answer. */
 async function until<T>(check: () => T | Promise<T>, ok: (value: T) => boolean, limit = 1500): Promise<T> {
@@ -83,7 +24,9 @@ async function until<T>(check: () => T | Promise<T>, ok: (value: T) => boolean, 
 }
 
 async function runFromApi(runId: string): Promise<WorkflowRun> {
-  const res = await fetch(`${server.url}/api/workflow-runs/${runId}`, { headers: { cookie: user.cookie } });
+  const res = await fetch(`${t.server.url}/api/workflow-runs/${runId}`, {
+    headers: { cookie: t.user.cookie },
+  });
   return (await res.json()) as WorkflowRun;
 }
 
@@ -92,8 +35,8 @@ const outage = { threshold: 3, probeDelayMs: 100, maxProbeDelayMs: 400, maxWaitM
 
 /** A two-way sync between a new iManage folder and a new local folder holding `files` text files. */
 async function twoWay(name: string, files: number) {
-  const folderId = emulator.store.createFolder(workspaceId, { name, owner: 'jsmith' }).id;
-  const local = await createLocalConnector(server.lexbridge, root, name);
+  const folderId = t.emulator.store.createFolder(t.workspaceId, { name, owner: 'jsmith' }).id;
+  const local = await createLocalConnector(t.server.lexbridge, t.root, name);
   await writeTree(
     local.path,
     Object.fromEntries(
@@ -101,12 +44,12 @@ async function twoWay(name: string, files: number) {
     ),
   );
   const { workflow, run } = await createWorkflow(
-    server.lexbridge,
-    { id: user.userId, roles: ['User'] },
+    t.server.lexbridge,
+    { id: t.user.userId, roles: ['User'] },
     {
       name,
       type: 'two_way_sync',
-      source: { connectorId: imanageId, id: folderId },
+      source: { connectorId: t.imanageId, id: folderId },
       target: { connectorId: local.id, id: '' },
     },
   );
@@ -116,21 +59,21 @@ async function twoWay(name: string, files: number) {
 /** Documents in an iManage folder and its subfolders. */
 function documentsUnder(folderId: string): number {
   return (
-    emulator.store.documentsIn(folderId).length +
-    emulator.store.subfolders(folderId).reduce((sum, f) => sum + documentsUnder(f.id), 0)
+    t.emulator.store.documentsIn(folderId).length +
+    t.emulator.store.subfolders(folderId).reduce((sum, f) => sum + documentsUnder(f.id), 0)
   );
 }
 
 const uploads = () =>
-  emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/documents')).length;
+  t.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/documents')).length;
 
 describe('an iManage outage during a two-way sync', () => {
   it('while writing into iManage: the run shows it waits for iManage, and finishes every item once it answers', async () => {
     const { folderId, runId } = await twoWay('outage-writing', 30);
     const before = uploads();
-    const finished = performRun(server.lexbridge, runId, { log: server.lexbridge.log, outage });
+    const finished = performRun(t.server.lexbridge, runId, { log: t.server.lexbridge.log, outage });
     await until(uploads, (n) => n - before >= 3);
-    await emulator.close();
+    await t.emulator.close();
 
     const waiting = await until(
       () => runFromApi(runId),
@@ -142,7 +85,7 @@ describe('an iManage outage during a two-way sync', () => {
     expect(waiting.waiting).toMatchObject({ side: 'source', system: 'iManage' });
     expect(waiting.waiting?.reason).toMatch(/^iManage is not answering/);
 
-    emulator = await startIManage();
+    t.emulator = await t.startIManage();
     const final = await finished;
     expect(final).toMatchObject({ status: 'succeeded', failed: 0, waiting: null });
     expect(documentsUnder(folderId)).toBe(30);
@@ -150,17 +93,18 @@ describe('an iManage outage during a two-way sync', () => {
 
   it('while listing iManage: the run waits for it instead of failing to be retried later, then carries on', async () => {
     const { folderId, workflow, runId } = await twoWay('outage-listing', 3);
-    expect((await performRun(server.lexbridge, runId, { log: server.lexbridge.log, outage }))?.status).toBe(
-      'succeeded',
-    );
-    for (let f = 0; f < 8; f++) emulator.store.createFolder(folderId, { name: `Sub ${f}`, owner: 'jsmith' });
-    emulator.faults = { latencyMs: 250 }; // listing the folders takes seconds
-    const next = await requestRun(server.lexbridge, workflow, { trigger: 'manual' });
-    const listed = () => emulator.requests.filter((r) => r.path.endsWith('/children')).length;
+    expect(
+      (await performRun(t.server.lexbridge, runId, { log: t.server.lexbridge.log, outage }))?.status,
+    ).toBe('succeeded');
+    for (let f = 0; f < 8; f++)
+      t.emulator.store.createFolder(folderId, { name: `Sub ${f}`, owner: 'jsmith' });
+    t.emulator.faults = { latencyMs: 250 }; // listing the folders takes seconds
+    const next = await requestRun(t.server.lexbridge, workflow, { trigger: 'manual' });
+    const listed = () => t.emulator.requests.filter((r) => r.path.endsWith('/children')).length;
     const before = listed();
-    const finished = performRun(server.lexbridge, next.id, { log: server.lexbridge.log, outage });
+    const finished = performRun(t.server.lexbridge, next.id, { log: t.server.lexbridge.log, outage });
     await until(listed, (n) => n > before);
-    await emulator.close();
+    await t.emulator.close();
 
     const waiting = await until(
       () => runFromApi(next.id),
@@ -169,7 +113,7 @@ describe('an iManage outage during a two-way sync', () => {
     expect(waiting).toMatchObject({ status: 'running', waiting: { side: 'source', system: 'iManage' } });
     expect(waiting.planned).toBe(0);
 
-    emulator = await startIManage();
+    t.emulator = await t.startIManage();
     const final = await finished;
     expect(final).toMatchObject({ status: 'succeeded', failed: 0, waiting: null, errorCode: null });
     expect(final?.created).toBe(8);
