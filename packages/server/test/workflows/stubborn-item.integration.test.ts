@@ -1,22 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifications, runItems, workflowRuns } from '../../src/store/schema.ts';
 import { performRun } from '../../src/workflows/runs.ts';
 import { createWorkflow } from '../../src/workflows/service.ts';
-import {
-  authoriseAt,
-  connectorConfig,
-  createSharepointConnector,
-  putFile,
-  putFolder,
-  startGraphFor,
-  type TestGraph,
-} from '../connectors/sharepoint/graph.ts';
-import { usePublicUrl } from '../connectors/support.ts';
-import { type SignedIn, signIn, startTestServer, type TestServer } from '../support/lexbridge.ts';
-import { createLocalConnector, createRoot } from './helpers.ts';
+import { putFile, putFolder } from '../connectors/sharepoint/graph.ts';
+import { folderBrowser, useGraphLexbridge } from '../connectors/sharepoint/graph-lexbridge.ts';
+import { createLocalConnector } from './helpers.ts';
 
 /**
  * One document whose download the host always cuts off, while SharePoint answers everything else
@@ -25,42 +16,11 @@ import { createLocalConnector, createRoot } from './helpers.ts';
  * document must be tried a bounded number of times and recorded as failed, not sent round the
  * outage handling again and again, and the rest of the run must be done.
  */
-let server: TestServer;
-let graph: TestGraph;
-let user: SignedIn;
-let root: string;
-let connectorId: string;
-
-beforeAll(async () => {
-  root = await createRoot();
-  server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  usePublicUrl(server);
-  graph = await startGraphFor(server);
-  const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
-  user = await signIn(server.lexbridge, { roles: ['User'] });
-  connectorId = (await createSharepointConnector(server, admin, connectorConfig(graph))).body.id as string;
-  const trip = await authoriseAt(server, graph, user, connectorId);
-  if (trip.landing !== `/connectors?authorised=${connectorId}`)
-    throw new Error(`authorise: ${JSON.stringify(trip)}`);
-});
-
-afterAll(async () => {
-  await graph?.stop();
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
-});
-
-async function childId(id: string, name: string): Promise<string> {
-  const query = new URLSearchParams({ connectorId, id });
-  const res = await fetch(`${server.url}/api/workflows/locations?${query}`, { headers: user.headers });
-  const body = (await res.json()) as { children: { id: string; name: string }[] };
-  const found = body.children?.find((c) => c.name === name);
-  if (!found) throw new Error(`no "${name}" in ${id}: ${JSON.stringify(body)}`);
-  return found.id;
-}
+const t = useGraphLexbridge();
+const { childId } = folderBrowser(t);
 
 async function droppedDownloads(): Promise<number> {
-  const res = await graph.fetch(`${graph.loginUrl}/__emulator/faults`);
+  const res = await t.graph.fetch(`${t.graph.loginUrl}/__emulator/faults`);
   return ((await res.json()) as { droppedDownloads: number }).droppedDownloads;
 }
 
@@ -71,27 +31,27 @@ describe('one document whose download is always cut off, while SharePoint answer
   it('is tried a bounded number of times and recorded as failed; the rest is done and the run never waits', async () => {
     const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
     const [driveId] = (await childId(matter, 'Documents')).split('/') as [string];
-    const folder = putFolder(graph, { driveId, parentId: 'root' }, 'Stubborn');
-    await putFile(graph, { driveId, parentId: folder.id }, 'cut.bin', randomBytes(64 * 1024));
+    const folder = putFolder(t.graph, { driveId, parentId: 'root' }, 'Stubborn');
+    await putFile(t.graph, { driveId, parentId: folder.id }, 'cut.bin', randomBytes(64 * 1024));
     for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt'])
-      await putFile(graph, { driveId, parentId: folder.id }, name, Buffer.alloc(0));
-    const cuts = graph.addFault({ kind: 'dropDownload', count: 100_000, path: '/download/' });
+      await putFile(t.graph, { driveId, parentId: folder.id }, name, Buffer.alloc(0));
+    const cuts = t.graph.addFault({ kind: 'dropDownload', count: 100_000, path: '/download/' });
     const before = await droppedDownloads();
 
-    const target = await createLocalConnector(server.lexbridge, root, 'stubborn');
+    const target = await createLocalConnector(t.server.lexbridge, t.root, 'stubborn');
     const { run } = await createWorkflow(
-      server.lexbridge,
-      { id: user.userId, roles: ['User'] },
+      t.server.lexbridge,
+      { id: t.user.userId, roles: ['User'] },
       {
         name: 'stubborn',
         type: 'copy',
-        source: { connectorId, id: `${driveId}/${folder.id}` },
+        source: { connectorId: t.connectorId, id: `${driveId}/${folder.id}` },
         target: { connectorId: target.id, id: '' },
       },
     );
-    const final = await performRun(server.lexbridge, run!.id, { log: server.lexbridge.log, outage });
+    const final = await performRun(t.server.lexbridge, run!.id, { log: t.server.lexbridge.log, outage });
 
-    const { db } = server.lexbridge.store;
+    const { db } = t.server.lexbridge.store;
     const items = await db.select().from(runItems).where(eq(runItems.runId, run!.id));
     const waits = (await db.select().from(notifications).where(eq(notifications.type, 'run.waiting'))).filter(
       (n) => (n.facts as { runId?: string }).runId === run!.id,

@@ -1,27 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quickXorHash } from '@lexbridge/graph-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedIn, signIn, startTestServer, type TestServer } from '../../support/lexbridge.ts';
-import {
-  createAndRun,
-  createLocalConnector,
-  createRoot,
-  readTree,
-  runNow,
-  writeTree,
-} from '../../workflows/helpers.ts';
-import { usePublicUrl } from '../support.ts';
-import {
-  authoriseAt,
-  connectorConfig,
-  createSharepointConnector,
-  putFile,
-  putFolder,
-  startGraphFor,
-  type TestGraph,
-} from './graph.ts';
+import { describe, expect, it } from 'vitest';
+import { signIn } from '../../support/lexbridge.ts';
+import { createAndRun, createLocalConnector, readTree, runNow, writeTree } from '../../workflows/helpers.ts';
+import { putFile, putFolder } from './graph.ts';
+import { folderBrowser, useGraphLexbridge } from './graph-lexbridge.ts';
 
 /**
  * SharePoint as a workflow source and target over real HTTP against the Graph emulator: the folder
@@ -30,33 +15,11 @@ import {
  * (a fragment cut off, throttling with Retry-After), and an edit that becomes a new version of the
  * same SharePoint item; the bearer token never reaches the download or upload host.
  */
-let server: TestServer;
-let graph: TestGraph;
-let user: SignedIn;
-let root: string;
-let connectorId: string;
-
-async function browse(id: string) {
-  const query = new URLSearchParams({ connectorId, id });
-  const res = await fetch(`${server.url}/api/workflows/locations?${query}`, { headers: user.headers });
-  const body = (await res.json()) as {
-    children: { id: string; name: string }[];
-    ancestors: { name: string }[];
-    holdsDocuments: boolean;
-    siteSearch?: { label: string; folderId: string };
-  };
-  if (res.status !== 200) throw new Error(`locations answered ${res.status}: ${JSON.stringify(body)}`);
-  return body;
-}
-
-const childId = async (id: string, name: string) => {
-  const found = (await browse(id)).children.find((c) => c.name === name);
-  if (!found) throw new Error(`no "${name}" in ${id}`);
-  return found.id;
-};
+const t = useGraphLexbridge();
+const { browse, childId } = folderBrowser(t);
 
 async function counters() {
-  const res = await graph.fetch(`${graph.loginUrl}/__emulator/faults`);
+  const res = await t.graph.fetch(`${t.graph.loginUrl}/__emulator/faults`);
   return (await res.json()) as {
     bearerOnPreauthenticated: number;
     droppedDownloads: number;
@@ -68,34 +31,15 @@ const bearerLeaks = async () => (await counters()).bearerOnPreauthenticated;
 
 /** A Graph token of alex's, as Graph's own answers are what the test compares with. */
 async function graphToken(): Promise<string> {
-  const app = graph.store.apps.get(graph.app.clientId)!;
+  const app = t.graph.store.apps.get(t.graph.app.clientId)!;
   const upn = 'alex.wilber@contoso.onmicrosoft.com';
-  return graph.tokens.issueAccessToken(
+  return t.graph.tokens.issueAccessToken(
     app,
-    graph.store.findUser(upn)!,
+    t.graph.store.findUser(upn)!,
     ['Files.ReadWrite.All'],
-    graph.graphUrl,
+    t.graph.graphUrl,
   ).token;
 }
-
-beforeAll(async () => {
-  root = await createRoot();
-  server = await startTestServer({ env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } });
-  usePublicUrl(server);
-  graph = await startGraphFor(server);
-  const admin = await signIn(server.lexbridge, { roles: ['ConnectorAdmin'] });
-  user = await signIn(server.lexbridge, { roles: ['User'] });
-  connectorId = (await createSharepointConnector(server, admin, connectorConfig(graph))).body.id as string;
-  const trip = await authoriseAt(server, graph, user, connectorId);
-  if (trip.landing !== `/connectors?authorised=${connectorId}`)
-    throw new Error(`authorise: ${JSON.stringify(trip)}`);
-});
-
-afterAll(async () => {
-  await graph?.stop();
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
-});
 
 describe('SharePoint in workflows (Graph emulator)', () => {
   it('browses OneDrive, followed sites and their libraries, and Teams channels', async () => {
@@ -135,11 +79,11 @@ describe('SharePoint in workflows (Graph emulator)', () => {
   it('copies a library into a local folder, resuming a download cut off half way', async () => {
     const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
     const library = await childId(matter, 'Documents');
-    const drop = graph.addFault({ kind: 'dropDownload', count: 1, path: '/download/' });
-    const target = await createLocalConnector(server.lexbridge, root, 'sp-copy');
-    const { run } = await createAndRun(server.lexbridge, user, {
+    const drop = t.graph.addFault({ kind: 'dropDownload', count: 1, path: '/download/' });
+    const target = await createLocalConnector(t.server.lexbridge, t.root, 'sp-copy');
+    const { run } = await createAndRun(t.server.lexbridge, t.user, {
       type: 'copy',
-      source: { connectorId, id: library },
+      source: { connectorId: t.connectorId, id: library },
       target: { connectorId: target.id, id: '' },
     });
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
@@ -155,40 +99,40 @@ describe('SharePoint in workflows (Graph emulator)', () => {
   it('syncs a local folder into a Teams channel: upload session, throttling, and new versions of the same item', async () => {
     const team = await childId('teams', 'Acme Litigation Team');
     const channel = await childId(team, 'Client - Acme');
-    const source = await createLocalConnector(server.lexbridge, root, 'sp-sync');
+    const source = await createLocalConnector(t.server.lexbridge, t.root, 'sp-sync');
     const large = randomBytes(12 * 1024 * 1024 + 12345);
     await writeTree(source.path, {
       'memo.txt': 'one',
       'Q3: draft?.txt': 'odd name',
       'evidence/large.bin': large,
     });
-    const cut = graph.addFault({ kind: 'dropUpload', count: 1 });
-    const throttled = graph.addFault({ kind: 'throttle', count: 2, retryAfterSeconds: 1 });
-    const { workflow, run } = await createAndRun(server.lexbridge, user, {
+    const cut = t.graph.addFault({ kind: 'dropUpload', count: 1 });
+    const throttled = t.graph.addFault({ kind: 'throttle', count: 2, retryAfterSeconds: 1 });
+    const { workflow, run } = await createAndRun(t.server.lexbridge, t.user, {
       type: 'one_way_sync',
       source: { connectorId: source.id, id: '' },
-      target: { connectorId, id: channel },
+      target: { connectorId: t.connectorId, id: channel },
     });
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
     const names = (await browse(channel)).children.map((c) => c.name).sort();
     expect(names).toEqual(['evidence']);
     const [driveId, folderId] = channel.split('/') as [string, string];
-    const folder = graph.store.item(driveId, folderId);
-    const files = graph.store
+    const folder = t.graph.store.item(driveId, folderId);
+    const files = t.graph.store
       .children(folder)
       .map((i) => i.name)
       .sort();
     expect(files).toEqual(expect.arrayContaining(['Q3_ draft_.txt', 'evidence', 'memo.txt']));
-    const stored = graph.store.childNamed(graph.store.childNamed(folder, 'evidence')!, 'large.bin')!;
+    const stored = t.graph.store.childNamed(t.graph.store.childNamed(folder, 'evidence')!, 'large.bin')!;
     expect(stored.versions.at(-1)?.size).toBe(large.length);
     expect([cut.count, throttled.count]).toEqual([0, 0]);
 
-    const memo = graph.store.childNamed(folder, 'memo.txt')!;
+    const memo = t.graph.store.childNamed(folder, 'memo.txt')!;
     await writeTree(source.path, { 'memo.txt': 'one, edited' });
-    const again = await runNow(server.lexbridge, workflow);
+    const again = await runNow(t.server.lexbridge, workflow);
     expect(again.run.status).toBe('succeeded');
     expect(again.run.updated).toBe(1);
-    const after = graph.store.childNamed(folder, 'memo.txt')!;
+    const after = t.graph.store.childNamed(folder, 'memo.txt')!;
     expect(after.id).toBe(memo.id);
     expect(after.versions.map((v) => v.id)).toEqual(['1.0', '2.0']);
     expect(await bearerLeaks()).toBe(0);
@@ -197,19 +141,19 @@ describe('SharePoint in workflows (Graph emulator)', () => {
   it('a large download cut off six times mid-stream is resumed from where it broke, retried and verified; nothing half-written', async () => {
     const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
     const [driveId] = (await childId(matter, 'Documents')).split('/') as [string];
-    const folder = putFolder(graph, { driveId, parentId: 'root' }, 'Large transfer');
+    const folder = putFolder(t.graph, { driveId, parentId: 'root' }, 'Large transfer');
     const large = randomBytes(9 * 1024 * 1024 + 777);
-    await putFile(graph, { driveId, parentId: folder.id }, 'bundle.bin', large);
+    await putFile(t.graph, { driveId, parentId: folder.id }, 'bundle.bin', large);
     const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
     // Six cuts: the connector resumes three times (Range from the byte it had), then gives up; the
     // engine tries the item again and its download survives the last two cuts.
     const before = await counters();
-    const cuts = graph.addFault({ kind: 'dropDownload', count: 6, path: '/download/' });
-    const target = await createLocalConnector(server.lexbridge, root, 'sp-large');
-    const { run, items } = await createAndRun(server.lexbridge, user, {
+    const cuts = t.graph.addFault({ kind: 'dropDownload', count: 6, path: '/download/' });
+    const target = await createLocalConnector(t.server.lexbridge, t.root, 'sp-large');
+    const { run, items } = await createAndRun(t.server.lexbridge, t.user, {
       type: 'copy',
-      source: { connectorId, id: `${driveId}/${folder.id}` },
+      source: { connectorId: t.connectorId, id: `${driveId}/${folder.id}` },
       target: { connectorId: target.id, id: '' },
     });
     expect(run.status, JSON.stringify(items)).toBe('succeeded');
@@ -222,7 +166,7 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     // Only the verified copy: nothing half-written, no temporary file of the abandoned attempt.
     expect(await readdir(target.path)).toEqual(['bundle.bin']);
     expect(sha256(await readFile(join(target.path, 'bundle.bin')))).toBe(sha256(large));
-    expect((await browse('')).children.length).toBeGreaterThan(0); // the server is still answering
+    expect((await browse('')).children.length).toBeGreaterThan(0); // the t.server is still answering
     expect(await bearerLeaks()).toBe(0);
   });
 
@@ -230,43 +174,45 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     const matter = await childId('sites:followed', 'Matter 1001 - Acme v Globex');
     const [docsId] = (await childId(matter, 'Documents')).split('/') as [string];
     const filed = await childId(matter, 'Filed Documents');
-    const folder = putFolder(graph, { driveId: docsId, parentId: 'root' }, 'To file');
+    const folder = putFolder(t.graph, { driveId: docsId, parentId: 'root' }, 'To file');
     const bytes = randomBytes(5 * 1024 * 1024 + 3);
-    await putFile(graph, { driveId: docsId, parentId: folder.id }, 'Order.pdf', bytes);
-    await putFile(graph, { driveId: docsId, parentId: folder.id }, 'Note.txt', Buffer.from('filed'));
-    const { run } = await createAndRun(server.lexbridge, user, {
+    await putFile(t.graph, { driveId: docsId, parentId: folder.id }, 'Order.pdf', bytes);
+    await putFile(t.graph, { driveId: docsId, parentId: folder.id }, 'Note.txt', Buffer.from('filed'));
+    const { run } = await createAndRun(t.server.lexbridge, t.user, {
       type: 'move',
-      source: { connectorId, id: `${docsId}/${folder.id}` },
-      target: { connectorId, id: filed },
+      source: { connectorId: t.connectorId, id: `${docsId}/${folder.id}` },
+      target: { connectorId: t.connectorId, id: filed },
     });
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
     const [filedId] = filed.split('/') as [string];
-    const filedRoot = graph.store.item(filedId, graph.store.drive(filedId).rootId);
-    const order = graph.store.childNamed(filedRoot, 'Order.pdf')!;
+    const filedRoot = t.graph.store.item(filedId, t.graph.store.drive(filedId).rootId);
+    const order = t.graph.store.childNamed(filedRoot, 'Order.pdf')!;
     expect(order.versions.at(-1)).toMatchObject({ size: bytes.length, quickXorHash: quickXorHash(bytes) });
-    expect(graph.store.childNamed(filedRoot, 'Note.txt')?.versions.at(-1)?.size).toBe(5);
-    expect(graph.store.children(graph.store.item(docsId, folder.id))).toEqual([]);
+    expect(t.graph.store.childNamed(filedRoot, 'Note.txt')?.versions.at(-1)?.size).toBe(5);
+    expect(t.graph.store.children(t.graph.store.item(docsId, folder.id))).toEqual([]);
 
     // The run page's "Open in SharePoint": a Lexbridge link per item, resolved to Graph's webUrl on click.
-    const page = await fetch(`${server.url}/api/workflow-runs/${run.id}/items`, { headers: user.headers });
+    const page = await fetch(`${t.server.url}/api/workflow-runs/${run.id}/items`, {
+      headers: t.user.headers,
+    });
     const { items } = (await page.json()) as {
       items: { targetPath: string | null; links: { target: string | null } }[];
     };
     const link = items.find((i) => i.targetPath?.endsWith('Order.pdf'))?.links.target;
     expect(link).toBe(
-      `/api/connectors/${connectorId}/open?id=${encodeURIComponent(`${filedId}/${order.id}`)}`,
+      `/api/connectors/${t.connectorId}/open?id=${encodeURIComponent(`${filedId}/${order.id}`)}`,
     );
-    const opened = await fetch(`${server.url}${link}`, { headers: user.headers, redirect: 'manual' });
+    const opened = await fetch(`${t.server.url}${link}`, { headers: t.user.headers, redirect: 'manual' });
     expect(opened.status).toBe(302);
-    const graphItem = await graph.fetch(`${graph.graphUrl}/drives/${filedId}/items/${order.id}`, {
+    const graphItem = await t.graph.fetch(`${t.graph.graphUrl}/drives/${filedId}/items/${order.id}`, {
       headers: { authorization: `Bearer ${await graphToken()}` },
     });
     const { webUrl } = (await graphItem.json()) as { webUrl: string };
     expect(webUrl).toMatch(/^https:\/\/.+\/Order\.pdf$/);
     expect(opened.headers.get('location')).toBe(webUrl);
     // Someone who has not authorised SharePoint is told so, and is not redirected.
-    const other = await signIn(server.lexbridge, { roles: ['User'] });
-    const refused = await fetch(`${server.url}${link}`, { headers: other.headers, redirect: 'manual' });
+    const other = await signIn(t.server.lexbridge, { roles: ['User'] });
+    const refused = await fetch(`${t.server.url}${link}`, { headers: other.headers, redirect: 'manual' });
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
       /You have not authorised "SharePoint"/,
@@ -276,7 +222,7 @@ describe('SharePoint in workflows (Graph emulator)', () => {
   it('a path over 400 characters is refused before anything is sent, in plain words; the rest is copied', async () => {
     const team = await childId('teams', 'Acme Litigation Team');
     const channel = await childId(team, 'General');
-    const source = await createLocalConnector(server.lexbridge, root, 'sp-long');
+    const source = await createLocalConnector(t.server.lexbridge, t.root, 'sp-long');
     // "/sites/AcmeLitigationTeam/Shared Documents/General" and three folders of 103 characters: 362.
     const folder = (i: number) => `${i} ${'Long folder name '.repeat(6)}`.trim();
     const three = [0, 1, 2].map(folder).join('/');
@@ -287,10 +233,10 @@ describe('SharePoint in workflows (Graph emulator)', () => {
       [`${three}/${longName}`]: 'its name takes the path over 400',
       [`${three}/${folder(3)}/too deep.txt`]: 'its folder would be at 466',
     });
-    const { run, items } = await createAndRun(server.lexbridge, user, {
+    const { run, items } = await createAndRun(t.server.lexbridge, t.user, {
       type: 'copy',
       source: { connectorId: source.id, id: '' },
-      target: { connectorId, id: channel },
+      target: { connectorId: t.connectorId, id: channel },
     });
     expect(run.status, JSON.stringify(items)).toBe('partial');
     const item = (end: string) => items.find((i) => i.sourcePath?.endsWith(end));
@@ -306,7 +252,7 @@ describe('SharePoint in workflows (Graph emulator)', () => {
     expect(item('short.txt')).toMatchObject({ outcome: 'done' });
     // Nothing of the refused items reached SharePoint, not even an empty file.
     const [driveId, folderId] = channel.split('/') as [string, string];
-    const names = graph.store.subtree(graph.store.item(driveId, folderId)).map((i) => i.name);
+    const names = t.graph.store.subtree(t.graph.store.item(driveId, folderId)).map((i) => i.name);
     expect(names).not.toContain(longName);
     expect(names).not.toContain(folder(3));
   });
@@ -314,18 +260,18 @@ describe('SharePoint in workflows (Graph emulator)', () => {
   it('refuses a workflow into a site the person may only read, before it is created', async () => {
     const northwind = await childId('sites:followed', 'Matter 1002 - Northwind acquisition');
     const library = await childId(northwind, 'Documents');
-    const source = await createLocalConnector(server.lexbridge, root, 'sp-readonly');
+    const source = await createLocalConnector(t.server.lexbridge, t.root, 'sp-readonly');
     const [driveId] = library.split('/') as [string];
-    const libraryRoot = () => graph.store.item(driveId, graph.store.drive(driveId).rootId);
-    const before = graph.store.children(libraryRoot()).map((i) => i.name);
-    const res = await fetch(`${server.url}/api/workflows`, {
+    const libraryRoot = () => t.graph.store.item(driveId, t.graph.store.drive(driveId).rootId);
+    const before = t.graph.store.children(libraryRoot()).map((i) => i.name);
+    const res = await fetch(`${t.server.url}/api/workflows`, {
       method: 'POST',
-      headers: { ...user.headers, 'content-type': 'application/json' },
+      headers: { ...t.user.headers, 'content-type': 'application/json' },
       body: JSON.stringify({
         name: 'Into a read-only site',
         type: 'copy',
         source: { connectorId: source.id, id: '' },
-        target: { connectorId, id: library },
+        target: { connectorId: t.connectorId, id: library },
       }),
     });
     const body = (await res.json()) as { error: { code: string; message: string; details: any } };
@@ -336,10 +282,10 @@ describe('SharePoint in workflows (Graph emulator)', () => {
       ok: false,
       message: expect.stringMatching(/^You may not add items to ".*Documents"\. Ask a colleague/),
     });
-    const list = await fetch(`${server.url}/api/workflows`, { headers: user.headers });
+    const list = await fetch(`${t.server.url}/api/workflows`, { headers: t.user.headers });
     const workflows = (await list.json()) as { workflows?: { name: string }[] } | { name: string }[];
     expect(JSON.stringify(workflows)).not.toContain('Into a read-only site');
     // The write check left nothing behind in the library.
-    expect(graph.store.children(libraryRoot()).map((i) => i.name)).toEqual(before);
+    expect(t.graph.store.children(libraryRoot()).map((i) => i.name)).toEqual(before);
   });
 });
