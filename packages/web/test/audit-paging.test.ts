@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14: the audit log had only "Show older events". It pages now: a page size, Newer and Older
@@ -37,10 +37,7 @@ describe('audit log paging in the browser', () => {
     ).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${lexbridge.url}/admin`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(connectorAdmin.username);
-    await page.getByLabel('Password').fill(connectorAdmin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, connectorAdmin);
     await page.waitForURL(`${lexbridge.url}/admin`);
   });
 

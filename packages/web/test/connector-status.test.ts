@@ -1,7 +1,7 @@
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter } from './support/browser.ts';
+import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import {
   freePort as closedPort,
   type LexbridgeProcess,
@@ -64,10 +64,7 @@ describe('connection status in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
     const page = await context.newPage();
     await page.goto(`${lexbridge.url}/connectors`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(person.username);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, person);
     await page.waitForURL(`${lexbridge.url}/connectors`);
     return page;
   }

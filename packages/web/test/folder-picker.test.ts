@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14: "the folder picker can create a folder". In the workflow wizard's Target picker, New
@@ -41,10 +41,7 @@ describe('the folder picker creates folders', () => {
     ).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${lexbridge.url}/workflows`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(connectorAdmin.username);
-    await page.getByLabel('Password').fill(connectorAdmin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, connectorAdmin);
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14's layout and wording findings, at desktop width and at 390 px: the "iManage Cloud is not
@@ -50,10 +50,7 @@ describe('layout and wording in the web app', () => {
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${lexbridge.url}/connectors`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(connectorAdmin.username);
-    await page.getByLabel('Password').fill(connectorAdmin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, connectorAdmin);
     await page.waitForURL(`${lexbridge.url}/connectors`);
   });
 

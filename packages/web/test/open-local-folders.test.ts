@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { editStoppedDatabase } from './support/embedded-database.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
@@ -40,10 +40,7 @@ describe('the banner for local folders open to everyone', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${lexbridge.url}${path}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(person.username);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, person);
     await page.waitForURL(`${lexbridge.url}${path}`);
     return page;
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter } from './support/browser.ts';
+import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 8 end to end, in a real browser against a real `lexbridge serve` and the emulator: a Plugin
@@ -86,10 +86,7 @@ describe('publishing from the iManage context menu', () => {
   }
 
   async function signInAtIdp(page: Page, person: TestPerson) {
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(person.username);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, person);
   }
 
   const sampleFolder = () => emulator.store.subfolders(emulator.store.workspacesIn('ACTIVE')[0]!.id)[0]!;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter } from './support/browser.ts';
+import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14's outage, as a person sees it: a Copy from iManage into a local folder whose iManage (the
@@ -74,10 +74,7 @@ describe('a run waiting for a system that stopped answering', () => {
 
   it('shows "Waiting for iManage" with the reason and Details, then finishes once iManage answers', async () => {
     await page.goto(`${lexbridge.url}/connectors`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(admin.username);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, admin);
     await page.getByRole('heading', { level: 1, name: 'Connectors' }).waitFor();
 
     await page.getByRole('button', { name: 'Add iManage connector' }).click();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type RunningGraphEmulator, startGraphEmulator } from '@lexbridge/graph-emulator';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter } from './support/browser.ts';
+import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 15: "The folder browser shows SharePoint sites (search by name, and the sites the person
@@ -51,10 +51,7 @@ describe('SharePoint sites in the folder browser', () => {
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     await page.goto(`${lexbridge.url}/connectors`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(connectorAdmin.username);
-    await page.getByLabel('Password').fill(connectorAdmin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, connectorAdmin);
     await page.waitForURL(`${lexbridge.url}/connectors`);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter } from './support/browser.ts';
+import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 17 in the web app: a Two-way sync made through the wizard with its conflict policy, whose run
@@ -58,10 +58,7 @@ describe('two-way sync and archive in the web app', () => {
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${lexbridge.url}/workflows`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(admin.username);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, admin);
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
     const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
       csrfToken: string;

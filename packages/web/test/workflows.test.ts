@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter } from './support/browser.ts';
+import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 7's web pages end to end, in a real browser against a real `lexbridge serve`: two local-folder
@@ -70,10 +70,7 @@ describe('workflows in the web app', () => {
 
   it('shows what is needed before the first workflow, then creates a One-way sync through the wizard', async () => {
     await page.goto(`${lexbridge.url}/workflows`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Username').fill(admin.username);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsPerson(page, admin);
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
     await page.getByText('You have none ready.').waitFor();
     await shot(page, 'empty-no-connectors');

@@ -42,3 +42,17 @@ export async function elementShot(locator: Locator, prefix: string, name: string
   await locator.screenshot({ path: file });
   return file;
 }
+
+/**
+ * From a page that asks a signed-out person to sign in: Sign in, then the embedded identity
+ * provider's form filled in as `person` and sent. The caller waits for where it expects to land.
+ */
+export async function signInAsPerson(
+  page: Page,
+  person: { username: string; password: string },
+): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Username').fill(person.username);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
