@@ -1,4 +1,4 @@
-import { Body1, Button, makeStyles, Subtitle1, Subtitle2, tokens } from '@fluentui/react-components';
+import { Body1, Button, makeStyles, Subtitle2, tokens } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import type { ImanageSetup } from '@lexbridge/contracts';
 import { useQuery } from '@tanstack/react-query';
@@ -7,19 +7,12 @@ import { isConnectorAdmin, type Me } from '../../api/session.ts';
 import { CopyValue } from '../../ui/CopyValue.tsx';
 import { PageHeading } from '../../ui/PageHeading.tsx';
 import { ErrorBlock, LoadingRows } from '../../ui/states.tsx';
+import { AdminSection } from './AdminSection.tsx';
 import { AuditLog } from './AuditLog.tsx';
 import { PublishDestinations } from './PublishDestinations.tsx';
 import { ServerSetup } from './ServerSetup.tsx';
 
 const useStyles = makeStyles({
-  section: {
-    backgroundColor: tokens.colorNeutralBackground1,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusLarge,
-    padding: tokens.spacingHorizontalXL,
-    marginBottom: tokens.spacingVerticalXL,
-  },
-  sectionTitle: { marginTop: 0 },
   columns: {
     display: 'grid',
     gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1.4fr)',
@@ -58,10 +51,7 @@ export function AdminPage({ me }: { me: Me }) {
       <PageHeading intro="What your iManage administrator needs to register Lexbridge, what your network team needs to let it through, and who did what.">
         Admin
       </PageHeading>
-      <section className={styles.section} aria-labelledby="imanage-setup">
-        <Subtitle1 as="h2" id="imanage-setup" className={styles.sectionTitle} block>
-          iManage: add the application in Control Center
-        </Subtitle1>
+      <AdminSection titleId="imanage-setup" title="iManage: add the application in Control Center">
         {setup.isPending ? (
           <LoadingRows label="Loading the iManage set-up values" rows={4} height={48} />
         ) : setup.isError ? (
@@ -121,11 +111,8 @@ export function AdminPage({ me }: { me: Me }) {
             </div>
           </div>
         )}
-      </section>
-      <section className={styles.section} aria-labelledby="this-server">
-        <Subtitle1 as="h2" id="this-server" className={styles.sectionTitle} block>
-          This server on your network
-        </Subtitle1>
+      </AdminSection>
+      <AdminSection titleId="this-server" title="This server on your network">
         {setup.isPending ? (
           <LoadingRows label="Loading this server's addresses" rows={2} height={48} />
         ) : setup.isError ? (
@@ -159,20 +146,14 @@ export function AdminPage({ me }: { me: Me }) {
             </div>
           </div>
         )}
-      </section>
+      </AdminSection>
       <ServerSetup />
-      <section className={styles.section} aria-labelledby="publish-destinations">
-        <Subtitle1 as="h2" id="publish-destinations" className={styles.sectionTitle} block>
-          Publish destinations
-        </Subtitle1>
+      <AdminSection titleId="publish-destinations" title="Publish destinations">
         <PublishDestinations canEdit={isConnectorAdmin(me)} />
-      </section>
-      <section className={styles.section} aria-labelledby="audit-log">
-        <Subtitle1 as="h2" id="audit-log" className={styles.sectionTitle} block>
-          Audit log
-        </Subtitle1>
+      </AdminSection>
+      <AdminSection titleId="audit-log" title="Audit log">
         <AuditLog me={me} />
-      </section>
+      </AdminSection>
     </>
   );
 }

@@ -1,17 +1,10 @@
-import { Body1, makeStyles, Subtitle1, tokens } from '@fluentui/react-components';
+import { Body1, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useRef } from 'react';
 import { useLocation } from 'react-router';
 import { useConnectorTypes } from '../connectors/api.ts';
+import { AdminSection } from './AdminSection.tsx';
 
 const useStyles = makeStyles({
-  section: {
-    backgroundColor: tokens.colorNeutralBackground1,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusLarge,
-    padding: tokens.spacingHorizontalXL,
-    marginBottom: tokens.spacingVerticalXL,
-  },
-  title: { marginTop: 0 },
   list: {
     margin: `${tokens.spacingVerticalS} 0 0`,
     paddingLeft: '1.25rem',
@@ -58,10 +51,7 @@ export function ServerSetup() {
   }, [shown, hash]);
   if (!shown) return null;
   return (
-    <section ref={ref} id="server-setup" className={styles.section} aria-labelledby="server-setup-title">
-      <Subtitle1 as="h2" id="server-setup-title" className={styles.title} block>
-        Not set up on this server
-      </Subtitle1>
+    <AdminSection ref={ref} id="server-setup" titleId="server-setup-title" title="Not set up on this server">
       <Body1 as="p">
         These connector types need settings only the operator of this Lexbridge server can give. Until then,
         Connector Admins cannot add them.
@@ -75,6 +65,6 @@ export function ServerSetup() {
           </li>
         ))}
       </ul>
-    </section>
+    </AdminSection>
   );
 }
