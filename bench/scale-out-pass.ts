@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,6 +46,14 @@ export interface PassResult {
   workerSwitches: { voluntary: number; involuntary: number };
   /** The workers' CPU seconds by thread name over the measured window. */
   workerThreads: Map<string, number>;
+  /**
+   * Updates of the runs' rows per run (claim, the recorder's flushes, finish; warm-up runs included),
+   * from pg_stat_user_tables once the processes have stopped (their connections report statistics as
+   * they close).
+   */
+  runRowUpdatesPerRun: number;
+  /** The warm-up runs each worker took before the window (LEXBRIDGE_BENCH_WARMUP_RUNS); empty without. */
+  warmupRunsPerWorker: number[];
 }
 
 interface Proc {
@@ -64,7 +73,11 @@ function start(bin: string, args: string[], env: Record<string, string>, nodeArg
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // LEXBRIDGE_BENCH_WORKER_STDOUT=<dir>: each worker's standard output also to a file there (e.g. V8's --trace-opt).
+  const copyDir = args[0] === 'worker' ? process.env.LEXBRIDGE_BENCH_WORKER_STDOUT : undefined;
+  const copy = copyDir ? createWriteStream(join(copyDir, `worker-${child.pid}.txt`)) : undefined;
   child.stdout!.on('data', (d: Buffer) => {
+    copy?.write(d);
     out += d.toString();
     if (out.length > 1_000_000) out = out.slice(-100_000);
   });
@@ -147,6 +160,23 @@ async function api(url: string, cookie: Record<string, string>, method = 'GET', 
   return res;
 }
 
+/** Updates of workflow_runs per run (no run exists before the measured window, so none are earlier). */
+async function runRowUpdates(monitor: pg.Client, runs: number): Promise<number> {
+  // A closed connection's statistics reach the views shortly after it ends: wait until they stop growing.
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    await monitor.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await monitor.query(
+      "SELECT n_tup_upd::int AS n FROM pg_stat_user_tables WHERE relname = 'workflow_runs'",
+    );
+    const n = Number(rows[0]?.n ?? 0);
+    if (n === last) break;
+    last = n;
+    await sleep(200);
+  }
+  return last / runs;
+}
+
 /** Runs one pass with `workers` worker processes and checks that every document was copied once. */
 export async function runPass(setup: PassSetup, workers: number): Promise<PassResult> {
   const name = `lexbridge_bench_scale_${randomBytes(5).toString('hex')}`;
@@ -178,11 +208,24 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
       await mkdir(path, { recursive: true });
       targets.push({ id: randomUUID(), path });
     }
-    await store.db
-      .insert(connectors)
-      .values(
-        targets.map((t, i) => ({ id: t.id, type: 'local-folder', name: `t${i}`, config: { path: t.path } })),
-      );
+    // LEXBRIDGE_BENCH_WARMUP_RUNS=<k>: before the measured window, k runs per worker (each a whole source
+    // folder into a folder of its own), so that the window measures workers past their warm-up (V8
+    // optimising the copy path), as long-lived workers are; not counted.
+    const warmupRuns = workers * Number(process.env.LEXBRIDGE_BENCH_WARMUP_RUNS ?? 0);
+    const warmupTargets: { id: string; path: string }[] = [];
+    for (let i = 0; i < warmupRuns; i++) {
+      const path = join(root, `warmup-${i}`);
+      await mkdir(path, { recursive: true });
+      warmupTargets.push({ id: randomUUID(), path });
+    }
+    await store.db.insert(connectors).values(
+      [...targets, ...warmupTargets].map((t, i) => ({
+        id: t.id,
+        type: 'local-folder',
+        name: `t${i}`,
+        config: { path: t.path },
+      })),
+    );
     await store.close();
 
     const serverUrl = `http://127.0.0.1:${setup.serverPort}`;
@@ -222,22 +265,57 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
       throw new Error(`create connector: ${created.status} ${await created.text()}`);
     const imanageId = ((await created.json()) as { id: string }).id;
     await authoriseAtEmulator(serverUrl, cookie, imanageId);
-    const workflowIds: string[] = [];
-    for (const [i, folderId] of setup.folders.entries()) {
+    const createWorkflow = async (name: string, folderId: string, targetId: string) => {
       const res = await api(`${serverUrl}/api/workflows`, headers, 'POST', {
-        name: `scale ${i}`,
+        name,
         type: 'copy',
         source: { connectorId: imanageId, id: folderId },
-        target: { connectorId: targets[i]!.id, id: '' },
+        target: { connectorId: targetId, id: '' },
         startNow: false,
       });
       if (res.status !== 201) throw new Error(`create workflow: ${res.status} ${await res.text()}`);
-      workflowIds.push(((await res.json()) as { id: string }).id);
-    }
+      return ((await res.json()) as { id: string }).id;
+    };
+    const workflowIds: string[] = [];
+    for (const [i, folderId] of setup.folders.entries())
+      workflowIds.push(await createWorkflow(`scale ${i}`, folderId, targets[i]!.id));
+    const warmupIds: string[] = [];
+    for (const [i, target] of warmupTargets.entries())
+      warmupIds.push(
+        await createWorkflow(`warm-up ${i}`, setup.folders[i % setup.folders.length]!, target.id),
+      );
 
     await monitor.connect();
     const pids = procs.map((p) => p.child.pid!);
     const workerPids = pids.slice(1);
+    let warmupRunsPerWorker: number[] = [];
+    if (warmupIds.length) {
+      const warmup = await Promise.all(
+        warmupIds.map(async (id) => {
+          const res = await api(`${serverUrl}/api/workflows/${id}/run`, headers, 'POST');
+          if (res.status !== 202) throw new Error(`run now: ${res.status} ${await res.text()}`);
+          return ((await res.json()) as { id: string }).id;
+        }),
+      );
+      const owners = new Map<string, number>();
+      for (;;) {
+        const { rows } = await monitor.query(
+          'SELECT id, status, lease_owner, error FROM workflow_runs WHERE id = ANY($1::uuid[])',
+          [warmup],
+        );
+        for (const row of rows as { id: string; lease_owner: string | null }[]) {
+          const pid = Number(row.lease_owner?.split(':')[1]);
+          if (pid) owners.set(row.id, pid);
+        }
+        if (rows.every((r: { status: string }) => !['queued', 'running'].includes(r.status))) {
+          const failed = rows.find((r: { status: string }) => r.status !== 'succeeded');
+          if (failed) throw new Error(`warm-up run ${failed.id} ended ${failed.status}: ${failed.error}`);
+          break;
+        }
+        await sleep(100);
+      }
+      warmupRunsPerWorker = workerPids.map((pid) => [...owners.values()].filter((p) => p === pid).length);
+    }
     // LEXBRIDGE_BENCH_IDLE_SECONDS: first what the processes cost while they wait for work.
     const idleSeconds = Number(process.env.LEXBRIDGE_BENCH_IDLE_SECONDS ?? 0);
     if (idleSeconds > 0) {
@@ -248,6 +326,28 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
         `  idle: ${((idle / idleSeconds) * 100).toFixed(1)} % of a core for ${pids.length} processes`,
       );
     }
+    // LEXBRIDGE_BENCH_PERF=<dir>: `perf record -g` of the workers over the measured window only (start
+    // the workers with --perf-basic-prof, LEXBRIDGE_BENCH_WORKER_NODE_ARGS, to name JavaScript frames).
+    const perfDir = process.env.LEXBRIDGE_BENCH_PERF;
+    const perf = perfDir
+      ? spawn(
+          'perf',
+          [
+            'record',
+            '-e',
+            'cpu-clock',
+            '-F',
+            '999',
+            '-g',
+            '-o',
+            join(perfDir, `perf-${workers}w-${Date.now()}.data`),
+            '-p',
+            workerPids.join(','),
+          ],
+          { stdio: 'ignore' },
+        )
+      : undefined;
+    if (perf) await sleep(500);
     const cpuBefore = await cpuOfAll(pids);
     const threadsBefore = await threadsOfAll(workerPids);
     const switchesBefore = await switchesOf(workerPids);
@@ -278,6 +378,11 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
       await sleep(100);
     }
     const cpuAfter = await cpuOfAll(pids);
+    if (perf) {
+      const exited = new Promise((resolve) => perf.once('exit', resolve));
+      perf.kill('SIGINT');
+      await exited;
+    }
     const workerThreads = await threadsOfAll(workerPids);
     const switchesAfter = await switchesOf(workerPids);
     for (const [name, s] of threadsBefore) workerThreads.set(name, (workerThreads.get(name) ?? 0) - s);
@@ -307,6 +412,8 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
         throw new Error(`${target.path} holds ${files.length} files, expected ${setup.perFolder}`);
     }
     const cpu = cpuAfter.total - cpuBefore.total;
+    for (const proc of procs.splice(0).reverse()) await stop(proc);
+    const runRowUpdatesPerRun = await runRowUpdates(monitor, runs.length + warmupIds.length);
     return {
       workers,
       documents,
@@ -319,6 +426,8 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
         voluntary: switchesAfter.voluntary - switchesBefore.voluntary,
         involuntary: switchesAfter.involuntary - switchesBefore.involuntary,
       },
+      runRowUpdatesPerRun,
+      warmupRunsPerWorker,
       runsPerWorker: workerPids.map((pid) => [...holders.values()].filter((s) => s.has(pid)).length),
     };
   } finally {

@@ -16,6 +16,12 @@
  * Each pass's copies stay until the end (LEXBRIDGE_BENCH_REMOVE_EACH_PASS=true removes them after each
  * pass, which on ext4 without a journal makes the next pass's file creation dearer: docs/operations.md).
  * LEXBRIDGE_BENCH_CPU_PROF=<dir> starts the workers with node --cpu-prof, profiles written to <dir>.
+ * LEXBRIDGE_BENCH_WORKER_NODE_ARGS adds Node.js options to the workers (e.g. --perf-basic-prof);
+ * LEXBRIDGE_BENCH_PERF=<dir> records the workers with `perf record -g` over the measured window only;
+ * LEXBRIDGE_BENCH_WORKER_STDOUT=<dir> keeps each worker's standard output there (e.g. --trace-opt).
+ * LEXBRIDGE_BENCH_WARMUP_RUNS=<k> first has each worker copy k whole folders (not measured), so that the
+ * window measures warmed-up workers (V8 has optimised the copy path) as a long-running deployment has.
+ * Each pass also prints the updates of the runs' rows per run (claim, the recorder's flushes, finish).
  * --baseline measures another checkout of Lexbridge (its bin/lexbridge.js, e.g. a worktree of main before
  * a change) in the same run: each pass is run with both, alternating which goes first, and a table is
  * printed for each, ratios to 1 worker of the same code.
@@ -161,6 +167,7 @@ try {
   const sequence = values.workers.split(',').map(Number);
   console.log(
     `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), ${WORKFLOWS} workflows × ${perFolder} documents, ` +
+      `${process.env.LEXBRIDGE_BENCH_WARMUP_RUNS ? `warm-up ${process.env.LEXBRIDGE_BENCH_WARMUP_RUNS} runs per worker before each window, ` : ''}` +
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
@@ -181,6 +188,7 @@ try {
       for (const variant of order) {
         const workerNodeArgs = [
           ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+          ...(process.env.LEXBRIDGE_BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
           ...(process.env.LEXBRIDGE_BENCH_WORKER_IMPORT
             ? ['--import', process.env.LEXBRIDGE_BENCH_WORKER_IMPORT]
             : []),
@@ -203,7 +211,7 @@ try {
           `${variant.label}, workers ${workers}: ${result.documents} documents in ${result.seconds.toFixed(1)} s ` +
             `(${(result.documents / result.seconds).toFixed(0)}/s), CPU ${result.cpuSeconds.toFixed(1)} s ` +
             `(${(result.kernelShare * 100).toFixed(0)} % kernel), peak connections ${result.peakConnections}, ` +
-            `runs ${result.runsPerWorker.join('/')}, exactly once; load ${loadavg()[0]!.toFixed(2)}`,
+            `runs ${result.runsPerWorker.join('/')}${result.warmupRunsPerWorker.length ? ` (after warm-up runs ${result.warmupRunsPerWorker.join('/')})` : ''}, ${result.runRowUpdatesPerRun.toFixed(1)} run-row updates per run, exactly once; load ${loadavg()[0]!.toFixed(2)}`,
         );
         const threads = [...result.workerThreads].filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]);
         const { voluntary, involuntary } = result.workerSwitches;
