@@ -414,6 +414,21 @@ export async function runPass(setup: PassSetup, workers: number): Promise<PassRe
     const cpu = cpuAfter.total - cpuBefore.total;
     for (const proc of procs.splice(0).reverse()) await stop(proc);
     const runRowUpdatesPerRun = await runRowUpdates(monitor, runs.length + warmupIds.length);
+    // LEXBRIDGE_BENCH_TABLE_STATS=true: the scans and row writes of each table over the pass's whole life.
+    if (process.env.LEXBRIDGE_BENCH_TABLE_STATS === 'true') {
+      const { rows } = await monitor.query(
+        `SELECT schemaname || '.' || relname AS t, coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS scans,
+           n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables
+         ORDER BY 2 DESC LIMIT 12`,
+      );
+      const [db] = (await admin.query('SELECT xact_commit FROM pg_stat_database WHERE datname = $1', [name]))
+        .rows;
+      console.log(
+        `  commits ${db?.xact_commit}; tables (scans/ins/upd/del): ${rows
+          .map((r) => `${r.t} ${r.scans}/${r.ins}/${r.upd}/${r.del}`)
+          .join(', ')}`,
+      );
+    }
     return {
       workers,
       documents,

@@ -18,7 +18,8 @@
  * LEXBRIDGE_BENCH_CPU_PROF=<dir> starts the workers with node --cpu-prof, profiles written to <dir>.
  * LEXBRIDGE_BENCH_WORKER_NODE_ARGS adds Node.js options to the workers (e.g. --perf-basic-prof);
  * LEXBRIDGE_BENCH_PERF=<dir> records the workers with `perf record -g` over the measured window only;
- * LEXBRIDGE_BENCH_WORKER_STDOUT=<dir> keeps each worker's standard output there (e.g. --trace-opt).
+ * LEXBRIDGE_BENCH_WORKER_STDOUT=<dir> keeps each worker's standard output there (e.g. --trace-opt);
+ * LEXBRIDGE_BENCH_TABLE_STATS=true prints the pass's commits and each table's scans and row writes.
  * LEXBRIDGE_BENCH_WARMUP_RUNS=<k> first has each worker copy k whole folders (not measured), so that the
  * window measures warmed-up workers (V8 has optimised the copy path) as a long-running deployment has.
  * Each pass also prints the updates of the runs' rows per run (claim, the recorder's flushes, finish).

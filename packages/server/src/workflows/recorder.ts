@@ -7,11 +7,26 @@ export type RunItemRecord = Omit<typeof runItems.$inferInsert, 'id' | 'runId' | 
 export type Counter = 'created' | 'updated' | 'deleted' | 'skipped' | 'failed';
 
 /**
+ * When the recorder writes: once `batchItems` results are waiting, and otherwise `maxDelayMs` after its
+ * last write (which also refreshes the heartbeat and reads whether someone asked to cancel), so a run
+ * makes about one transaction per `batchItems` documents however long it lasts, and a run that copies
+ * slowly (or is waiting) still writes its progress, heartbeat and cancel check every `maxDelayMs`.
+ */
+export interface RecorderOptions {
+  /** Results waiting that make a write (default 250). */
+  batchItems?: number;
+  /** Longest time between two writes (default 1000 ms): progress, heartbeat and cancel latency. */
+  maxDelayMs?: number;
+}
+
+/**
  * Collects a run's per-item results, link changes and counters in memory and writes them in one
- * transaction every `flushMs` (and at the end), which also refreshes the run's heartbeat and reads
- * whether someone asked to cancel. Batching keeps small-file copies fast; the window it opens (a file
- * in place, its link not yet written) is closed by the executor adopting an existing target item of
- * the same name instead of creating a second one.
+ * transaction once `batchItems` are waiting or `maxDelayMs` after the last write (and at the end);
+ * each write also refreshes the run's heartbeat and reads whether someone asked to cancel. Writes
+ * follow the work rather than the clock: several workers sharing the runs (each run then lasts longer)
+ * make no more transactions per document than one. Batching keeps small-file copies fast; the window
+ * it opens (a file in place, its link not yet written) is closed by the executor adopting an existing
+ * target item of the same name instead of creating a second one.
  */
 export class RunRecorder {
   readonly counts: Record<Counter, number> = { created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 };
@@ -26,22 +41,42 @@ export class RunRecorder {
   private earlier: Earlier | null = null;
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private readonly batchItems: number;
+  private readonly maxDelayMs: number;
+  /** When the last write began (or the recorder started). */
+  private lastWrite = Date.now();
+  /** A write has been asked for and has not yet taken what is waiting. */
+  private queued = false;
+  /** The last write failed: wait for the timer rather than retry on every result. */
+  private failing = false;
 
   constructor(
     private readonly db: Db,
     private readonly runId: string,
     private readonly workflowId: string,
     private readonly onCancel: () => void,
-    private readonly flushMs = 300,
-  ) {}
+    options: RecorderOptions = {},
+  ) {
+    this.batchItems = options.batchItems ?? 250;
+    this.maxDelayMs = options.maxDelayMs ?? 1000;
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.flushMs);
+    this.lastWrite = Date.now();
+    // A cheap check (no query) a few times per maxDelayMs; the write itself comes only when due.
+    this.timer = setInterval(
+      () => {
+        if (!this.queued && Date.now() - this.lastWrite >= this.maxDelayMs)
+          void this.flush().catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.maxDelayMs / 4)),
+    );
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.flush();
   }
 
@@ -60,25 +95,38 @@ export class RunRecorder {
     if (progress) this.done++;
     // A dry run's items carry the size they would copy; the run copied nothing.
     if (item.outcome !== 'planned') this.bytes += Number(item.bytes ?? 0);
+    this.writeWhenBatchFull();
   }
 
   link(link: LinkRow): void {
     this.forgets.delete(link.sourceId);
     this.upserts.set(link.sourceId, link);
+    this.writeWhenBatchFull();
   }
 
   forget(sourceId: string): void {
     this.upserts.delete(sourceId);
     this.forgets.add(sourceId);
+    this.writeWhenBatchFull();
   }
 
   /** Writes what has been collected; serialised so two flushes never interleave. */
   flush(): Promise<void> {
+    this.queued = true;
     this.chain = this.chain.catch(() => undefined).then(() => this.write());
     return this.chain;
   }
 
+  /** Starts a write once a batch is waiting (not while the timer runs the recorder, nor after a failure). */
+  private writeWhenBatchFull(): void {
+    if (!this.timer || this.queued || this.failing) return;
+    if (Math.max(this.items.length, this.upserts.size + this.forgets.size) < this.batchItems) return;
+    void this.flush().catch(() => undefined);
+  }
+
   private async write(): Promise<void> {
+    this.queued = false;
+    this.lastWrite = Date.now();
     const items = this.items;
     const upserts = [...this.upserts.values()];
     const forgets = [...this.forgets];
@@ -121,11 +169,13 @@ export class RunRecorder {
         return row?.cancel ?? false;
       });
       this.earlier = earlier;
+      this.failing = false;
       if (cancel && !this.cancelRequested) {
         this.cancelRequested = true;
         this.onCancel();
       }
     } catch (err) {
+      this.failing = true;
       // Put the batch back so the next flush retries it rather than losing results.
       this.items = [...items, ...this.items];
       for (const link of upserts)
