@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
-import { fetch as undiciFetch } from 'undici';
+import type { fetch as undiciFetch } from 'undici';
 import type { AuthorizationServer, ConnectorOAuth } from '../connectors/plugin.ts';
 import { type ConnectorRow, type LoadedConnector, loadedConnector } from '../connectors/repository.ts';
+import { undici } from '../connectors/undici.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 
@@ -25,7 +26,7 @@ export function oauthConfiguration(server: AuthorizationServer): oidc.Configurat
   const { dispatcher } = server;
   if (dispatcher) {
     config[oidc.customFetch] = ((url: string, options: Parameters<typeof undiciFetch>[1]) =>
-      undiciFetch(url, { ...options, dispatcher })) as unknown as oidc.CustomFetch;
+      undici().fetch(url, { ...options, dispatcher })) as unknown as oidc.CustomFetch;
   }
   config.timeout = 30;
   if (server.tokenEndpoint.startsWith('http:') || server.authorizationEndpoint.startsWith('http:'))

@@ -5,13 +5,11 @@ import { AppError, type ErrorCode, errorCodes } from '../errors.ts';
 import { assertIdentityConfig } from '../identity/index.ts';
 import { migrateQueue } from '../jobs/queue.ts';
 import { createLogger } from '../log.ts';
-import { serveWorkerMetrics } from '../metrics/worker-endpoint.ts';
 import { openLexbridge } from '../runtime.ts';
 import { readAdminApi, serve } from '../server.ts';
 import { readLockOwner } from '../store/data-dir-lock.ts';
 import { openStore } from '../store/db.ts';
 import { closeOnSignal } from './signals.ts';
-import { startLocal } from './start-local.ts';
 
 /**
  * A `lexbridge` sub-command. Returns the exit code, or -1 to keep running (servers). Most commands
@@ -60,7 +58,14 @@ async function viaRunningServer(config: Config, path: string): Promise<unknown |
 }
 
 export const commands: Record<string, Command> = {
-  start: { run: (args, config) => startLocal(args, config) },
+  // Each command loads what only it needs when it runs, so `serve` does not load the emulators that
+  // `start` runs beside it, nor `doctor`'s checks: a shorter start (docs/operations.md, "Start-up time").
+  start: {
+    async run(args, config) {
+      const { startLocal } = await import('./start-local.ts');
+      return startLocal(args, config);
+    },
+  },
 
   serve: {
     async run(args, config) {
@@ -96,6 +101,7 @@ export const commands: Record<string, Command> = {
       const lexbridge = await openLexbridge({ config: config, log });
       await lexbridge.queue.startWorkers(lexbridge);
       const port = config.LEXBRIDGE_WORKER_METRICS_PORT;
+      const { serveWorkerMetrics } = await import('../metrics/worker-endpoint.ts');
       const metrics =
         port === undefined
           ? undefined

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.ts';
 import { isLoopbackHost } from '../config/private-addresses.ts';
 import {
@@ -10,6 +10,7 @@ import {
   isAddressRefusal,
   resolveAllowed,
 } from './address-guard.ts';
+import { undici } from './undici.ts';
 
 /**
  * HTTP plumbing every plug-in that talks to a server shares: one pooled dispatcher per (CA bundle,
@@ -80,14 +81,14 @@ export function dispatcherFor(config: HttpConfig, serverAddress: string, caBundl
     const connect = { ...tls, lookup: guardedLookup(guard) };
     dispatcher = checkingLiterals(
       proxied
-        ? new EnvHttpProxyAgent({
+        ? new (undici().EnvHttpProxyAgent)({
             httpsProxy: config.HTTPS_PROXY,
             httpProxy: config.HTTPS_PROXY,
             noProxy: config.NO_PROXY ?? '',
             connect,
             requestTls: tls,
           })
-        : new Agent({ connect, keepAliveTimeout: 10_000 }),
+        : new (undici().Agent)({ connect, keepAliveTimeout: 10_000 }),
       guard,
     );
     dispatchers.set(key, dispatcher);

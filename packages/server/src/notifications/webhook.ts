@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { fetch } from 'undici';
 import { isAddressRefusal } from '../connectors/address-guard.ts';
 import { dispatcherFor } from '../connectors/http.ts';
+import { undici } from '../connectors/undici.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { loadNotices, setWebhookState } from './outbox.ts';
@@ -51,7 +51,7 @@ export async function deliverWebhook(
   const timeout = AbortSignal.timeout(15_000);
   let status: number | string;
   try {
-    const res = await fetch(webhook.url, {
+    const res = await undici().fetch(webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -1,6 +1,6 @@
 import type { DiagnosticStep } from '@lexbridge/contracts';
-import { request } from 'undici';
 import type { AuthorizationServer } from '../plugin.ts';
+import { undici } from '../undici.ts';
 import { stepFailed, stepOk, stepSkipped, stepTimeoutMs } from './steps.ts';
 
 /**
@@ -70,7 +70,7 @@ export async function checkClientCredentials(
   const { headers, body } = form(server, options.redirectUri);
   let answer: { status: number; body: string };
   try {
-    const res = await request(server.tokenEndpoint, {
+    const res = await undici().request(server.tokenEndpoint, {
       method: 'POST',
       headers,
       body,

@@ -1,6 +1,6 @@
-import { request } from 'undici';
 import { AppError } from '../../errors.ts';
 import type { ExternalAccount } from '../plugin.ts';
+import { undici } from '../undici.ts';
 import { apiBaseOn, type ImanageServer } from './server.ts';
 
 /**
@@ -27,7 +27,7 @@ export async function fetchDiscovery(
   accessToken?: string,
   signal?: AbortSignal,
 ): Promise<DiscoveryResult> {
-  const res = await request(`${server.serverAddress}/api`, {
+  const res = await undici().request(`${server.serverAddress}/api`, {
     method: 'GET',
     headers: { accept: 'application/json', ...(accessToken ? { 'x-auth-token': accessToken } : {}) },
     dispatcher: server.dispatcher,

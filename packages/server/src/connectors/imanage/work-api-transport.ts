@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AppError } from '../../errors.ts';
 import { type RetryPolicy, withRetries } from '../../retry.ts';
 import { isAddressRefusal } from '../address-guard.ts';
 import type { UserAccess } from '../plugin.ts';
+import { undici } from '../undici.ts';
 
 const enc = encodeURIComponent;
 /** How long one client reuses an access token before reading it again (well inside refreshMarginMs). */
@@ -99,7 +100,7 @@ export class WorkApiTransport {
       const body = options.body && 'multipart' in options.body ? options.body.multipart() : undefined;
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(url, {
+        res = await undici().request(url, {
           method,
           dispatcher: this.dispatcher,
           headers: {

@@ -1,5 +1,4 @@
 import type { AuthorisationResultCode, DiagnosticStep } from '@lexbridge/contracts';
-import { request } from 'undici';
 import { isAppError } from '../../errors.ts';
 import { advice } from '../diagnostics/advice.ts';
 import { checkNetwork, stepFailed, stepOk, stepSkipped, stepTimeoutMs } from '../diagnostics/steps.ts';
@@ -11,6 +10,7 @@ import {
   type StoredConnector,
   type UserAccess,
 } from '../plugin.ts';
+import { undici } from '../undici.ts';
 import { entraProblem, firstLine } from './entra.ts';
 import { graphClientFor, type SharepointServer, sharepointServer } from './server.ts';
 import type { SharepointSettings } from './settings.ts';
@@ -73,7 +73,7 @@ function reachAdvice(context: PluginContext, which: 'signin' | 'graph', address:
 }
 
 async function post(server: SharepointServer, url: string, form: Record<string, string>) {
-  const res = await request(url, {
+  const res = await undici().request(url, {
     method: 'POST',
     dispatcher: server.dispatcher,
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -98,7 +98,7 @@ function problemStep(name: string, label: string, description: string | undefine
 
 async function tenantStep(server: SharepointServer) {
   try {
-    const res = await request(`${server.authority}/v2.0/.well-known/openid-configuration`, {
+    const res = await undici().request(`${server.authority}/v2.0/.well-known/openid-configuration`, {
       dispatcher: server.dispatcher,
       headersTimeout: stepTimeoutMs,
     });
@@ -187,7 +187,7 @@ const redirectUriOf = (context: PluginContext) => `${context.config.publicUrl}${
 
 async function graphStep(server: SharepointServer) {
   try {
-    const res = await request(`${server.graphBase}/me`, {
+    const res = await undici().request(`${server.graphBase}/me`, {
       dispatcher: server.dispatcher,
       headersTimeout: stepTimeoutMs,
     });

@@ -1,6 +1,7 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AppError } from '../../errors.ts';
 import { defaultRetryPolicy, type RetryPolicy, withRetries } from '../../retry.ts';
+import { undici } from '../undici.ts';
 import { type GraphErrorBody, graphFailure, retryAfterSeconds } from './graph-errors.ts';
 
 /**
@@ -95,7 +96,7 @@ export class GraphClient {
     auth: Record<string, string>,
   ): Promise<Response> {
     const json = options.json === undefined ? undefined : JSON.stringify(options.json);
-    return request(url, {
+    return undici().request(url, {
       method,
       dispatcher: this.dispatcher,
       headers: {

@@ -1,7 +1,7 @@
 import type { AuthorisationResultCode } from '@lexbridge/contracts';
-import { request } from 'undici';
 import { AppError } from '../../errors.ts';
 import type { ConnectorOAuth, OAuthMessages } from '../plugin.ts';
+import { undici } from '../undici.ts';
 import { sharepointSignInCheck } from './diagnostics.ts';
 import { classifyEntraTokenError } from './entra.ts';
 import { sharepointServer } from './server.ts';
@@ -34,16 +34,18 @@ export const sharepointOAuth: ConnectorOAuth<SharepointSettings> = {
   precheck: sharepointSignInCheck,
   async lookUpAccount(context, connector, tokens) {
     const server = sharepointServer(context, connector);
-    const res = await request(`${server.graphBase}/me`, {
-      dispatcher: server.dispatcher,
-      headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' },
-      headersTimeout: 30_000,
-    }).catch((err: unknown) => {
-      throw new AppError(
-        'connector_unreachable',
-        `GET ${server.graphBase}/me failed: ${(err as Error).message}`,
-      );
-    });
+    const res = await undici()
+      .request(`${server.graphBase}/me`, {
+        dispatcher: server.dispatcher,
+        headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' },
+        headersTimeout: 30_000,
+      })
+      .catch((err: unknown) => {
+        throw new AppError(
+          'connector_unreachable',
+          `GET ${server.graphBase}/me failed: ${(err as Error).message}`,
+        );
+      });
     const me = (await res.body.json().catch(() => ({}))) as {
       id?: string;
       displayName?: string;
