@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { rotateKeys } from '../crypto/rotate-keys.ts';
 import { AppError, type ErrorCode, errorCodes } from '../errors.ts';
-import { assertIdentityConfig } from '../identity/index.ts';
+import { loadRoutes } from '../http/app.ts';
+import { assertIdentityConfig } from '../identity/settings.ts';
 import { migrateQueue } from '../jobs/queue.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
@@ -72,6 +73,8 @@ export const commands: Record<string, Command> = {
       const { values } = parseArgs({ args, options: { 'no-workers': { type: 'boolean', default: false } } });
       assertIdentityConfig(config);
       const log = createLogger({ level: config.LOG_LEVEL });
+      // The route modules load while the database and the queue open (errors surface in serve()).
+      loadRoutes().catch(() => undefined);
       const lexbridge = await openLexbridge({ config: config, log });
       const server = await serve(lexbridge, { workers: !values['no-workers'] }).catch(
         async (err: unknown) => {

@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
-import { assertIdentityConfig, describeLocalSignIn } from '../identity/index.ts';
+import { loadRoutes } from '../http/app.ts';
+import { describeLocalSignIn } from '../identity/index.ts';
+import { assertIdentityConfig } from '../identity/settings.ts';
 import { createLogger } from '../log.ts';
 import { openLexbridge } from '../runtime.ts';
 import { serve } from '../server.ts';
@@ -17,6 +19,7 @@ export async function startLocal(_args: string[], config: Config): Promise<numbe
   assertIdentityConfig(config);
   const demoFolders = await allowDemoFolders(config);
   const log = createLogger({ level: config.LOG_LEVEL });
+  loadRoutes().catch(() => undefined); // beside the database opening, as `serve` does
   const lexbridge = await openLexbridge({ config, log });
   const server = await serve(lexbridge).catch(async (err: unknown) => {
     // Release the database (and its lock) so the process can exit with the message.

@@ -75,8 +75,19 @@ class RequestLog extends LogController {
 const routesDir = fileURLToPath(new URL('./routes/', import.meta.url));
 const routeFile = /^(get|post|put|patch|delete)\.ts$/;
 
-/** Finds every route module under http/routes; the folder path mirrors the URL. */
-export async function loadRoutes(): Promise<RouteDefinition[]> {
+let routesLoading: Promise<RouteDefinition[]> | undefined;
+
+/**
+ * Every route module under http/routes (the folder path mirrors the URL), loaded once per process.
+ * `serve` asks for them early, so that reading and compiling the route modules overlaps the database
+ * and the job queue opening in their own thread (docs/operations.md, "Start-up time").
+ */
+export function loadRoutes(): Promise<RouteDefinition[]> {
+  routesLoading ??= findRoutes();
+  return routesLoading;
+}
+
+async function findRoutes(): Promise<RouteDefinition[]> {
   const found: RouteDefinition[] = [];
   const entries = await readdir(routesDir, { withFileTypes: true, recursive: true });
   const files = entries

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { Lexbridge } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { mountEmbeddedIdentityProvider } from './embedded-idp/mount.ts';
 import { demoUsers, ensureUsersFile, type LocalUser, usersFilePath } from './embedded-idp/users-file.ts';
-import { isLoopbackUrl, oidcSettings } from './oidc-client.ts';
 import { rolesFromClaims } from './roles.ts';
+import { assertIdentityConfig, isLoopbackUrl, oidcSettings } from './settings.ts';
 
 /**
  * Sign-in set-up at server start. With LEXBRIDGE_OIDC_ISSUER, Lexbridge uses the firm's provider
@@ -21,24 +20,6 @@ export interface IdentitySetup {
     createdDemoUsers: boolean;
     users: LocalUser[];
   };
-}
-
-/**
- * Checks the sign-in settings without touching anything, so `serve` and `start` can refuse a wrong
- * set-up before opening the database: idp_misconfigured (issuer without client id) or
- * embedded_idp_not_allowed (embedded provider on a non-loopback public URL, not explicitly allowed).
- */
-export function assertIdentityConfig(config: Config): void {
-  const settings = oidcSettings(config);
-  if (settings.embedded && !isLoopbackUrl(config.publicUrl) && !config.LEXBRIDGE_ALLOW_EMBEDDED_IDP) {
-    throw new AppError(
-      'embedded_idp_not_allowed',
-      `LEXBRIDGE_OIDC_ISSUER is not set, so Lexbridge would use its embedded identity provider, which is for local use only, ` +
-        `but LEXBRIDGE_PUBLIC_URL (${config.publicUrl}) is not a loopback address. Set LEXBRIDGE_OIDC_ISSUER, LEXBRIDGE_OIDC_CLIENT_ID ` +
-        `and LEXBRIDGE_OIDC_CLIENT_SECRET to use the firm's identity provider (docs/identity-provider.md), or set ` +
-        `LEXBRIDGE_ALLOW_EMBEDDED_IDP=true if you really mean to serve the embedded one.`,
-    );
-  }
 }
 
 export async function setUpIdentity(lexbridge: Lexbridge): Promise<IdentitySetup> {

@@ -1,78 +1,12 @@
 import * as client from 'openid-client';
-import type { Config } from '../config/index.ts';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { isLoopbackUrl, type OidcSettings, oidcSettings } from './settings.ts';
 
 /**
- * The OpenID Connect client side of sign-in: which provider, which client, and the discovered
- * configuration. The embedded identity provider is reached through exactly this code, like any
- * external one; only the settings differ.
+ * The OpenID Connect client side of sign-in: the provider's discovered configuration. The settings
+ * themselves are read in settings.ts.
  */
-export interface OidcSettings {
-  issuer: string;
-  clientId: string;
-  /** Absent for the embedded provider, whose client is public and relies on PKCE alone. */
-  clientSecret?: string;
-  scopes: string[];
-  /** `${LEXBRIDGE_PUBLIC_URL}/signin-oidc`: the address firms register with their provider. */
-  redirectUri: string;
-  /** Where the provider sends people after RP-initiated logout. */
-  postLogoutRedirectUri: string;
-  embedded: boolean;
-}
-
-/** Client id of Lexbridge at its embedded identity provider. */
-export const embeddedClientId = 'lexbridge-local';
-/** Path under LEXBRIDGE_PUBLIC_URL where the embedded identity provider answers. */
-export const embeddedIdpPath = '/idp';
-
-export function oidcSettings(config: Config): OidcSettings {
-  const common = {
-    scopes: config.LEXBRIDGE_OIDC_SCOPES.includes('openid')
-      ? config.LEXBRIDGE_OIDC_SCOPES
-      : ['openid', ...config.LEXBRIDGE_OIDC_SCOPES],
-    redirectUri: `${config.publicUrl}/signin-oidc`,
-    postLogoutRedirectUri: `${config.publicUrl}/`,
-  };
-  if (!config.LEXBRIDGE_OIDC_ISSUER) {
-    return {
-      ...common,
-      issuer: `${config.publicUrl}${embeddedIdpPath}`,
-      clientId: embeddedClientId,
-      embedded: true,
-    };
-  }
-  if (!config.LEXBRIDGE_OIDC_CLIENT_ID) {
-    throw new AppError(
-      'idp_misconfigured',
-      'LEXBRIDGE_OIDC_ISSUER is set but LEXBRIDGE_OIDC_CLIENT_ID is not. Set the client (application) id that the identity provider gave Lexbridge.',
-    );
-  }
-  return {
-    ...common,
-    issuer: config.LEXBRIDGE_OIDC_ISSUER.replace(/\/+$/, ''),
-    clientId: config.LEXBRIDGE_OIDC_CLIENT_ID,
-    ...(config.LEXBRIDGE_OIDC_CLIENT_SECRET ? { clientSecret: config.LEXBRIDGE_OIDC_CLIENT_SECRET } : {}),
-    embedded: false,
-  };
-}
-
-/** True for http(s) URLs on localhost, 127.0.0.0/8 or ::1. */
-export function isLoopbackUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    /^127(\.\d{1,3}){3}$/.test(host)
-  );
-}
-
 const discovered = new WeakMap<Lexbridge, Promise<client.Configuration>>();
 
 /**

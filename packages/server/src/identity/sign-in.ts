@@ -6,9 +6,10 @@ import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { signInAttempts } from '../store/schema.ts';
 import { equalSecrets } from './csrf.ts';
-import { oidcConfiguration, oidcSettings, providerError } from './oidc-client.ts';
+import { oidcConfiguration, providerError } from './oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
 import { createSession, endSession, type NewSession } from './sessions.ts';
+import { oidcSettings } from './settings.ts';
 import { profileFromClaims, type SignInProfile, upsertUser } from './users.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.ts';
-import { isLoopbackUrl, oidcSettings } from './oidc-client.ts';
+import { isLoopbackUrl, oidcSettings } from './settings.ts';
 import { profileFromClaims } from './users.ts';
 
 const roleOptions = { claimNames: ['roles', 'groups'] };

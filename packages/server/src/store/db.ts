@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { openEmbeddedDatabase, takeEarlyOpening } from './embedded-opening.ts';
 import { migrate, type SqlRunner } from './migrate.ts';
-import { drizzleOverPglite, PGlite } from './pglite.ts';
+import { drizzleOverPglite, type PGlite } from './pglite.ts';
 import { keepPrivate } from './private-dir.ts';
 import * as schema from './schema.ts';
-import { readTemplate } from './template.ts';
 
 /** The drizzle database, the same type on both back ends. */
 export type Db = NodePgDatabase<typeof schema>;
@@ -36,6 +32,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
+export { embeddedSettings } from './embedded-opening.ts';
+
 export interface OpenStoreOptions {
   /** postgres:// URL; absent means the embedded database. */
   databaseUrl?: string;
@@ -58,9 +56,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const store = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : await openEmbedded(options);
+  // The permission check walks the data directory's files (the thread pool) while the migrations
+  // run (the database's thread): side by side rather than one after the other.
+  const privacy = store.dataDir ? keepPrivate(store.dataDir, ['pgdata']) : undefined;
+  privacy?.catch(() => undefined);
   try {
     if (options.migrate !== false) store.applied = await migrate(store.sql);
-    if (store.dataDir) store.notPrivate = await keepPrivate(store.dataDir, ['pgdata']);
+    if (privacy) store.notPrivate = await privacy;
   } catch (err) {
     await store.close();
     throw err;
@@ -68,67 +70,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
-async function templateFor(options: OpenStoreOptions): Promise<Blob | undefined> {
-  if (options.template === false) return undefined;
-  return options.template ?? (await readTemplate().catch(() => undefined));
-}
-
-/**
- * PostgreSQL settings of the embedded database, sized for one process serving one firm's connector
- * traffic rather than PostgreSQL's defaults for a dedicated server (docs/operations.md, "Memory"):
- * PGlite keeps shared_buffers inside the process's WebAssembly memory, so the default 128 MB costs
- * 128 MB of resident memory once touched. 16 MB holds Lexbridge's working set (its tables and the job
- * queue's) many times over; wal_buffers follows it (1/32). A smaller WAL keeps the data directory
- * small: the checkpoint it forces every 64 MB of writes costs nothing noticeable on this workload.
- */
-export const embeddedSettings: Readonly<Record<string, string>> = {
-  shared_buffers: '16MB',
-  work_mem: '4MB',
-  maintenance_work_mem: '16MB',
-  temp_buffers: '2MB',
-  max_wal_size: '64MB',
-  min_wal_size: '32MB',
-};
-
-function embeddedStartParams(): string[] {
-  return [
-    ...PGlite.defaultStartParams,
-    ...Object.entries(embeddedSettings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-  ];
-}
-
 async function openEmbedded(options: OpenStoreOptions): Promise<Store> {
-  let lock: DataDirLock | undefined;
-  let pglite: PGlite;
-  if (options.dataDir) {
-    lock = await acquireDataDirLock(options.dataDir, { port: options.port });
-    const pgdata = join(options.dataDir, 'pgdata');
-    await mkdir(pgdata, { recursive: true, mode: 0o700 });
-    try {
-      const template = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : await templateFor(options);
-      pglite = new PGlite({
-        dataDir: pgdata,
-        startParams: embeddedStartParams(),
-        ...(template ? { loadDataDir: template } : {}),
-      });
-      await pglite.waitReady;
-    } catch (err) {
-      await lock.release();
-      throw new AppError(
-        'database_unavailable',
-        `The embedded database in ${pgdata} could not be opened.`,
-        undefined,
-        { cause: err },
-      );
-    }
-  } else {
-    const template = await templateFor(options);
-    pglite = new PGlite({
-      startParams: embeddedStartParams(),
-      ...(template ? { loadDataDir: template } : {}),
-    });
-    await pglite.waitReady;
-  }
+  const { pglite, lock } = await (takeEarlyOpening(options.dataDir) ?? openEmbeddedDatabase(options));
   const sql: SqlRunner = {
     async query(text, params) {
       return (await pglite.query(text, params)).rows as never;

@@ -26,7 +26,10 @@ function packageVersion(name: string): string {
 /** Where the template for this code's schema lives (whether or not it exists yet). */
 export async function templatePath(): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(`pglite ${packageVersion('@electric-sql/pglite')}\0pg-boss ${packageVersion('pg-boss')}\0`);
+  // `layout` counts changes to how the template is made (2: without PostgreSQL's template databases).
+  hash.update(
+    `layout 2\0pglite ${packageVersion('@electric-sql/pglite')}\0pg-boss ${packageVersion('pg-boss')}\0`,
+  );
   for (const file of await readMigrations()) hash.update(`${file.name}\0${file.sql}\0`);
   return join(cacheDir, `pgdata-${hash.digest('hex').slice(0, 16)}.tar.gz`);
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledServer, serverSourceHash } from '../../../../bin/compiled-server.js';
 import { startTestServer, type TestServer } from '../support/lexbridge.ts';
@@ -56,5 +57,29 @@ describe('the compiled server', () => {
     expect(await page.text()).toContain('<div id="root">');
     expect(await server.stop()).toBe(0);
     expect(server.stderr()).not.toContain('could not compile');
+  });
+
+  it('starts without loading what only later work needs', async () => {
+    // Each of these costs start-up time and memory and is needed only by something that may never
+    // happen in a run: talking to another server (undici), building an extension package (fflate),
+    // the emulators' uploads (multipart), the embedded identity provider's first sign-in
+    // (oidc-provider), an email (nodemailer); fastify's own validator compiler (ajv) is never used (zod's is).
+    const loadedFile = join(dataDir, 'loaded-packages.json');
+    const preload = fileURLToPath(new URL('./fixtures/loaded-packages.cjs', import.meta.url));
+    const server = spawnLexbridge(['serve'], {
+      LEXBRIDGE_DATA_DIR: join(dataDir, 'second'),
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      NODE_OPTIONS: `--require ${preload}`,
+      LEXBRIDGE_TEST_LOADED_PACKAGES: loadedFile,
+    });
+    const { url } = (await server.waitForLog('Lexbridge is listening', 120_000)) as { url: string };
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    const loaded = JSON.parse(await readFile(loadedFile, 'utf8')) as string[];
+    expect(loaded).toContain('pg-boss'); // the preload sees what the server loads
+    for (const name of ['undici', 'fflate', '@fastify/multipart', 'oidc-provider', 'nodemailer', 'ajv'])
+      expect(loaded, name).not.toContain(name);
   });
 });

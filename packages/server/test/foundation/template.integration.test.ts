@@ -35,6 +35,9 @@ describe('the embedded database template', () => {
       );
       expect(migrated[0]?.n).toBe((await readMigrations()).length);
       expect(await tableExists(store, 'job')).toBe(true); // pg-boss's table
+      // Only Lexbridge's database: PostgreSQL's template databases are left out (half the files).
+      const databases = await store.sql.query<{ datname: string }>('SELECT datname FROM pg_database');
+      expect(databases.map((d) => d.datname)).toEqual(['postgres']);
     } finally {
       await store.close();
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { embeddedIdpPath } from '../oidc-client.ts';
+import { embeddedIdpPath } from '../settings.ts';
 import type { EmbeddedIdentityProvider } from './provider.ts';
 
 /**

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../../log.ts';
-import { embeddedIdpPath, type OidcSettings } from '../oidc-client.ts';
+import { embeddedIdpPath, type OidcSettings } from '../settings.ts';
 import { FailedPasswords } from './failed-passwords.ts';
 import { firstPartyGrant } from './first-party-grant.ts';
 import { createMemoryAdapter } from './memory-adapter.ts';
