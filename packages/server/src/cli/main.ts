@@ -28,9 +28,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return name ? 0 : 1;
   }
-  // The servers open their embedded database first and load their code meanwhile: PGlite starts in a
-  // thread of its own, on the second core, while this one loads the modules below (commands.ts and
-  // all it imports), instead of one after the other (docs/operations.md, "Start-up time").
+  // The servers begin opening their embedded database before they load the rest of their code
+  // (commands.ts and all it imports): V8 compiles PGlite's WebAssembly in background threads while
+  // the modules load, instead of after them (docs/operations.md, "Start-up time").
   const config = startsServer(name) ? loadConfig() : undefined;
   if (config) assertIdentityConfig(config); // a wrong set-up is refused before the data directory opens
   if (config?.embedded) openEmbeddedEarly(config.dataDir, config.PORT);

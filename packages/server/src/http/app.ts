@@ -79,8 +79,8 @@ let routesLoading: Promise<RouteDefinition[]> | undefined;
 
 /**
  * Every route module under http/routes (the folder path mirrors the URL), loaded once per process.
- * `serve` asks for them early, so that reading and compiling the route modules overlaps the database
- * and the job queue opening in their own thread (docs/operations.md, "Start-up time").
+ * `serve` asks for them early, so that reading the route modules' files (libuv's thread pool) overlaps
+ * the database and the job queue opening (docs/operations.md, "Start-up time").
  */
 export function loadRoutes(): Promise<RouteDefinition[]> {
   routesLoading ??= findRoutes();

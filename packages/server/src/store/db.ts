@@ -56,8 +56,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const store = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : await openEmbedded(options);
-  // The permission check walks the data directory's files (the thread pool) while the migrations
-  // run (the database's thread): side by side rather than one after the other.
+  // The permission check's file-system calls run in libuv's thread pool while the migrations are
+  // checked: side by side rather than one after the other.
   const privacy = store.dataDir ? keepPrivate(store.dataDir, ['pgdata']) : undefined;
   privacy?.catch(() => undefined);
   try {
