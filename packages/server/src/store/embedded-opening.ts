@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { PGlite } from './pglite.ts';
 import { readTemplate } from './template.ts';
+import { unpackTemplate } from './template-unpack.ts';
 
 /**
  * Opening the embedded database: the data directory's lock, then PGlite, from the prepared template
@@ -57,6 +59,32 @@ function startParams(): string[] {
   ];
 }
 
+/** PGlite's WebAssembly, compiled by V8 in background threads (PGlite would read and compile it itself). */
+async function compilePglite(): Promise<WebAssembly.Module> {
+  const path = createRequire(import.meta.url).resolve('@electric-sql/pglite/pglite.wasm');
+  return WebAssembly.compile(await readFile(path));
+}
+
+/**
+ * A new data directory's pgdata, from the template when there is one: unpacked by the thread pool
+ * while PGlite's WebAssembly compiles (store/template-unpack.ts). Returns the compiled module, for
+ * PGlite to use. An existing database is left as it is.
+ */
+async function preparePgdata(
+  pgdata: string,
+  given: Blob | false | undefined,
+): Promise<WebAssembly.Module | undefined> {
+  const template = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : await templateFor(given);
+  if (!template) {
+    await mkdir(pgdata, { recursive: true, mode: 0o700 });
+    return undefined;
+  }
+  const compiling = compilePglite();
+  compiling.catch(() => undefined); // awaited below, once the files are written
+  await unpackTemplate(template, pgdata);
+  return compiling;
+}
+
 /** Takes the lock and opens the database; on failure nothing is left held. */
 export async function openEmbeddedDatabase(options: EmbeddedOpenOptions): Promise<OpenedEmbedded> {
   if (!options.dataDir) {
@@ -68,12 +96,11 @@ export async function openEmbeddedDatabase(options: EmbeddedOpenOptions): Promis
   const lock = await acquireDataDirLock(options.dataDir, { port: options.port });
   const pgdata = join(options.dataDir, 'pgdata');
   try {
-    await mkdir(pgdata, { recursive: true, mode: 0o700 });
-    const template = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : await templateFor(options.template);
+    const compiled = await preparePgdata(pgdata, options.template);
     const pglite = new PGlite({
       dataDir: pgdata,
       startParams: startParams(),
-      ...(template ? { loadDataDir: template } : {}),
+      ...(compiled ? { pgliteWasmModule: compiled } : {}),
     });
     await pglite.waitReady;
     return { pglite, lock };

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,15 @@ async function tableExists(store: Awaited<ReturnType<typeof openStore>>, name: s
   return rows[0]?.n === 1;
 }
 
+/** Every entry under `dir`, relative to it, with its permission bits. */
+async function modes(dir: string): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const name of await readdir(dir, { recursive: true })) {
+    found.set(name, (await stat(join(dir, name))).mode & 0o777);
+  }
+  return found;
+}
+
 describe('the embedded database template', () => {
   it('a new data directory starts from the prepared template: migrated, with the queue schema, nothing to apply', async () => {
     expect(await readTemplate()).toBeDefined(); // made by the test setup, as `lexbridge prepare` does
@@ -38,6 +47,52 @@ describe('the embedded database template', () => {
       // Only Lexbridge's database: PostgreSQL's template databases are left out (half the files).
       const databases = await store.sql.query<{ datname: string }>('SELECT datname FROM pg_database');
       expect(databases.map((d) => d.datname)).toEqual(['postgres']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is unpacked private, without the optional maps, and PostgreSQL makes a map again when it needs one', async () => {
+    const dataDir = await newDataDir();
+    const store = await openStore({ dataDir });
+    try {
+      const pgdata = join(dataDir, 'pgdata');
+      const entries = await modes(pgdata);
+      expect(entries.size).toBeGreaterThan(300);
+      expect([...entries.keys()].filter((name) => /_(fsm|vm)$/.test(name))).toEqual([]);
+      for (const [name, mode] of entries) {
+        const isDir = (await stat(join(pgdata, name))).isDirectory();
+        expect([name, mode.toString(8)]).toEqual([name, isDir ? '700' : '600']);
+      }
+      expect((await readdir(dataDir)).filter((name) => name.includes('unpacking'))).toEqual([]);
+      await store.sql.exec(
+        'CREATE TABLE map_probe (x int); INSERT INTO map_probe SELECT generate_series(1, 5000)',
+      );
+      await store.sql.exec('DELETE FROM map_probe WHERE x % 2 = 0');
+      await store.sql.exec('VACUUM map_probe');
+      const [{ path }] = await store.sql.query<{ path: string }>(
+        "SELECT pg_relation_filepath('map_probe') AS path",
+      );
+      expect((await stat(join(pgdata, `${path}_fsm`))).size).toBeGreaterThan(0);
+      // A system catalog whose map the template left out takes new rows as before.
+      await store.sql.exec('CREATE TABLE map_probe_2 (y text)');
+      expect(await tableExists(store, 'map_probe_2')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('an unpacking cut short is cleared away and done again on the next start', async () => {
+    const dataDir = await newDataDir();
+    // What a first start killed while unpacking leaves: an empty pgdata and a half-written sibling.
+    await mkdir(join(dataDir, 'pgdata'), { recursive: true });
+    await mkdir(join(dataDir, 'pgdata.unpacking-0badf00d', 'base'), { recursive: true });
+    await writeFile(join(dataDir, 'pgdata.unpacking-0badf00d', 'PG_VERSION'), '17\n');
+    const store = await openStore({ dataDir });
+    try {
+      expect(store.applied).toEqual([]);
+      expect(await tableExists(store, 'job')).toBe(true);
+      expect((await readdir(dataDir)).filter((name) => name.includes('unpacking'))).toEqual([]);
     } finally {
       await store.close();
     }
