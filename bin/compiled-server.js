@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +41,20 @@ export function serverSourceHash() {
 }
 
 /**
+ * What packages/server/src/http/route-files.ts becomes in the bundle: the route files it would find
+ * at run time (the same file names), each imported statically, so that they load as one chunk.
+ */
+function routeFilesModule(routesDir) {
+  const files = filesUnder(routesDir)
+    .filter((f) => /^(get|post|put|patch|delete)\.ts$/.test(basename(f)))
+    .map((f) => relative(routesDir, f).split('\\').join('/'))
+    .sort();
+  const imports = files.map((f, i) => `import * as route${i} from ${JSON.stringify(`./routes/${f}`)};`);
+  const list = files.map((f, i) => `{ file: ${JSON.stringify(f)}, module: route${i} }`);
+  return `${imports.join('\n')}\nexport async function importRouteFiles() {\n  return [${list.join(', ')}];\n}\n`;
+}
+
+/**
  * Bundles the server into `outdir` (a folder directly inside packages/server/dist). `import.meta.url`
  * in a source file becomes that file's own URL (relative to the bundle, so the checkout may move):
  * code that finds its migrations, routes or the web app beside itself finds them as before.
@@ -67,6 +81,11 @@ async function bundle(outdir) {
           b.onResolve({ filter: /^[^./]/ }, (args) =>
             args.path.startsWith('@lexbridge/') ? undefined : { external: true },
           );
+          b.onLoad({ filter: /[\\/]http[\\/]route-files\.ts$/ }, (args) => ({
+            contents: routeFilesModule(join(dirname(args.path), 'routes')),
+            resolveDir: dirname(args.path),
+            loader: 'ts',
+          }));
           b.onLoad({ filter: /\.ts$/ }, async (args) => {
             const text = await readFile(args.path, 'utf8');
             const own = `new URL(${JSON.stringify(relative(besideOutput, args.path).split('\\').join('/'))}, import.meta.url).href`;

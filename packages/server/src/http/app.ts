@@ -1,6 +1,3 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -72,9 +69,6 @@ class RequestLog extends LogController {
   }
 }
 
-const routesDir = fileURLToPath(new URL('./routes/', import.meta.url));
-const routeFile = /^(get|post|put|patch|delete)\.ts$/;
-
 let routesLoading: Promise<RouteDefinition[]> | undefined;
 
 /**
@@ -88,20 +82,11 @@ export function loadRoutes(): Promise<RouteDefinition[]> {
 }
 
 async function findRoutes(): Promise<RouteDefinition[]> {
-  const found: RouteDefinition[] = [];
-  const entries = await readdir(routesDir, { withFileTypes: true, recursive: true });
-  const files = entries
-    .filter((e) => e.isFile() && routeFile.test(e.name))
-    .map((e) => relative(routesDir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .sort();
-  for (const file of files) {
-    // The import names ./routes/ literally so that the compiled server (bin/compiled-server.js)
-    // bundles every module below it; vite (the tests) is told to leave it as it is.
-    const mod = (await import(/* @vite-ignore */ `./routes/${file}`)) as { default?: RouteDefinition };
-    if (!mod.default) throw new Error(`${file} does not export a route as default`);
-    found.push(mod.default);
-  }
-  return found;
+  const { importRouteFiles } = await import('./route-files.ts');
+  return (await importRouteFiles()).map(({ file, module }) => {
+    if (!module.default) throw new Error(`${file} does not export a route as default`);
+    return module.default as RouteDefinition;
+  });
 }
 
 /** LEXBRIDGE_TRUST_PROXY as fastify takes it: no proxy, the first `hops` proxies, or named ones. */
