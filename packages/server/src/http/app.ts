@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -9,13 +8,13 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Lexbridge } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { checkAccess } from './access.ts';
 import { installErrorHandling } from './errors.ts';
+import { decorateOpenApi } from './openapi.ts';
 import { installRequestMetrics } from './request-metrics.ts';
-import { type RouteDefinition, toFastifySchema } from './route.ts';
+import { type RouteDefinition, toFastifySchema, zodSchemaController } from './route.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 
 export interface HttpAppOptions {
@@ -119,23 +118,13 @@ export async function buildHttpApp(
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     logController: new RequestLog(),
-    // Every schema is zod's, checked and serialised by zod. Naming the compilers here, rather than
-    // setting them on the app afterwards, keeps fastify from loading its default ones (ajv and
-    // fast-json-stringify) at start only to set them aside: about 70 ms of each start.
-    schemaController: {
-      compilersFactory: {
-        // fastify types these factories after its defaults (ajv, fast-json-stringify).
-        buildValidator: () => validatorCompiler as never,
-        buildSerializer: () => serializerCompiler as never,
-      },
-    },
+    schemaController: zodSchemaController,
   });
   installErrorHandling(app);
   installSecurityHeaders(app);
   installRequestMetrics(app);
   app.decorateRequest('user', null);
   const routes = await loadRoutes();
-  const apiUrls = new Set(routes.map((r) => r.url));
   await app.register(cookie);
   await app.register(formbody);
   // Limits apply only where a route asks for one (config.rateLimit): sign-in, the embedded provider's
@@ -147,29 +136,7 @@ export async function buildHttpApp(
         retryAfter: context.after,
       }),
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Lexbridge API',
-        version: '1',
-        description:
-          'Connectors, workflows and administration of a Lexbridge server. Errors are {"error":{"code","message"}}; see docs/errors.md.',
-      },
-      components: {
-        securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'lexbridge_session' },
-          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
-        },
-      },
-    },
-    // The document describes the API: the route files' schemas. Routes that plugins add (the web app's
-    // pages, the embedded identity provider) are not part of it.
-    transform: (input) =>
-      apiUrls.has(input.url)
-        ? jsonSchemaTransform(input)
-        : { schema: { ...input.schema, hide: true }, url: input.url },
-  });
+  decorateOpenApi(app, routes);
 
   for (const def of routes) {
     app.route({

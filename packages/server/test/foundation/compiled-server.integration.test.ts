@@ -63,7 +63,8 @@ describe('the compiled server', () => {
     // Each of these costs start-up time and memory and is needed only by something that may never
     // happen in a run: talking to another server (undici), building an extension package (fflate),
     // the emulators' uploads (multipart), the embedded identity provider's first sign-in
-    // (oidc-provider), an email (nodemailer); fastify's own validator compiler (ajv) is never used (zod's is).
+    // (oidc-provider), an email (nodemailer), the OpenAPI document's first request (@fastify/swagger);
+    // fastify's own validator compiler (ajv) is never used (zod's is).
     const loadedFile = join(dataDir, 'loaded-packages.json');
     const preload = fileURLToPath(new URL('./fixtures/loaded-packages.cjs', import.meta.url));
     const server = spawnLexbridge(['serve'], {
@@ -79,7 +80,15 @@ describe('the compiled server', () => {
     expect(await server.stop()).toBe(0);
     const loaded = JSON.parse(await readFile(loadedFile, 'utf8')) as string[];
     expect(loaded).toContain('pg-boss'); // the preload sees what the server loads
-    for (const name of ['undici', 'fflate', '@fastify/multipart', 'oidc-provider', 'nodemailer', 'ajv'])
+    for (const name of [
+      'undici',
+      'fflate',
+      '@fastify/multipart',
+      'oidc-provider',
+      'nodemailer',
+      'ajv',
+      '@fastify/swagger',
+    ])
       expect(loaded, name).not.toContain(name);
   });
 });

@@ -8,6 +8,6 @@ export default defineRoute({
   tags: ['meta'],
   hidden: true,
   async handler(request) {
-    return request.server.swagger();
+    return request.server.openApiDocument();
   },
 });
