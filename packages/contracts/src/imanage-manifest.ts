@@ -4,8 +4,22 @@
  * of our own (docs/imanage-extension-manifest.md), accepted by the emulator and produced by Lexbridge.
  * It lives in one module so it is easy to align with the real format later.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
+
+const require = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+/** The YAML parser, loaded when a manifest is first read or written rather than when the server starts. */
+function yaml(): typeof Yaml {
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
+/** A manifest (checked or still to be checked) as the text of a manifest.yaml. */
+export function stringifyImanageManifest(manifest: unknown): string {
+  return yaml().stringify(manifest);
+}
 
 const settingKey = z
   .string()
@@ -130,9 +144,9 @@ export function placeholderKeys(url: string): string[] {
 export function parseImanageManifest(yamlText: string): ImanageManifest {
   let raw: unknown;
   try {
-    raw = parseYaml(yamlText);
+    raw = yaml().parse(yamlText);
   } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
+    const detail = error instanceof yaml().YAMLParseError ? error.message.split('\n')[0] : String(error);
     throw new ImanageManifestError([`not valid YAML (${detail})`]);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

@@ -63,7 +63,8 @@ describe('the compiled server', () => {
     // Each of these costs start-up time and memory and is needed only by something that may never
     // happen in a run: talking to another server (undici), building an extension package (fflate),
     // the emulators' uploads (multipart), the embedded identity provider's first sign-in
-    // (oidc-provider), an email (nodemailer), the OpenAPI document's first request (@fastify/swagger);
+    // (oidc-provider), an email (nodemailer), the OpenAPI document's first request (@fastify/swagger),
+    // an extension package's manifest (yaml);
     // fastify's own validator compiler (ajv) is never used (zod's is).
     const loadedFile = join(dataDir, 'loaded-packages.json');
     const preload = fileURLToPath(new URL('./fixtures/loaded-packages.cjs', import.meta.url));
@@ -88,6 +89,7 @@ describe('the compiled server', () => {
       'nodemailer',
       'ajv',
       '@fastify/swagger',
+      'yaml',
     ])
       expect(loaded, name).not.toContain(name);
   });

@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import type { ImanageFlavour, ImanageSetup } from '@lexbridge/contracts';
 import type * as Fflate from 'fflate';
-import { stringify } from 'yaml';
 // The manifest schema lives in contracts beside the emulator that accepts it; it is not part of the
 // contracts index (it needs the yaml parser, which the web app does not).
-import { type ImanageManifest, parseImanageManifest } from '../../../../contracts/src/imanage-manifest.ts';
+import {
+  type ImanageManifest,
+  parseImanageManifest,
+  stringifyImanageManifest,
+} from '../../../../contracts/src/imanage-manifest.ts';
 import type { Config } from '../../config/index.ts';
 import { oauthCallbackPath } from '../plugin.ts';
 
@@ -82,7 +85,7 @@ export function buildManifest(
     ],
   };
   // Checked against the schema Control Center (and the emulator) applies, so a bad package never ships.
-  return parseImanageManifest(stringify(manifest));
+  return parseImanageManifest(stringifyImanageManifest(manifest));
 }
 
 export function buildExtensionPackage(
@@ -102,7 +105,7 @@ export function buildExtensionPackage(
   // The zip library loads with the first package built, not at start.
   const { strToU8, zipSync } = createRequire(import.meta.url)('fflate') as typeof Fflate;
   const bytes = zipSync(
-    { 'manifest.yaml': strToU8(stringify(manifest)), 'README.txt': strToU8(readme) },
+    { 'manifest.yaml': strToU8(stringifyImanageManifest(manifest)), 'README.txt': strToU8(readme) },
     { mtime: new Date('2024-01-01T00:00:00Z') },
   );
   return { fileName: `lexbridge-imanage-${flavour}.zip`, bytes };
