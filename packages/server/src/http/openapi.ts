@@ -29,7 +29,7 @@ export const openApiInfo = {
  * Decorates the app with `openApiDocument()`. The document describes the route files' routes only
  * (not the pages and endpoints that plugins add), and is made when it is first asked for, not at
  * start: the OpenAPI plugin (@fastify/swagger and what it loads) and the zod → JSON Schema conversion
- * of every route cost each start about 20 ms, for a document few ever read (docs/operations.md,
+ * of every route cost each start about 20 ms of CPU time, for a document few read (docs/operations.md,
  * "Start-up time").
  */
 export function decorateOpenApi(app: FastifyInstance, routes: readonly RouteDefinition[]): void {
