@@ -82,9 +82,29 @@ export async function startLexbridge(
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  // Bounded wait for readiness: 240 tries, 250 ms apart, or the process exiting.
-  let ready = false;
-  for (let attempt = 0; attempt < 240 && !ready; attempt++) {
+  const stop = async ({ keepData = false } = {}) => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    log.end();
+    if (!keepData) await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await untilHealthy(url, exited, logFile);
+  } catch (error) {
+    // Nothing of a failed start stays behind, but a folder the caller gave us.
+    await stop({ keepData: options.dataDir !== undefined });
+    throw error;
+  }
+  return { url, pid: child.pid ?? -1, dataDir, stop };
+}
+
+/** Bounded wait for readiness: 240 tries, 250 ms apart, or the process exiting. */
+async function untilHealthy(url: string, exited: Promise<unknown>, logFile: string): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
     const outcome = await Promise.race([
       fetch(`${url}/healthz`).then(
         (res) => res.ok,
@@ -93,26 +113,8 @@ export async function startLexbridge(
       exited.then(() => 'exited' as const),
     ]);
     if (outcome === 'exited') throw new Error(`lexbridge serve exited during start-up; see ${logFile}`);
-    ready = outcome === true;
-    if (!ready) await new Promise((r) => setTimeout(r, 250));
+    if (outcome) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
-  if (!ready) {
-    child.kill('SIGKILL');
-    throw new Error(`lexbridge serve did not answer /healthz within 60 s; see ${logFile}`);
-  }
-  return {
-    url,
-    pid: child.pid ?? -1,
-    dataDir,
-    async stop({ keepData = false } = {}) {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      log.end();
-      if (!keepData) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  throw new Error(`lexbridge serve did not answer /healthz within 60 s; see ${logFile}`);
 }
