@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { elementShot, screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14: the audit log had only "Show older events". It pages now: a page size, Newer and Older
 // through the server's cursor, and where the page is ("Events 26–31 of 31 · Page 2 of 2").
@@ -17,50 +16,28 @@ const connectorAdmin: TestPerson = {
 };
 
 describe('audit log paging in the browser', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
+  const app = useBrowserLexbridge({ people: [connectorAdmin], logName: 'audit-paging', localFolders: true });
   let page: Page;
   const shot = screenshotter('audit-paging');
 
   beforeAll(async () => {
-    root = await mkdtemp(`${tmpdir()}/lexbridge-e2e-audit-`);
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([connectorAdmin], {
-        logName: 'audit-paging',
-        env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root },
-      }),
-      launchBrowser(),
-    ]);
-    page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })
-    ).newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${lexbridge.url}/admin`);
-    await signInAsPerson(page, connectorAdmin);
-    await page.waitForURL(`${lexbridge.url}/admin`);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
+    page = await app.signedInPage(connectorAdmin, '/admin', { timeout: 15_000 });
   });
 
   it('pages through the events with a page size, Newer and Older, and says where it is', async () => {
     // 30 connectors added: 30 audit events besides the sign-in.
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
     for (let i = 1; i <= 30; i++) {
-      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
-        data: { type: 'local-folder', name: `Folder ${i}`, config: { path: root } },
+      const res = await page.request.post(`${app.url}/api/connectors`, {
+        data: { type: 'local-folder', name: `Folder ${i}`, config: { path: app.root } },
         headers: { 'x-csrf-token': csrfToken },
       });
       expect(res.status()).toBe(201);
     }
     const total = (
-      (await (await page.request.get(`${lexbridge.url}/api/admin/audit?limit=1`)).json()) as {
+      (await (await page.request.get(`${app.url}/api/admin/audit?limit=1`)).json()) as {
         total: number;
       }
     ).total;

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import { screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // The seed's story end to end, in a real browser against a real Lexbridge and the real emulator: a
 // Connector Admin downloads the extension package, registers it in Control Center, adds the iManage
@@ -35,31 +36,25 @@ const noRole: TestPerson = {
 };
 
 describe('connector authorisation in the browser', () => {
+  const app = useBrowserLexbridge({
+    people: [connectorAdmin, user, noRole],
+    logName: 'connector-authorisation',
+  });
   let emulator: RunningEmulator;
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
   let downloads: string;
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, seed: 11 });
-    lexbridge = await startLexbridge([connectorAdmin, user, noRole], { logName: 'connector-authorisation' });
-    browser = await launchBrowser();
     downloads = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-downloads-'));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
     await emulator?.close();
     if (downloads) await rm(downloads, { recursive: true, force: true });
   });
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
-      locale: 'en-GB',
-    });
+    const context = await app.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     return { context, page: await context.newPage() };
   }
 
@@ -69,7 +64,7 @@ describe('connector authorisation in the browser', () => {
     person: TestPerson,
     shot?: (page: Page, name: string) => Promise<string>,
   ) {
-    await page.goto(`${lexbridge.url}/connectors`);
+    await page.goto(`${app.url}/connectors`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     if (shot) await shot(page, 'lexbridge-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -77,7 +72,7 @@ describe('connector authorisation in the browser', () => {
     await page.getByLabel('Password').fill(person.password);
     if (shot) await shot(page, 'identity-provider');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${lexbridge.url}/connectors`);
+    await page.waitForURL(`${app.url}/connectors`);
   }
 
   it('takes a Connector Admin from the extension package to an authorised iManage connector', async () => {
@@ -93,7 +88,7 @@ describe('connector authorisation in the browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     const redirectUrl = page.getByRole('textbox', { name: 'Redirect URL' });
     await redirectUrl.waitFor();
-    expect(await redirectUrl.inputValue()).toBe(`${lexbridge.url}/api/connectors/authorised`);
+    expect(await redirectUrl.inputValue()).toBe(`${app.url}/api/connectors/authorised`);
     await shot(page, 'admin-setup');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -105,7 +100,7 @@ describe('connector authorisation in the browser', () => {
 
     // Control Center, as the firm's iManage administrator (another person, so another browser
     // profile): Add Application > Upload Package, then the wizard.
-    const ccContext = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+    const ccContext = await app.newContext({ viewport: { width: 1280, height: 860 } });
     const cc = await ccContext.newPage();
     await cc.goto(`${emulator.url}/cc`);
     await cc.getByLabel('Username').fill('admin');
@@ -120,7 +115,7 @@ describe('connector authorisation in the browser', () => {
       await cc.getByRole('button', { name: 'Next', exact: true }).click();
     }
     await cc.getByRole('heading', { level: 1, name: 'Authentication' }).waitFor();
-    await cc.getByLabel('Redirect URL').fill(`${lexbridge.url}/api/connectors/authorised`);
+    await cc.getByLabel('Redirect URL').fill(`${app.url}/api/connectors/authorised`);
     await cc.getByRole('button', { name: 'Generate client secret' }).click();
     const secret = (await cc.locator('#client-secret').textContent())?.trim() ?? '';
     expect(secret).not.toBe('');
@@ -138,11 +133,7 @@ describe('connector authorisation in the browser', () => {
       if ((await input.inputValue()) !== '') continue;
       const name = (await input.getAttribute('name')) ?? '';
       await input.fill(
-        /host/i.test(name)
-          ? new URL(lexbridge.url).host
-          : /lexbridge/i.test(name)
-            ? lexbridge.url
-            : emulator.url,
+        /host/i.test(name) ? new URL(app.url).host : /lexbridge/i.test(name) ? app.url : emulator.url,
       );
     }
     await shot(cc, 'cc-settings');
@@ -180,8 +171,7 @@ describe('connector authorisation in the browser', () => {
     await shot(page, 'imanage-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(
-      (url) =>
-        url.origin === lexbridge.url && url.pathname === '/connectors' && url.searchParams.has('authorised'),
+      (url) => url.origin === app.url && url.pathname === '/connectors' && url.searchParams.has('authorised'),
     );
     const row = page.getByRole('listitem', { name: 'iManage Sandbox' });
     await row.getByText('Authorised', { exact: true }).waitFor();
@@ -217,7 +207,7 @@ describe('connector authorisation in the browser', () => {
     await page.keyboard.press('Escape');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/connectors') || url.origin !== lexbridge.url);
+    await page.waitForURL((url) => !url.pathname.startsWith('/connectors') || url.origin !== app.url);
     await shot(page, 'signed-out');
     await context.close();
   });

@@ -1,13 +1,9 @@
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import {
-  freePort as closedPort,
-  type LexbridgeProcess,
-  startLexbridge,
-  type TestPerson,
-} from './support/lexbridge-process.ts';
+import { screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import { freePort as closedPort, type TestPerson } from './support/lexbridge-process.ts';
 
 // What the Connectors page says about a connection follows what Lexbridge last learnt: a connection
 // whose tokens iManage revoked turns from "Authorised as …" into "Expired" (reason and time) once a
@@ -32,12 +28,10 @@ const clientId = 'lexbridge-status-test';
 const clientSecret = 'status-test-secret-value';
 
 describe('connection status in the browser', () => {
+  const app = useBrowserLexbridge({ people: statusPeople, logName: 'connector-status' });
   let emulator: RunningEmulator;
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
 
   beforeAll(async () => {
-    lexbridge = await startLexbridge(statusPeople, { logName: 'connector-status' });
     emulator = await startEmulator({
       port: 0,
       seed: 3,
@@ -46,33 +40,24 @@ describe('connection status in the browser', () => {
           client_id: clientId,
           client_secret: clientSecret,
           name: 'Lexbridge',
-          redirect_urls: [`${lexbridge.url}/api/connectors/authorised`],
+          redirect_urls: [`${app.url}/api/connectors/authorised`],
           allow_refresh_token: true,
         },
       ],
     });
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
     await emulator?.close();
   });
 
-  async function signedIn(person: TestPerson): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    await page.goto(`${lexbridge.url}/connectors`);
-    await signInAsPerson(page, person);
-    await page.waitForURL(`${lexbridge.url}/connectors`);
-    return page;
-  }
+  const signedIn = (person: TestPerson) =>
+    app.signedInPage(person, '/connectors', { viewport: { width: 1280, height: 860 } });
 
   /** Adds a connector through the API with the page's session (cookie and CSRF token). */
   async function addConnector(page: Page, name: string, config: Record<string, unknown>): Promise<string> {
-    const me = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as { csrfToken: string };
-    const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
+    const me = (await (await page.request.get(`${app.url}/api/me`)).json()) as { csrfToken: string };
+    const res = await page.request.post(`${app.url}/api/connectors`, {
       headers: { 'x-csrf-token': me.csrfToken },
       data: { type: 'imanage-onprem', name, config: { scope: 'user', refreshToken: true, ...config } },
     });
@@ -98,7 +83,7 @@ describe('connection status in the browser', () => {
     await page.getByLabel('Username').fill('jsmith');
     await page.getByLabel('Password').fill('password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === lexbridge.url && url.searchParams.has('authorised'));
+    await page.waitForURL((url) => url.origin === app.url && url.searchParams.has('authorised'));
     await row.getByText('Authorised', { exact: true }).waitFor();
     await shot(page, 'authorised');
 
@@ -149,7 +134,7 @@ describe('connection status in the browser', () => {
       await page.getByRole('menuitem', { name: 'Authorise' }).click();
       await page.getByText(`Lexbridge did not send you to sign in to ${name}.`).waitFor();
       await page.getByTestId('sign-in-check').waitFor();
-      expect(new URL(page.url()).origin).toBe(lexbridge.url);
+      expect(new URL(page.url()).origin).toBe(app.url);
     };
 
     await authorise('iManage Unreachable');
@@ -193,7 +178,7 @@ describe('connection status in the browser', () => {
 
     // A Connector Admin gets "Edit connector" for the same failure.
     const wrong = admin.getByRole('listitem', { name: 'iManage Wrong Secret' });
-    await admin.goto(`${lexbridge.url}/connectors`);
+    await admin.goto(`${app.url}/connectors`);
     await wrong.getByRole('button', { name: 'Actions for iManage Wrong Secret' }).click();
     await admin.getByRole('menuitem', { name: 'Authorise' }).click();
     await admin.getByText('Lexbridge did not send you to sign in to iManage Wrong Secret.').waitFor();

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { elementShot, screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14: "the folder picker can create a folder". In the workflow wizard's Target picker, New
 // folder takes a name, checks it as the server does (which has the last word, with a stable code),
@@ -19,40 +19,24 @@ const connectorAdmin: TestPerson = {
 };
 
 describe('the folder picker creates folders', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
+  const app = useBrowserLexbridge({
+    people: [connectorAdmin],
+    logName: 'folder-picker',
+    localFolders: async (root) => {
+      for (const folder of ['office/Matters', 'archive/Clients'])
+        await mkdir(join(root, folder), { recursive: true });
+    },
+  });
   let page: Page;
   const shot = screenshotter('folder-picker');
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-picker-'));
-    for (const folder of ['office/Matters', 'archive/Clients'])
-      await mkdir(join(root, folder), { recursive: true });
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([connectorAdmin], {
-        logName: 'folder-picker',
-        env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root },
-      }),
-      launchBrowser(),
-    ]);
-    page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })
-    ).newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${lexbridge.url}/workflows`);
-    await signInAsPerson(page, connectorAdmin);
+    page = await app.signedInPage(connectorAdmin, '/workflows', { timeout: 15_000 });
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-
   it('makes a new folder in the Target picker, checks its name, and lists it at once', async () => {
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
     const ids: Record<string, string> = {};
@@ -60,14 +44,14 @@ describe('the folder picker creates folders', () => {
       ['Office share', 'office'],
       ['Archive', 'archive'],
     ] as const) {
-      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+      const res = await page.request.post(`${app.url}/api/connectors`, {
+        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
         headers: { 'x-csrf-token': csrfToken },
       });
       expect(res.status()).toBe(201);
       ids[name] = ((await res.json()) as { id: string }).id;
     }
-    await page.goto(`${lexbridge.url}/workflows/new`);
+    await page.goto(`${app.url}/workflows/new`);
     await page.getByRole('radio', { name: /^Copy/ }).check();
     await page.getByRole('button', { name: 'Next' }).click();
     const target = page.getByRole('region', { name: 'Target' });
@@ -91,7 +75,7 @@ describe('the folder picker creates folders', () => {
     await target.getByRole('button', { name: 'Create' }).click();
     await target.getByRole('button', { name: 'Open Acme 2026' }).waitFor();
     await target.getByText('Created “Acme 2026”.').waitFor();
-    expect((await stat(join(root, 'archive', 'Clients', 'Acme 2026'))).isDirectory()).toBe(true);
+    expect((await stat(join(app.root, 'archive', 'Clients', 'Acme 2026'))).isDirectory()).toBe(true);
     await shot(page, 'created');
 
     // The server's check: the same name again is refused with its own message.

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { elementShot, screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14's layout and wording findings, at desktop width and at 390 px: the "iManage Cloud is not
 // set up" notice appears once, in Admin, wrapping between words (not on the Connectors page, where it
@@ -33,31 +33,19 @@ async function lines(locator: Locator): Promise<number> {
 }
 
 describe('layout and wording in the web app', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
+  const app = useBrowserLexbridge({
+    people: [connectorAdmin],
+    logName: 'layout',
+    localFolders: async (root) => {
+      for (const folder of ['office/Matters', 'archive'])
+        await mkdir(join(root, folder), { recursive: true });
+    },
+  });
   let page: Page;
   const shot = screenshotter('layout');
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-layout-'));
-    for (const folder of ['office/Matters', 'archive']) await mkdir(join(root, folder), { recursive: true });
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([connectorAdmin], { logName: 'layout', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
-      launchBrowser(),
-    ]);
-    const context = await browser.newContext({ viewport: desktop, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${lexbridge.url}/connectors`);
-    await signInAsPerson(page, connectorAdmin);
-    await page.waitForURL(`${lexbridge.url}/connectors`);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
+    page = await app.signedInPage(connectorAdmin, '/connectors', { viewport: desktop, timeout: 15_000 });
   });
 
   it('shows "iManage Cloud is not set up" once, in Admin, with setting names unbroken', async () => {
@@ -86,18 +74,18 @@ describe('layout and wording in the web app', () => {
     await page.setViewportSize(desktop);
     // Only there: no other page repeats it.
     for (const path of ['/connectors', '/workflows', '/activity']) {
-      await page.goto(`${lexbridge.url}${path}`);
+      await page.goto(`${app.url}${path}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       expect(await page.getByText('iManage Cloud is not set up').count()).toBe(0);
     }
   });
 
   it('says who may read and write a local folder just added, and nothing about authorising it', async () => {
-    await page.goto(`${lexbridge.url}/connectors`);
+    await page.goto(`${app.url}/connectors`);
     await page.getByRole('button', { name: 'Add Local folder connector' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Name').fill('Office share');
-    await dialog.getByLabel('Folder').fill(join(root, 'office'));
+    await dialog.getByLabel('Folder').fill(join(app.root, 'office'));
     await dialog.getByLabel('May read').fill('User');
     await dialog.getByRole('button', { name: 'Save' }).click();
     const banner = page.getByText('Added Office share.');
@@ -113,19 +101,19 @@ describe('layout and wording in the web app', () => {
   });
 
   it('keeps a long workflow name to two lines with the whole name on hover, at desktop and 390 px', async () => {
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
     const add = async (name: string, folder: string) => {
-      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+      const res = await page.request.post(`${app.url}/api/connectors`, {
+        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
         headers: { 'x-csrf-token': csrfToken },
       });
       expect(res.status()).toBe(201);
       return ((await res.json()) as { id: string }).id;
     };
     const [source, target] = [await add('Long source', 'office'), await add('Long target', 'archive')];
-    const created = await page.request.post(`${lexbridge.url}/api/workflows`, {
+    const created = await page.request.post(`${app.url}/api/workflows`, {
       data: {
         name: longName,
         type: 'copy',
@@ -139,7 +127,7 @@ describe('layout and wording in the web app', () => {
 
     for (const viewport of [desktop, phone]) {
       await page.setViewportSize(viewport);
-      await page.goto(`${lexbridge.url}/workflows`);
+      await page.goto(`${app.url}/workflows`);
       const link = page.getByRole('link', { name: longName });
       await link.waitFor();
       // The link's box (the link itself is inline): at most two lines, the rest behind an ellipsis.

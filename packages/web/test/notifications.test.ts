@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14, notifications: an Admin sets the firm's email defaults and the incoming webhook on
 // Settings → Notifications; a User sees the firm's defaults, makes their own choices, and goes back
@@ -23,31 +24,18 @@ const user: TestPerson = {
 };
 
 describe('notification settings page', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    lexbridge = await startLexbridge([admin, user], {
-      logName: 'notifications',
-      // Shown on the page only; this test sends no mail.
-      env: {
-        LEXBRIDGE_SMTP_URL: 'smtp://127.0.0.1:2525',
-        LEXBRIDGE_SMTP_FROM: 'Lexbridge <lexbridge@firm.example>',
-      },
-    });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
+  const app = useBrowserLexbridge({
+    people: [admin, user],
+    logName: 'notifications',
+    // Shown on the page only; this test sends no mail.
+    env: {
+      LEXBRIDGE_SMTP_URL: 'smtp://127.0.0.1:2525',
+      LEXBRIDGE_SMTP_FROM: 'Lexbridge <lexbridge@firm.example>',
+    },
   });
 
   async function signedIn(person: TestPerson): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    await page.goto(`${lexbridge.url}/connectors`);
-    await signInAsPerson(page, person);
-    await page.waitForURL(`${lexbridge.url}/connectors`);
+    const page = await app.signedInPage(person, '/connectors');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     return page;

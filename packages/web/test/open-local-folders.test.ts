@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { elementShot, screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
 import { editStoppedDatabase } from './support/embedded-database.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 13's banner: a local folder stored before May read / May write existed names neither, so
 // everyone with a role may read and write it, and Connector Admins see a warning on every page until
@@ -29,57 +28,33 @@ const user: TestPerson = {
 };
 
 describe('the banner for local folders open to everyone', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
+  const app = useBrowserLexbridge({
+    people: [connectorAdmin, user],
+    logName: 'open-local-folders-1',
+    localFolders: (root) => mkdir(join(root, 'old-share'), { recursive: true }),
+  });
   const shot = screenshotter('open-local-folders');
-  const env = () => ({ LEXBRIDGE_LOCAL_FOLDER_ROOTS: root });
-
-  async function signedIn(person: TestPerson, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${lexbridge.url}${path}`);
-    await signInAsPerson(page, person);
-    await page.waitForURL(`${lexbridge.url}${path}`);
-    return page;
-  }
+  const signedIn = (person: TestPerson, path: string) => app.signedInPage(person, path, { timeout: 15_000 });
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-open-'));
-    await mkdir(join(root, 'old-share'), { recursive: true });
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([connectorAdmin, user], { logName: 'open-local-folders-1', env: env() }),
-      launchBrowser(),
-    ]);
     const page = await signedIn(connectorAdmin, '/connectors');
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
-    const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
-      data: { type: 'local-folder', name: 'Old share', config: { path: join(root, 'old-share') } },
+    const res = await page.request.post(`${app.url}/api/connectors`, {
+      data: { type: 'local-folder', name: 'Old share', config: { path: join(app.root, 'old-share') } },
       headers: { 'x-csrf-token': csrfToken },
     });
     expect(res.status()).toBe(201);
     await page.context().close();
-    await lexbridge.stop({ keepData: true });
-    const changed = await editStoppedDatabase(
-      lexbridge.dataDir,
-      `UPDATE connectors SET config = config - 'mayRead' - 'mayWrite' WHERE name = $1`,
-      ['Old share'],
-    );
-    expect(changed).toBe(1);
-    lexbridge = await startLexbridge([connectorAdmin, user], {
-      logName: 'open-local-folders-2',
-      env: env(),
-      dataDir: lexbridge.dataDir,
+    await app.restart('open-local-folders-2', async (dataDir) => {
+      const changed = await editStoppedDatabase(
+        dataDir,
+        `UPDATE connectors SET config = config - 'mayRead' - 'mayWrite' WHERE name = $1`,
+        ['Old share'],
+      );
+      expect(changed).toBe(1);
     });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('warns Connector Admins on every page until May read and May write are set, and Users never', async () => {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import { screenshotter, signInAsPerson } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 8 end to end, in a real browser against a real `lexbridge serve` and the emulator: a Plugin
 // User right-clicks a folder in the iManage Work web view, chooses "Publish with Lexbridge", signs in
@@ -43,18 +43,17 @@ async function filesUnder(base: string): Promise<Record<string, string>> {
 }
 
 describe('publishing from the iManage context menu', () => {
+  const app = useBrowserLexbridge({
+    people: [connectorAdmin, pluginUser],
+    logName: 'publish',
+    localFolders: (root) => mkdir(join(root, 'portal', 'Acme'), { recursive: true }),
+  });
+  const portal = () => join(app.root, 'portal');
   let emulator: RunningEmulator;
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
-  let portal: string;
   let clientId: string;
   let ccCookie: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-publish-'));
-    portal = join(root, 'portal');
-    await mkdir(join(portal, 'Acme'), { recursive: true });
     emulator = await startEmulator({
       port: 0,
       seed: 21,
@@ -67,23 +66,11 @@ describe('publishing from the iManage context menu', () => {
         maxSize: 4000,
       },
     });
-    lexbridge = await startLexbridge([connectorAdmin, pluginUser], {
-      logName: 'publish',
-      env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root },
-    });
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
     await emulator?.close();
-    if (root) await rm(root, { recursive: true, force: true });
   });
-
-  async function newContext(): Promise<BrowserContext> {
-    return browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  }
 
   async function signInAtIdp(page: Page, person: TestPerson) {
     await signInAsPerson(page, person);
@@ -107,20 +94,20 @@ describe('publishing from the iManage context menu', () => {
 
   it('a Connector Admin installs the package, adds the connectors and a publish destination', async () => {
     const shot = screenshotter('publish-admin');
-    const context = await newContext();
+    const context = await app.newContext();
     const page = await context.newPage();
-    await page.goto(`${lexbridge.url}/admin`);
+    await page.goto(`${app.url}/admin`);
     await signInAtIdp(page, connectorAdmin);
-    await page.waitForURL(`${lexbridge.url}/admin`);
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    await page.waitForURL(`${app.url}/admin`);
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
     const post = (path: string, data: unknown) =>
-      page.request.post(`${lexbridge.url}${path}`, { data, headers: { 'x-csrf-token': csrfToken } });
+      page.request.post(`${app.url}${path}`, { data, headers: { 'x-csrf-token': csrfToken } });
 
     // Control Center: the package from Lexbridge, uploaded, given a secret and the server URL, enabled.
     const zip = await (
-      await page.request.get(`${lexbridge.url}/api/integrations/imanage/package?flavour=on-premises`)
+      await page.request.get(`${app.url}/api/integrations/imanage/package?flavour=on-premises`)
     ).body();
     const signIn = await fetch(`${emulator.url}/auth/sign-in`, {
       method: 'POST',
@@ -179,7 +166,7 @@ describe('publishing from the iManage context menu', () => {
     const local = await post('/api/connectors', {
       type: 'local-folder',
       name: 'Client portal',
-      config: { path: portal },
+      config: { path: portal() },
     });
     expect(local.status()).toBe(201);
 
@@ -199,7 +186,7 @@ describe('publishing from the iManage context menu', () => {
 
   it('a Plugin User publishes a folder from the Work web view, and publishing again replaces a new version', async () => {
     const shot = screenshotter('publish');
-    const context = await newContext();
+    const context = await app.newContext();
     const work = await context.newPage();
     const folder = sampleFolder();
 
@@ -257,7 +244,7 @@ describe('publishing from the iManage context menu', () => {
     await page.getByText('Published to Acme client portal').waitFor();
     await shot(page, 'published');
     const first = expectedFiles(folder.id, folder.name);
-    expect(await filesUnder(join(portal, 'Acme'))).toEqual(first);
+    expect(await filesUnder(join(portal(), 'Acme'))).toEqual(first);
 
     // A new version in iManage; publish again: the file is replaced, nothing is added.
     const doc = emulator.store.documentsIn(folder.id)[0]!;
@@ -269,7 +256,7 @@ describe('publishing from the iManage context menu', () => {
     await page.getByText('0 new, 1 updated.').waitFor();
     await page.getByText('Published to Acme client portal').waitFor();
     await shot(page, 'published-again');
-    const second = await filesUnder(join(portal, 'Acme'));
+    const second = await filesUnder(join(portal(), 'Acme'));
     expect(Object.keys(second).sort()).toEqual(Object.keys(first).sort());
     expect(second[`${folder.name}/${doc.name}.${doc.versions.at(-1)!.extension}`]).toBe(
       createHash('sha256').update('Revised: the second version of this document.').digest('hex'),
@@ -297,7 +284,7 @@ describe('publishing from the iManage context menu', () => {
     await shot(work, 'work-menu-after-disable');
 
     // Workflows are not for Plugin Users, even by address.
-    await page.goto(`${lexbridge.url}/workflows`);
+    await page.goto(`${app.url}/workflows`);
     await page.getByRole('heading', { level: 1, name: 'Not available with your role' }).waitFor();
     await context.close();
   });

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import { screenshotter, signInAsPerson } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 14's outage, as a person sees it: a Copy from iManage into a local folder whose iManage (the
 // emulator, its state in a file) stops in the middle. The run page says "Waiting for iManage" with
@@ -25,11 +25,9 @@ async function filesUnder(base: string): Promise<number> {
 }
 
 describe('a run waiting for a system that stopped answering', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
+  const app = useBrowserLexbridge({ people: [admin], logName: 'run-waiting', localFolders: true });
   let emulator: RunningEmulator;
   let page: Page;
-  let root: string;
   let port = 0;
   const shot = screenshotter('run-waiting');
 
@@ -37,7 +35,7 @@ describe('a run waiting for a system that stopped answering', () => {
     emulator = await startEmulator({
       port,
       seed: 5,
-      stateFile: join(root, 'emulator.json'),
+      stateFile: join(app.root, 'emulator.json'),
       faults: { latencyMs: 150 },
       users: [{ id: 'jsmith', password: 'password', name: 'John Smith', access: { '*': 'full_access' } }],
       apps: [
@@ -45,7 +43,7 @@ describe('a run waiting for a system that stopped answering', () => {
           client_id: 'lexbridge-e2e',
           client_secret: 'e2e-secret-key-1234',
           name: 'Lexbridge',
-          redirect_urls: [`${lexbridge.url}/api/connectors/authorised`],
+          redirect_urls: [`${app.url}/api/connectors/authorised`],
           allow_refresh_token: true,
         },
       ],
@@ -54,26 +52,16 @@ describe('a run waiting for a system that stopped answering', () => {
   };
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-waiting-'));
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([admin], { logName: 'run-waiting', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
-      launchBrowser(),
-    ]);
     await startIManage();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = await app.newPage({ timeout: 20_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await emulator?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('shows "Waiting for iManage" with the reason and Details, then finishes once iManage answers', async () => {
-    await page.goto(`${lexbridge.url}/connectors`);
+    await page.goto(`${app.url}/connectors`);
     await signInAsPerson(page, admin);
     await page.getByRole('heading', { level: 1, name: 'Connectors' }).waitFor();
 
@@ -88,23 +76,23 @@ describe('a run waiting for a system that stopped answering', () => {
     await page.getByLabel('Username').fill('jsmith');
     await page.getByLabel('Password').fill('password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === lexbridge.url && url.searchParams.has('authorised'));
+    await page.waitForURL((url) => url.origin === app.url && url.searchParams.has('authorised'));
 
     // The rest through the API, as the wizard would: a local folder, then a Copy started now.
-    const me = await (await page.request.get(`${lexbridge.url}/api/me`)).json();
+    const me = await (await page.request.get(`${app.url}/api/me`)).json();
     const headers = { 'x-csrf-token': me.csrfToken as string };
-    const connectors = await (await page.request.get(`${lexbridge.url}/api/connectors`)).json();
+    const connectors = await (await page.request.get(`${app.url}/api/connectors`)).json();
     const imanage = (connectors.connectors as { id: string; name: string }[]).find(
       (c) => c.name === 'iManage',
     )!;
-    const target = join(root, 'copies');
+    const target = join(app.root, 'copies');
     await mkdir(target);
-    const local = await page.request.post(`${lexbridge.url}/api/connectors`, {
+    const local = await page.request.post(`${app.url}/api/connectors`, {
       headers,
-      data: { type: 'local-folder', name: 'Copies', config: { path: root } },
+      data: { type: 'local-folder', name: 'Copies', config: { path: app.root } },
     });
     expect(local.status()).toBe(201);
-    const created = await page.request.post(`${lexbridge.url}/api/workflows`, {
+    const created = await page.request.post(`${app.url}/api/workflows`, {
       headers,
       data: {
         name: 'Matter copy',
@@ -116,7 +104,7 @@ describe('a run waiting for a system that stopped answering', () => {
     });
     expect(created.status()).toBe(201);
     const workflow = await created.json();
-    await page.goto(`${lexbridge.url}/workflows/${workflow.id}/runs/${workflow.lastRun.id}`);
+    await page.goto(`${app.url}/workflows/${workflow.id}/runs/${workflow.lastRun.id}`);
 
     for (let polls = 0; polls < 600 && (await filesUnder(target)) < 3; polls++)
       await new Promise((r) => setTimeout(r, 50));

@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type RunningGraphEmulator, startGraphEmulator } from '@lexbridge/graph-emulator';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementShot, launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import { elementShot, screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 15: "The folder browser shows SharePoint sites (search by name, and the sites the person
 // follows)". Against the Graph emulator over https (its own CA: the connector's CA bundle for
@@ -22,51 +20,36 @@ const connectorAdmin: TestPerson = {
 const alex = 'alex.wilber@contoso.onmicrosoft.com';
 
 describe('SharePoint sites in the folder browser', () => {
-  let lexbridge: LexbridgeProcess;
+  const app = useBrowserLexbridge({
+    people: [connectorAdmin],
+    logName: 'sharepoint-sites',
+    localFolders: true,
+  });
   let graph: RunningGraphEmulator;
-  let browser: Browser;
   let page: Page;
-  let root: string;
   const shot = screenshotter('sharepoint-sites');
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-sites-'));
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([connectorAdmin], {
-        logName: 'sharepoint-sites',
-        env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root },
-      }),
-      launchBrowser(),
-    ]);
     graph = await startGraphEmulator({
       port: 0,
       seed: 3,
-      redirectUris: [`${lexbridge.url}/api/connectors/authorised`],
+      redirectUris: [`${app.url}/api/connectors/authorised`],
     });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
+    page = await app.signedInPage(connectorAdmin, '/connectors', {
       ignoreHTTPSErrors: true,
+      timeout: 20_000,
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${lexbridge.url}/connectors`);
-    await signInAsPerson(page, connectorAdmin);
-    await page.waitForURL(`${lexbridge.url}/connectors`);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
     await graph?.close();
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('searches the sites by name and lists the sites the person follows', async () => {
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
-    const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
+    const res = await page.request.post(`${app.url}/api/connectors`, {
       headers: { 'x-csrf-token': csrfToken },
       data: {
         type: 'sharepoint',
@@ -84,9 +67,9 @@ describe('SharePoint sites in the folder browser', () => {
     expect(res.status()).toBe(201);
     const connectorId = ((await res.json()) as { id: string }).id;
     // A workflow needs two connectors the person may use: a local folder is the other.
-    const local = await page.request.post(`${lexbridge.url}/api/connectors`, {
+    const local = await page.request.post(`${app.url}/api/connectors`, {
       headers: { 'x-csrf-token': csrfToken },
-      data: { type: 'local-folder', name: 'Office share', config: { path: root } },
+      data: { type: 'local-folder', name: 'Office share', config: { path: app.root } },
     });
     expect(local.status()).toBe(201);
 
@@ -99,10 +82,10 @@ describe('SharePoint sites in the folder browser', () => {
     await page.getByLabel('Email, phone, or Skype').fill(alex);
     await page.getByLabel('Password').fill(graph.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === lexbridge.url && url.searchParams.has('authorised'));
+    await page.waitForURL((url) => url.origin === app.url && url.searchParams.has('authorised'));
     await row.getByText('Authorised', { exact: true }).waitFor();
 
-    await page.goto(`${lexbridge.url}/workflows/new`);
+    await page.goto(`${app.url}/workflows/new`);
     await page.getByRole('radio', { name: /^Copy/ }).check();
     await page.getByRole('button', { name: 'Next' }).click();
     const source = page.getByRole('region', { name: 'Source' });

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotter } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 17 in the web app: a Two-way sync made through the wizard with its conflict policy, whose run
 // page lists a conflict with links to both sides; and an Archive whose dry run lists what it would
@@ -32,35 +32,29 @@ async function put(path: string, content: string, mtime?: Date): Promise<void> {
 }
 
 describe('two-way sync and archive in the web app', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
+  const app = useBrowserLexbridge({
+    people: [admin],
+    logName: 'two-way-archive',
+    localFolders: async (root) => {
+      await put(join(root, 'office', 'Matters', 'Acme', 'Lease.txt'), 'Lease, first draft');
+      await mkdir(join(root, 'teams', 'Shared'), { recursive: true });
+      await put(join(root, 'room', 'Closing', 'Signed SPA.txt'), 'The signed share purchase agreement');
+      await put(join(root, 'room', 'Closing', 'Disclosure', 'Letter.txt'), 'Disclosure letter');
+      await mkdir(join(root, 'dms', 'Archive'), { recursive: true });
+      await put(join(root, 'office', 'Precedents', 'Leases', 'Short lease.txt'), 'A short lease');
+      await put(join(root, 'office', 'Precedents', 'NDA.txt'), 'Mutual NDA');
+      // A file where the folder Leases must go: that folder and the lease in it fail.
+      await put(join(root, 'dms', 'Precedents', 'Leases'), 'in the way');
+    },
+  });
   let page: Page;
   const shot = screenshotter('two-way-archive');
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-two-way-'));
-    await put(join(root, 'office', 'Matters', 'Acme', 'Lease.txt'), 'Lease, first draft');
-    await mkdir(join(root, 'teams', 'Shared'), { recursive: true });
-    await put(join(root, 'room', 'Closing', 'Signed SPA.txt'), 'The signed share purchase agreement');
-    await put(join(root, 'room', 'Closing', 'Disclosure', 'Letter.txt'), 'Disclosure letter');
-    await mkdir(join(root, 'dms', 'Archive'), { recursive: true });
-    await put(join(root, 'office', 'Precedents', 'Leases', 'Short lease.txt'), 'A short lease');
-    await put(join(root, 'office', 'Precedents', 'NDA.txt'), 'Mutual NDA');
-    // A file where the folder Leases must go: that folder and the lease in it fail.
-    await put(join(root, 'dms', 'Precedents', 'Leases'), 'in the way');
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([admin], { logName: 'two-way-archive', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
-      launchBrowser(),
-    ]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${lexbridge.url}/workflows`);
-    await signInAsPerson(page, admin);
+    page = await app.signedInPage(admin, '/workflows', { timeout: 15_000 });
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
     for (const [name, folder] of [
@@ -69,19 +63,13 @@ describe('two-way sync and archive in the web app', () => {
       ['Matter room', 'room'],
       ['DMS', 'dms'],
     ] as const) {
-      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+      const res = await page.request.post(`${app.url}/api/connectors`, {
+        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
         headers: { 'x-csrf-token': csrfToken },
       });
       expect(res.status()).toBe(201);
       ids[name] = ((await res.json()) as { id: string }).id;
     }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   /** Steps 1 and 2 of the wizard: the type, then each side's connector and folder. */
@@ -90,7 +78,7 @@ describe('two-way sync and archive in the web app', () => {
     source: [string, string],
     target: [string, string],
   ): Promise<void> {
-    await page.goto(`${lexbridge.url}/workflows/new`);
+    await page.goto(`${app.url}/workflows/new`);
     await page.getByRole('radio', { name: type }).check();
     await page.getByRole('button', { name: 'Next' }).click();
     for (const [label, [connector, folder]] of [
@@ -133,15 +121,15 @@ describe('two-way sync and archive in the web app', () => {
     await page.getByRole('button', { name: 'Create and run now' }).click();
     await page.getByRole('heading', { level: 1, name: 'Matters to Shared' }).waitFor();
     await waitForStatus('Current run', 'Succeeded');
-    expect(await files(join(root, 'teams', 'Shared'))).toEqual(['Acme/Lease.txt']);
+    expect(await files(join(app.root, 'teams', 'Shared'))).toEqual(['Acme/Lease.txt']);
 
     // Both sides edit the lease before the next pass: a conflict, kept both ways.
     await put(
-      join(root, 'office', 'Matters', 'Acme', 'Lease.txt'),
+      join(app.root, 'office', 'Matters', 'Acme', 'Lease.txt'),
       'Lease, office edit',
       new Date(Date.now() - 60_000),
     );
-    await put(join(root, 'teams', 'Shared', 'Acme', 'Lease.txt'), 'Lease, edit in Teams!', new Date());
+    await put(join(app.root, 'teams', 'Shared', 'Acme', 'Lease.txt'), 'Lease, edit in Teams!', new Date());
     await page.getByRole('button', { name: 'Run now' }).click();
     await expect
       .poll(() => page.getByRole('table', { name: 'Run history' }).getByText('Succeeded').count(), {
@@ -165,7 +153,7 @@ describe('two-way sync and archive in the web app', () => {
     await shot(page, 'two-way-conflict-390');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
-    expect((await files(join(root, 'teams', 'Shared'))).length).toBe(2);
+    expect((await files(join(app.root, 'teams', 'Shared'))).length).toBe(2);
   });
 
   it('creates an Archive whose dry run lists what it would remove, then runs it and shows the manifest', async () => {
@@ -190,8 +178,8 @@ describe('two-way sync and archive in the web app', () => {
     await removal.getByText('Would be done').waitFor();
     await page.getByText(/^Would be stored as “Archive manifest/).waitFor();
     await shot(page, 'archive-dry-run');
-    expect((await files(join(root, 'room', 'Closing'))).length).toBe(2);
-    expect(await files(join(root, 'dms', 'Archive'))).toEqual([]);
+    expect((await files(join(app.root, 'room', 'Closing'))).length).toBe(2);
+    expect(await files(join(app.root, 'dms', 'Archive'))).toEqual([]);
 
     await page.getByRole('link', { name: 'Back to Closing to Archive' }).click();
     await page.getByRole('button', { name: 'Run now' }).click();
@@ -205,14 +193,14 @@ describe('two-way sync and archive in the web app', () => {
       /^file:\/\//,
     );
     await shot(page, 'archive-run');
-    expect(await files(join(root, 'room', 'Closing'))).toEqual([]);
-    const archived = await files(join(root, 'dms', 'Archive'));
+    expect(await files(join(app.root, 'room', 'Closing'))).toEqual([]);
+    const archived = await files(join(app.root, 'dms', 'Archive'));
     expect(archived.filter((f) => !f.startsWith('Archive manifest'))).toEqual([
       'Disclosure/Letter.txt',
       'Signed SPA.txt',
     ]);
     const manifest = archived.find((f) => f.startsWith('Archive manifest'))!;
-    expect(await readFile(join(root, 'dms', 'Archive', manifest), 'utf8')).toContain('Signed SPA.txt');
+    expect(await readFile(join(app.root, 'dms', 'Archive', manifest), 'utf8')).toContain('Signed SPA.txt');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'archive-run-390');
   });
@@ -240,8 +228,8 @@ describe('two-way sync and archive in the web app', () => {
     const retry = page.getByRole('button', { name: 'Retry failed items (2)' });
     await retry.waitFor();
     await shot(page, 'copy-failures');
-    await rm(join(root, 'dms', 'Precedents', 'Leases'));
-    await put(join(root, 'office', 'Precedents', 'Later.txt'), 'Not part of the retry');
+    await rm(join(app.root, 'dms', 'Precedents', 'Leases'));
+    await put(join(app.root, 'office', 'Precedents', 'Later.txt'), 'Not part of the retry');
     await retry.click();
     await expect
       .poll(() => page.getByTestId('run-status').first().textContent(), { timeout: 30_000 })
@@ -249,7 +237,7 @@ describe('two-way sync and archive in the web app', () => {
     expect(await page.getByRole('button', { name: /^Retry failed items/ }).count()).toBe(0);
     expect(await page.getByTestId('count-created').first().textContent()).toBe('2');
     await shot(page, 'copy-retried');
-    expect(await files(join(root, 'dms', 'Precedents'))).toEqual(['Leases/Short lease.txt', 'NDA.txt']);
+    expect(await files(join(app.root, 'dms', 'Precedents'))).toEqual(['Leases/Short lease.txt', 'NDA.txt']);
     await page.getByRole('link', { name: 'Back to Precedents to Precedents' }).click();
     await history.getByText('Retry of failed items').waitFor();
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotter, signInAsPerson } from './support/browser.ts';
-import { type LexbridgeProcess, startLexbridge, type TestPerson } from './support/lexbridge-process.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshotter, signInAsPerson } from './support/browser.ts';
+import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
+import type { TestPerson } from './support/lexbridge-process.ts';
 
 // Issue 7's web pages end to end, in a real browser against a real `lexbridge serve`: two local-folder
 // connectors (a local folder needs no personal authorisation, so both count as ready), a One-way sync
@@ -37,54 +37,44 @@ async function filesUnder(base: string): Promise<Record<string, string>> {
 }
 
 describe('workflows in the web app', () => {
-  let lexbridge: LexbridgeProcess;
-  let browser: Browser;
-  let root: string;
+  const app = useBrowserLexbridge({
+    people: [admin],
+    logName: 'workflows',
+    localFolders: async (root) => {
+      for (const [path, content] of Object.entries(sourceFiles)) {
+        const full = join(root, 'office', 'Matters', path);
+        await mkdir(join(full, '..'), { recursive: true });
+        await writeFile(full, content);
+      }
+      await mkdir(join(root, 'office', 'Templates'), { recursive: true });
+      await mkdir(join(root, 'archive', 'Clients'), { recursive: true });
+    },
+  });
   let page: Page;
   const shot = screenshotter('workflows');
   const connectorIds: Record<string, string> = {};
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lexbridge-e2e-workflows-'));
-    for (const [path, content] of Object.entries(sourceFiles)) {
-      const full = join(root, 'office', 'Matters', path);
-      await mkdir(join(full, '..'), { recursive: true });
-      await writeFile(full, content);
-    }
-    await mkdir(join(root, 'office', 'Templates'), { recursive: true });
-    await mkdir(join(root, 'archive', 'Clients'), { recursive: true });
-    [lexbridge, browser] = await Promise.all([
-      startLexbridge([admin], { logName: 'workflows', env: { LEXBRIDGE_LOCAL_FOLDER_ROOTS: root } }),
-      launchBrowser(),
-    ]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lexbridge?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
+    page = await app.newPage({ timeout: 15_000 });
   });
 
   it('shows what is needed before the first workflow, then creates a One-way sync through the wizard', async () => {
-    await page.goto(`${lexbridge.url}/workflows`);
+    await page.goto(`${app.url}/workflows`);
     await signInAsPerson(page, admin);
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
     await page.getByText('You have none ready.').waitFor();
     await shot(page, 'empty-no-connectors');
 
     // Two local-folder connectors through the API, as the Connector Admin.
-    const { csrfToken } = (await (await page.request.get(`${lexbridge.url}/api/me`)).json()) as {
+    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
     for (const [name, folder] of [
       ['Office share', 'office'],
       ['Archive', 'archive'],
     ] as const) {
-      const res = await page.request.post(`${lexbridge.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+      const res = await page.request.post(`${app.url}/api/connectors`, {
+        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
         headers: { 'x-csrf-token': csrfToken },
       });
       expect(res.status()).toBe(201);
@@ -137,7 +127,7 @@ describe('workflows in the web app', () => {
       .poll(() => dryRun.getByTestId('run-status').textContent(), { timeout: 20_000 })
       .toBe('Succeeded');
     expect(Number(await dryRun.getByTestId('count-created').textContent())).toBeGreaterThanOrEqual(3);
-    expect(await filesUnder(join(root, 'archive'))).toEqual({});
+    expect(await filesUnder(join(app.root, 'archive'))).toEqual({});
     // A previewed sync waits for Run now (it used to start by itself a minute later).
     await page.getByText('Waiting for you to start it').waitFor();
     await shot(page, 'detail-dry-run');
@@ -161,7 +151,7 @@ describe('workflows in the web app', () => {
     expect(await page.getByRole('button', { name: 'Run now' }).isEnabled()).toBe(true);
     await shot(page, 'detail-run-finished');
 
-    expect(await filesUnder(join(root, 'archive', 'Clients'))).toEqual(sourceFiles);
+    expect(await filesUnder(join(app.root, 'archive', 'Clients'))).toEqual(sourceFiles);
 
     // The run's detail has an entry per item.
     await current.getByRole('link', { name: 'Open run details' }).click();
@@ -177,7 +167,7 @@ describe('workflows in the web app', () => {
   });
 
   it('lists the workflow and its run, on Activity too, and blocks a conflicting sync in the pre-flight banner', async () => {
-    await page.goto(`${lexbridge.url}/workflows`);
+    await page.goto(`${app.url}/workflows`);
     const row = page.getByRole('row', { name: /Matters to the archive/ });
     await row.getByText('Succeeded').waitFor();
     expect(await row.getByText('Active').count()).toBe(1);
@@ -194,7 +184,7 @@ describe('workflows in the web app', () => {
     await shot(page, 'activity');
 
     // A second sync from inside the first one's source: Workflow Conflict blocks sync and move, not copy.
-    await page.goto(`${lexbridge.url}/workflows/new`);
+    await page.goto(`${app.url}/workflows/new`);
     await page.getByRole('radio', { name: /^Move/ }).check();
     await page.getByRole('button', { name: 'Next' }).click();
     const source = page.getByRole('region', { name: 'Source' });
@@ -217,7 +207,7 @@ describe('workflows in the web app', () => {
 
     // Narrow screens: the list scrolls sideways inside its box instead of widening the page.
     await page.setViewportSize({ width: 420, height: 800 });
-    await page.goto(`${lexbridge.url}/workflows`);
+    await page.goto(`${app.url}/workflows`);
     await page.getByRole('row', { name: /Matters to the archive/ }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
     await shot(page, 'list-narrow');
