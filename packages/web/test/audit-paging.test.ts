@@ -26,16 +26,10 @@ describe('audit log paging in the browser', () => {
 
   it('pages through the events with a page size, Newer and Older, and says where it is', async () => {
     // 30 connectors added: 30 audit events besides the sign-in.
-    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
-      csrfToken: string;
-    };
-    for (let i = 1; i <= 30; i++) {
-      const res = await page.request.post(`${app.url}/api/connectors`, {
-        data: { type: 'local-folder', name: `Folder ${i}`, config: { path: app.root } },
-        headers: { 'x-csrf-token': csrfToken },
-      });
-      expect(res.status()).toBe(201);
-    }
+    await app.addLocalFolders(
+      page,
+      Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`Folder ${i + 1}`, ''])),
+    );
     const total = (
       (await (await page.request.get(`${app.url}/api/admin/audit?limit=1`)).json()) as {
         total: number;

@@ -1,7 +1,7 @@
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshotter } from './support/browser.ts';
+import { screenshotter, signInAtIManage } from './support/browser.ts';
 import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
 import { freePort as closedPort, type TestPerson } from './support/lexbridge-process.ts';
 
@@ -79,11 +79,7 @@ describe('connection status in the browser', () => {
     const row = page.getByRole('listitem', { name: 'iManage Status' });
     await row.getByRole('button', { name: 'Actions for iManage Status' }).click();
     await page.getByRole('menuitem', { name: 'Authorise' }).click();
-    await page.waitForURL((url) => url.origin === new URL(emulator.url).origin);
-    await page.getByLabel('Username').fill('jsmith');
-    await page.getByLabel('Password').fill('password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === app.url && url.searchParams.has('authorised'));
+    await signInAtIManage(page, emulator.url, app.url);
     await row.getByText('Authorised', { exact: true }).waitFor();
     await shot(page, 'authorised');
 

@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,10 +22,7 @@ describe('the folder picker creates folders', () => {
   const app = useBrowserLexbridge({
     people: [connectorAdmin],
     logName: 'folder-picker',
-    localFolders: async (root) => {
-      for (const folder of ['office/Matters', 'archive/Clients'])
-        await mkdir(join(root, folder), { recursive: true });
-    },
+    localFolders: ['office/Matters', 'archive/Clients'],
   });
   let page: Page;
   const shot = screenshotter('folder-picker');
@@ -36,21 +33,7 @@ describe('the folder picker creates folders', () => {
   });
 
   it('makes a new folder in the Target picker, checks its name, and lists it at once', async () => {
-    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
-      csrfToken: string;
-    };
-    const ids: Record<string, string> = {};
-    for (const [name, folder] of [
-      ['Office share', 'office'],
-      ['Archive', 'archive'],
-    ] as const) {
-      const res = await page.request.post(`${app.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
-        headers: { 'x-csrf-token': csrfToken },
-      });
-      expect(res.status()).toBe(201);
-      ids[name] = ((await res.json()) as { id: string }).id;
-    }
+    const ids = await app.addLocalFolders(page, { 'Office share': 'office', Archive: 'archive' });
     await page.goto(`${app.url}/workflows/new`);
     await page.getByRole('radio', { name: /^Copy/ }).check();
     await page.getByRole('button', { name: 'Next' }).click();

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,10 +35,7 @@ describe('layout and wording in the web app', () => {
   const app = useBrowserLexbridge({
     people: [connectorAdmin],
     logName: 'layout',
-    localFolders: async (root) => {
-      for (const folder of ['office/Matters', 'archive'])
-        await mkdir(join(root, folder), { recursive: true });
-    },
+    localFolders: ['office/Matters', 'archive'],
   });
   let page: Page;
   const shot = screenshotter('layout');
@@ -104,21 +100,13 @@ describe('layout and wording in the web app', () => {
     const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
       csrfToken: string;
     };
-    const add = async (name: string, folder: string) => {
-      const res = await page.request.post(`${app.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
-        headers: { 'x-csrf-token': csrfToken },
-      });
-      expect(res.status()).toBe(201);
-      return ((await res.json()) as { id: string }).id;
-    };
-    const [source, target] = [await add('Long source', 'office'), await add('Long target', 'archive')];
+    const ids = await app.addLocalFolders(page, { 'Long source': 'office', 'Long target': 'archive' });
     const created = await page.request.post(`${app.url}/api/workflows`, {
       data: {
         name: longName,
         type: 'copy',
-        source: { connectorId: source, id: 'Matters' },
-        target: { connectorId: target, id: '' },
+        source: { connectorId: ids['Long source'], id: 'Matters' },
+        target: { connectorId: ids['Long target'], id: '' },
         startNow: false,
       },
       headers: { 'x-csrf-token': csrfToken },

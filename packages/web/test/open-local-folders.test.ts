@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { elementShot, screenshotter } from './support/browser.ts';
 import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
@@ -31,21 +29,14 @@ describe('the banner for local folders open to everyone', () => {
   const app = useBrowserLexbridge({
     people: [connectorAdmin, user],
     logName: 'open-local-folders-1',
-    localFolders: (root) => mkdir(join(root, 'old-share'), { recursive: true }),
+    localFolders: ['old-share'],
   });
   const shot = screenshotter('open-local-folders');
   const signedIn = (person: TestPerson, path: string) => app.signedInPage(person, path, { timeout: 15_000 });
 
   beforeAll(async () => {
     const page = await signedIn(connectorAdmin, '/connectors');
-    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
-      csrfToken: string;
-    };
-    const res = await page.request.post(`${app.url}/api/connectors`, {
-      data: { type: 'local-folder', name: 'Old share', config: { path: join(app.root, 'old-share') } },
-      headers: { 'x-csrf-token': csrfToken },
-    });
-    expect(res.status()).toBe(201);
+    await app.addLocalFolders(page, { 'Old share': 'old-share' });
     await page.context().close();
     await app.restart('open-local-folders-2', async (dataDir) => {
       const changed = await editStoppedDatabase(

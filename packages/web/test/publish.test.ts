@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import type { Page } from 'playwright-core';
@@ -46,7 +46,7 @@ describe('publishing from the iManage context menu', () => {
   const app = useBrowserLexbridge({
     people: [connectorAdmin, pluginUser],
     logName: 'publish',
-    localFolders: (root) => mkdir(join(root, 'portal', 'Acme'), { recursive: true }),
+    localFolders: ['portal/Acme'],
   });
   const portal = () => join(app.root, 'portal');
   let emulator: RunningEmulator;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@lexbridge/imanage-emulator';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshotter, signInAsPerson } from './support/browser.ts';
+import { screenshotter, signInAsPerson, signInAtIManage } from './support/browser.ts';
 import { useBrowserLexbridge } from './support/browser-lexbridge.ts';
 import type { TestPerson } from './support/lexbridge-process.ts';
 
@@ -72,11 +72,7 @@ describe('a run waiting for a system that stopped answering', () => {
     await dialog.getByLabel('Secret Key').fill('e2e-secret-key-1234');
     await dialog.getByLabel('Server Address').fill(emulator.url);
     await dialog.getByRole('button', { name: 'Authorise' }).click();
-    await page.waitForURL((url) => url.origin === new URL(emulator.url).origin);
-    await page.getByLabel('Username').fill('jsmith');
-    await page.getByLabel('Password').fill('password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === app.url && url.searchParams.has('authorised'));
+    await signInAtIManage(page, emulator.url, app.url);
 
     // The rest through the API, as the wizard would: a local folder, then a Copy started now.
     const me = await (await page.request.get(`${app.url}/api/me`)).json();

@@ -54,22 +54,8 @@ describe('two-way sync and archive in the web app', () => {
   beforeAll(async () => {
     page = await app.signedInPage(admin, '/workflows', { timeout: 15_000 });
     await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
-    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
-      csrfToken: string;
-    };
-    for (const [name, folder] of [
-      ['Office share', 'office'],
-      ['Teams files', 'teams'],
-      ['Matter room', 'room'],
-      ['DMS', 'dms'],
-    ] as const) {
-      const res = await page.request.post(`${app.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
-        headers: { 'x-csrf-token': csrfToken },
-      });
-      expect(res.status()).toBe(201);
-      ids[name] = ((await res.json()) as { id: string }).id;
-    }
+    const folders = { 'Office share': 'office', 'Teams files': 'teams', 'Matter room': 'room', DMS: 'dms' };
+    Object.assign(ids, await app.addLocalFolders(page, folders));
   });
 
   /** Steps 1 and 2 of the wizard: the type, then each side's connector and folder. */

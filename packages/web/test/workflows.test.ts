@@ -66,20 +66,10 @@ describe('workflows in the web app', () => {
     await shot(page, 'empty-no-connectors');
 
     // Two local-folder connectors through the API, as the Connector Admin.
-    const { csrfToken } = (await (await page.request.get(`${app.url}/api/me`)).json()) as {
-      csrfToken: string;
-    };
-    for (const [name, folder] of [
-      ['Office share', 'office'],
-      ['Archive', 'archive'],
-    ] as const) {
-      const res = await page.request.post(`${app.url}/api/connectors`, {
-        data: { type: 'local-folder', name, config: { path: join(app.root, folder) } },
-        headers: { 'x-csrf-token': csrfToken },
-      });
-      expect(res.status()).toBe(201);
-      connectorIds[name] = ((await res.json()) as { id: string }).id;
-    }
+    Object.assign(
+      connectorIds,
+      await app.addLocalFolders(page, { 'Office share': 'office', Archive: 'archive' }),
+    );
     await page.reload();
     await page.getByText(/You have 2 ready: (Office share, Archive|Archive, Office share)\./).waitFor();
     await shot(page, 'empty-ready');

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser, signInAsPerson } from './browser.ts';
 import { type LexbridgeProcess, startLexbridge, type TestPerson } from './lexbridge-process.ts';
 
@@ -60,9 +60,9 @@ export interface BrowserLexbridgeOptions {
   env?: Record<string, string>;
   /**
    * A temporary folder named in LEXBRIDGE_LOCAL_FOLDER_ROOTS (`root`), made before the start and
-   * removed after; a function fills it before the server starts.
+   * removed after; before the server starts, the folders listed are made in it, or a function fills it.
    */
-  localFolders?: true | ((root: string) => Promise<unknown>);
+  localFolders?: true | string[] | ((root: string) => Promise<unknown>);
 }
 
 /** A browser context's options, and the page's default timeout for actions and waits. */
@@ -81,6 +81,11 @@ export interface BrowserLexbridge {
   newPage(options?: PageOptions): Promise<Page>;
   /** A new page signed in as `person` from `path`, once the app is back at `path`. */
   signedInPage(person: TestPerson, path: string, options?: PageOptions): Promise<Page>;
+  /**
+   * Adds local-folder connectors through the API with `page`'s session: name → folder under `root`.
+   * Returns their ids by name.
+   */
+  addLocalFolders(page: Page, folders: Record<string, string>): Promise<Record<string, string>>;
   /** Stops the server keeping its data, runs `whileStopped` on its folder, starts it again as `logName`. */
   restart(logName: string, whileStopped?: (dataDir: string) => Promise<void>): Promise<void>;
 }
@@ -102,10 +107,7 @@ export function useBrowserLexbridge(options: BrowserLexbridgeOptions): BrowserLe
   });
 
   beforeAll(async () => {
-    if (options.localFolders) {
-      root = await mkdtemp(join(tmpdir(), `lexbridge-e2e-${options.logName}-`));
-      if (options.localFolders !== true) await options.localFolders(root);
-    }
+    if (options.localFolders) root = await makeLocalFolders(options.logName, options.localFolders);
     starting = startServerAndBrowser(options.people, serverOptions(options.logName)).then((parts) => {
       started = parts;
     });
@@ -126,14 +128,10 @@ export function useBrowserLexbridge(options: BrowserLexbridgeOptions): BrowserLe
     if (!value) throw new Error(`${key} is not started: use it from a hook or test, after beforeAll`);
     return value;
   };
-  const newContext = (context: BrowserContextOptions = {}) =>
-    part('browser').newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...context });
-  const newPage = async ({ timeout, ...context }: PageOptions = {}) => {
-    const page = await (await newContext(context)).newPage();
-    if (timeout) page.setDefaultTimeout(timeout);
-    return page;
+  const localRoot = () => {
+    if (!root) throw new Error('no local folder root: pass localFolders to useBrowserLexbridge');
+    return root;
   };
-
   return {
     get url() {
       return part('lexbridge').url;
@@ -145,19 +143,13 @@ export function useBrowserLexbridge(options: BrowserLexbridgeOptions): BrowserLe
       return part('browser');
     },
     get root() {
-      if (!root) throw new Error('no local folder root: pass localFolders to useBrowserLexbridge');
-      return root;
+      return localRoot();
     },
-    newContext,
-    newPage,
-    async signedInPage(person, path, pageOptions) {
-      const page = await newPage(pageOptions);
-      const url = `${part('lexbridge').url}${path}`;
-      await page.goto(url);
-      await signInAsPerson(page, person);
-      await page.waitForURL(url);
-      return page;
-    },
+    ...pagesOf(
+      () => part('browser'),
+      () => part('lexbridge').url,
+    ),
+    addLocalFolders: (page, folders) => postLocalFolders(page, part('lexbridge').url, localRoot(), folders),
     async restart(logName, whileStopped) {
       const { dataDir } = part('lexbridge');
       await part('lexbridge').stop({ keepData: true });
@@ -165,4 +157,59 @@ export function useBrowserLexbridge(options: BrowserLexbridgeOptions): BrowserLe
       started.lexbridge = await startLexbridge(options.people, serverOptions(logName, dataDir));
     },
   };
+}
+
+async function makeLocalFolders(
+  logName: string,
+  contents: NonNullable<BrowserLexbridgeOptions['localFolders']>,
+): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), `lexbridge-e2e-${logName}-`));
+  if (typeof contents === 'function') await contents(root);
+  else if (contents !== true)
+    for (const folder of contents) await mkdir(join(root, folder), { recursive: true });
+  return root;
+}
+
+/** New contexts and pages of the running browser, and pages signed in to the running server. */
+function pagesOf(
+  browser: () => Browser,
+  url: () => string,
+): Pick<BrowserLexbridge, 'newContext' | 'newPage' | 'signedInPage'> {
+  const newContext = (context: BrowserContextOptions = {}) =>
+    browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...context });
+  const newPage = async ({ timeout, ...context }: PageOptions = {}) => {
+    const page = await (await newContext(context)).newPage();
+    if (timeout) page.setDefaultTimeout(timeout);
+    return page;
+  };
+  return {
+    newContext,
+    newPage,
+    async signedInPage(person, path, options) {
+      const page = await newPage(options);
+      await page.goto(`${url()}${path}`);
+      await signInAsPerson(page, person);
+      await page.waitForURL(`${url()}${path}`);
+      return page;
+    },
+  };
+}
+
+async function postLocalFolders(
+  page: Page,
+  url: string,
+  root: string,
+  folders: Record<string, string>,
+): Promise<Record<string, string>> {
+  const { csrfToken } = (await (await page.request.get(`${url}/api/me`)).json()) as { csrfToken: string };
+  const ids: Record<string, string> = {};
+  for (const [name, folder] of Object.entries(folders)) {
+    const res = await page.request.post(`${url}/api/connectors`, {
+      data: { type: 'local-folder', name, config: { path: join(root, folder) } },
+      headers: { 'x-csrf-token': csrfToken },
+    });
+    expect(res.status()).toBe(201);
+    ids[name] = ((await res.json()) as { id: string }).id;
+  }
+  return ids;
 }

@@ -56,3 +56,15 @@ export async function signInAsPerson(
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * After Authorise on an iManage connector: on the emulator's sign-in page (at `imanageUrl`), signs in
+ * as its user jsmith and waits until Lexbridge (at `lexbridgeUrl`) is back with the authorisation.
+ */
+export async function signInAtIManage(page: Page, imanageUrl: string, lexbridgeUrl: string): Promise<void> {
+  await page.waitForURL((url) => url.origin === new URL(imanageUrl).origin);
+  await page.getByLabel('Username').fill('jsmith');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.origin === lexbridgeUrl && url.searchParams.has('authorised'));
+}
