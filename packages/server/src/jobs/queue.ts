@@ -14,6 +14,7 @@ import type { Logger } from '../log.ts';
 import { observeJobDone, observeJobWait } from '../metrics/registry.ts';
 import type { Store } from '../store/db.ts';
 import { withRootSpan } from '../telemetry/tracing.ts';
+import { watchDueJobs, workerBackstopSeconds } from './due-jobs.ts';
 
 /**
  * The job queue: pg-boss on both back ends, in the same database as everything else, so a job can be
@@ -57,8 +58,11 @@ export interface QueueOptions {
   concurrency?: number;
   /** Seconds between polls for new jobs when LISTEN/NOTIFY is unavailable (default 1). */
   pollingIntervalSeconds?: number;
-  /** Seconds between polls while LISTEN/NOTIFY wakes workers; it catches retries falling due (default 2). */
-  notifyPollingIntervalSeconds?: number;
+  /**
+   * Seconds between checks for jobs falling due (retries, later starts), which wake their queue's
+   * workers (default 2; due-jobs.ts). A job that falls due starts within about this long.
+   */
+  dueCheckSeconds?: number;
   /** Connections of the queue's own pool on PostgreSQL (LEXBRIDGE_QUEUE_POOL_SIZE, default 4). */
   poolSize?: number;
 }
@@ -103,6 +107,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
 
   const abort = new AbortController();
   const repeats: NodeJS.Timeout[] = [];
+  let stopWatching: (() => void) | undefined;
   let stopped = false;
   let working = false;
   return {
@@ -125,10 +130,8 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
           includeMetadata: true,
           localConcurrency: def.concurrency ?? options.concurrency ?? 2,
           pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
-          notifyPollingIntervalSeconds: Math.max(
-            options.pollingIntervalSeconds ?? 1,
-            options.notifyPollingIntervalSeconds ?? 2,
-          ),
+          // While LISTEN/NOTIFY wakes the workers; the due-job check below wakes them sooner.
+          notifyPollingIntervalSeconds: Math.max(options.pollingIntervalSeconds ?? 1, workerBackstopSeconds),
         };
         await boss.work(def.name, workOptions, async (jobs: Job<object>[]) => {
           for (const job of jobs) {
@@ -153,6 +156,8 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
           }
         });
       }
+      const names = [...definitions.keys()];
+      stopWatching = watchDueJobs(boss, names, options.dueCheckSeconds ?? 2, log);
     },
     async scheduleJobs() {
       for (const def of definitions.values()) {
@@ -173,6 +178,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
       if (stopped) return;
       stopped = true;
       for (const timer of repeats) clearInterval(timer);
+      stopWatching?.();
       abort.abort();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
