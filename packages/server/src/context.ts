@@ -35,6 +35,14 @@ export interface Queue {
   startWorkers(lexbridge: Lexbridge): Promise<void>;
   /** Registers the cron schedules of job definitions that have one (idempotent; any process may call it). */
   scheduleJobs(): Promise<void>;
+  /**
+   * Starts pg-boss's maintenance (expiry, retention, heartbeats) and its cron pass in this process,
+   * `afterMs` from now (idempotent; jobs/boss.ts). `serve` calls it once it listens, `worker` at once.
+   * Resolves once started, or at once if stopped before.
+   */
+  startMaintenance(options?: { afterMs?: number }): Promise<void>;
+  /** Stops what startMaintenance started, or cancels it (the queue's stop() also does). */
+  stopMaintenance(): Promise<void>;
   /** False once stopped, or when pg-boss cannot read its tables. */
   ready(): Promise<boolean>;
   /** Stops taking jobs, waits (a bounded time) for running handlers, and closes pg-boss's connections. */

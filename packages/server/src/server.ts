@@ -37,6 +37,11 @@ export interface RunningServer {
   url: string;
   /** How people sign in here (the embedded identity provider and its users, or the firm's). */
   identity: IdentitySetup;
+  /**
+   * Settles once the job queue's maintenance and cron pass have started (`maintenanceDelayMs` after the
+   * server listens), or were stopped before; rejects if they could not start.
+   */
+  maintenanceStarted: Promise<void>;
   /** Stops accepting requests, lets those in flight finish, and withdraws the admin API. */
   close(): Promise<void>;
 }
@@ -47,7 +52,12 @@ export interface ServeOptions {
   /** Run job workers in this process (default true). */
   workers?: boolean;
   plugins?: HttpAppOptions['plugins'];
+  /** Milliseconds after listening that the queue's maintenance starts (default maintenanceDelayMs). */
+  maintenanceDelayMs?: number;
 }
+
+/** How long after listening the server starts the queue's maintenance and cron pass. */
+export const maintenanceDelayMs = 1000;
 
 /**
  * Starts the HTTP server (and, unless told otherwise, the job workers) on an open Lexbridge. On the
@@ -89,13 +99,24 @@ export async function serve(lexbridge: Lexbridge, options: ServeOptions = {}): P
     };
     await writeFile(join(dataDir, adminApiFile), JSON.stringify(info), { mode: 0o600 });
   }
+  // The queue's maintenance and cron pass start a moment after the server listens, so that on the
+  // embedded database (one connection, queries on this thread) the first requests are not queued
+  // behind their start-up queries (docs/operations.md, "Start-up time").
+  const maintenanceStarted = lexbridge.queue.startMaintenance({
+    afterMs: options.maintenanceDelayMs ?? maintenanceDelayMs,
+  });
+  maintenanceStarted.catch((err: unknown) =>
+    lexbridge.log.error({ err }, 'the job queue maintenance did not start'),
+  );
   let closing: Promise<void> | undefined;
   return {
     app,
     url,
     identity,
+    maintenanceStarted,
     close() {
       closing ??= (async () => {
+        await lexbridge.queue.stopMaintenance();
         if (dataDir) await rm(join(dataDir, adminApiFile), { force: true });
         await app.close();
       })();

@@ -84,9 +84,14 @@ export const commands: Record<string, Command> = {
         },
       );
       log.info({ url: server.url, database: lexbridge.store.kind }, 'Lexbridge is listening');
-      closeOnSignal(async () => {
+      const close = async () => {
         await server.close();
         await lexbridge.close();
+      };
+      closeOnSignal(close);
+      await server.maintenanceStarted.catch(async (err: unknown) => {
+        await close();
+        throw err;
       });
       return -1;
     },
@@ -103,6 +108,7 @@ export const commands: Record<string, Command> = {
       const log = createLogger({ level: config.LOG_LEVEL });
       const lexbridge = await openLexbridge({ config: config, log });
       await lexbridge.queue.startWorkers(lexbridge);
+      await lexbridge.queue.startMaintenance();
       const port = config.LEXBRIDGE_WORKER_METRICS_PORT;
       const { serveWorkerMetrics } = await import('../metrics/worker-endpoint.ts');
       const metrics =

@@ -2,10 +2,9 @@ import { sql } from 'drizzle-orm';
 import {
   type ConstructorOptions,
   fromDrizzle,
-  fromPglite,
   type Job,
   type JobWithMetadata,
-  PgBoss,
+  type PgBoss,
   type SendOptions,
   type WorkOptions,
 } from 'pg-boss';
@@ -14,7 +13,10 @@ import type { Logger } from '../log.ts';
 import { observeJobDone, observeJobWait } from '../metrics/registry.ts';
 import type { Store } from '../store/db.ts';
 import { withRootSpan } from '../telemetry/tracing.ts';
+import { createQueueBoss, maintenance } from './boss.ts';
 import { watchDueJobs, workerBackstopSeconds } from './due-jobs.ts';
+
+export { migrateQueue } from './boss.ts';
 
 /**
  * The job queue: pg-boss on both back ends, in the same database as everything else, so a job can be
@@ -63,35 +65,10 @@ export interface QueueOptions {
    * workers (default 2; due-jobs.ts). A job that falls due starts within about this long.
    */
   dueCheckSeconds?: number;
+  /** More pg-boss options of the maintainer (boss.ts); tests shorten its intervals. */
+  maintainerOptions?: ConstructorOptions;
   /** Connections of the queue's own pool on PostgreSQL (LEXBRIDGE_QUEUE_POOL_SIZE, default 4). */
   poolSize?: number;
-}
-
-function createBoss(store: Store, extra: ConstructorOptions = {}, poolSize = 4): PgBoss {
-  // LISTEN/NOTIFY: a job sent (even inside a transaction, at its commit) wakes a worker at once instead
-  // of at its next poll, so Run now starts in milliseconds. On PostgreSQL it holds one more connection,
-  // outside the pool of `max`; PGlite delivers notifications in-process. Polling stays as the backstop.
-  const common: ConstructorOptions = {
-    schema: 'pgboss',
-    superviseIntervalSeconds: 30,
-    useListenNotify: true,
-    ...extra,
-  };
-  return store.kind === 'embedded'
-    ? new PgBoss({ ...common, db: fromPglite(store.pglite!), backend: 'pglite' })
-    : new PgBoss({
-        ...common,
-        connectionString: store.connectionString!,
-        max: poolSize,
-        application_name: 'lexbridge-queue',
-      });
-}
-
-/** Creates or upgrades the queue's own tables (schema pgboss) and exits; `lexbridge migrate` runs it. */
-export async function migrateQueue(store: Store): Promise<void> {
-  const boss = createBoss(store, { supervise: false, schedule: false });
-  await boss.start();
-  await boss.stop({ graceful: false });
 }
 
 export async function openQueue(store: Store, log: Logger, options: QueueOptions): Promise<Queue> {
@@ -100,7 +77,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
     if (definitions.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
     definitions.set(def.name, def as JobDefinition<never>);
   }
-  const boss = createBoss(store, {}, options.poolSize);
+  const boss = createQueueBoss(store, {}, options.poolSize);
   boss.on('error', (err: Error) => log.error({ err }, 'job queue error'));
   await boss.start();
   for (const def of definitions.values()) await ensureQueue(boss, def);
@@ -108,6 +85,7 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
   const abort = new AbortController();
   const repeats: NodeJS.Timeout[] = [];
   let stopWatching: (() => void) | undefined;
+  const maintained = maintenance(store, boss, log, options.maintainerOptions);
   let stopped = false;
   let working = false;
   return {
@@ -159,6 +137,8 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
       const names = [...definitions.keys()];
       stopWatching = watchDueJobs(boss, names, options.dueCheckSeconds ?? 2, log);
     },
+    startMaintenance: ({ afterMs } = {}) => maintained.start(afterMs),
+    stopMaintenance: () => maintained.stop(),
     async scheduleJobs() {
       for (const def of definitions.values()) {
         if (def.schedule)
@@ -180,6 +160,8 @@ export async function openQueue(store: Store, log: Logger, options: QueueOptions
       for (const timer of repeats) clearInterval(timer);
       stopWatching?.();
       abort.abort();
+      // The maintainer first: it runs on the queue instance's connections.
+      await maintained.stop();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
